@@ -1,0 +1,31 @@
+// Market vocabulary shared by the strategy core, the venues and the runner.
+// Prices and sizes are decimal.js values inside the process and decimal strings at every boundary.
+import type Decimal from "decimal.js";
+
+export type Side = "buy" | "sell";
+
+export interface BookLevel {
+  readonly price: Decimal;
+  readonly size: Decimal;
+}
+
+/** An L2 book, best level first on both sides (bids descending, asks ascending). */
+export interface OrderBook {
+  readonly bids: readonly BookLevel[];
+  readonly asks: readonly BookLevel[];
+  /** Exchange timestamp of the snapshot, ms since epoch. */
+  readonly ts: number;
+}
+
+/** What a venue tells us about the instrument: the grid prices and sizes must sit on. */
+export interface MarketSpec {
+  readonly symbol: string;
+  readonly tickSize: Decimal;
+  readonly lotSize: Decimal;
+  readonly minSize: Decimal;
+  /** Price band the venue accepts; [0.01, 0.99] for probability markets. */
+  readonly minPrice: Decimal;
+  readonly maxPrice: Decimal;
+  readonly makerFeeRate: Decimal;
+  readonly takerFeeRate: Decimal;
+}

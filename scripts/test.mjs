@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The one test command (`npm test`): generate the Prisma client, type-check, lint, then every test file
+// under tests/ in one node:test run so its closing summary counts all of them.
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+process.chdir(root);
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n▶ ${label}: ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  if (r.status !== 0) {
+    console.error(`✖ ${label} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (/\.test\.tsx?$/.test(name)) out.push(p);
+  }
+  return out.sort();
+}
+
+// Filters let a developer run a subset: `npm test -- tests/lib`.
+const filters = process.argv.slice(2);
+
+if (existsSync("prisma/schema.prisma")) run("prisma client", "node", ["scripts/prisma-generate.mjs"]);
+if (!filters.length) {
+  run("typecheck", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]);
+  run("lint", "npx", ["eslint", "--max-warnings=0", "."]);
+}
+const files = findTests("tests").filter((f) => !filters.length || filters.some((x) => f.startsWith(x.replace(/^\.\//, ""))));
+if (!files.length) {
+  console.error("no test files matched");
+  process.exit(1);
+}
+run("tests", "node", ["--experimental-wasm-modules", "--no-warnings=ExperimentalWarning", "--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files]);
