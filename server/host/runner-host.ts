@@ -1,0 +1,58 @@
+// The port between the web process (HTTP API, socket.io) and the runner, which runs isolated in a worker
+// thread so that page loads and sockets can never stall its ticks. Everything crossing it is a DTO.
+import type {
+  AlertDTO,
+  EmergencyOutcomeDTO,
+  EmergencyPreviewDTO,
+  FillDTO,
+  OrderDTO,
+  ParamVersionDTO,
+  QuotePreviewDTO,
+  SnapshotDTO,
+  StatusDTO,
+} from "@/server/realtime/events";
+
+export type ControlAction = "start" | "pause" | "resume" | "rearm";
+
+export interface RunnerEvents {
+  snapshot: SnapshotDTO;
+  status: StatusDTO;
+  fill: FillDTO;
+  order: OrderDTO;
+  alert: AlertDTO;
+  params: ParamVersionDTO;
+}
+
+/** A refused command (bad parameters, wrong state): the HTTP layer answers 4xx with this message. */
+export class CommandRejected extends Error {
+  constructor(
+    message: string,
+    readonly fields?: Record<string, string>,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = "CommandRejected";
+  }
+}
+
+export interface RunnerHost {
+  status(): Promise<StatusDTO>;
+  snapshots(query: { from?: number; to?: number; limit: number }): Promise<SnapshotDTO[]>;
+  fills(limit: number): Promise<FillDTO[]>;
+  orders(limit: number): Promise<OrderDTO[]>;
+  alerts(limit: number): Promise<AlertDTO[]>;
+  acknowledgeAlert(id: string, by: string): Promise<AlertDTO>;
+  params(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }>;
+  /** Throws CommandRejected with field errors when the params are invalid; changes nothing. */
+  previewParams(params: Record<string, unknown>): Promise<QuotePreviewDTO>;
+  applyParams(params: Record<string, unknown>, reason: string, by: string): Promise<ParamVersionDTO>;
+  rollbackParams(version: number, reason: string, by: string): Promise<ParamVersionDTO>;
+  control(action: ControlAction, by: string): Promise<StatusDTO>;
+  emergencyPreview(): Promise<EmergencyPreviewDTO>;
+  emergencyClose(by: string): Promise<EmergencyOutcomeDTO>;
+  /** Records a mutation in the audit trail (who, what, before and after). */
+  audit(event: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }): Promise<void>;
+  on<K extends keyof RunnerEvents>(event: K, listener: (payload: RunnerEvents[K]) => void): () => void;
+  /** Cancels all quotes, flushes, stops the worker. */
+  stop(reason: string): Promise<void>;
+}

@@ -1,0 +1,179 @@
+// The wire contract between the server and the dashboard: DTOs (decimal strings for money), the typed
+// socket.io event maps, and the HTTP API's request schemas. Type-only for the browser except the zod
+// schemas, which both sides run so that a bad request is refused with the same message everywhere.
+import { z } from "zod";
+
+export type RiskState = "ACTIVE" | "REDUCING" | "HALTED";
+export type Mode = "paper" | "live";
+export type SideDTO = "buy" | "sell";
+export type AlertKind = "rebalance" | "emergency" | "stale_data" | "cancel_failure" | "risk_state" | "error";
+export type Role = "viewer" | "operator";
+
+/** One point of the charts' time series. Money is a decimal string; ratio and skew are indicators. */
+export interface SnapshotDTO {
+  ts: number;
+  mid: string | null;
+  bestBid: string | null;
+  bestAsk: string | null;
+  ourBid: string | null;
+  ourAsk: string | null;
+  inventory: string;
+  ratio: number;
+  skew: number;
+  realizedPnl: string;
+  unrealizedPnl: string;
+  totalPnl: string;
+  fees: string;
+  riskState: RiskState;
+}
+
+export interface OrderDTO {
+  clientOrderId: string;
+  side: SideDTO;
+  type: "limit" | "market";
+  price: string | null;
+  size: string;
+  filledSize: string;
+  status: string;
+  reason: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FillDTO {
+  tradeId: string;
+  clientOrderId: string;
+  side: SideDTO;
+  price: string;
+  size: string;
+  fee: string;
+  liquidity: "maker" | "taker";
+  inventoryAfter: string;
+  ts: number;
+}
+
+export interface AlertDTO {
+  id: string;
+  kind: AlertKind;
+  severity: "info" | "warning" | "critical";
+  message: string;
+  createdAt: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+}
+
+export interface ParamVersionDTO {
+  version: number;
+  params: Record<string, unknown>;
+  previous: Record<string, unknown> | null;
+  changedBy: string;
+  reason: string;
+  createdAt: number;
+  rolledBackFrom: number | null;
+}
+
+/** The state panel: everything the operator must see at a glance. */
+export interface StatusDTO {
+  strategy: string;
+  market: string;
+  venue: string;
+  mode: Mode;
+  riskState: RiskState;
+  running: boolean;
+  paused: boolean;
+  inventory: string;
+  targetInventory: string;
+  maxInventory: string;
+  ratio: number;
+  skew: number;
+  peak: string;
+  rebalanceCount: number;
+  realizedPnl: string;
+  unrealizedPnl: string;
+  fees: string;
+  openOrders: OrderDTO[];
+  lastTickAt: number | null;
+  tickIntervalMs: number;
+  staleAfterMs: number;
+  paramVersion: number;
+  rebalanceThreshold: number;
+  emergencyThreshold: number;
+  mid: string | null;
+  bestBid: string | null;
+  bestAsk: string | null;
+  ourBid: string | null;
+  ourAsk: string | null;
+}
+
+export interface QuotePreviewDTO {
+  bid: { price: string; size: string } | null;
+  ask: { price: string; size: string } | null;
+  skipped: Array<{ side: SideDTO; reason: string }>;
+  action: { kind: "rebalance" | "emergency"; side: SideDTO; amount: string } | null;
+  mid: string | null;
+  warnings: string[];
+}
+
+export interface EmergencyPreviewDTO {
+  /** null when inventory already sits at target: nothing to flatten. */
+  side: SideDTO | null;
+  amount: string;
+  estimatedPrice: string | null;
+  inventory: string;
+  targetInventory: string;
+}
+
+export interface EmergencyOutcomeDTO {
+  filled: string;
+  averagePrice: string | null;
+  inventoryAfter: string;
+  cancelledOrders: number;
+  paused: boolean;
+  message: string;
+}
+
+export interface ServerToClientEvents {
+  /** Coalesced: every snapshot since the previous batch, oldest first. */
+  snapshots: (batch: SnapshotDTO[]) => void;
+  status: (status: StatusDTO) => void;
+  fills: (fills: FillDTO[]) => void;
+  orders: (orders: OrderDTO[]) => void;
+  alert: (alert: AlertDTO) => void;
+  params: (version: ParamVersionDTO) => void;
+}
+
+export interface ClientToServerEvents {
+  /** After a reconnect: every snapshot newer than `since`, so the charts have no gap. */
+  backfill: (req: BackfillRequest, ack: (batch: SnapshotDTO[] | { error: string }) => void) => void;
+}
+
+export const backfillRequestSchema = z.object({ since: z.number().int().nonnegative() }).strict();
+export type BackfillRequest = z.infer<typeof backfillRequestSchema>;
+
+export const snapshotQuerySchema = z
+  .object({
+    from: z.coerce.number().int().nonnegative().optional(),
+    to: z.coerce.number().int().nonnegative().optional(),
+    limit: z.coerce.number().int().min(1).max(20000).default(5000),
+  })
+  .strict();
+
+export const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+
+export const applyParamsRequestSchema = z
+  .object({ params: z.record(z.string(), z.unknown()), reason: z.string().trim().max(500).default("") })
+  .strict();
+export const previewParamsRequestSchema = z.object({ params: z.record(z.string(), z.unknown()) }).strict();
+export const rollbackRequestSchema = z.object({ version: z.number().int().positive(), reason: z.string().trim().max(500).default("") }).strict();
+export const ackAlertRequestSchema = z.object({ id: z.string().min(1).max(64) }).strict();
+export const controlRequestSchema = z.object({ action: z.enum(["start", "pause", "resume", "rearm"]) }).strict();
+export const emergencyCloseRequestSchema = z.object({ confirm: z.literal(true) }).strict();
+export const loginRequestSchema = z
+  .object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) })
+  .strict();
+
+/** Every API error has this shape: a message for people and, for validation errors, one per field. */
+export interface ApiErrorDTO {
+  error: string;
+  fields?: Record<string, string>;
+}
