@@ -1,0 +1,323 @@
+// The JSON API, served by the custom server (not Next route handlers, so the runner's persistence never
+// enters the Next bundle). Each route declares who may call it and the schema of its body or query; the
+// dispatcher enforces them in a fixed order: route → method → session (401) → origin (403) → role (403)
+// → content type (415) → size (413) → JSON (400) → schema (400) → handler. Nothing reaches the runner
+// host before every check has passed, and every mutation is written to the audit trail.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { setupRequestSchema, SetupRefused } from "@/server/auth/accounts";
+import type { Auth } from "@/server/auth/auth";
+import { isSameOrigin } from "@/server/auth/origin";
+import { clearSessionCookie, sessionCookie, type Session } from "@/server/auth/session";
+import { CommandRejected, type RunnerHost } from "@/server/host/runner-host";
+import {
+  ackAlertRequestSchema,
+  applyParamsRequestSchema,
+  controlRequestSchema,
+  emergencyCloseRequestSchema,
+  listQuerySchema,
+  loginRequestSchema,
+  previewParamsRequestSchema,
+  rollbackRequestSchema,
+  snapshotQuerySchema,
+  type StatusDTO,
+} from "@/server/realtime/events";
+import type { WebConfig } from "@/server/web/config";
+import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
+
+type Access = "public" | "session-optional" | "viewer" | "operator";
+
+/** A response with a status or headers other than 200 + JSON body. */
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string | string[]> = {},
+  ) {}
+}
+
+interface Ctx<B, Q> {
+  req: IncomingMessage;
+  session: Session | null;
+  ip: string;
+  body: B;
+  query: Q;
+}
+
+interface Route<B = unknown, Q = unknown> {
+  method: "GET" | "POST";
+  path: string;
+  access: Access;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  /** Accept a POST without a body (logout). */
+  allowEmptyBody?: boolean;
+  handle(ctx: Ctx<B, Q>): Promise<Reply | unknown>;
+}
+
+export interface ApiDeps {
+  host: RunnerHost;
+  auth: Auth;
+  config: WebConfig;
+  /** Ends the live sockets of a session (logout). */
+  endSession(jti: string): void;
+  log?: (msg: string) => void;
+}
+
+const noQuery = z.object({}).strict();
+const noBody = z.object({}).strict().optional();
+
+function route<B, Q>(r: Route<B, Q>): Route<B, Q> {
+  return r;
+}
+
+function statusSummary(s: StatusDTO) {
+  return { riskState: s.riskState, running: s.running, paused: s.paused, paramVersion: s.paramVersion, inventory: s.inventory };
+}
+
+export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  const { host, auth, config } = deps;
+  const log = deps.log ?? ((m: string) => console.error(m));
+
+  const audit = async (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => {
+    try {
+      await host.audit({ actor: ctx.session?.username ?? "anonymous", action, target, before, after, ip: ctx.ip });
+    } catch (err) {
+      // The mutation already happened; answering 500 would make the operator retry it.
+      log(`[audit] failed to record ${action} on ${target}: ${(err as Error).message}`);
+    }
+  };
+
+  /** Runs a host command; a rejection is audited as an attempt and rethrown for the error mapper. */
+  const attempt = async <T>(ctx: Ctx<unknown, unknown>, action: string, target: string, before: unknown, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (isCommandRejected(err)) await audit(ctx, action, target, before, { rejected: err.message, fields: err.fields });
+      throw err;
+    }
+  };
+
+  const routes: Route<never, never>[] = [
+    route({ method: "GET", path: "/api/health", access: "public", query: noQuery, handle: async () => ({ ok: true }) }),
+    route({
+      method: "GET",
+      path: "/api/auth/setup-needed",
+      access: "public",
+      query: noQuery,
+      handle: async () => ({ setupNeeded: auth.accounts.size === 0 }),
+    }),
+    route({
+      method: "GET",
+      path: "/api/auth/me",
+      access: "viewer",
+      query: noQuery,
+      handle: async ({ session }) => ({ username: session!.username, role: session!.role }),
+    }),
+    route({
+      method: "POST",
+      path: "/api/auth/login",
+      access: "public",
+      body: loginRequestSchema,
+      handle: async (ctx) => {
+        const { username, password } = ctx.body;
+        const limit = auth.limiter.check(ctx.ip, username);
+        if (!limit.allowed) {
+          throw new HttpError(429, `Too many failed logins: try again in ${limit.retryAfterSec} s`, undefined, {
+            "Retry-After": String(limit.retryAfterSec),
+          });
+        }
+        const account = await auth.accounts.verify(username, password);
+        if (!account) {
+          auth.limiter.fail(ctx.ip, username);
+          await audit({ ...ctx, session: null }, "auth.login_failed", username);
+          throw new HttpError(401, "Wrong username or password");
+        }
+        auth.limiter.succeed(ctx.ip, username);
+        const { token, session } = await auth.signer.issue(account.username, account.role);
+        await audit({ ...ctx, session }, "auth.login", account.username, undefined, { role: account.role });
+        return new Reply(200, { username: account.username, role: account.role }, { "Set-Cookie": sessionCookie(token, session.expiresAt, auth.secureCookie(ctx.req)) });
+      },
+    }),
+    route({
+      method: "POST",
+      path: "/api/auth/setup",
+      access: "public",
+      body: setupRequestSchema,
+      handle: async (ctx) => {
+        if (!auth.isLocalClient(ctx.req)) throw new HttpError(403, "First-run setup is only possible from this machine (localhost)");
+        if (auth.accounts.size > 0) throw new HttpError(409, "Setup is already done: an account exists");
+        let account;
+        try {
+          account = await auth.accounts.setup(ctx.body.username, ctx.body.password);
+        } catch (err) {
+          if (err instanceof SetupRefused) throw new HttpError(409, err.message);
+          throw err;
+        }
+        const { token, session } = await auth.signer.issue(account.username, account.role);
+        await audit({ ...ctx, session }, "auth.setup", account.username, null, { role: account.role });
+        return new Reply(201, { username: account.username, role: account.role }, { "Set-Cookie": sessionCookie(token, session.expiresAt, auth.secureCookie(ctx.req)) });
+      },
+    }),
+    route({
+      method: "POST",
+      path: "/api/auth/logout",
+      access: "session-optional",
+      body: noBody,
+      allowEmptyBody: true,
+      handle: async (ctx) => {
+        if (ctx.session) {
+          auth.signer.revoke(ctx.session);
+          deps.endSession(ctx.session.jti);
+          await audit(ctx, "auth.logout", ctx.session.username);
+        }
+        return new Reply(200, { ok: true }, { "Set-Cookie": clearSessionCookie(auth.secureCookie(ctx.req)) });
+      },
+    }),
+    route({ method: "GET", path: "/api/status", access: "viewer", query: noQuery, handle: () => host.status() }),
+    route({
+      method: "GET",
+      path: "/api/snapshots",
+      access: "viewer",
+      query: snapshotQuerySchema,
+      handle: async ({ query }) => {
+        if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+          throw new HttpError(400, "Invalid request query: from must not exceed to", { from: "must not exceed to" });
+        }
+        return host.snapshots(query);
+      },
+    }),
+    route({ method: "GET", path: "/api/fills", access: "viewer", query: listQuerySchema, handle: ({ query }) => host.fills(query.limit) }),
+    route({ method: "GET", path: "/api/orders", access: "viewer", query: listQuerySchema, handle: ({ query }) => host.orders(query.limit) }),
+    route({ method: "GET", path: "/api/alerts", access: "viewer", query: listQuerySchema, handle: ({ query }) => host.alerts(query.limit) }),
+    route({
+      method: "POST",
+      path: "/api/alerts/ack",
+      access: "operator",
+      body: ackAlertRequestSchema,
+      handle: async (ctx) => {
+        const before = { acknowledged: false };
+        const alert = await attempt(ctx, "alert.ack", ctx.body.id, before, () => host.acknowledgeAlert(ctx.body.id, ctx.session!.username));
+        await audit(ctx, "alert.ack", ctx.body.id, before, alert);
+        return alert;
+      },
+    }),
+    route({ method: "GET", path: "/api/params", access: "viewer", query: noQuery, handle: () => host.params() }),
+    route({
+      method: "POST",
+      path: "/api/params/preview",
+      access: "operator",
+      body: previewParamsRequestSchema,
+      handle: ({ body }) => host.previewParams(body.params),
+    }),
+    route({
+      method: "POST",
+      path: "/api/params",
+      access: "operator",
+      body: applyParamsRequestSchema,
+      handle: async (ctx) => {
+        const before = (await host.params()).current;
+        const v = await attempt(ctx, "params.apply", "params", before, () =>
+          host.applyParams(ctx.body.params, ctx.body.reason, ctx.session!.username),
+        );
+        await audit(ctx, "params.apply", "params", before, v);
+        return v;
+      },
+    }),
+    route({
+      method: "POST",
+      path: "/api/params/rollback",
+      access: "operator",
+      body: rollbackRequestSchema,
+      handle: async (ctx) => {
+        const before = (await host.params()).current;
+        const target = `params@${ctx.body.version}`;
+        const v = await attempt(ctx, "params.rollback", target, before, () =>
+          host.rollbackParams(ctx.body.version, ctx.body.reason, ctx.session!.username),
+        );
+        await audit(ctx, "params.rollback", target, before, v);
+        return v;
+      },
+    }),
+    route({
+      method: "POST",
+      path: "/api/control",
+      access: "operator",
+      body: controlRequestSchema,
+      handle: async (ctx) => {
+        const before = statusSummary(await host.status());
+        const action = `control.${ctx.body.action}`;
+        const after = await attempt(ctx, action, "runner", before, () => host.control(ctx.body.action, ctx.session!.username));
+        await audit(ctx, action, "runner", before, statusSummary(after));
+        return after;
+      },
+    }),
+    route({ method: "GET", path: "/api/emergency-close/preview", access: "viewer", query: noQuery, handle: () => host.emergencyPreview() }),
+    route({
+      method: "POST",
+      path: "/api/emergency-close",
+      access: "operator",
+      body: emergencyCloseRequestSchema,
+      handle: async (ctx) => {
+        const before = await host.emergencyPreview();
+        const outcome = await attempt(ctx, "emergency.close", "runner", before, () => host.emergencyClose(ctx.session!.username));
+        await audit(ctx, "emergency.close", "runner", before, outcome);
+        return outcome;
+      },
+    }),
+  ] as Route<never, never>[];
+
+  const byPath = new Map<string, Route<never, never>[]>();
+  for (const r of routes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+
+  return async (req, res, url) => {
+    try {
+      const candidates = byPath.get(url.pathname.replace(/\/+$/, "") || "/");
+      if (!candidates) throw new HttpError(404, `No API endpoint ${url.pathname}`);
+      const method = req.method === "HEAD" ? "GET" : req.method;
+      const r = candidates.find((c) => c.method === method);
+      if (!r) {
+        throw new HttpError(405, `Method ${req.method} not allowed on ${url.pathname}`, undefined, {
+          Allow: candidates.map((c) => c.method).join(", "),
+        });
+      }
+      const session = r.access === "public" ? null : await auth.sessionFrom(req);
+      if ((r.access === "viewer" || r.access === "operator") && !session) throw new HttpError(401, "Not signed in");
+      if (r.method === "POST" && !isSameOrigin(req, config.publicOrigins)) {
+        throw new HttpError(403, "Cross-origin request refused: the Origin header must match this server");
+      }
+      if (r.access === "operator" && session!.role !== "operator") throw new HttpError(403, "This action needs the operator role");
+      const query = r.query ? parseWith(r.query, queryObject(url), "query") : undefined;
+      let body: unknown;
+      if (r.method === "POST") {
+        const raw = await readJsonBody(req, config.bodyLimitBytes, r.allowEmptyBody ?? false);
+        body = r.body ? parseWith(r.body, raw, "body") : raw;
+      }
+      const ctx = { req, session, ip: auth.clientIp(req), body: body as never, query: query as never };
+      const out = await r.handle(ctx);
+      if (out instanceof Reply) sendJson(res, out.status, out.body, out.headers);
+      else sendJson(res, 200, out);
+    } catch (err) {
+      if (err instanceof HttpError) return sendError(res, err);
+      if (isCommandRejected(err)) {
+        const status = (err.status >= 400 && err.status < 500) || err.status === 503 ? err.status : 400;
+        return sendError(res, new HttpError(status, err.message || "Command rejected", err.fields));
+      }
+      const e = err as Error;
+      log(`[api] ${req.method} ${url.pathname} failed: ${e?.name ?? "Error"}: ${e?.message ?? String(err)}${e?.stack ? `\n${e.stack}` : ""}`);
+      sendError(res, new HttpError(500, "Internal error: the request could not be completed (see the server log)"));
+    }
+  };
+}
+
+/** CommandRejected, also when it crossed the worker boundary as a plain object with the same shape. */
+function isCommandRejected(err: unknown): err is CommandRejected {
+  if (err instanceof CommandRejected) return true;
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    (err as { name?: unknown }).name === "CommandRejected" &&
+    typeof (err as { message?: unknown }).message === "string" &&
+    typeof (err as { status?: unknown }).status === "number"
+  );
+}
