@@ -1,3 +1,5 @@
+import { Dashboard } from "@/components/dashboard/dashboard";
+
 export default function Home() {
-  return <main className="p-6 text-lg">Skewdesk</main>;
+  return <Dashboard />;
 }

@@ -1,0 +1,63 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { StatusDTO } from "@/server/realtime/events";
+import { api, ApiError } from "@/components/api/client";
+import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
+import { queryKeys } from "@/components/live/query-keys";
+import { EmergencyClose } from "./emergency-close";
+
+type Action = "start" | "pause" | "resume" | "rearm";
+
+export function ControlsPanel({ status, isOperator }: { status: StatusDTO | undefined; isOperator: boolean }) {
+  const qc = useQueryClient();
+  const control = useMutation({
+    mutationFn: (action: Action) => api.post<StatusDTO>("/api/control", { action }),
+    onSuccess: (s) => qc.setQueryData(queryKeys.status, s),
+  });
+
+  const s = status;
+  const can: Record<Action, boolean> = {
+    start: !!s && !s.running,
+    pause: !!s && s.running && !s.paused,
+    resume: !!s && s.running && s.paused,
+    rearm: !!s && s.riskState !== "ACTIVE",
+  };
+  const busy = control.isPending;
+  const btn = (action: Action, label: string, title: string, variant: "default" | "primary" | "warn" = "default") => (
+    <Button
+      data-testid={`control-${action}`}
+      variant={variant}
+      disabled={!isOperator || !can[action] || busy}
+      title={title}
+      onClick={() => control.mutate(action)}
+      className="flex-1"
+    >
+      {busy && control.variables === action ? "…" : label}
+    </Button>
+  );
+
+  return (
+    <Panel title="Controls" testId="controls">
+      {!isOperator ? (
+        <p data-testid="viewer-note" className="mb-2 rounded border border-edge bg-raised px-2 py-1.5 text-[12px] text-muted">
+          Signed in as a viewer: controls, tuning and emergency close need the operator role.
+        </p>
+      ) : null}
+      <div className="grid grid-cols-2 gap-1.5 sm:grid-cols-4">
+        {btn("start", "Start", "Start quoting", "primary")}
+        {btn("pause", "Pause", "Pause: cancels all quotes")}
+        {btn("resume", "Resume", "Resume quoting")}
+        {btn("rearm", "Re-arm", "Re-arm from REDUCING or HALTED back to ACTIVE", "warn")}
+      </div>
+      {control.error ? (
+        <p role="alert" className="mt-2 text-[12px] text-red-400">
+          {(control.error as ApiError).message}
+        </p>
+      ) : null}
+      <div className="mt-3 border-t border-edge pt-3">
+        <EmergencyClose disabled={!isOperator} />
+      </div>
+    </Panel>
+  );
+}

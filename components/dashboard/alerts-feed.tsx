@@ -1,0 +1,94 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { AlertDTO } from "@/server/realtime/events";
+import { api, ApiError } from "@/components/api/client";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
+import { fmtDateTime, fmtTime } from "@/components/format/decimal";
+import { useAlerts } from "@/components/live/hooks";
+import { mergeAlerts } from "@/components/live/lists";
+import { queryKeys } from "@/components/live/query-keys";
+
+const severityTone = { info: "sky", warning: "amber", critical: "red" } as const;
+const severityBar = { info: "border-l-sky-500/60", warning: "border-l-amber-500", critical: "border-l-red-500" } as const;
+const kindLabel: Record<AlertDTO["kind"], string> = {
+  rebalance: "rebalance",
+  emergency: "emergency",
+  stale_data: "stale data",
+  cancel_failure: "cancel failure",
+  risk_state: "risk state",
+  error: "error",
+};
+
+export function AlertsFeed({ canAck }: { canAck: boolean }) {
+  const qc = useQueryClient();
+  const { data, error } = useAlerts();
+  const ack = useMutation({
+    mutationFn: (id: string) => api.post<AlertDTO>("/api/alerts/ack", { id }),
+    onSuccess: (a) => qc.setQueryData<AlertDTO[]>(queryKeys.alerts, (cur) => mergeAlerts(cur, [a])),
+  });
+  const alerts = data ?? [];
+  const unacked = alerts.filter((a) => !a.acknowledgedAt).length;
+
+  return (
+    <Panel
+      title="Alerts"
+      testId="alerts"
+      bodyClassName="p-0"
+      actions={
+        unacked ? (
+          <Badge tone="red" testId="alerts-unacked">
+            {unacked} new
+          </Badge>
+        ) : (
+          <span className="text-[11px] text-faint">all acknowledged</span>
+        )
+      }
+    >
+      {error ? <div className="px-3 py-2 text-[12px] text-red-400">{error.message}</div> : null}
+      {ack.error ? <div className="px-3 py-2 text-[12px] text-red-400">ack failed: {(ack.error as ApiError).message}</div> : null}
+      <ul className="max-h-[300px] overflow-auto">
+        {alerts.length === 0 ? <li className="px-3 py-6 text-center text-faint">No alerts</li> : null}
+        {alerts.map((a) => {
+          const acked = a.acknowledgedAt !== null;
+          return (
+            <li
+              key={a.id}
+              data-testid="alert"
+              data-kind={a.kind}
+              data-acked={acked ? "true" : "false"}
+              className={`flex items-start gap-2 border-b border-l-2 border-b-edge/60 px-3 py-1.5 ${severityBar[a.severity]} ${acked ? "opacity-55" : ""}`}
+            >
+              <div className="min-w-0 flex-1">
+                <div className="flex flex-wrap items-center gap-1.5">
+                  <Badge tone={severityTone[a.severity]}>{kindLabel[a.kind]}</Badge>
+                  <span className="num text-[11px] text-faint" title={fmtDateTime(a.createdAt)}>
+                    {fmtTime(a.createdAt)}
+                  </span>
+                </div>
+                <p className="mt-0.5 text-[12px] leading-snug break-words text-gray-200">{a.message}</p>
+                {acked ? (
+                  <p className="text-[11px] text-faint">
+                    ack by {a.acknowledgedBy} at {fmtTime(a.acknowledgedAt)}
+                  </p>
+                ) : null}
+              </div>
+              {!acked ? (
+                <Button
+                  size="sm"
+                  variant="default"
+                  disabled={!canAck || ack.isPending}
+                  title={canAck ? "Acknowledge" : "Operators only"}
+                  onClick={() => ack.mutate(a.id)}
+                >
+                  Ack
+                </Button>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </Panel>
+  );
+}

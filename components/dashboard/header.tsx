@@ -1,0 +1,65 @@
+"use client";
+import { useState } from "react";
+import type { StatusDTO } from "@/server/realtime/events";
+import { api } from "@/components/api/client";
+import { useMe } from "@/components/auth/use-me";
+import type { ConnectionState } from "@/components/live/socket";
+import { Button } from "@/components/ui/button";
+
+const connectionLook: Record<ConnectionState, { dot: string; text: string; label: string }> = {
+  live: { dot: "bg-emerald-400", text: "text-emerald-300", label: "live" },
+  connecting: { dot: "bg-gray-400 animate-pulse", text: "text-muted", label: "connecting" },
+  reconnecting: { dot: "bg-amber-400 animate-pulse", text: "text-amber-300", label: "reconnecting" },
+  offline: { dot: "bg-red-500", text: "text-red-300", label: "offline" },
+  unauthorized: { dot: "bg-red-500", text: "text-red-300", label: "signed out" },
+};
+
+export function Header({ status, connection }: { status: StatusDTO | undefined; connection: ConnectionState }) {
+  const me = useMe().data;
+  const [leaving, setLeaving] = useState(false);
+  const look = connectionLook[connection];
+
+  async function logout() {
+    setLeaving(true);
+    try {
+      await api.post("/api/auth/logout");
+    } finally {
+      window.location.replace("/login");
+    }
+  }
+
+  return (
+    <header className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-edge bg-panel px-3 py-2">
+      <div className="flex items-center gap-2">
+        <span aria-hidden className="grid h-6 w-6 place-items-center rounded bg-sky-600 text-[12px] font-black text-white">
+          S
+        </span>
+        <span className="text-[14px] font-bold tracking-tight text-gray-100">Skewdesk</span>
+      </div>
+      {status ? (
+        <div className="num flex min-w-0 items-center gap-2 text-[12px] text-muted">
+          <span className="font-semibold text-gray-200">{status.market}</span>
+          <span className="text-faint">·</span>
+          <span>{status.venue}</span>
+          <span className="text-faint">·</span>
+          <span className="truncate">{status.strategy}</span>
+        </div>
+      ) : null}
+      <div data-testid="connection" data-state={connection} className={`flex items-center gap-1.5 text-[11px] ${look.text}`}>
+        <span className={`h-2 w-2 rounded-full ${look.dot}`} />
+        {look.label}
+      </div>
+      <div className="ml-auto flex items-center gap-2 text-[12px]">
+        {me ? (
+          <span data-testid="signed-in" className="text-muted">
+            signed in as <span className="font-semibold text-gray-100">{me.username}</span>{" "}
+            <span className={me.role === "operator" ? "text-sky-300" : "text-amber-300"}>({me.role})</span>
+          </span>
+        ) : null}
+        <Button size="sm" variant="default" data-testid="logout" onClick={logout} disabled={leaving}>
+          Log out
+        </Button>
+      </div>
+    </header>
+  );
+}

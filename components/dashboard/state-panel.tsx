@@ -1,0 +1,156 @@
+"use client";
+import Decimal from "decimal.js";
+import type { ReactNode } from "react";
+import type { SnapshotDTO, StatusDTO } from "@/server/realtime/events";
+import { Badge } from "@/components/ui/badge";
+import { Panel } from "@/components/ui/panel";
+import { fmtAge, fmtDecimal, fmtExact, fmtRatio, signOf } from "@/components/format/decimal";
+import { useNow } from "@/components/live/hooks";
+import { riskText, riskTone } from "./risk";
+
+function Cell({ label, children, testId, sub }: { label: string; children: ReactNode; testId?: string; sub?: ReactNode }) {
+  return (
+    <div className="min-w-0 bg-panel px-3 py-2">
+      <div className="truncate text-[10px] font-semibold tracking-[0.1em] text-faint uppercase">{label}</div>
+      <div data-testid={testId} className="num mt-0.5 truncate text-[15px] leading-6 font-semibold text-gray-100">
+        {children}
+      </div>
+      {sub ? <div className="num truncate text-[11px] text-muted">{sub}</div> : null}
+    </div>
+  );
+}
+
+function pnlClass(s: string | null | undefined): string {
+  const sign = signOf(s);
+  return sign > 0 ? "text-emerald-400" : sign < 0 ? "text-red-400" : "text-gray-100";
+}
+
+/** Total PnL net of fees, as the runner reports it on the latest tick (lib/portfolio totalPnl):
+ *  realized + unrealized − fees when no tick newer than the status is loaded. */
+export function totalPnlOf(status: StatusDTO, last: SnapshotDTO | undefined): string {
+  if (last && status.lastTickAt !== null && last.ts >= status.lastTickAt) return last.totalPnl;
+  return new Decimal(status.realizedPnl).plus(status.unrealizedPnl).minus(status.fees).toFixed();
+}
+
+export function TickAge({ status }: { status: StatusDTO }) {
+  const now = useNow(1000);
+  if (status.lastTickAt === null)
+    return (
+      <span data-testid="tick-age" data-stale="true" className="text-red-400">
+        NO TICK
+      </span>
+    );
+  const age = now - status.lastTickAt;
+  const stale = age > status.staleAfterMs;
+  return (
+    <span data-testid="tick-age" data-stale={stale ? "true" : "false"} className={stale ? "text-red-400" : "text-gray-100"}>
+      {stale ? <span className="mr-1.5 rounded bg-red-600 px-1 text-[11px] font-bold text-white">STALE</span> : null}
+      {fmtAge(age)}
+    </span>
+  );
+}
+
+export function StatePanel({ status, last }: { status: StatusDTO; last: SnapshotDTO | undefined }) {
+  const total = totalPnlOf(status, last);
+  const ratioAbs = Math.abs(status.ratio);
+  const ratioClass =
+    ratioAbs >= status.emergencyThreshold ? "text-red-400" : ratioAbs >= status.rebalanceThreshold ? "text-amber-400" : "text-gray-100";
+  const runState = !status.running ? "STOPPED" : status.paused ? "PAUSED" : "RUNNING";
+  const runTone = !status.running ? "gray" : status.paused ? "amber" : "green";
+
+  return (
+    <Panel
+      title="Strategy state"
+      testId="state-panel"
+      bodyClassName="p-0"
+      actions={
+        <span className="num text-[11px] text-faint">
+          params v{status.paramVersion} · tick {status.tickIntervalMs}ms
+        </span>
+      }
+    >
+      <div className="grid grid-cols-2 gap-px overflow-hidden rounded-b-md bg-edge sm:grid-cols-3 lg:grid-cols-6">
+        <Cell label="Risk state">
+          <span data-testid="risk-state" className={`font-bold ${riskText[status.riskState]}`}>
+            <Badge tone={riskTone[status.riskState]} className="text-[13px]">
+              {status.riskState}
+            </Badge>
+          </span>
+        </Cell>
+        <Cell label="Runner">
+          <span data-testid="run-state" data-paused={status.paused ? "true" : "false"}>
+            <Badge tone={runTone} className="text-[13px]">
+              {runState}
+            </Badge>
+          </span>
+        </Cell>
+        <Cell label="Inventory" testId="inventory" sub={`target ${fmtExact(status.targetInventory)} · max ${fmtExact(status.maxInventory)}`}>
+          {fmtExact(status.inventory)}
+        </Cell>
+        <Cell
+          label="Ratio"
+          sub={`rebal ±${status.rebalanceThreshold} · emerg ±${status.emergencyThreshold}`}
+        >
+          <span data-testid="ratio" className={ratioClass}>
+            {fmtRatio(status.ratio)}
+          </span>
+        </Cell>
+        <Cell label="Skew" testId="skew">
+          {fmtRatio(status.skew, 4)}
+        </Cell>
+        <Cell label="Last tick" sub={`stale after ${status.staleAfterMs / 1000}s`}>
+          <TickAge status={status} />
+        </Cell>
+
+        <Cell label="Realized PnL">
+          <span data-testid="pnl-realized" className={pnlClass(status.realizedPnl)}>
+            {fmtDecimal(status.realizedPnl, 2, { sign: true })}
+          </span>
+        </Cell>
+        <Cell label="Unrealized PnL">
+          <span data-testid="pnl-unrealized" className={pnlClass(status.unrealizedPnl)}>
+            {fmtDecimal(status.unrealizedPnl, 2, { sign: true })}
+          </span>
+        </Cell>
+        <Cell label="Total PnL (net)" sub={`fees ${fmtDecimal(status.fees, 2)}`}>
+          <span data-testid="pnl-total" className={pnlClass(total)}>
+            {fmtDecimal(total, 2, { sign: true })}
+          </span>
+        </Cell>
+        <Cell label="Peak |inventory|" testId="peak">
+          {fmtExact(status.peak)}
+        </Cell>
+        <Cell label="Rebalances" testId="rebalance-count">
+          {status.rebalanceCount}
+        </Cell>
+        <Cell label="Open orders" testId="open-orders">
+          {status.openOrders.length}
+        </Cell>
+      </div>
+      <QuoteStrip status={status} />
+    </Panel>
+  );
+}
+
+function QuoteStrip({ status }: { status: StatusDTO }) {
+  const item = (label: string, value: string | null, testId: string, cls: string) => (
+    <div className="flex items-baseline gap-1.5">
+      <span className="text-[10px] font-semibold tracking-[0.1em] text-faint uppercase">{label}</span>
+      <span data-testid={testId} className={`num text-[13px] font-semibold ${cls}`}>
+        {fmtExact(value)}
+      </span>
+    </div>
+  );
+  return (
+    <div className="flex flex-wrap items-center gap-x-5 gap-y-1 border-t border-edge px-3 py-2">
+      {item("Our bid", status.ourBid, "our-bid", "text-sky-300")}
+      {item("Best bid", status.bestBid, "best-bid", "text-emerald-400")}
+      {item("Mid", status.mid, "mid", "text-gray-100")}
+      {item("Best ask", status.bestAsk, "best-ask", "text-red-400")}
+      {item("Our ask", status.ourAsk, "our-ask", "text-fuchsia-300")}
+      <span className="ml-auto truncate text-[11px] text-faint">
+        {status.strategy} · {status.market} @ {status.venue}
+      </span>
+    </div>
+  );
+}

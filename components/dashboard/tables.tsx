@@ -1,0 +1,102 @@
+"use client";
+import type { ReactNode } from "react";
+import type { FillDTO, OrderDTO } from "@/server/realtime/events";
+import { Panel } from "@/components/ui/panel";
+import { fmtDecimal, fmtExact, fmtTime } from "@/components/format/decimal";
+import { useFills, useOrders } from "@/components/live/hooks";
+
+function SideCell({ side }: { side: "buy" | "sell" }) {
+  return <span className={side === "buy" ? "font-semibold text-emerald-400" : "font-semibold text-red-400"}>{side.toUpperCase()}</span>;
+}
+
+function Table({ head, children, empty, testId }: { head: string[]; children: ReactNode[]; empty: string; testId: string }) {
+  return (
+    <div className="max-h-[260px] overflow-auto">
+      <table data-testid={testId} className="num w-full border-collapse text-[12px]">
+        <thead className="sticky top-0 z-10 bg-panel">
+          <tr className="text-faint">
+            {head.map((h, i) => (
+              <th key={h} className={`border-b border-edge px-2 py-1.5 text-[10px] font-semibold tracking-wider uppercase ${i < 2 ? "text-left" : "text-right"}`}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {children.length ? (
+            children
+          ) : (
+            <tr>
+              <td colSpan={head.length} className="px-2 py-6 text-center font-sans text-faint">
+                {empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const td = "px-2 py-1 text-right whitespace-nowrap";
+const tdl = "px-2 py-1 text-left whitespace-nowrap";
+
+export function FillsTable() {
+  const { data, error } = useFills();
+  const rows = (data ?? []).map((f: FillDTO) => (
+    <tr key={f.tradeId} className="border-b border-edge/50 hover:bg-raised/60">
+      <td className={`${tdl} text-muted`}>{fmtTime(f.ts)}</td>
+      <td className={tdl}>
+        <SideCell side={f.side} />
+      </td>
+      <td className={td}>{fmtExact(f.price)}</td>
+      <td className={td}>{fmtExact(f.size)}</td>
+      <td className={`${td} text-muted`}>{fmtDecimal(f.fee, 4)}</td>
+      <td className={`${td} text-muted`}>{f.liquidity}</td>
+      <td className={td}>{fmtExact(f.inventoryAfter)}</td>
+    </tr>
+  ));
+  return (
+    <Panel title="Fills" bodyClassName="p-0" actions={error ? <span className="text-[11px] text-red-400">{error.message}</span> : <span className="num text-[11px] text-faint">{data?.length ?? 0}</span>}>
+      <Table testId="fills-table" head={["Time", "Side", "Price", "Size", "Fee", "Liq", "Inv after"]} empty="No fills yet">
+        {rows}
+      </Table>
+    </Panel>
+  );
+}
+
+const statusTone: Record<string, string> = {
+  open: "text-sky-300",
+  new: "text-sky-300",
+  partially_filled: "text-amber-300",
+  filled: "text-emerald-400",
+  cancelled: "text-faint",
+  canceled: "text-faint",
+  rejected: "text-red-400",
+};
+
+export function OrdersTable() {
+  const { data, error } = useOrders();
+  const rows = (data ?? []).map((o: OrderDTO) => (
+    <tr key={o.clientOrderId} className="border-b border-edge/50 hover:bg-raised/60" title={`${o.clientOrderId} · ${o.reason}`}>
+      <td className={`${tdl} text-muted`}>{fmtTime(o.createdAt)}</td>
+      <td className={tdl}>
+        <SideCell side={o.side} /> <span className="text-faint">{o.type === "market" ? "MKT" : "LMT"}</span>
+      </td>
+      <td className={td}>{o.price === null ? "market" : fmtExact(o.price)}</td>
+      <td className={td}>
+        {fmtExact(o.filledSize)}
+        <span className="text-faint">/{fmtExact(o.size)}</span>
+      </td>
+      <td className={`${td} ${statusTone[o.status.toLowerCase()] ?? "text-gray-300"}`}>{o.status}</td>
+      <td className={`${td} max-w-[140px] truncate font-sans text-muted`}>{o.reason}</td>
+    </tr>
+  ));
+  return (
+    <Panel title="Orders" bodyClassName="p-0" actions={error ? <span className="text-[11px] text-red-400">{error.message}</span> : <span className="num text-[11px] text-faint">{data?.length ?? 0}</span>}>
+      <Table testId="orders-table" head={["Time", "Side", "Price", "Filled/Size", "Status", "Reason"]} empty="No orders yet">
+        {rows}
+      </Table>
+    </Panel>
+  );
+}

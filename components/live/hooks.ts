@@ -1,0 +1,91 @@
+"use client";
+// What components read. History comes over HTTP through react-query, live updates over the socket into
+// the same caches; while the socket is down the lists fall back to polling so nothing silently freezes.
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useQuery } from "@tanstack/react-query";
+import type { AlertDTO, FillDTO, OrderDTO, SnapshotDTO, StatusDTO } from "@/server/realtime/events";
+import { api } from "@/components/api/client";
+import { useLive } from "./live-provider";
+import { queryKeys } from "./query-keys";
+import { windowOf } from "./snapshot-store";
+import type { ParamsState } from "./lists";
+
+const HISTORY_LIMIT = 20_000;
+const POLL_WHEN_OFFLINE_MS = 5_000;
+
+function usePollWhenOffline(): number | false {
+  const { connection } = useLive();
+  return connection === "live" ? false : POLL_WHEN_OFFLINE_MS;
+}
+
+/** Re-renders every `ms`; returns the current time. */
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+  return now;
+}
+
+/**
+ * The last `windowMs` of snapshots (Infinity = everything kept in memory): the window's history from the
+ * database merged with live batches, ordered by ts. The store is capped, so "all" means "all in memory".
+ */
+export function useLiveSnapshots(windowMs: number): { points: readonly SnapshotDTO[]; loading: boolean; error: Error | null } {
+  const { store, backfill } = useLive();
+  const finite = Number.isFinite(windowMs);
+  const history = useQuery({
+    queryKey: queryKeys.snapshots(finite ? windowMs : -1),
+    queryFn: () => {
+      const q = new URLSearchParams({ limit: String(HISTORY_LIMIT) });
+      if (finite) q.set("from", String(Math.max(0, Math.floor(Date.now() - windowMs))));
+      return api.get<SnapshotDTO[]>(`/api/snapshots?${q}`);
+    },
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+
+  useEffect(() => {
+    const data = history.data;
+    if (!data?.length) return;
+    store.merge(data);
+    // Live batches may have started after this history was cut: ask for whatever lies in between.
+    let last = data[0]!.ts;
+    for (const p of data) if (p.ts > last) last = p.ts;
+    backfill(last);
+  }, [history.data, store, backfill]);
+
+  const all = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const now = useNow(1000);
+  const points = useMemo(() => windowOf(all, windowMs, Math.max(now, all[all.length - 1]?.ts ?? 0)), [all, windowMs, now]);
+  return { points, loading: history.isPending, error: history.error };
+}
+
+export function useStatus() {
+  const refetchInterval = usePollWhenOffline();
+  return useQuery({ queryKey: queryKeys.status, queryFn: () => api.get<StatusDTO>("/api/status"), refetchInterval });
+}
+
+export function useFills(limit = 100) {
+  const refetchInterval = usePollWhenOffline();
+  return useQuery({ queryKey: queryKeys.fills, queryFn: () => api.get<FillDTO[]>(`/api/fills?limit=${limit}`), refetchInterval });
+}
+
+export function useOrders(limit = 100) {
+  const refetchInterval = usePollWhenOffline();
+  return useQuery({ queryKey: queryKeys.orders, queryFn: () => api.get<OrderDTO[]>(`/api/orders?limit=${limit}`), refetchInterval });
+}
+
+export function useAlerts(limit = 100) {
+  const refetchInterval = usePollWhenOffline();
+  return useQuery({ queryKey: queryKeys.alerts, queryFn: () => api.get<AlertDTO[]>(`/api/alerts?limit=${limit}`), refetchInterval });
+}
+
+export function useParams() {
+  return useQuery({ queryKey: queryKeys.params, queryFn: () => api.get<ParamsState>("/api/params") });
+}
+
+export function useConnection() {
+  return useLive().connection;
+}

@@ -1,0 +1,89 @@
+"use client";
+// Owns the socket and routes every server push into the right cache: snapshots into the SnapshotStore,
+// everything else into react-query, so components read one source whether data came by HTTP or socket.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import type { AlertDTO, FillDTO, OrderDTO, StatusDTO } from "@/server/realtime/events";
+import { createLiveSocket, requestBackfill, type ConnectionState, type LiveSocket } from "./socket";
+import { SnapshotStore } from "./snapshot-store";
+import { mergeAlerts, mergeFills, mergeOrders, mergeParams, type ParamsState } from "./lists";
+import { queryKeys } from "./query-keys";
+
+interface LiveContextValue {
+  store: SnapshotStore;
+  connection: ConnectionState;
+  /** Pulls every snapshot after `since` over the socket (used after history loads, and on reconnect). */
+  backfill: (since: number) => void;
+}
+
+const LiveContext = createContext<LiveContextValue | null>(null);
+
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const qc = useQueryClient();
+  const [store] = useState(() => new SnapshotStore());
+  const socketRef = useRef<LiveSocket | null>(null);
+  const [connection, setConnection] = useState<ConnectionState>("connecting");
+
+  useEffect(() => {
+    const s = createLiveSocket();
+    let everConnected = false;
+    socketRef.current = s;
+
+    s.on("connect", () => {
+      setConnection("live");
+      const since = store.lastTs();
+      if (since !== null) void requestBackfill(s, since).then((batch) => store.merge(batch));
+      if (everConnected) {
+        // Lists may have moved while we were away; refetch them rather than guess.
+        for (const key of [queryKeys.status, queryKeys.fills, queryKeys.orders, queryKeys.alerts, queryKeys.params])
+          void qc.invalidateQueries({ queryKey: key });
+      }
+      everConnected = true;
+    });
+    s.on("disconnect", (reason) => {
+      setConnection(reason === "io client disconnect" ? "offline" : "reconnecting");
+    });
+    s.on("connect_error", (err) => {
+      if (/unauthori[sz]ed|forbidden|401|403|session/i.test(err.message)) {
+        setConnection("unauthorized");
+        void qc.invalidateQueries({ queryKey: queryKeys.me });
+      } else setConnection(everConnected ? "reconnecting" : "connecting");
+    });
+    s.io.on("reconnect_attempt", () => setConnection("reconnecting"));
+
+    s.on("snapshots", (batch) => store.merge(batch));
+    s.on("status", (status) => qc.setQueryData<StatusDTO>(queryKeys.status, status));
+    s.on("fills", (fills) => qc.setQueryData<FillDTO[]>(queryKeys.fills, (cur) => mergeFills(cur, fills)));
+    s.on("orders", (orders) => qc.setQueryData<OrderDTO[]>(queryKeys.orders, (cur) => mergeOrders(cur, orders)));
+    s.on("alert", (alert) => qc.setQueryData<AlertDTO[]>(queryKeys.alerts, (cur) => mergeAlerts(cur, [alert])));
+    s.on("params", (v) => {
+      const cur = qc.getQueryData<ParamsState>(queryKeys.params);
+      if (cur) qc.setQueryData<ParamsState>(queryKeys.params, mergeParams(cur, v));
+      else void qc.invalidateQueries({ queryKey: queryKeys.params });
+    });
+
+    return () => {
+      s.removeAllListeners();
+      s.io.removeAllListeners();
+      s.close();
+      socketRef.current = null;
+    };
+  }, [qc, store]);
+
+  const backfill = useCallback(
+    (since: number) => {
+      const s = socketRef.current;
+      if (s?.connected) void requestBackfill(s, since).then((batch) => store.merge(batch));
+    },
+    [store],
+  );
+  const value = useMemo<LiveContextValue>(() => ({ store, connection, backfill }), [store, connection, backfill]);
+
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): LiveContextValue {
+  const ctx = useContext(LiveContext);
+  if (!ctx) throw new Error("useLive must be used inside <LiveProvider>");
+  return ctx;
+}

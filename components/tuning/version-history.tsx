@@ -1,0 +1,83 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { ParamVersionDTO } from "@/server/realtime/events";
+import { api, ApiError } from "@/components/api/client";
+import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
+import { fmtDateTime, fmtTime } from "@/components/format/decimal";
+import { useParams } from "@/components/live/hooks";
+import { mergeParams, type ParamsState } from "@/components/live/lists";
+import { queryKeys } from "@/components/live/query-keys";
+import { diffParams, humanize, showValue } from "./fields";
+
+export function VersionHistory({ isOperator }: { isOperator: boolean }) {
+  const qc = useQueryClient();
+  const { data } = useParams();
+  const rollback = useMutation({
+    mutationFn: (version: number) => api.post<ParamVersionDTO>("/api/params/rollback", { version, reason: `rollback to v${version}` }),
+    onSuccess: (v) => {
+      qc.setQueryData<ParamsState>(queryKeys.params, (cur) => mergeParams(cur, v));
+      void qc.invalidateQueries({ queryKey: queryKeys.status });
+    },
+  });
+  const versions = data?.versions ?? [];
+  const current = data?.current.version;
+
+  return (
+    <Panel title="Parameter history" testId="param-history" bodyClassName="p-0" actions={<span className="num text-[11px] text-faint">{versions.length} versions</span>}>
+      {rollback.error ? (
+        <p role="alert" className="px-3 py-2 text-[12px] text-red-400">
+          Rollback failed: {(rollback.error as ApiError).message}
+        </p>
+      ) : null}
+      <ol className="max-h-[320px] overflow-auto">
+        {versions.map((v, i) => {
+          const prev = v.previous ?? versions[i + 1]?.params ?? null;
+          const diff = diffParams(prev, v.params);
+          const isCurrent = v.version === current;
+          return (
+            <li key={v.version} data-testid="param-version" data-version={v.version} className={`border-b border-edge/60 px-3 py-2 ${isCurrent ? "bg-sky-500/5" : ""}`}>
+              <div className="flex items-center gap-2">
+                <span className={`num text-[13px] font-bold ${isCurrent ? "text-sky-300" : "text-gray-200"}`}>v{v.version}</span>
+                {isCurrent ? <span className="rounded bg-sky-600/30 px-1 text-[10px] font-semibold text-sky-200 uppercase">current</span> : null}
+                <span className="truncate text-[12px] text-gray-300">{v.changedBy}</span>
+                <span className="num text-[11px] text-faint" title={fmtDateTime(v.createdAt)}>
+                  {fmtTime(v.createdAt)}
+                </span>
+                {!isCurrent ? (
+                  <Button
+                    size="sm"
+                    className="ml-auto"
+                    data-testid={`rollback-${v.version}`}
+                    disabled={!isOperator || rollback.isPending}
+                    title={isOperator ? `Make v${v.version}'s values current again (as a new version)` : "Operators only"}
+                    onClick={() => rollback.mutate(v.version)}
+                  >
+                    {rollback.isPending && rollback.variables === v.version ? "…" : "Rollback"}
+                  </Button>
+                ) : null}
+              </div>
+              <p className="mt-0.5 text-[12px] break-words text-muted">
+                {v.rolledBackFrom !== null ? <span className="text-amber-300">rollback to v{v.rolledBackFrom} · </span> : null}
+                {v.reason || <span className="italic">no reason given</span>}
+              </p>
+              {diff.length ? (
+                <ul className="mt-1 flex flex-wrap gap-1">
+                  {diff.map((d) => (
+                    <li key={d.path} className="num rounded bg-raised px-1.5 py-0.5 text-[11px]" title={d.path}>
+                      <span className="text-muted">{humanize(d.path)}</span> <span className="text-red-300/90 line-through decoration-red-400/40">{showValue(d.before)}</span>
+                      <span className="text-faint"> → </span>
+                      <span className="text-emerald-300">{showValue(d.after)}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="mt-0.5 text-[11px] text-faint">{prev ? "no change in values" : "initial parameters"}</p>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </Panel>
+  );
+}
