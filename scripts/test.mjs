@@ -40,4 +40,6 @@ if (!files.length) {
   console.error("no test files matched");
   process.exit(1);
 }
+// Browser tests need the production pages: build them first (no-op when .next is fresh).
+if (files.some((f) => f.startsWith("tests/e2e/"))) run("pages build", "node", ["scripts/ensure-build.mjs"]);
 run("tests", "node", ["--experimental-wasm-modules", "--no-warnings=ExperimentalWarning", "--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files]);

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
-import { createAuth } from "@/server/auth/auth";
+import { createAuth, type Auth } from "@/server/auth/auth";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { createHub, type Hub, type HubOptions, type HubServer } from "@/server/realtime/hub";
 import { allowRequest, attachSessions } from "@/server/realtime/socket-auth";
@@ -28,12 +28,15 @@ export interface CreateWebServerOptions {
   /** Next in development mode (next dev); ignored when config.pages is false. */
   dev?: boolean;
   hub?: HubOptions;
+  /** Auth already loaded by createAuth(config) (main.ts checks the start-up rules before the runner starts). */
+  auth?: Auth;
   log?: (msg: string) => void;
 }
 
 type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 async function prepareNext(config: WebConfig, dev: boolean, port: number): Promise<{ handle: NextHandler; close(): Promise<void> }> {
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   const { default: next } = await import("next");
   const app = next({ dev, dir: config.dir, hostname: config.host, port: port || undefined, quiet: !dev });
   await app.prepare();
@@ -50,7 +53,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
   const { host, config } = opts;
   const dev = opts.dev ?? false;
   const log = opts.log ?? ((m: string) => console.error(m));
-  const auth = await createAuth(config);
+  const auth = opts.auth ?? (await createAuth(config));
   const pages = config.pages ? await prepareNext(config, dev, config.port) : null;
 
   let hub: Hub | null = null;
