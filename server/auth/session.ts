@@ -81,7 +81,7 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 }
 
 export function sessionCookie(token: string, expiresAt: number, secure: boolean, now = Date.now()): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000));
+  const maxAge = Math.max(0, Math.ceil((expiresAt - now) / 1000));
   return [
     `${SESSION_COOKIE}=${token}`,
     "Path=/",
