@@ -2,7 +2,8 @@
 // enters the Next bundle). Each route declares who may call it and the schema of its body or query; the
 // dispatcher enforces them in a fixed order: route → method → session (401) → origin (403) → role (403)
 // → content type (415) → size (413) → JSON (400) → schema (400) → handler. Nothing reaches the runner
-// host before every check has passed, and every mutation is written to the audit trail.
+// host before every check has passed, and every mutation is written to the audit trail. A command the
+// host rejects changed nothing, so it writes nothing either (bad input never changes the database).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { setupRequestSchema, SetupRefused } from "@/server/auth/accounts";
@@ -85,16 +86,6 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
     } catch (err) {
       // The mutation already happened; answering 500 would make the operator retry it.
       log(`[audit] failed to record ${action} on ${target}: ${(err as Error).message}`);
-    }
-  };
-
-  /** Runs a host command; a rejection is audited as an attempt and rethrown for the error mapper. */
-  const attempt = async <T>(ctx: Ctx<unknown, unknown>, action: string, target: string, before: unknown, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (err) {
-      if (isCommandRejected(err)) await audit(ctx, action, target, before, { rejected: err.message, fields: err.fields });
-      throw err;
     }
   };
 
@@ -196,9 +187,8 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       access: "operator",
       body: ackAlertRequestSchema,
       handle: async (ctx) => {
-        const before = { acknowledged: false };
-        const alert = await attempt(ctx, "alert.ack", ctx.body.id, before, () => host.acknowledgeAlert(ctx.body.id, ctx.session!.username));
-        await audit(ctx, "alert.ack", ctx.body.id, before, alert);
+        const alert = await host.acknowledgeAlert(ctx.body.id, ctx.session!.username);
+        await audit(ctx, "alert.ack", ctx.body.id, { acknowledged: false }, alert);
         return alert;
       },
     }),
@@ -217,9 +207,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       body: applyParamsRequestSchema,
       handle: async (ctx) => {
         const before = (await host.params()).current;
-        const v = await attempt(ctx, "params.apply", "params", before, () =>
-          host.applyParams(ctx.body.params, ctx.body.reason, ctx.session!.username),
-        );
+        const v = await host.applyParams(ctx.body.params, ctx.body.reason, ctx.session!.username);
         await audit(ctx, "params.apply", "params", before, v);
         return v;
       },
@@ -232,9 +220,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       handle: async (ctx) => {
         const before = (await host.params()).current;
         const target = `params@${ctx.body.version}`;
-        const v = await attempt(ctx, "params.rollback", target, before, () =>
-          host.rollbackParams(ctx.body.version, ctx.body.reason, ctx.session!.username),
-        );
+        const v = await host.rollbackParams(ctx.body.version, ctx.body.reason, ctx.session!.username);
         await audit(ctx, "params.rollback", target, before, v);
         return v;
       },
@@ -247,7 +233,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       handle: async (ctx) => {
         const before = statusSummary(await host.status());
         const action = `control.${ctx.body.action}`;
-        const after = await attempt(ctx, action, "runner", before, () => host.control(ctx.body.action, ctx.session!.username));
+        const after = await host.control(ctx.body.action, ctx.session!.username);
         await audit(ctx, action, "runner", before, statusSummary(after));
         return after;
       },
@@ -260,7 +246,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       body: emergencyCloseRequestSchema,
       handle: async (ctx) => {
         const before = await host.emergencyPreview();
-        const outcome = await attempt(ctx, "emergency.close", "runner", before, () => host.emergencyClose(ctx.session!.username));
+        const outcome = await host.emergencyClose(ctx.session!.username);
         await audit(ctx, "emergency.close", "runner", before, outcome);
         return outcome;
       },
