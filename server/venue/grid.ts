@@ -1,0 +1,96 @@
+// Exact conversion between decimal prices/sizes and the integer tick/lot counts simulated venues compute
+// with. Integer arithmetic on counts is exact, and fast enough for millions of events per second; the
+// Decimal values only exist at the interface.
+import Decimal from "decimal.js";
+import type { MarketSpec } from "@/lib/market";
+
+export class MarketGrid {
+  readonly tick: Decimal;
+  readonly lot: Decimal;
+  readonly minTick: number;
+  readonly maxTick: number;
+  readonly minLots: number;
+  // Decimal construction dominates boundary cost; ticks repeat a lot, so cache their Decimal form.
+  private readonly priceCache = new Map<number, Decimal>();
+
+  constructor(readonly market: MarketSpec) {
+    this.tick = new Decimal(market.tickSize);
+    this.lot = new Decimal(market.lotSize);
+    if (!this.tick.gt(0)) throw new Error(`market ${market.symbol}: tickSize must be > 0`);
+    if (!this.lot.gt(0)) throw new Error(`market ${market.symbol}: lotSize must be > 0`);
+    this.minTick = this.ceilTicks(market.minPrice);
+    this.maxTick = this.floorTicks(market.maxPrice);
+    this.minLots = Math.max(1, this.lots(market.minSize, "ceil"));
+    if (this.minTick > this.maxTick) throw new Error(`market ${market.symbol}: empty price band`);
+  }
+
+  /** Exact tick count, or null when the price is off the grid. */
+  ticksExact(price: Decimal): number | null {
+    const q = price.div(this.tick);
+    return q.isInteger() ? q.toNumber() : null;
+  }
+
+  /** Exact lot count, or null when the size is off the grid. */
+  lotsExact(size: Decimal): number | null {
+    const q = size.div(this.lot);
+    return q.isInteger() ? q.toNumber() : null;
+  }
+
+  ceilTicks(price: Decimal): number {
+    return price.div(this.tick).ceil().toNumber();
+  }
+
+  floorTicks(price: Decimal): number {
+    return price.div(this.tick).floor().toNumber();
+  }
+
+  lots(size: Decimal, round: "ceil" | "floor" | "round" = "round"): number {
+    const q = size.div(this.lot);
+    return (round === "ceil" ? q.ceil() : round === "floor" ? q.floor() : q.round()).toNumber();
+  }
+
+  price(ticks: number): Decimal {
+    let p = this.priceCache.get(ticks);
+    if (p === undefined) {
+      p = this.tick.mul(ticks);
+      if (this.priceCache.size > 4096) this.priceCache.clear();
+      this.priceCache.set(ticks, p);
+    }
+    return p;
+  }
+
+  size(lots: number): Decimal {
+    let s = this.sizeCache.get(lots);
+    if (s === undefined) {
+      s = this.lot.mul(lots);
+      if (this.sizeCache.size > 4096) this.sizeCache.clear();
+      this.sizeCache.set(lots, s);
+    }
+    return s;
+  }
+
+  private readonly sizeCache = new Map<number, Decimal>();
+}
+
+/**
+ * A book level whose Decimal price and size are made on first read: a simulated book has dozens of
+ * levels and a strategy usually reads a handful, so most of them never pay for Decimal construction.
+ */
+export class LazyLevel {
+  private p: Decimal | undefined;
+  private s: Decimal | undefined;
+  constructor(
+    private readonly grid: MarketGrid,
+    private readonly tick: number,
+    private readonly lots: number,
+  ) {}
+  get price(): Decimal {
+    return (this.p ??= this.grid.price(this.tick));
+  }
+  get size(): Decimal {
+    return (this.s ??= this.grid.size(this.lots));
+  }
+  toJSON(): { price: string; size: string } {
+    return { price: this.price.toString(), size: this.size.toString() };
+  }
+}

@@ -1,0 +1,2 @@
+export { ReplayVenue, type ReplayVenueOptions } from "./replay-venue";
+export { ReplayFileError, parseReplayCsv, parseReplayJsonl, readReplayFile, type ReplayEvent, type ReplayRecord } from "./replay-file";

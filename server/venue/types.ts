@@ -1,0 +1,85 @@
+// The one venue interface every market implementation speaks: the paper simulator, the replay venue and
+// live venues (Polymarket CLOB, Binance through ccxt). Verbs follow ccxt (fetch*, watch*, create*, cancel*)
+// so a ccxt-backed adapter is a thin mapping. Prices, sizes and fees are decimal.js values; the venue's
+// own wire formats are parsed at its boundary (see schemas.ts).
+import type Decimal from "decimal.js";
+import type { MarketSpec, OrderBook, Side } from "@/lib/market";
+
+export type OrderType = "limit" | "market";
+
+export type OrderStatus = "open" | "partially_filled" | "filled" | "cancelled" | "rejected";
+
+export type Liquidity = "maker" | "taker";
+
+export interface CreateOrderRequest {
+  /** Our id, unique per venue for the life of the account; the venue refuses a reused one. */
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  /** Required for limit orders, on the market's tick grid; ignored for market orders. */
+  readonly price?: Decimal;
+  /** On the market's lot grid and >= market.minSize. */
+  readonly size: Decimal;
+  /** Reject (PostOnlyWouldCross) instead of taking liquidity. Limit orders only. */
+  readonly postOnly?: boolean;
+  /** Only ever shrinks the position held at the venue; rejected when it could grow or flip it. */
+  readonly reduceOnly?: boolean;
+}
+
+export interface VenueOrder {
+  readonly clientOrderId: string;
+  readonly venueOrderId: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  /** Limit price; undefined for market orders. */
+  readonly price?: Decimal;
+  readonly size: Decimal;
+  readonly filledSize: Decimal;
+  readonly status: OrderStatus;
+  /** Time of the last change the venue reports, ms since epoch. */
+  readonly ts: number;
+}
+
+export interface VenueFill {
+  /** Unique per venue: the key that makes fill processing idempotent. */
+  readonly tradeId: string;
+  readonly clientOrderId: string;
+  readonly venueOrderId: string;
+  readonly side: Side;
+  readonly price: Decimal;
+  readonly size: Decimal;
+  /** In quote currency, positive = paid (a negative fee is a rebate). */
+  readonly fee: Decimal;
+  readonly liquidity: Liquidity;
+  readonly ts: number;
+}
+
+export interface Venue {
+  readonly id: string;
+  readonly market: MarketSpec;
+
+  /** L2 book, best level first on both sides. */
+  fetchOrderBook(): Promise<OrderBook>;
+  /** Orders the venue holds as resting now (open or partially filled). */
+  fetchOpenOrders(): Promise<VenueOrder[]>;
+  /** Our fills, oldest first; `since` (ms, inclusive) bounds the look-back. Used to reconcile after a restart. */
+  fetchMyTrades(opts?: { since?: number }): Promise<VenueFill[]>;
+  /**
+   * Resolves once the venue has accepted the order (after its latency) with its state at that moment;
+   * a market order or a crossing limit order may already be (partially) filled. Rejections throw an
+   * ExchangeError (InvalidOrder, PostOnlyWouldCross, OrderRejected, InsufficientFunds).
+   */
+  createOrder(req: CreateOrderRequest): Promise<VenueOrder>;
+  /**
+   * A confirmed cancel: resolves only when the venue confirms the order no longer rests, with its final
+   * state: 'cancelled', or 'filled'/'rejected' when it ended before the cancel took effect (read the status).
+   * Throws OrderNotFound when the venue does not know the id, a NetworkError when the outcome is unknown
+   * (the order may still rest: do not quote that side again until a later cancel confirms).
+   */
+  cancelOrder(clientOrderId: string): Promise<VenueOrder>;
+  /** Confirmed cancel of every resting order; resolves with the orders it cancelled. */
+  cancelAllOrders(): Promise<VenueOrder[]>;
+  /** Each of our fills, pushed as the venue reports it. Returns the unsubscribe function. */
+  watchFills(listener: (fill: VenueFill) => void): () => void;
+  close(): Promise<void>;
+}
