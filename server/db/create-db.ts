@@ -1,0 +1,106 @@
+// The one place a PrismaClient is made. DATABASE_URL → that PostgreSQL through @prisma/adapter-pg;
+// otherwise embedded PGlite in a data folder that survives restarts. Migrations apply before it is handed out.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { resolveDbTarget, type DbOptions, type DbTarget } from "./config";
+import { PrismaClient } from "./generated/client";
+import { lockDataDir } from "./data-dir-lock";
+import { migrate, type MigrationResult } from "./migrate";
+
+export interface Db {
+  prisma: PrismaClient;
+  kind: "postgres" | "pglite";
+  /** Where the data lives, without credentials, for logs: "pglite /abs/dir" or "postgres host:5432/db schema s". */
+  location: string;
+  /** PostgreSQL schema holding the tables ("public" for PGlite). */
+  schema: string;
+  /** Migrations this createDb call applied (empty when already up to date or migrate: false). */
+  appliedMigrations: string[];
+  /** Applies pending migrations on this connection again (a no-op when up to date). */
+  migrate(): Promise<MigrationResult>;
+  close(): Promise<void>;
+}
+
+async function ensurePgSchema(connectionString: string, schema: string): Promise<void> {
+  if (schema === "public") return;
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function open(target: DbTarget): Promise<{
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  schema: string;
+  closeDriver: () => Promise<void>;
+}> {
+  if (target.kind === "postgres") {
+    await ensurePgSchema(target.connectionString, target.schema);
+    // `schema` makes the client qualify its queries; search_path makes the schema engine's unqualified
+    // migration SQL land in the same schema.
+    const adapter = new PrismaPg(
+      { connectionString: target.connectionString, options: `-c search_path="${target.schema}"` },
+      { schema: target.schema },
+    );
+    return { adapter, schema: target.schema, closeDriver: async () => {} };
+  }
+  const inMemory = target.dataDir.startsWith("memory://");
+  let unlock = () => {};
+  if (!inMemory) {
+    mkdirSync(target.dataDir, { recursive: true });
+    unlock = lockDataDir(target.dataDir);
+  }
+  try {
+    const pglite = await PGlite.create(target.dataDir);
+    return {
+      adapter: new PrismaPGlite(pglite),
+      schema: "public",
+      closeDriver: async () => {
+        try {
+          await pglite.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}
+
+/**
+ * Opens the database chosen by `options` then the environment (DATABASE_URL, SKEWDESK_DATA_DIR; see config.ts),
+ * applies pending migrations, and returns a ready client. Call close() once when done.
+ */
+export async function createDb(options: DbOptions = {}): Promise<Db> {
+  const target = resolveDbTarget(options);
+  const { adapter, schema, closeDriver } = await open(target);
+  const prisma = new PrismaClient({ adapter });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    try {
+      await prisma.$disconnect();
+    } finally {
+      await closeDriver();
+    }
+  };
+  try {
+    const runMigrations = () => migrate(adapter, { migrationsDir: options.migrationsDir });
+    const applied = options.migrate === false ? [] : (await runMigrations()).applied;
+    await prisma.$connect();
+    return { prisma, kind: target.kind, location: target.display, schema, appliedMigrations: applied, migrate: runMigrations, close };
+  } catch (e) {
+    await close().catch(() => {});
+    throw e;
+  }
+}

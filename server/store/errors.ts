@@ -1,0 +1,31 @@
+// What the store throws on purpose. Anything else (connection loss, driver errors) propagates as is.
+export class StoreError extends Error {
+  override name = "StoreError";
+}
+export class StrategyNotFoundError extends StoreError {
+  override name = "StrategyNotFoundError";
+}
+export class OrderNotFoundError extends StoreError {
+  override name = "OrderNotFoundError";
+}
+export class RunNotFoundError extends StoreError {
+  override name = "RunNotFoundError";
+}
+/** Someone else changed the parameters since the caller read them. */
+export class StaleParameterVersionError extends StoreError {
+  override name = "StaleParameterVersionError";
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`parameters changed meanwhile: expected current version ${expected}, found ${actual}`);
+  }
+}
+/** The same clientOrderId was saved again with different contents: a bug in the caller, never silently merged. */
+export class OrderConflictError extends StoreError {
+  override name = "OrderConflictError";
+}
+/** A value the database cannot hold exactly (more than 18 decimals or 20 integer digits). */
+export class DecimalRangeError extends StoreError {
+  override name = "DecimalRangeError";
+}

@@ -1,0 +1,4 @@
+// Public face of persistence: the runner and the dashboard import the Store port and its errors from here.
+export * from "./types";
+export * from "./errors";
+export { createPrismaStore, PrismaStore } from "./prisma-store";

@@ -1,0 +1,505 @@
+// The Store on Prisma: one implementation for PostgreSQL and PGlite. Writes that must stay consistent
+// (a parameter version and the strategy's pointer to it; a fill and its order) share one transaction.
+// Inside a transaction only `tx` is used: PGlite has a single session, so touching `this.prisma` there
+// would wait on the transaction itself.
+import type Decimal from "decimal.js";
+import type { Db } from "@/server/db";
+import { Prisma, type PrismaClient } from "@/server/db/generated/client";
+import { exactToDb, fromDb, roundedToDb } from "./decimal";
+import {
+  OrderConflictError,
+  OrderNotFoundError,
+  RunNotFoundError,
+  StaleParameterVersionError,
+  StoreError,
+  StrategyNotFoundError,
+} from "./errors";
+import { jsonIn, toAlert, toAudit, toFill, toOrder, toParameterVersion, toRun, toSnapshot, toStrategy } from "./prisma-rows";
+import {
+  LIVE_ORDER_STATUSES,
+  TERMINAL_ORDER_STATUSES,
+  type AlertRecord,
+  type AuditRecord,
+  type FillRecord,
+  type ListAlertsOptions,
+  type ListAuditOptions,
+  type ListFillsOptions,
+  type ListOrdersOptions,
+  type ListSnapshotsOptions,
+  type NewAlert,
+  type NewAuditEvent,
+  type NewFill,
+  type NewOrder,
+  type NewParameterVersion,
+  type NewRun,
+  type OrderPatch,
+  type OrderRecord,
+  type OrderStatus,
+  type ParameterVersionRecord,
+  type RecordFillResult,
+  type RecoveryState,
+  type RiskState,
+  type RunRecord,
+  type Snapshot,
+  type Store,
+  type StrategyDef,
+  type StrategyRecord,
+} from "./types";
+
+type Tx = Prisma.TransactionClient;
+
+const TERMINAL = new Set<OrderStatus>(TERMINAL_ORDER_STATUSES);
+const LIVE = [...LIVE_ORDER_STATUSES];
+
+function limitOf(limit: number | undefined, fallback: number, max: number): number {
+  if (limit === undefined) return fallback;
+  if (!Number.isInteger(limit) || limit < 1) throw new StoreError(`limit must be a positive integer, got ${limit}`);
+  return Math.min(limit, max);
+}
+
+function snapshotRow(s: Snapshot): Prisma.SnapshotCreateManyInput {
+  const r = (d: Decimal, f: string) => roundedToDb(d, `snapshot.${f}`);
+  const rn = (d: Decimal | null, f: string) => (d === null ? null : r(d, f));
+  return {
+    strategyId: s.strategyId,
+    ts: s.ts,
+    mid: r(s.mid, "mid"),
+    bestBid: rn(s.bestBid, "bestBid"),
+    bestAsk: rn(s.bestAsk, "bestAsk"),
+    ourBid: rn(s.ourBid, "ourBid"),
+    ourAsk: rn(s.ourAsk, "ourAsk"),
+    inventory: r(s.inventory, "inventory"),
+    ratio: r(s.ratio, "ratio"),
+    skew: r(s.skew, "skew"),
+    realizedPnl: r(s.realizedPnl, "realizedPnl"),
+    unrealizedPnl: r(s.unrealizedPnl, "unrealizedPnl"),
+    fees: r(s.fees, "fees"),
+    riskState: s.riskState,
+  };
+}
+
+function sameDecimal(a: Decimal | null, b: Decimal | null): boolean {
+  return a === null || b === null ? a === b : a.eq(b);
+}
+
+export class PrismaStore implements Store {
+  private readonly prisma: PrismaClient;
+  private readonly kind: Db["kind"];
+
+  constructor(db: Pick<Db, "prisma" | "kind">) {
+    this.prisma = db.prisma;
+    this.kind = db.kind;
+  }
+
+  // ── strategies ──
+
+  async ensureStrategy(def: StrategyDef): Promise<StrategyRecord> {
+    return this.prisma.$transaction(async (tx) => {
+      const config = { market: def.market, symbol: def.symbol, venue: def.venue, mode: def.mode };
+      const row = await tx.strategy.upsert({ where: { name: def.name }, create: { name: def.name, ...config }, update: config });
+      if (row.currentParamVersion > 0 || !def.initialParams) return toStrategy(row);
+      await appendVersion(tx, { strategyId: row.id, params: def.initialParams, changedBy: "system", reason: "initial parameters" });
+      return toStrategy(await tx.strategy.findUniqueOrThrow({ where: { id: row.id } }));
+    });
+  }
+
+  async getStrategy(name: string): Promise<StrategyRecord | null> {
+    const row = await this.prisma.strategy.findUnique({ where: { name } });
+    return row && toStrategy(row);
+  }
+
+  async getStrategyById(id: string): Promise<StrategyRecord | null> {
+    const row = await this.prisma.strategy.findUnique({ where: { id } });
+    return row && toStrategy(row);
+  }
+
+  async listStrategies(): Promise<StrategyRecord[]> {
+    return (await this.prisma.strategy.findMany({ orderBy: { name: "asc" } })).map(toStrategy);
+  }
+
+  async setRiskState(strategyId: string, state: RiskState, reason: string): Promise<StrategyRecord> {
+    const rows = await this.prisma.strategy.updateManyAndReturn({
+      where: { id: strategyId },
+      data: { riskState: state, riskReason: reason, riskChangedAt: new Date() },
+    });
+    if (!rows[0]) throw new StrategyNotFoundError(`no strategy ${strategyId}`);
+    return toStrategy(rows[0]);
+  }
+
+  async setPaused(strategyId: string, paused: boolean): Promise<StrategyRecord> {
+    const rows = await this.prisma.strategy.updateManyAndReturn({ where: { id: strategyId }, data: { paused } });
+    if (!rows[0]) throw new StrategyNotFoundError(`no strategy ${strategyId}`);
+    return toStrategy(rows[0]);
+  }
+
+  // ── parameter versions ──
+
+  async appendParameterVersion(change: NewParameterVersion): Promise<ParameterVersionRecord> {
+    return this.prisma.$transaction((tx) => appendVersion(tx, change));
+  }
+
+  async listParameterVersions(strategyId: string, opts: { limit?: number } = {}): Promise<ParameterVersionRecord[]> {
+    const rows = await this.prisma.parameterVersion.findMany({
+      where: { strategyId },
+      orderBy: { version: "desc" },
+      take: limitOf(opts.limit, 100, 10_000),
+    });
+    return rows.map(toParameterVersion);
+  }
+
+  async getParameterVersion(strategyId: string, version?: number): Promise<ParameterVersionRecord | null> {
+    const row =
+      version === undefined
+        ? await this.prisma.parameterVersion.findFirst({ where: { strategyId }, orderBy: { version: "desc" } })
+        : await this.prisma.parameterVersion.findUnique({ where: { strategyId_version: { strategyId, version } } });
+    return row && toParameterVersion(row);
+  }
+
+  // ── orders ──
+
+  async saveOrder(order: NewOrder): Promise<{ order: OrderRecord; inserted: boolean }> {
+    const price = order.price === null ? null : exactToDb(order.price, "order.price");
+    const size = exactToDb(order.size, "order.size");
+    const status = order.status ?? "pending";
+    const now = order.createdAt ?? new Date();
+    const created = await this.prisma.order.createManyAndReturn({
+      data: [
+        {
+          clientOrderId: order.clientOrderId,
+          strategyId: order.strategyId,
+          runId: order.runId ?? null,
+          side: order.side,
+          type: order.type,
+          price,
+          size,
+          status,
+          venueOrderId: order.venueOrderId ?? null,
+          reduceOnly: order.reduceOnly ?? false,
+          postOnly: order.postOnly ?? false,
+          reason: order.reason,
+          createdAt: now,
+          openedAt: status === "open" ? now : null,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (created[0]) return { order: toOrder(created[0]), inserted: true };
+
+    const existing = await this.prisma.order.findUnique({ where: { clientOrderId: order.clientOrderId } });
+    if (!existing) throw new StoreError(`order ${order.clientOrderId} was neither inserted nor found`);
+    const stored = toOrder(existing);
+    const same =
+      stored.strategyId === order.strategyId &&
+      stored.side === order.side &&
+      stored.type === order.type &&
+      stored.reason === order.reason &&
+      sameDecimal(stored.price, order.price) &&
+      stored.size.eq(order.size);
+    if (!same) throw new OrderConflictError(`clientOrderId ${order.clientOrderId} is already used by a different order`);
+    return { order: stored, inserted: false };
+  }
+
+  async updateOrder(clientOrderId: string, patch: OrderPatch): Promise<OrderRecord> {
+    const data: Prisma.OrderUpdateInput = {};
+    if (patch.status !== undefined) data.status = patch.status;
+    if (patch.statusReason !== undefined) data.statusReason = patch.statusReason;
+    if (patch.filledSize !== undefined) data.filledSize = exactToDb(patch.filledSize, "order.filledSize");
+    if (patch.venueOrderId !== undefined) data.venueOrderId = patch.venueOrderId;
+    if (patch.openedAt !== undefined) data.openedAt = patch.openedAt;
+    if (patch.closedAt !== undefined) data.closedAt = patch.closedAt;
+
+    const needsOpened = patch.status === "open" && patch.openedAt === undefined;
+    const needsClosed = patch.status !== undefined && TERMINAL.has(patch.status) && patch.closedAt === undefined;
+    if (!needsOpened && !needsClosed) {
+      const rows = await this.prisma.order.updateManyAndReturn({ where: { clientOrderId }, data });
+      if (!rows[0]) throw new OrderNotFoundError(`no order ${clientOrderId}`);
+      return toOrder(rows[0]);
+    }
+    // Timestamps default to now only when still empty, so a repeated status report does not move them.
+    return this.prisma.$transaction(async (tx) => {
+      const current = await tx.order.findUnique({ where: { clientOrderId }, select: { openedAt: true, closedAt: true } });
+      if (!current) throw new OrderNotFoundError(`no order ${clientOrderId}`);
+      const now = new Date();
+      if (needsOpened && current.openedAt === null) data.openedAt = now;
+      if (needsClosed && current.closedAt === null) data.closedAt = now;
+      return toOrder(await tx.order.update({ where: { clientOrderId }, data }));
+    });
+  }
+
+  async getOrder(clientOrderId: string): Promise<OrderRecord | null> {
+    const row = await this.prisma.order.findUnique({ where: { clientOrderId } });
+    return row && toOrder(row);
+  }
+
+  async listOpenOrders(strategyId: string): Promise<OrderRecord[]> {
+    const rows = await this.prisma.order.findMany({
+      where: { strategyId, status: { in: LIVE } },
+      orderBy: [{ createdAt: "asc" }, { clientOrderId: "asc" }],
+    });
+    return rows.map(toOrder);
+  }
+
+  async listOrders(strategyId: string, opts: ListOrdersOptions = {}): Promise<OrderRecord[]> {
+    const rows = await this.prisma.order.findMany({
+      where: { strategyId, ...(opts.before ? { createdAt: { lt: opts.before } } : {}) },
+      orderBy: [{ createdAt: "desc" }, { clientOrderId: "desc" }],
+      take: limitOf(opts.limit, 100, 10_000),
+    });
+    return rows.map(toOrder);
+  }
+
+  // ── fills ──
+
+  async recordFill(fill: NewFill): Promise<RecordFillResult> {
+    const size = exactToDb(fill.size, "fill.size");
+    const row: Prisma.FillCreateManyInput = {
+      strategyId: fill.strategyId,
+      runId: fill.runId ?? null,
+      venue: fill.venue,
+      venueTradeId: fill.venueTradeId,
+      clientOrderId: fill.clientOrderId,
+      side: fill.side,
+      price: exactToDb(fill.price, "fill.price"),
+      size,
+      fee: exactToDb(fill.fee, "fill.fee"),
+      feeCurrency: fill.feeCurrency ?? null,
+      liquidity: fill.liquidity,
+      inventoryAfter: exactToDb(fill.inventoryAfter, "fill.inventoryAfter"),
+      realizedPnlAfter: fill.realizedPnlAfter == null ? null : roundedToDb(fill.realizedPnlAfter, "fill.realizedPnlAfter"),
+      ts: fill.ts,
+    };
+    const clientOrderId = fill.clientOrderId;
+    return this.prisma.$transaction(async (tx) => {
+      // ON CONFLICT DO NOTHING on (venue, strategyId, venueTradeId): a replayed fill changes nothing.
+      const { count } = await tx.fill.createMany({ data: [row], skipDuplicates: true });
+      if (clientOrderId === null) return { inserted: count === 1, order: null };
+      if (count === 0) {
+        const order = await tx.order.findUnique({ where: { clientOrderId } });
+        return { inserted: false, order: order && toOrder(order) };
+      }
+      // The increment locks the order row, so concurrent fills of one order add up instead of overwriting.
+      const bumped = await tx.order.updateManyAndReturn({ where: { clientOrderId }, data: { filledSize: { increment: size } } });
+      const current = bumped[0];
+      if (!current) return { inserted: true, order: null };
+      const filled = fromDb(current.filledSize).gte(fromDb(current.size));
+      let status: OrderStatus = current.status;
+      if (filled) status = "filled";
+      else if (status === "pending" || status === "open") status = "partially_filled";
+      if (status === current.status && (!filled || current.closedAt !== null)) return { inserted: true, order: toOrder(current) };
+      const updated = await tx.order.update({
+        where: { clientOrderId },
+        data: { status, ...(filled && current.closedAt === null ? { closedAt: fill.ts } : {}) },
+      });
+      return { inserted: true, order: toOrder(updated) };
+    });
+  }
+
+  async listFills(strategyId: string, opts: ListFillsOptions = {}): Promise<FillRecord[]> {
+    const ts: Prisma.DateTimeFilter<"Fill"> = {};
+    if (opts.from) ts.gte = opts.from;
+    if (opts.to) ts.lt = opts.to;
+    const rows = await this.prisma.fill.findMany({
+      where: { strategyId, ...(opts.from || opts.to ? { ts } : {}) },
+      orderBy: [{ ts: "desc" }, { id: "desc" }],
+      take: limitOf(opts.limit, 100, 10_000),
+    });
+    return rows.map(toFill);
+  }
+
+  // ── snapshots ──
+
+  async insertSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.prisma.snapshot.create({ data: snapshotRow(snapshot) });
+  }
+
+  async insertSnapshots(batch: readonly Snapshot[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    const { count } = await this.prisma.snapshot.createMany({ data: batch.map(snapshotRow) });
+    return count;
+  }
+
+  async listSnapshots(strategyId: string, opts: ListSnapshotsOptions = {}): Promise<Snapshot[]> {
+    const ts: Prisma.DateTimeFilter<"Snapshot"> = {};
+    if (opts.from) ts.gte = opts.from;
+    if (opts.to) ts.lte = opts.to;
+    // Newest `limit` first, then flipped: a capped range keeps its most recent end.
+    const rows = await this.prisma.snapshot.findMany({
+      where: { strategyId, ...(opts.from || opts.to ? { ts } : {}) },
+      orderBy: [{ ts: "desc" }, { id: "desc" }],
+      take: limitOf(opts.limit, 1_000, 100_000),
+    });
+    return rows.reverse().map(toSnapshot);
+  }
+
+  // ── alerts ──
+
+  async raiseAlert(alert: NewAlert): Promise<AlertRecord> {
+    const row = await this.prisma.alert.create({
+      data: {
+        strategyId: alert.strategyId,
+        kind: alert.kind,
+        severity: alert.severity,
+        message: alert.message,
+        data: jsonIn(alert.data),
+        ...(alert.createdAt ? { createdAt: alert.createdAt } : {}),
+      },
+    });
+    return toAlert(row);
+  }
+
+  async acknowledgeAlert(id: string, by: string): Promise<AlertRecord | null> {
+    const rows = await this.prisma.alert.updateManyAndReturn({
+      where: { id, acknowledgedAt: null },
+      data: { acknowledgedBy: by, acknowledgedAt: new Date() },
+    });
+    if (rows[0]) return toAlert(rows[0]);
+    const row = await this.prisma.alert.findUnique({ where: { id } });
+    return row && toAlert(row);
+  }
+
+  async listAlerts(strategyId: string, opts: ListAlertsOptions = {}): Promise<AlertRecord[]> {
+    const rows = await this.prisma.alert.findMany({
+      where: {
+        strategyId,
+        ...(opts.unacknowledgedOnly ? { acknowledgedAt: null } : {}),
+        ...(opts.kinds ? { kind: { in: opts.kinds } } : {}),
+        ...(opts.before ? { createdAt: { lt: opts.before } } : {}),
+      },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: limitOf(opts.limit, 100, 10_000),
+    });
+    return rows.map(toAlert);
+  }
+
+  // ── runs ──
+
+  async startRun(run: NewRun): Promise<RunRecord> {
+    if (run.seed != null && !Number.isSafeInteger(run.seed)) throw new StoreError(`run seed must be a safe integer, got ${run.seed}`);
+    const row = await this.prisma.run.create({
+      data: {
+        strategyId: run.strategyId,
+        mode: run.mode,
+        seed: run.seed == null ? null : BigInt(run.seed),
+        config: jsonIn(run.config),
+        ...(run.startedAt ? { startedAt: run.startedAt } : {}),
+      },
+    });
+    return toRun(row);
+  }
+
+  async stopRun(runId: string, reason: string, stoppedAt: Date = new Date()): Promise<RunRecord> {
+    const rows = await this.prisma.run.updateManyAndReturn({
+      where: { id: runId, stoppedAt: null },
+      data: { stoppedAt, stopReason: reason },
+    });
+    if (rows[0]) return toRun(rows[0]);
+    const row = await this.prisma.run.findUnique({ where: { id: runId } });
+    if (!row) throw new RunNotFoundError(`no run ${runId}`);
+    return toRun(row);
+  }
+
+  async lastRun(strategyId: string): Promise<RunRecord | null> {
+    const row = await this.prisma.run.findFirst({ where: { strategyId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] });
+    return row && toRun(row);
+  }
+
+  // ── audit ──
+
+  async recordAudit(event: NewAuditEvent): Promise<AuditRecord> {
+    const row = await this.prisma.auditEvent.create({
+      data: {
+        actor: event.actor,
+        action: event.action,
+        target: event.target,
+        before: jsonIn(event.before),
+        after: jsonIn(event.after),
+        ip: event.ip ?? null,
+      },
+    });
+    return toAudit(row);
+  }
+
+  async listAudit(opts: ListAuditOptions = {}): Promise<AuditRecord[]> {
+    const rows = await this.prisma.auditEvent.findMany({
+      where: {
+        ...(opts.target ? { target: opts.target } : {}),
+        ...(opts.actor ? { actor: opts.actor } : {}),
+        ...(opts.before ? { createdAt: { lt: opts.before } } : {}),
+      },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: limitOf(opts.limit, 100, 10_000),
+    });
+    return rows.map(toAudit);
+  }
+
+  // ── restart ──
+
+  async loadRecoveryState(strategyId: string): Promise<RecoveryState> {
+    const p = this.prisma;
+    // One transaction, repeatable read on PostgreSQL, so the pieces agree with each other.
+    // (PGlite has a single session: a transaction there is already a consistent view.)
+    const [strategy, params, fills, openOrders, rebalanceCount, emergencyCount, lastSnapshot, lastRun] = await p.$transaction(
+      [
+        p.strategy.findUnique({ where: { id: strategyId } }),
+        p.parameterVersion.findFirst({ where: { strategyId }, orderBy: { version: "desc" } }),
+        p.fill.findMany({ where: { strategyId }, orderBy: { id: "asc" } }),
+        p.order.findMany({ where: { strategyId, status: { in: LIVE } }, orderBy: [{ createdAt: "asc" }, { clientOrderId: "asc" }] }),
+        p.alert.count({ where: { strategyId, kind: "rebalance" } }),
+        p.alert.count({ where: { strategyId, kind: "emergency" } }),
+        p.snapshot.findFirst({ where: { strategyId }, orderBy: [{ ts: "desc" }, { id: "desc" }] }),
+        p.run.findFirst({ where: { strategyId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] }),
+      ],
+      this.kind === "postgres" ? { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead } : undefined,
+    );
+    if (!strategy) throw new StrategyNotFoundError(`no strategy ${strategyId}`);
+    return {
+      strategy: toStrategy(strategy),
+      params: params && toParameterVersion(params),
+      fills: fills.map(toFill),
+      openOrders: openOrders.map(toOrder),
+      rebalanceCount,
+      emergencyCount,
+      lastSnapshot: lastSnapshot && toSnapshot(lastSnapshot),
+      lastRun: lastRun && toRun(lastRun),
+    };
+  }
+}
+
+async function appendVersion(tx: Tx, change: NewParameterVersion): Promise<ParameterVersionRecord> {
+  const { strategyId } = change;
+  // Bumping the pointer first takes the strategy's row lock: concurrent appends queue up and get 1, 2, 3…
+  const bumped = await tx.strategy.updateManyAndReturn({
+    where: { id: strategyId },
+    data: { currentParamVersion: { increment: 1 } },
+    select: { currentParamVersion: true },
+  });
+  if (!bumped[0]) throw new StrategyNotFoundError(`no strategy ${strategyId}`);
+  const version = bumped[0].currentParamVersion;
+  if (change.expectedCurrentVersion !== undefined && change.expectedCurrentVersion !== version - 1) {
+    throw new StaleParameterVersionError(change.expectedCurrentVersion, version - 1);
+  }
+  if (change.rolledBackFrom !== undefined) {
+    const target = change.rolledBackFrom;
+    const exists = Number.isInteger(target) && target >= 1 && target < version;
+    if (!exists) throw new StoreError(`cannot roll back to version ${target}: versions run from 1 to ${version - 1}`);
+  }
+  const previous =
+    version > 1 ? await tx.parameterVersion.findUnique({ where: { strategyId_version: { strategyId, version: version - 1 } } }) : null;
+  const row = await tx.parameterVersion.create({
+    data: {
+      strategyId,
+      version,
+      params: jsonIn(change.params) as Prisma.InputJsonValue,
+      previous: previous ? (previous.params as Prisma.InputJsonValue) : Prisma.DbNull,
+      changedBy: change.changedBy,
+      reason: change.reason,
+      rolledBackFrom: change.rolledBackFrom ?? null,
+    },
+  });
+  return toParameterVersion(row);
+}
+
+/** The store for a database made by createDb. */
+export function createPrismaStore(db: Pick<Db, "prisma" | "kind">): Store {
+  return new PrismaStore(db);
+}

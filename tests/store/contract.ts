@@ -1,0 +1,513 @@
+// One behavioural contract for every Store backend. pglite.test.ts and postgres.test.ts run it; each test
+// works on its own strategy so the tests share one database without seeing each other's rows.
+import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import Decimal from "decimal.js";
+import { defaultMigrationsDir, readMigrationsList, type Db } from "@/server/db";
+import {
+  DecimalRangeError,
+  OrderConflictError,
+  OrderNotFoundError,
+  RunNotFoundError,
+  StaleParameterVersionError,
+  StoreError,
+  StrategyNotFoundError,
+  type NewFill,
+  type NewOrder,
+  type Snapshot,
+  type Store,
+  type StrategyRecord,
+} from "@/server/store";
+
+export interface StoreHarness {
+  store: Store;
+  db: Db;
+  /** Closes this database and opens the same one again (same folder or schema). */
+  reopen(): Promise<StoreHarness>;
+  close(): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** Runs once after the last test and the final close, e.g. to drop a PostgreSQL schema. */
+  afterAll?: () => Promise<void>;
+}
+
+const D = (s: string | number) => new Decimal(s);
+
+export function storeContract(name: string, open: () => Promise<StoreHarness>, options: ContractOptions = {}): void {
+  describe(`Store contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+
+    before(async () => {
+      h = await open();
+      store = h.store;
+    });
+    after(async () => {
+      try {
+        await h?.close();
+      } finally {
+        await options.afterAll?.();
+      }
+    });
+
+    let seq = 0;
+    async function strategy(initialParams?: Record<string, string | number>): Promise<StrategyRecord> {
+      seq += 1;
+      return store.ensureStrategy({
+        name: `contract-${seq}-${randomUUID().slice(0, 8)}`,
+        market: "will-it-rain",
+        symbol: "RAIN-YES",
+        venue: "paper",
+        mode: "paper",
+        ...(initialParams ? { initialParams } : {}),
+      });
+    }
+    const order = (strategyId: string, over: Partial<NewOrder> = {}): NewOrder => ({
+      clientOrderId: `c-${randomUUID()}`,
+      strategyId,
+      side: "buy",
+      type: "limit",
+      price: D("0.45"),
+      size: D("10"),
+      reason: "quote",
+      ...over,
+    });
+    const fill = (strategyId: string, over: Partial<NewFill> = {}): NewFill => ({
+      strategyId,
+      venue: "paper",
+      venueTradeId: `t-${randomUUID()}`,
+      clientOrderId: null,
+      side: "buy",
+      price: D("0.45"),
+      size: D("1"),
+      fee: D("0"),
+      liquidity: "maker",
+      inventoryAfter: D("1"),
+      ts: new Date(),
+      ...over,
+    });
+    const snapshot = (strategyId: string, ts: Date, over: Partial<Snapshot> = {}): Snapshot => ({
+      strategyId,
+      ts,
+      mid: D("0.5"),
+      bestBid: D("0.49"),
+      bestAsk: D("0.51"),
+      ourBid: D("0.48"),
+      ourAsk: null,
+      inventory: D("3"),
+      ratio: D("0.3"),
+      skew: D("-0.01"),
+      realizedPnl: D("1.5"),
+      unrealizedPnl: D("-0.25"),
+      fees: D("0.01"),
+      riskState: "ACTIVE",
+      ...over,
+    });
+
+    // ── migrations ──
+
+    test("migrations are recorded in _prisma_migrations with Prisma's checksums, and re-running them is a no-op", async () => {
+      const list = await readMigrationsList(defaultMigrationsDir());
+      const rows = await h.db.prisma.$queryRawUnsafe<
+        { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }[]
+      >(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
+      assert.deepEqual(
+        rows.map((r) => r.migration_name),
+        list.migrationDirectories.map((m) => m.path),
+      );
+      for (const r of rows) {
+        const sql = readFileSync(join(list.baseDir, r.migration_name, "migration.sql"));
+        assert.equal(r.checksum, createHash("sha256").update(sql).digest("hex"), `checksum of ${r.migration_name}`);
+        assert.ok(r.finished_at, `${r.migration_name} finished`);
+        assert.equal(r.rolled_back_at, null);
+      }
+      const again = await h.db.migrate();
+      assert.deepEqual(again.applied, []);
+      const count = await h.db.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "_prisma_migrations"`);
+      assert.equal(Number(count[0]?.n), rows.length);
+    });
+
+    // ── strategies ──
+
+    test("ensureStrategy creates once with version 1 of the initial params, then only refreshes configuration", async () => {
+      const s = await strategy({ spread: "0.02" });
+      assert.equal(s.currentParamVersion, 1);
+      assert.equal(s.riskState, "ACTIVE");
+      assert.equal(s.paused, false);
+      const again = await store.ensureStrategy({ name: s.name, market: "m2", symbol: "S2", venue: "polymarket", mode: "live", initialParams: { spread: "9" } });
+      assert.equal(again.id, s.id);
+      assert.equal(again.venue, "polymarket");
+      assert.equal(again.mode, "live");
+      assert.equal(again.currentParamVersion, 1);
+      assert.deepEqual((await store.getParameterVersion(s.id))?.params, { spread: "0.02" });
+      assert.equal((await store.getStrategy(s.name))?.id, s.id);
+      assert.equal((await store.getStrategyById(s.id))?.name, s.name);
+      assert.equal(await store.getStrategy("no-such-strategy"), null);
+      assert.ok((await store.listStrategies()).some((x) => x.id === s.id));
+    });
+
+    test("risk state and pause are stored with the reason", async () => {
+      const s = await strategy();
+      const r = await store.setRiskState(s.id, "REDUCING", "emergency close at ratio 0.95");
+      assert.equal(r.riskState, "REDUCING");
+      assert.equal(r.riskReason, "emergency close at ratio 0.95");
+      assert.ok(r.riskChangedAt.getTime() >= s.riskChangedAt.getTime());
+      assert.equal((await store.setPaused(s.id, true)).paused, true);
+      const back = await store.getStrategyById(s.id);
+      assert.equal(back?.riskState, "REDUCING");
+      assert.equal(back?.paused, true);
+      await assert.rejects(store.setRiskState(randomUUID(), "HALTED", "x"), StrategyNotFoundError);
+      await assert.rejects(store.setPaused(randomUUID(), true), StrategyNotFoundError);
+    });
+
+    // ── parameter versions ──
+
+    test("parameter versions: numbered without gaps, each with the previous params, pointer moved with them", async () => {
+      const s = await strategy({ spread: "0.02" });
+      const v2 = await store.appendParameterVersion({ strategyId: s.id, params: { spread: "0.03" }, changedBy: "alice", reason: "wider" });
+      assert.equal(v2.version, 2);
+      assert.deepEqual(v2.previous, { spread: "0.02" });
+      assert.equal(v2.changedBy, "alice");
+      assert.equal(v2.reason, "wider");
+      // Concurrent changes queue on the strategy row: distinct versions 3..12, pointer at the last.
+      const many = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.appendParameterVersion({ strategyId: s.id, params: { spread: `0.0${i}` }, changedBy: "bot", reason: `r${i}` }),
+        ),
+      );
+      assert.deepEqual(many.map((v) => v.version).sort((a, b) => a - b), [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      const list = await store.listParameterVersions(s.id);
+      assert.deepEqual(list.map((v) => v.version), [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+      for (let i = 0; i < list.length - 1; i++) assert.deepEqual(list[i]!.previous, list[i + 1]!.params, `previous of v${list[i]!.version}`);
+      assert.equal((await store.getStrategyById(s.id))?.currentParamVersion, 12);
+      assert.equal((await store.getParameterVersion(s.id))?.version, 12);
+      assert.deepEqual((await store.getParameterVersion(s.id, 2))?.params, { spread: "0.03" });
+      assert.equal(await store.getParameterVersion(s.id, 99), null);
+      assert.equal((await store.listParameterVersions(s.id, { limit: 2 })).length, 2);
+    });
+
+    test("a refused parameter change writes nothing: stale expected version, bad rollback target", async () => {
+      const s = await strategy({ spread: "0.02" });
+      await store.appendParameterVersion({ strategyId: s.id, params: { spread: "0.03" }, changedBy: "alice", reason: "x", expectedCurrentVersion: 1 });
+      await assert.rejects(
+        store.appendParameterVersion({ strategyId: s.id, params: { spread: "0.05" }, changedBy: "bob", reason: "y", expectedCurrentVersion: 1 }),
+        (e: unknown) => e instanceof StaleParameterVersionError && e.expected === 1 && e.actual === 2,
+      );
+      await assert.rejects(
+        store.appendParameterVersion({ strategyId: s.id, params: {}, changedBy: "bob", reason: "y", rolledBackFrom: 7 }),
+        StoreError,
+      );
+      assert.equal((await store.getStrategyById(s.id))?.currentParamVersion, 2);
+      assert.equal((await store.listParameterVersions(s.id)).length, 2);
+      const rb = await store.appendParameterVersion({ strategyId: s.id, params: { spread: "0.02" }, changedBy: "bob", reason: "undo", rolledBackFrom: 1 });
+      assert.equal(rb.version, 3);
+      assert.equal(rb.rolledBackFrom, 1);
+      await assert.rejects(
+        store.appendParameterVersion({ strategyId: randomUUID(), params: {}, changedBy: "x", reason: "x" }),
+        StrategyNotFoundError,
+      );
+    });
+
+    // ── orders ──
+
+    test("saveOrder is idempotent on clientOrderId and refuses a different order under the same id", async () => {
+      const s = await strategy();
+      const o = order(s.id);
+      const first = await store.saveOrder(o);
+      assert.equal(first.inserted, true);
+      assert.equal(first.order.status, "pending");
+      assert.ok(first.order.filledSize.isZero());
+      const second = await store.saveOrder(o);
+      assert.equal(second.inserted, false);
+      assert.equal(second.order.id, first.order.id);
+      await assert.rejects(store.saveOrder({ ...o, size: D("11") }), OrderConflictError);
+      assert.equal((await store.listOrders(s.id)).length, 1);
+    });
+
+    test("updateOrder moves the lifecycle and stamps openedAt/closedAt once", async () => {
+      const s = await strategy();
+      const { order: o } = await store.saveOrder(order(s.id));
+      const opened = await store.updateOrder(o.clientOrderId, { status: "open", venueOrderId: "v-1" });
+      assert.equal(opened.status, "open");
+      assert.equal(opened.venueOrderId, "v-1");
+      assert.ok(opened.openedAt);
+      await new Promise((r) => setTimeout(r, 5));
+      const reopened = await store.updateOrder(o.clientOrderId, { status: "open" });
+      assert.equal(reopened.openedAt?.getTime(), opened.openedAt.getTime(), "a repeated open keeps openedAt");
+      const pending = await store.updateOrder(o.clientOrderId, { status: "cancel_pending" });
+      assert.equal(pending.closedAt, null);
+      const done = await store.updateOrder(o.clientOrderId, { status: "cancelled", statusReason: "requote" });
+      assert.equal(done.status, "cancelled");
+      assert.equal(done.statusReason, "requote");
+      assert.ok(done.closedAt);
+      const fixed = new Date("2030-01-01T00:00:00.000Z");
+      assert.equal((await store.updateOrder(o.clientOrderId, { closedAt: fixed, filledSize: D("2.5") })).closedAt?.getTime(), fixed.getTime());
+      assert.ok((await store.getOrder(o.clientOrderId))?.filledSize.eq("2.5"));
+      await assert.rejects(store.updateOrder("no-such-order", { status: "open" }), OrderNotFoundError);
+    });
+
+    test("listOpenOrders returns only orders that may rest at the venue, oldest first", async () => {
+      const s = await strategy();
+      const other = await strategy();
+      const statuses = ["pending", "open", "partially_filled", "cancel_pending", "filled", "cancelled", "rejected", "expired"] as const;
+      const t0 = Date.UTC(2030, 0, 1);
+      for (const [i, status] of statuses.entries()) {
+        await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-${status}`, status, createdAt: new Date(t0 + (statuses.length - i) * 1000) }));
+      }
+      await store.saveOrder(order(other.id, { status: "open" }));
+      const open = await store.listOpenOrders(s.id);
+      assert.deepEqual(open.map((o) => o.status), ["cancel_pending", "partially_filled", "open", "pending"]);
+      const recent = await store.listOrders(s.id, { limit: 3 });
+      assert.deepEqual(recent.map((o) => o.status), ["pending", "open", "partially_filled"]);
+      const older = await store.listOrders(s.id, { before: recent[2]!.createdAt });
+      assert.equal(older.length, 5);
+    });
+
+    // ── fills ──
+
+    test("recordFill: the same venue trade twice is one row and moves the order once", async () => {
+      const s = await strategy();
+      const { order: o } = await store.saveOrder(order(s.id, { size: D("10"), status: "open" }));
+      const f1 = fill(s.id, { clientOrderId: o.clientOrderId, venueTradeId: "trade-1", size: D("4"), inventoryAfter: D("4") });
+      const a = await store.recordFill(f1);
+      assert.equal(a.inserted, true);
+      assert.equal(a.order?.status, "partially_filled");
+      assert.ok(a.order?.filledSize.eq(4));
+      const again = await store.recordFill(f1);
+      assert.equal(again.inserted, false);
+      assert.ok(again.order?.filledSize.eq(4), "a duplicate does not add to filledSize");
+
+      // The same delivery racing with itself still counts once.
+      const f2 = fill(s.id, { clientOrderId: o.clientOrderId, venueTradeId: "trade-2", size: D("6"), inventoryAfter: D("10"), ts: new Date(Date.now() + 1) });
+      const racing = await Promise.all(Array.from({ length: 5 }, () => store.recordFill(f2)));
+      assert.equal(racing.filter((r) => r.inserted).length, 1);
+      const final = await store.getOrder(o.clientOrderId);
+      assert.equal(final?.status, "filled");
+      assert.ok(final?.filledSize.eq(10));
+      assert.equal(final?.closedAt?.getTime(), f2.ts.getTime());
+      assert.equal((await store.listFills(s.id)).length, 2);
+
+      // Trade ids are unique per venue and strategy, not globally.
+      const elsewhere = await store.recordFill(fill(s.id, { venue: "polymarket", venueTradeId: "trade-1" }));
+      assert.equal(elsewhere.inserted, true);
+      const otherStrategy = await strategy();
+      assert.equal((await store.recordFill(fill(otherStrategy.id, { venueTradeId: "trade-1" }))).inserted, true);
+    });
+
+    test("recordFill keeps a fill whose order is unknown, and concurrent fills of one order add up", async () => {
+      const s = await strategy();
+      const orphan = await store.recordFill(fill(s.id, { clientOrderId: "never-saved" }));
+      assert.equal(orphan.inserted, true);
+      assert.equal(orphan.order, null);
+      assert.equal((await store.listFills(s.id))[0]?.clientOrderId, "never-saved");
+
+      const { order: o } = await store.saveOrder(order(s.id, { size: D("5"), status: "open" }));
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) => store.recordFill(fill(s.id, { clientOrderId: o.clientOrderId, venueTradeId: `p-${i}`, size: D("1") }))),
+      );
+      const done = await store.getOrder(o.clientOrderId);
+      assert.ok(done?.filledSize.eq(5), `filledSize ${done?.filledSize.toFixed()}`);
+      assert.equal(done?.status, "filled");
+      // A late fill on a cancelled order is money that moved: counted, status kept unless it completes the order.
+      const { order: c } = await store.saveOrder(order(s.id, { size: D("5"), status: "cancelled" }));
+      const late = await store.recordFill(fill(s.id, { clientOrderId: c.clientOrderId, size: D("2") }));
+      assert.equal(late.order?.status, "cancelled");
+      assert.ok(late.order?.filledSize.eq(2));
+    });
+
+    test("listFills: newest first, time range and limit", async () => {
+      const s = await strategy();
+      const t0 = Date.UTC(2030, 0, 1);
+      for (let i = 0; i < 5; i++) await store.recordFill(fill(s.id, { venueTradeId: `r-${i}`, ts: new Date(t0 + i * 1000) }));
+      const all = await store.listFills(s.id);
+      assert.deepEqual(all.map((f) => f.venueTradeId), ["r-4", "r-3", "r-2", "r-1", "r-0"]);
+      const ranged = await store.listFills(s.id, { from: new Date(t0 + 1000), to: new Date(t0 + 3000) });
+      assert.deepEqual(ranged.map((f) => f.venueTradeId), ["r-2", "r-1"]);
+      assert.deepEqual((await store.listFills(s.id, { limit: 2 })).map((f) => f.venueTradeId), ["r-4", "r-3"]);
+    });
+
+    // ── decimals ──
+
+    test("decimals round-trip exactly at the column's limits", async () => {
+      const s = await strategy();
+      const tiny = "0.000000000000000001";
+      const big = "123456789.123456789";
+      const max = "99999999999999999999.999999999999999999";
+      const { order: o } = await store.saveOrder(order(s.id, { price: D(tiny), size: D(big) }));
+      const back = await store.getOrder(o.clientOrderId);
+      assert.equal(back?.price?.toFixed(), tiny);
+      assert.equal(back?.size.toFixed(), big);
+      assert.ok(back?.price instanceof Decimal, "decimal.js values come out");
+
+      await store.recordFill(
+        fill(s.id, { venueTradeId: "dec", price: D(max), size: D(big), fee: D(tiny), inventoryAfter: D("-" + big), realizedPnlAfter: D("-" + tiny) }),
+      );
+      const [f] = await store.listFills(s.id);
+      assert.equal(f?.price.toFixed(), max);
+      assert.equal(f?.size.toFixed(), big);
+      assert.equal(f?.fee.toFixed(), tiny);
+      assert.equal(f?.inventoryAfter.toFixed(), "-" + big);
+      assert.equal(f?.realizedPnlAfter?.toFixed(), "-" + tiny);
+
+      // Facts that do not fit exactly are refused rather than rounded.
+      await assert.rejects(store.saveOrder(order(s.id, { price: D("0.0000000000000000001") })), DecimalRangeError);
+      await assert.rejects(store.saveOrder(order(s.id, { size: D("100000000000000000000") })), DecimalRangeError);
+      await assert.rejects(store.recordFill(fill(s.id, { fee: D(NaN) })), DecimalRangeError);
+      // Derived series are rounded half-even to 18 decimals.
+      await store.insertSnapshot(snapshot(s.id, new Date(), { ratio: D(1).div(3), skew: D("0.0000000000000000025"), mid: D(big) }));
+      const [snap] = await store.listSnapshots(s.id);
+      assert.equal(snap?.ratio.toFixed(), "0.333333333333333333");
+      assert.equal(snap?.skew.toFixed(), "0.000000000000000002");
+      assert.equal(snap?.mid.toFixed(), big);
+    });
+
+    // ── snapshots ──
+
+    test("snapshots come back ascending by time within [from, to], a capped range keeping its latest points", async () => {
+      const s = await strategy();
+      const other = await strategy();
+      const t0 = Date.UTC(2030, 0, 1);
+      const at = (i: number) => new Date(t0 + i * 1000);
+      const shuffled = [5, 1, 9, 3, 7, 0, 8, 2, 6, 4];
+      assert.equal(await store.insertSnapshots(shuffled.map((i) => snapshot(s.id, at(i), { inventory: D(i) }))), 10);
+      await store.insertSnapshot(snapshot(other.id, at(3)));
+      assert.equal(await store.insertSnapshots([]), 0);
+
+      const all = await store.listSnapshots(s.id);
+      assert.deepEqual(all.map((x) => x.ts.getTime()), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => at(i).getTime()));
+      assert.ok(all.every((x) => x.inventory.eq((x.ts.getTime() - t0) / 1000)));
+      assert.equal(all[0]?.ourAsk, null);
+      assert.ok(all[0]?.ourBid?.eq("0.48"));
+      const range = await store.listSnapshots(s.id, { from: at(2), to: at(5) });
+      assert.deepEqual(range.map((x) => x.inventory.toNumber()), [2, 3, 4, 5]);
+      const latest = await store.listSnapshots(s.id, { limit: 3 });
+      assert.deepEqual(latest.map((x) => x.inventory.toNumber()), [7, 8, 9]);
+      assert.equal((await store.listSnapshots(other.id)).length, 1);
+    });
+
+    // ── alerts ──
+
+    test("alerts: raised, listed newest first with filters, acknowledged once", async () => {
+      const s = await strategy();
+      const t0 = Date.UTC(2030, 0, 1);
+      const a = await store.raiseAlert({ strategyId: s.id, kind: "stale_data", severity: "warning", message: "no book for 5s", createdAt: new Date(t0) });
+      const b = await store.raiseAlert({ strategyId: s.id, kind: "emergency", severity: "critical", message: "flatten", data: { ratio: "0.96" }, createdAt: new Date(t0 + 1) });
+      await store.raiseAlert({ strategyId: s.id, kind: "cancel_failure", severity: "critical", message: "cancel timed out", createdAt: new Date(t0 + 2) });
+      assert.deepEqual(b.data, { ratio: "0.96" });
+      assert.equal(a.data, null);
+
+      const acked = await store.acknowledgeAlert(a.id, "alice");
+      assert.equal(acked?.acknowledgedBy, "alice");
+      assert.ok(acked?.acknowledgedAt);
+      const twice = await store.acknowledgeAlert(a.id, "bob");
+      assert.equal(twice?.acknowledgedBy, "alice", "the first acknowledgement wins");
+      assert.equal(twice?.acknowledgedAt?.getTime(), acked?.acknowledgedAt?.getTime());
+      assert.equal(await store.acknowledgeAlert(randomUUID(), "alice"), null);
+
+      assert.deepEqual((await store.listAlerts(s.id)).map((x) => x.kind), ["cancel_failure", "emergency", "stale_data"]);
+      assert.deepEqual((await store.listAlerts(s.id, { unacknowledgedOnly: true })).map((x) => x.kind), ["cancel_failure", "emergency"]);
+      assert.deepEqual((await store.listAlerts(s.id, { kinds: ["stale_data", "emergency"] })).map((x) => x.kind), ["emergency", "stale_data"]);
+      assert.deepEqual((await store.listAlerts(s.id, { limit: 1 })).map((x) => x.kind), ["cancel_failure"]);
+      assert.deepEqual((await store.listAlerts(s.id, { before: new Date(t0 + 1) })).map((x) => x.kind), ["stale_data"]);
+    });
+
+    // ── runs and audit ──
+
+    test("runs: start, last, stop once", async () => {
+      const s = await strategy();
+      assert.equal(await store.lastRun(s.id), null);
+      await store.startRun({ strategyId: s.id, mode: "paper", startedAt: new Date(Date.UTC(2030, 0, 1)) });
+      const run = await store.startRun({ strategyId: s.id, mode: "paper", seed: 2 ** 53 - 1, config: { speed: "max" }, startedAt: new Date(Date.UTC(2030, 0, 2)) });
+      assert.equal(run.seed, 2 ** 53 - 1);
+      assert.deepEqual(run.config, { speed: "max" });
+      assert.equal((await store.lastRun(s.id))?.id, run.id);
+      const stopped = await store.stopRun(run.id, "SIGTERM");
+      assert.equal(stopped.stopReason, "SIGTERM");
+      assert.ok(stopped.stoppedAt);
+      const again = await store.stopRun(run.id, "later");
+      assert.equal(again.stopReason, "SIGTERM");
+      assert.equal(again.stoppedAt?.getTime(), stopped.stoppedAt.getTime());
+      await assert.rejects(store.stopRun(randomUUID(), "x"), RunNotFoundError);
+      await assert.rejects(store.startRun({ strategyId: s.id, mode: "paper", seed: 1.5 }), StoreError);
+    });
+
+    test("audit trail keeps who, what, before and after, newest first", async () => {
+      const target = `strategy:${randomUUID()}`;
+      await store.recordAudit({ actor: "alice", action: "params.update", target, before: { spread: "0.02" }, after: { spread: "0.03" }, ip: "127.0.0.1" });
+      await new Promise((r) => setTimeout(r, 5));
+      await store.recordAudit({ actor: "bob", action: "strategy.pause", target, before: { paused: false }, after: { paused: true } });
+      const list = await store.listAudit({ target });
+      assert.deepEqual(list.map((e) => e.action), ["strategy.pause", "params.update"]);
+      assert.deepEqual(list[1]?.before, { spread: "0.02" });
+      assert.deepEqual(list[1]?.after, { spread: "0.03" });
+      assert.equal(list[1]?.ip, "127.0.0.1");
+      assert.equal(list[0]?.ip, null);
+      assert.deepEqual((await store.listAudit({ target, actor: "alice" })).map((e) => e.actor), ["alice"]);
+    });
+
+    // ── restart ──
+
+    test("loadRecoveryState returns everything a restart needs, fills in recorded order", async () => {
+      const s = await strategy({ spread: "0.02" });
+      await store.appendParameterVersion({ strategyId: s.id, params: { spread: "0.04" }, changedBy: "alice", reason: "wider" });
+      await store.setRiskState(s.id, "REDUCING", "emergency");
+      const run = await store.startRun({ strategyId: s.id, mode: "paper", seed: 42 });
+      const { order: resting } = await store.saveOrder(order(s.id, { side: "sell", price: D("0.55"), status: "open", runId: run.id }));
+      const { order: done } = await store.saveOrder(order(s.id, { status: "open", size: D("2") }));
+      // Recorded out of time order on purpose: replay follows recording order.
+      const t0 = Date.UTC(2030, 0, 1);
+      const sizes = ["2", "-0.5", "1.25"];
+      const ts = [t0 + 3000, t0 + 1000, t0 + 2000];
+      let inv = D(0);
+      for (const [i, size] of sizes.entries()) {
+        inv = inv.plus(size);
+        const side = D(size).isNeg() ? "sell" : "buy";
+        await store.recordFill(
+          fill(s.id, { venueTradeId: `rec-${i}`, clientOrderId: i === 0 ? done.clientOrderId : null, side, size: D(size).abs(), inventoryAfter: inv, ts: new Date(ts[i]!), runId: run.id }),
+        );
+      }
+      await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "warning", message: "r1" });
+      await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "warning", message: "r2" });
+      await store.raiseAlert({ strategyId: s.id, kind: "emergency", severity: "critical", message: "e1" });
+      await store.raiseAlert({ strategyId: s.id, kind: "stale_data", severity: "info", message: "not counted" });
+      await store.insertSnapshots([snapshot(s.id, new Date(t0)), snapshot(s.id, new Date(t0 + 5000), { mid: D("0.61") })]);
+
+      const r = await store.loadRecoveryState(s.id);
+      assert.equal(r.strategy.riskState, "REDUCING");
+      assert.equal(r.strategy.currentParamVersion, 2);
+      assert.equal(r.params?.version, 2);
+      assert.deepEqual(r.params?.params, { spread: "0.04" });
+      assert.deepEqual(r.fills.map((f) => f.venueTradeId), ["rec-0", "rec-1", "rec-2"]);
+      const replayed = r.fills.reduce((acc, f) => (f.side === "buy" ? acc.plus(f.size) : acc.minus(f.size)), D(0));
+      assert.ok(replayed.eq("2.75"));
+      assert.ok(r.fills.at(-1)?.inventoryAfter.eq(replayed));
+      assert.deepEqual(r.openOrders.map((o) => o.clientOrderId), [resting.clientOrderId]);
+      assert.equal(r.rebalanceCount, 2);
+      assert.equal(r.emergencyCount, 1);
+      assert.ok(r.lastSnapshot?.mid.eq("0.61"));
+      assert.equal(r.lastRun?.id, run.id);
+      assert.equal(r.lastRun?.stoppedAt, null, "an unstopped run shows the previous process died");
+
+      const empty = await store.loadRecoveryState((await strategy()).id);
+      assert.deepEqual([empty.fills, empty.openOrders, empty.params, empty.lastSnapshot, empty.lastRun], [[], [], null, null, null]);
+      await assert.rejects(store.loadRecoveryState(randomUUID()), StrategyNotFoundError);
+    });
+
+    test("data survives closing and reopening the database; migrations are not re-applied", async () => {
+      const s = await strategy({ spread: "0.02" });
+      await store.recordFill(fill(s.id, { venueTradeId: "persist", size: D("123456789.123456789") }));
+      h = await h.reopen();
+      store = h.store;
+      assert.deepEqual(h.db.appliedMigrations, []);
+      const again = await store.getStrategy(s.name);
+      assert.equal(again?.id, s.id);
+      const [f] = await store.listFills(s.id);
+      assert.equal(f?.size.toFixed(), "123456789.123456789");
+      assert.equal((await store.recordFill(fill(s.id, { venueTradeId: "persist" }))).inserted, false, "idempotency survives a restart");
+    });
+  });
+}
