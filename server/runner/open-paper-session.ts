@@ -1,0 +1,112 @@
+// One use case: open a paper trading session — database, store, simulated venue, journal and runner —
+// wired the same way whether the clock follows the wall or runs simulated time flat out.
+import { join } from "node:path";
+import { parseStrategyParams } from "@/lib/strategy";
+import { createDb, type Db, type DbOptions } from "@/server/db";
+import { createPrismaStore, type JsonObject, type Store } from "@/server/store";
+import { PaperVenue, type RegimeSetting } from "@/server/venue/paper";
+import { Clock, SimulatedTime, wallTime, type TimeSource } from "@/server/runner/clock";
+import { FillJournal } from "@/server/runner/fill-journal";
+import { PAPER_MARKETS, type PaperMarketName } from "@/server/runner/paper-market";
+import { Runner, defaultRunnerConfig, type RunnerConfig, type RunnerDeps } from "@/server/runner/runner";
+
+export interface PaperSessionOptions {
+  strategyName?: string;
+  market?: PaperMarketName;
+  seed?: number;
+  regime?: RegimeSetting;
+  tickMs?: number;
+  /** "realtime" for a live console; a factor or "max" for simulations (simulated time). */
+  speed?: "realtime" | number | "max";
+  /** Simulated runs: where simulated time starts (ms) and how long it runs. */
+  startTime?: number;
+  durationMs?: number;
+  db?: DbOptions | Db;
+  /** Folder for the fill journal; defaults to the data dir (or ./data). */
+  journalDir?: string;
+  /** fsync every journal append (default true). */
+  durableJournal?: boolean;
+  paramsOverride?: Record<string, unknown>;
+  runnerConfig?: Partial<RunnerConfig>;
+  emit?: RunnerDeps["emit"];
+  log?: (line: string) => void;
+}
+
+export interface PaperSession {
+  runner: Runner;
+  venue: PaperVenue;
+  store: Store;
+  db: Db;
+  time: TimeSource;
+  clock: Clock;
+  /** Stops the clock, cancels all quotes, flushes, closes the database (if this session opened it). */
+  close(reason?: string): Promise<void>;
+}
+
+const isDb = (x: unknown): x is Db => typeof x === "object" && x !== null && "prisma" in x;
+
+export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<PaperSession> {
+  const marketName = opts.market ?? "story";
+  const paper = PAPER_MARKETS[marketName];
+  const seed = opts.seed ?? 42;
+  const tickMs = opts.tickMs ?? 500;
+  const speed = opts.speed ?? "realtime";
+  const simulated = speed !== "realtime";
+  const startTime = opts.startTime ?? Date.now();
+  const simTime = simulated ? new SimulatedTime(startTime) : null;
+  const time: TimeSource = simTime ?? wallTime;
+
+  const ownsDb = !isDb(opts.db);
+  const db = isDb(opts.db) ? opts.db : await createDb(opts.db);
+  const store = createPrismaStore(db);
+  const params = parseStrategyParams({ ...paper.params, ...(opts.paramsOverride ?? {}) });
+  const strategy = await store.ensureStrategy({
+    name: opts.strategyName ?? `paper-${marketName}`,
+    market: paper.market.symbol,
+    symbol: paper.market.symbol,
+    venue: "paper",
+    mode: "paper",
+    initialParams: params as unknown as JsonObject,
+  });
+
+  const venue = new PaperVenue({
+    ...paper.venueOptions(seed, opts.regime),
+    clock: simTime ?? undefined,
+    startTime,
+  });
+  const journalDir = opts.journalDir ?? (db.kind === "pglite" && !db.location.startsWith("memory") ? db.location : join(process.cwd(), "data"));
+  const journal = new FillJournal(join(journalDir, `fills-${strategy.name}.journal`), opts.durableJournal ?? true);
+  const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), ...opts.runnerConfig };
+  const runner = new Runner({ venue, store, strategy, market: paper.market, time, journal, config, emit: opts.emit, log: opts.log });
+  await runner.open({ seed, config: { market: marketName, regime: String(opts.regime ?? "default"), tickMs, speed: String(speed) } });
+
+  const clock = new Clock(
+    {
+      intervalMs: tickMs,
+      speed,
+      sim: simTime ? { time: simTime, endAt: opts.durationMs !== undefined ? startTime + opts.durationMs : undefined } : undefined,
+      onError: (err, n) => opts.log?.(`tick ${n} failed: ${err instanceof Error ? err.stack : String(err)}`),
+    },
+    (_n, ts) => runner.tick(ts),
+  );
+
+  let closed = false;
+  return {
+    runner,
+    venue,
+    store,
+    db,
+    time,
+    clock,
+    async close(reason = "closed") {
+      if (closed) return;
+      closed = true;
+      await clock.stop();
+      await runner.shutdown(reason);
+      journal.close();
+      await venue.close();
+      if (ownsDb) await db.close();
+    },
+  };
+}
+
