@@ -5,18 +5,19 @@ import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { queryKeys } from "@/components/live/query-keys";
+import { useStatus } from "@/components/live/hooks";
 import { EmergencyClose } from "./emergency-close";
 
 type Action = "start" | "pause" | "resume" | "rearm";
 
-export function ControlsPanel({ status, isOperator }: { status: StatusDTO | undefined; isOperator: boolean }) {
+export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
   const qc = useQueryClient();
+  const s = useStatus((st) => ({ running: st.running, paused: st.paused, riskState: st.riskState })).data;
   const control = useMutation({
     mutationFn: (action: Action) => api.post<StatusDTO>("/api/control", { action }),
     onSuccess: (s) => qc.setQueryData(queryKeys.status, s),
   });
 
-  const s = status;
   const can: Record<Action, boolean> = {
     start: !!s && !s.running,
     pause: !!s && s.running && !s.paused,

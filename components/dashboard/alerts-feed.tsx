@@ -29,7 +29,9 @@ export function AlertsFeed({ canAck }: { canAck: boolean }) {
     onSuccess: (a) => qc.setQueryData<AlertDTO[]>(queryKeys.alerts, (cur) => mergeAlerts(cur, [a])),
   });
   const alerts = data ?? [];
-  const unacked = alerts.filter((a) => !a.acknowledgedAt).length;
+  const open = alerts.filter((a) => a.acknowledgedAt === null);
+  const unacked = open.length;
+  const worst = open.some((a) => a.severity === "critical") ? "critical" : open.some((a) => a.severity === "warning") ? "warning" : "info";
 
   return (
     <Panel
@@ -38,7 +40,7 @@ export function AlertsFeed({ canAck }: { canAck: boolean }) {
       bodyClassName="p-0"
       actions={
         unacked ? (
-          <Badge tone="red" testId="alerts-unacked">
+          <Badge tone={severityTone[worst]} testId="alerts-unacked">
             {unacked} new
           </Badge>
         ) : (

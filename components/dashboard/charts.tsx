@@ -3,10 +3,10 @@
 // few hundred, and only then converted to numbers for plotting.
 import { memo, useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { SnapshotDTO, StatusDTO } from "@/server/realtime/events";
+import type { SnapshotDTO } from "@/server/realtime/events";
 import { Panel } from "@/components/ui/panel";
 import { fmtTime, toPlot } from "@/components/format/decimal";
-import { useLiveSnapshots } from "@/components/live/hooks";
+import { useLiveSnapshots, useStatus } from "@/components/live/hooks";
 import { downsample } from "@/components/live/snapshot-store";
 
 export const WINDOWS = [
@@ -17,7 +17,7 @@ export const WINDOWS = [
   { label: "all", ms: Number.POSITIVE_INFINITY },
 ] as const;
 
-const MAX_PLOT_POINTS = 600;
+const MAX_PLOT_POINTS = 400;
 
 interface PlotPoint {
   ts: number;
@@ -198,7 +198,8 @@ const TimeChart = memo(function TimeChart({
   );
 });
 
-export function ChartsPanel({ status }: { status: StatusDTO | undefined }) {
+export function ChartsPanel() {
+  const thresholds = useStatus((s) => ({ rebalance: s.rebalanceThreshold, emergency: s.emergencyThreshold })).data;
   const [windowIdx, setWindowIdx] = useState(1);
   const windowMs = WINDOWS[windowIdx]!.ms;
   const { points, loading, error } = useLiveSnapshots(windowMs);
@@ -206,8 +207,8 @@ export function ChartsPanel({ status }: { status: StatusDTO | undefined }) {
   const data = useMemo(() => downsample(points, MAX_PLOT_POINTS).map(toPlotPoint), [points]);
   const lastTs = points[points.length - 1]?.ts ?? null;
 
-  const reb = status?.rebalanceThreshold;
-  const emg = status?.emergencyThreshold;
+  const reb = thresholds?.rebalance;
+  const emg = thresholds?.emergency;
   const ratioRefs = [
     ...(reb !== undefined
       ? [

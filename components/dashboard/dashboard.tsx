@@ -1,7 +1,7 @@
 "use client";
 // The strategy overview: everything the operator watches and touches on one screen. Wide screens get a
 // main column (state, charts, tables) and a side column (controls, alerts, tuning); phones stack them.
-import { useSyncExternalStore } from "react";
+// Status changes every tick, so each panel selects only the part of it that it shows.
 import { LiveProvider, useLive } from "@/components/live/live-provider";
 import { useStatus } from "@/components/live/hooks";
 import { useMe } from "@/components/auth/use-me";
@@ -24,35 +24,46 @@ export function Dashboard() {
 }
 
 function DashboardBody() {
-  const { connection, store } = useLive();
-  const me = useMe();
-  const status = useStatus();
-  const points = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
-  const last = points[points.length - 1];
-  const isOperator = me.data?.role === "operator";
-  const s = status.data;
+  const { connection } = useLive();
+  const isOperator = useMe().data?.role === "operator";
+  const mode = useStatus((s) => s.mode).data;
+  const statusError = useStatus(() => null).error;
 
   return (
     <div className="min-h-screen">
-      <ModeBanner mode={s?.mode} />
-      <Header status={s} connection={connection} />
-      {status.error && !s ? (
-        <p className="m-3 rounded border border-red-500/50 bg-red-500/10 px-3 py-2 text-red-300">Status unavailable: {status.error.message}</p>
+      <ModeBanner mode={mode} />
+      <Header connection={connection} />
+      {statusError && !mode ? (
+        <p className="m-3 rounded border border-red-500/50 bg-red-500/10 px-3 py-2 text-red-300">Status unavailable: {statusError.message}</p>
       ) : null}
-      <main className="grid grid-cols-1 gap-3 p-3 xl:grid-cols-[minmax(0,1fr)_400px]">
-        <div className="flex min-w-0 flex-col gap-3">
-          {s ? <StatePanel status={s} last={last} /> : <div className="h-[150px] animate-pulse rounded-md border border-edge bg-panel" />}
-          <ChartsPanel status={s} />
-          <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
+      {/* Below xl the two columns dissolve (display: contents) and the panels stack in the order a phone
+          user needs them: state, controls, charts, alerts, then tables and tuning. */}
+      <main className="flex flex-col gap-3 p-2 sm:p-3 xl:grid xl:grid-cols-[minmax(0,1fr)_400px] xl:items-start">
+        <div className="contents xl:flex xl:min-w-0 xl:flex-col xl:gap-3">
+          <div className="order-1 min-w-0 xl:order-none">
+            <StatePanel />
+          </div>
+          <div className="order-3 min-w-0 xl:order-none">
+            <ChartsPanel />
+          </div>
+          <div className="order-5 grid min-w-0 grid-cols-1 gap-3 lg:grid-cols-2 xl:order-none">
             <FillsTable />
             <OrdersTable />
           </div>
         </div>
-        <aside className="flex min-w-0 flex-col gap-3">
-          <ControlsPanel status={s} isOperator={isOperator} />
-          <AlertsFeed canAck={isOperator} />
-          <TuningPanel isOperator={isOperator} status={s} />
-          <VersionHistory isOperator={isOperator} />
+        <aside className="contents xl:flex xl:min-w-0 xl:flex-col xl:gap-3">
+          <div className="order-2 min-w-0 xl:order-none">
+            <ControlsPanel isOperator={isOperator} />
+          </div>
+          <div className="order-4 min-w-0 xl:order-none">
+            <AlertsFeed canAck={isOperator} />
+          </div>
+          <div className="order-6 min-w-0 xl:order-none">
+            <TuningPanel isOperator={isOperator} />
+          </div>
+          <div className="order-7 min-w-0 xl:order-none">
+            <VersionHistory isOperator={isOperator} />
+          </div>
         </aside>
       </main>
     </div>

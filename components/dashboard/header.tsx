@@ -1,8 +1,8 @@
 "use client";
 import { useState } from "react";
-import type { StatusDTO } from "@/server/realtime/events";
 import { api } from "@/components/api/client";
 import { useMe } from "@/components/auth/use-me";
+import { useStatus } from "@/components/live/hooks";
 import type { ConnectionState } from "@/components/live/socket";
 import { Button } from "@/components/ui/button";
 
@@ -14,8 +14,9 @@ const connectionLook: Record<ConnectionState, { dot: string; text: string; label
   unauthorized: { dot: "bg-red-500", text: "text-red-300", label: "signed out" },
 };
 
-export function Header({ status, connection }: { status: StatusDTO | undefined; connection: ConnectionState }) {
+export function Header({ connection }: { connection: ConnectionState }) {
   const me = useMe().data;
+  const status = useStatus((s) => ({ market: s.market, venue: s.venue, strategy: s.strategy })).data;
   const [leaving, setLeaving] = useState(false);
   const look = connectionLook[connection];
 

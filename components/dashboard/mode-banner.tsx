@@ -24,7 +24,7 @@ export function ModeBanner({ mode }: { mode: Mode | undefined }) {
       role="status"
       className="flex h-7 items-center justify-center gap-2 border-b border-sky-400/30 bg-sky-900/60 text-[12px] font-bold tracking-[0.3em] text-sky-100"
     >
-      PAPER TRADING <span className="font-normal tracking-normal text-sky-200/70">· simulated fills, no real money</span>
+      PAPER TRADING <span className="hidden font-normal tracking-normal text-sky-200/70 sm:inline">· simulated fills, no real money</span>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { SnapshotDTO, StatusDTO } from "@/server/realtime/events";
 import { Badge } from "@/components/ui/badge";
 import { Panel } from "@/components/ui/panel";
 import { fmtAge, fmtDecimal, fmtExact, fmtRatio, signOf } from "@/components/format/decimal";
-import { useNow } from "@/components/live/hooks";
+import { useLatestSnapshot, useNow, useStatus } from "@/components/live/hooks";
 import { riskText, riskTone } from "./risk";
 
 function Cell({ label, children, testId, sub }: { label: string; children: ReactNode; testId?: string; sub?: ReactNode }) {
@@ -50,7 +50,14 @@ export function TickAge({ status }: { status: StatusDTO }) {
   );
 }
 
-export function StatePanel({ status, last }: { status: StatusDTO; last: SnapshotDTO | undefined }) {
+export function StatePanel() {
+  const status = useStatus().data;
+  const last = useLatestSnapshot();
+  if (!status) return <div className="h-[150px] animate-pulse rounded-md border border-edge bg-panel" />;
+  return <StateGrid status={status} last={last} />;
+}
+
+function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | undefined }) {
   const total = totalPnlOf(status, last);
   const ratioAbs = Math.abs(status.ratio);
   const ratioClass =
@@ -84,12 +91,12 @@ export function StatePanel({ status, last }: { status: StatusDTO; last: Snapshot
             </Badge>
           </span>
         </Cell>
-        <Cell label="Inventory" testId="inventory" sub={`target ${fmtExact(status.targetInventory)} · max ${fmtExact(status.maxInventory)}`}>
+        <Cell label="Inventory" testId="inventory" sub={`tgt ${fmtExact(status.targetInventory)} / max ${fmtExact(status.maxInventory)}`}>
           {fmtExact(status.inventory)}
         </Cell>
         <Cell
           label="Ratio"
-          sub={`rebal ±${status.rebalanceThreshold} · emerg ±${status.emergencyThreshold}`}
+          sub={<span title="rebalance / emergency thresholds">±{status.rebalanceThreshold} / ±{status.emergencyThreshold}</span>}
         >
           <span data-testid="ratio" className={ratioClass}>
             {fmtRatio(status.ratio)}
@@ -117,7 +124,7 @@ export function StatePanel({ status, last }: { status: StatusDTO; last: Snapshot
             {fmtDecimal(total, 2, { sign: true })}
           </span>
         </Cell>
-        <Cell label="Peak |inventory|" testId="peak">
+        <Cell label="Peak |inv|" testId="peak">
           {fmtExact(status.peak)}
         </Cell>
         <Cell label="Rebalances" testId="rebalance-count">
@@ -148,9 +155,6 @@ function QuoteStrip({ status }: { status: StatusDTO }) {
       {item("Mid", status.mid, "mid", "text-gray-100")}
       {item("Best ask", status.bestAsk, "best-ask", "text-red-400")}
       {item("Our ask", status.ourAsk, "our-ask", "text-fuchsia-300")}
-      <span className="ml-auto truncate text-[11px] text-faint">
-        {status.strategy} · {status.market} @ {status.venue}
-      </span>
     </div>
   );
 }

@@ -16,7 +16,7 @@ function Table({ head, children, empty, testId }: { head: string[]; children: Re
         <thead className="sticky top-0 z-10 bg-panel">
           <tr className="text-faint">
             {head.map((h, i) => (
-              <th key={h} className={`border-b border-edge px-2 py-1.5 text-[10px] font-semibold tracking-wider uppercase ${i < 2 ? "text-left" : "text-right"}`}>
+              <th key={h} className={`border-b border-edge px-2 py-1.5 text-[10px] font-semibold tracking-wider whitespace-nowrap uppercase ${i < 2 ? "text-left" : "text-right"}`}>
                 {h}
               </th>
             ))}

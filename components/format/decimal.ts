@@ -31,14 +31,18 @@ export function fmtDecimal(s: string | null | undefined, dp = 2, opts: { sign?: 
   return out;
 }
 
-/** Keeps the precision the server sent (prices on a tick grid), only adding grouping. */
+const PLAIN_DECIMAL = /^[-+]?\d+(\.\d+)?$/;
+
+/** Keeps the precision the server sent ("0.460" stays "0.460": prices sit on a tick grid), adding only
+ *  grouping and a true minus sign. */
 export function fmtExact(s: string | null | undefined): string {
-  const d = parse(s);
-  if (!d) return "—";
-  const str = d.toFixed();
+  if (s === null || s === undefined) return "—";
+  const str = PLAIN_DECIMAL.test(s) ? s.replace(/^\+/, "") : parse(s)?.toFixed();
+  if (str === undefined) return "—";
   const neg = str.startsWith("-");
   const [i, f] = (neg ? str.slice(1) : str).split(".");
-  return (neg ? "−" : "") + group(i ?? "0") + (f !== undefined ? `.${f}` : "");
+  const out = group(i ?? "0") + (f !== undefined ? `.${f}` : "");
+  return neg && /[1-9]/.test(str) ? `−${out}` : out;
 }
 
 export function signOf(s: string | null | undefined): -1 | 0 | 1 {

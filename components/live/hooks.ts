@@ -2,7 +2,7 @@
 // What components read. History comes over HTTP through react-query, live updates over the socket into
 // the same caches; while the socket is down the lists fall back to polling so nothing silently freezes.
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, type UseQueryResult } from "@tanstack/react-query";
 import type { AlertDTO, FillDTO, OrderDTO, SnapshotDTO, StatusDTO } from "@/server/realtime/events";
 import { api } from "@/components/api/client";
 import { useLive } from "./live-provider";
@@ -12,6 +12,8 @@ import type { ParamsState } from "./lists";
 
 const HISTORY_LIMIT = 20_000;
 const POLL_WHEN_OFFLINE_MS = 5_000;
+/** Charts redraw at most this often however fast ticks arrive: the runner may tick every 100 ms. */
+export const CHART_THROTTLE_MS = 500;
 
 function usePollWhenOffline(): number | false {
   const { connection } = useLive();
@@ -56,15 +58,35 @@ export function useLiveSnapshots(windowMs: number): { points: readonly SnapshotD
     backfill(last);
   }, [history.data, store, backfill]);
 
-  const all = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const subscribe = useMemo(() => store.subscribeThrottled(CHART_THROTTLE_MS), [store]);
+  const all = useSyncExternalStore(subscribe, store.getSnapshot, store.getSnapshot);
   const now = useNow(1000);
   const points = useMemo(() => windowOf(all, windowMs, Math.max(now, all[all.length - 1]?.ts ?? 0)), [all, windowMs, now]);
   return { points, loading: history.isPending, error: history.error };
 }
 
-export function useStatus() {
+/**
+ * The runner status. Status changes every tick: pass `select` to pick only what a component shows, so it
+ * re-renders only when that part changes (react-query compares the selection structurally).
+ */
+export function useStatus(): UseQueryResult<StatusDTO>;
+export function useStatus<T>(select: (s: StatusDTO) => T): UseQueryResult<T>;
+export function useStatus<T>(select?: (s: StatusDTO) => T) {
   const refetchInterval = usePollWhenOffline();
-  return useQuery({ queryKey: queryKeys.status, queryFn: () => api.get<StatusDTO>("/api/status"), refetchInterval });
+  return useQuery({
+    queryKey: queryKeys.status,
+    queryFn: () => api.get<StatusDTO>("/api/status"),
+    refetchInterval,
+    select: select as ((s: StatusDTO) => T) | undefined,
+  });
+}
+
+/** The newest snapshot in memory (throttled like the charts). */
+export function useLatestSnapshot(): SnapshotDTO | undefined {
+  const { store } = useLive();
+  const subscribe = useMemo(() => store.subscribeThrottled(CHART_THROTTLE_MS), [store]);
+  const get = () => store.last();
+  return useSyncExternalStore(subscribe, get, get);
 }
 
 export function useFills(limit = 100) {

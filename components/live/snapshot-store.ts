@@ -75,10 +75,37 @@ export class SnapshotStore {
 
   readonly getSnapshot = (): readonly SnapshotDTO[] => this.points;
 
+  last(): SnapshotDTO | undefined {
+    return this.points[this.points.length - 1];
+  }
+
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  /** A subscribe function whose listener fires at most once per `ms` (trailing edge, never dropped). */
+  subscribeThrottled(ms: number): (listener: () => void) => () => void {
+    return (listener) => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let lastCall = 0;
+      const fire = () => {
+        timer = null;
+        lastCall = Date.now();
+        listener();
+      };
+      const unsubscribe = this.subscribe(() => {
+        if (timer) return;
+        const wait = Math.max(0, lastCall + ms - Date.now());
+        if (wait === 0) fire();
+        else timer = setTimeout(fire, wait);
+      });
+      return () => {
+        if (timer) clearTimeout(timer);
+        unsubscribe();
+      };
+    };
+  }
 }
 
 /** Points with ts ≥ now − windowMs (binary search: the array is ordered). */

@@ -11,6 +11,8 @@ export interface ParamField {
   label: string;
   group: FieldGroup;
   kind: FieldKind;
+  /** Empty input means null (e.g. "use the market's own value"). */
+  nullable?: boolean;
   options?: string[];
   min?: number | string;
   max?: number | string;
@@ -69,7 +71,9 @@ export function humanize(path: string): string {
 
 const INVENTORY_WORDS = /inventory|skew|rebalance|emergency|target|position|flatten|reduce|ratio|peak|tier/i;
 
-function groupOf(path: string): FieldGroup {
+function groupOf(path: string, groups: Readonly<Record<string, string>>): FieldGroup {
+  const known = groups[path];
+  if (known) return known;
   const top = path.includes(".") ? path.split(".")[0]! : null;
   if (top) {
     if (/invent|risk|position/i.test(top)) return "inventory";
@@ -83,12 +87,12 @@ const DECIMAL_RE = /^[-+]?(\d+\.?\d*|\.\d+)$/;
 
 function kindOfValue(v: unknown): FieldKind {
   if (typeof v === "boolean") return "boolean";
-  if (typeof v === "number") return Number.isInteger(v) ? "number" : "number";
+  if (typeof v === "number") return "number";
   if (typeof v === "string") return DECIMAL_RE.test(v) ? "decimal" : "text";
   return "json";
 }
 
-interface JsonSchemaNode {
+export interface JsonSchemaNode {
   type?: string | string[];
   enum?: unknown[];
   const?: unknown;
@@ -135,16 +139,35 @@ function unwrap(n: JsonSchemaNode): JsonSchemaNode {
   const alts = n.anyOf ?? n.oneOf;
   if (alts) {
     const concrete = alts.find((a) => a.type !== "null");
-    if (concrete) return { ...concrete, default: n.default ?? concrete.default, description: n.description ?? concrete.description };
+    const nullable = alts.some((a) => a.type === "null");
+    if (concrete) {
+      const t = Array.isArray(concrete.type) ? concrete.type : concrete.type ? [concrete.type] : [];
+      return { ...concrete, type: nullable ? [...t, "null"] : concrete.type, default: n.default ?? concrete.default, description: n.description ?? concrete.description };
+    }
   }
   return n;
 }
 
-function fieldFromSchema(path: string, node: JsonSchemaNode | undefined, value: unknown): ParamField {
-  const base: ParamField = { path, label: node?.title ?? humanize(path), group: node?.group ?? groupOf(path), kind: kindOfValue(value) };
+function fieldFromSchema(
+  path: string,
+  node: JsonSchemaNode | undefined,
+  value: unknown,
+  defaultValue: unknown,
+  groups: Readonly<Record<string, string>>,
+): ParamField {
+  const base: ParamField = {
+    path,
+    label: node?.title ?? humanize(path),
+    group: node?.group ?? groupOf(path, groups),
+    kind: value === null ? "decimal" : kindOfValue(value),
+    nullable: value === null ? true : undefined,
+    defaultValue,
+  };
   if (!node) return base;
-  const type = Array.isArray(node.type) ? node.type.find((t) => t !== "null") : node.type;
-  const field: ParamField = { ...base, defaultValue: node.default, description: node.description };
+  const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [];
+  const type = types.find((t) => t !== "null");
+  const field: ParamField = { ...base, defaultValue: defaultValue !== undefined ? defaultValue : node.default, description: node.description };
+  if (types.includes("null")) field.nullable = true;
   if (node.enum?.length) {
     field.kind = "enum";
     field.options = node.enum.map(String);
@@ -152,6 +175,7 @@ function fieldFromSchema(path: string, node: JsonSchemaNode | undefined, value: 
   else if (type === "integer") field.kind = "integer";
   else if (type === "number") field.kind = "number";
   else if (type === "string") field.kind = typeof value === "string" && !DECIMAL_RE.test(value) ? "text" : "decimal";
+  else if (!type && typeof value === "number") field.kind = Number.isInteger(value) ? "integer" : "number";
   if (node.minimum !== undefined) field.min = node.minimum;
   if (node.exclusiveMinimum !== undefined) {
     field.min = node.exclusiveMinimum;
@@ -165,13 +189,20 @@ function fieldFromSchema(path: string, node: JsonSchemaNode | undefined, value: 
   return field;
 }
 
-/** Every parameter of the current set (and any the schema knows that the set lacks), in a stable order. */
-export function buildFields(params: Json, schema: z.ZodType | null): ParamField[] {
+/** Every parameter of the current set (and any the schema knows that the set lacks), in a stable order:
+ *  inventory, quoting, then the rest. */
+export function buildFields(
+  params: Json,
+  schema: z.ZodType | null,
+  defaults: Readonly<Record<string, unknown>> = {},
+  groups: Readonly<Record<string, string>> = {},
+): ParamField[] {
   const flat = flatten(params);
+  const flatDefaults = flatten(defaults as Json);
   const nodes = schemaNodes(jsonSchemaOf(schema));
   const paths = [...Object.keys(flat)];
   for (const p of nodes.keys()) if (!(p in flat)) paths.push(p);
-  const fields = paths.map((p) => fieldFromSchema(p, nodes.get(p), flat[p] ?? nodes.get(p)?.default));
+  const fields = paths.map((p) => fieldFromSchema(p, nodes.get(p), p in flat ? flat[p] : flatDefaults[p], flatDefaults[p], groups));
   const order = (g: FieldGroup) => (g === "inventory" ? 0 : g === "quoting" ? 1 : 2);
   return fields.sort((a, b) => order(a.group) - order(b.group));
 }
@@ -204,20 +235,24 @@ export function fromFormValues(values: FormValues, fields: ParamField[]): { para
       continue;
     }
     const s = typeof raw === "string" ? raw.trim() : "";
+    if (f.nullable && s === "") {
+      flat[f.path] = null;
+      continue;
+    }
     if (f.kind === "number" || f.kind === "integer") {
-      if (s === "") errors[f.path] = "Required";
-      else if (!NUMBER_RE.test(s)) errors[f.path] = "Must be a number";
-      else if (f.kind === "integer" && !Number.isInteger(Number(s))) errors[f.path] = "Must be a whole number";
+      if (s === "") errors[f.path] = "required";
+      else if (!NUMBER_RE.test(s)) errors[f.path] = "must be a number";
+      else if (f.kind === "integer" && !Number.isInteger(Number(s))) errors[f.path] = "must be a whole number";
       flat[f.path] = NUMBER_RE.test(s) ? Number(s) : s;
     } else if (f.kind === "decimal") {
-      if (s === "") errors[f.path] = "Required";
-      else if (!DECIMAL_RE.test(s)) errors[f.path] = "Must be a decimal number like 12.5";
+      if (s === "") errors[f.path] = "required";
+      else if (!DECIMAL_RE.test(s)) errors[f.path] = "must be a decimal number, like 12.5";
       flat[f.path] = s;
     } else if (f.kind === "json") {
       try {
         flat[f.path] = s === "" ? undefined : JSON.parse(s);
       } catch {
-        errors[f.path] = "Must be valid JSON";
+        errors[f.path] = "must be valid JSON";
         flat[f.path] = s;
       }
     } else flat[f.path] = s;
@@ -253,14 +288,14 @@ export function diffParams(prev: Json | null, next: Json): Array<{ path: string;
 }
 
 export function showValue(v: unknown): string {
-  if (v === undefined) return "∅";
+  if (v === undefined || v === null || v === "") return "∅";
   if (typeof v === "string") return v;
   return JSON.stringify(v);
 }
 
 export function limitHint(f: ParamField): string | null {
   const parts: string[] = [];
-  if (f.defaultValue !== undefined) parts.push(`default ${showValue(f.defaultValue)}`);
+  if (f.defaultValue !== undefined) parts.push(`default ${f.defaultValue === null ? "empty" : showValue(f.defaultValue)}`);
   if (f.min !== undefined && f.max !== undefined) parts.push(`${f.exclusiveMin ? "(" : "["}${f.min} … ${f.max}${f.exclusiveMax ? ")" : "]"}`);
   else if (f.min !== undefined) parts.push(`${f.exclusiveMin ? ">" : "≥"} ${f.min}`);
   else if (f.max !== undefined) parts.push(`${f.exclusiveMax ? "<" : "≤"} ${f.max}`);

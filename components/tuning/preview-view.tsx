@@ -1,5 +1,6 @@
 "use client";
-import type { QuotePreviewDTO, StatusDTO } from "@/server/realtime/events";
+import type { QuotePreviewDTO } from "@/server/realtime/events";
+import { useStatus } from "@/components/live/hooks";
 import { fmtExact } from "@/components/format/decimal";
 
 function Quote({ label, q, now, tone }: { label: string; q: { price: string; size: string } | null; now: string | null; tone: string }) {
@@ -21,7 +22,8 @@ function Quote({ label, q, now, tone }: { label: string; q: { price: string; siz
   );
 }
 
-export function PreviewView({ preview, status }: { preview: QuotePreviewDTO; status: StatusDTO | undefined }) {
+export function PreviewView({ preview }: { preview: QuotePreviewDTO }) {
+  const status = useStatus((s) => ({ ourBid: s.ourBid, ourAsk: s.ourAsk })).data;
   return (
     <div data-testid="tuning-preview-result" className="space-y-1.5 rounded border border-sky-500/40 bg-sky-500/5 p-2">
       <div className="flex items-center justify-between text-[11px]">

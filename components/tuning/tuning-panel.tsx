@@ -3,7 +3,7 @@
 // is sent, previewed against the current book, then applied as a new version with a reason.
 import { useMemo, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { ParamVersionDTO, QuotePreviewDTO, StatusDTO } from "@/server/realtime/events";
+import type { ParamVersionDTO, QuotePreviewDTO } from "@/server/realtime/events";
 import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
@@ -11,23 +11,25 @@ import { useParams } from "@/components/live/hooks";
 import { mergeParams, type ParamsState } from "@/components/live/lists";
 import { queryKeys } from "@/components/live/query-keys";
 import { buildFields, limitHint, showValue, toFormValues, validate, type FormValues, type ParamField } from "./fields";
-import { paramsSchema } from "./schema";
+import { PARAM_GROUPS, schemaFor } from "./schema";
 import { PreviewView } from "./preview-view";
 
-export function TuningPanel({ isOperator, status }: { isOperator: boolean; status: StatusDTO | undefined }) {
+export function TuningPanel({ isOperator }: { isOperator: boolean }) {
   const { data, error, isPending } = useParams();
   return (
     <Panel title="Live tuning" testId="tuning" actions={data ? <span className="num text-[11px] text-faint">current v{data.current.version}</span> : null}>
       {isPending ? <p className="text-faint">Loading parameters…</p> : null}
       {error ? <p className="text-red-400">Parameters unavailable: {error.message}</p> : null}
-      {data ? <TuningForm current={data.current} isOperator={isOperator} status={status} /> : null}
+      {data ? <TuningForm current={data.current} isOperator={isOperator} /> : null}
     </Panel>
   );
 }
 
-function TuningForm({ current, isOperator, status }: { current: ParamVersionDTO; isOperator: boolean; status: StatusDTO | undefined }) {
+function TuningForm({ current, isOperator }: { current: ParamVersionDTO; isOperator: boolean }) {
   const qc = useQueryClient();
-  const fields = useMemo(() => buildFields(current.params, paramsSchema), [current.params]);
+  const shared = useMemo(() => schemaFor(current.params), [current.params]);
+  const schema = shared?.schema ?? null;
+  const fields = useMemo(() => buildFields(current.params, schema, shared?.defaults, PARAM_GROUPS), [current.params, schema, shared]);
   const pristine = useMemo(() => toFormValues(current.params, fields), [current.params, fields]);
   // The version the form was loaded from and its values: "changed" and "was" are relative to these.
   const [base, setBase] = useState(current.version);
@@ -90,7 +92,7 @@ function TuningForm({ current, isOperator, status }: { current: ParamVersionDTO;
 
   function check(): Record<string, unknown> | null {
     setFormError(null);
-    const r = validate(values, fields, paramsSchema);
+    const r = validate(values, fields, schema);
     setErrors(r.errors);
     const n = Object.keys(r.errors).length;
     if (n) {
@@ -178,7 +180,7 @@ function TuningForm({ current, isOperator, status }: { current: ParamVersionDTO;
           <span className="ml-auto text-[11px] text-faint">{dirty ? `${changed.length} changed` : "no changes"}</span>
         </div>
 
-        {preview ? <PreviewView preview={preview} status={status} /> : null}
+        {preview ? <PreviewView preview={preview} /> : null}
 
         <div className="flex flex-col gap-1.5 sm:flex-row sm:items-start">
           <div className="flex-1">
@@ -265,13 +267,16 @@ function FieldInput({
           autoComplete="off"
           spellCheck={false}
           value={String(value)}
+          placeholder={field.nullable ? "empty = not set" : undefined}
           onChange={(e) => onChange(e.target.value)}
           className={`num mt-0.5 h-8 w-full rounded border bg-[#0b1016] px-2 text-[13px] text-gray-100 outline-none disabled:opacity-60 ${border}`}
         />
       )}
-      <p id={`${id}-hint`} className={`mt-0.5 min-h-[14px] text-[10.5px] leading-tight ${error ? "text-red-400" : "text-faint"}`} data-testid={error ? `${id}-error` : undefined}>
-        {error ?? [hint, field.description].filter(Boolean).join(" · ")}
-      </p>
+      {error || hint || field.description ? (
+        <p id={`${id}-hint`} className={`mt-0.5 text-[10.5px] leading-tight ${error ? "text-red-400" : "text-faint"}`} data-testid={error ? `${id}-error` : undefined}>
+          {error ?? [hint, field.description].filter(Boolean).join(" · ")}
+        </p>
+      ) : null}
     </div>
   );
 }
