@@ -828,6 +828,10 @@ export class Runner {
 
   // ------------------------------------------------------------------ views
 
+  get strategyId(): string {
+    return this.strategy.id;
+  }
+
   get inventory(): Decimal {
     return this.position.qty;
   }

@@ -1,0 +1,30 @@
+// The runner's settings from the environment, validated so that a typo stops the start with a message
+// naming the variable rather than trading with a default nobody chose.
+import { z } from "zod";
+import { REGIMES } from "@/server/venue/paper";
+
+const regimeNames = Object.keys(REGIMES) as [string, ...string[]];
+
+export const runnerEnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined)),
+  SKEWDESK_TICK_MS: z.coerce.number().int().min(10, "must be at least 10 (ms)").max(60_000).default(500),
+  SKEWDESK_MARKET: z.enum(["story", "probability"]).default("story"),
+  SKEWDESK_SEED: z.coerce.number().int().default(42),
+  SKEWDESK_REGIME: z.enum(regimeNames).optional(),
+  SKEWDESK_STRATEGY: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, "letters, digits, . _ - only").optional(),
+  SKEWDESK_MAX_ORDERS_PER_SEC: z.coerce.number().int().min(1).max(10_000).default(100),
+  SKEWDESK_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
+});
+export type RunnerEnv = z.infer<typeof runnerEnvSchema>;
+
+export function runnerEnvFrom(env: Record<string, string | undefined>): RunnerEnv {
+  const parsed = runnerEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid runner environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,137 @@
+// The runner's thread: owns the database, the venue and the clock. The web thread talks to it only by
+// messages, so a burst of page loads or sockets can delay an answer but never a tick.
+import { join } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import type { AlertDTO, FillDTO, SnapshotDTO } from "@/server/realtime/events";
+import { CommandRejected, type ControlAction } from "@/server/host/runner-host";
+import { runnerEnvFrom } from "@/server/host/runner-env";
+import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
+import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
+import { orderDto } from "@/server/runner/runner";
+import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
+import type { RegimeSetting } from "@/server/venue/paper";
+
+const port = parentPort;
+if (!port) throw new Error("runner-worker must run in a worker thread");
+const post = (m: WorkerMessage) => port.postMessage(m);
+const init = workerData as WorkerInit;
+
+function snapshotDto(s: Snapshot): SnapshotDTO {
+  const total = s.realizedPnl.add(s.unrealizedPnl).sub(s.fees);
+  return {
+    ts: s.ts.getTime(),
+    mid: s.mid.toString(),
+    bestBid: s.bestBid?.toString() ?? null,
+    bestAsk: s.bestAsk?.toString() ?? null,
+    ourBid: s.ourBid?.toString() ?? null,
+    ourAsk: s.ourAsk?.toString() ?? null,
+    inventory: s.inventory.toString(),
+    ratio: s.ratio.toNumber(),
+    skew: s.skew.toNumber(),
+    realizedPnl: s.realizedPnl.toString(),
+    unrealizedPnl: s.unrealizedPnl.toString(),
+    totalPnl: total.toString(),
+    fees: s.fees.toString(),
+    riskState: s.riskState,
+  };
+}
+
+function fillDto(f: FillRecord): FillDTO {
+  return {
+    tradeId: f.venueTradeId,
+    clientOrderId: f.clientOrderId ?? "",
+    side: f.side,
+    price: f.price.toString(),
+    size: f.size.toString(),
+    fee: f.fee.toString(),
+    liquidity: f.liquidity,
+    inventoryAfter: f.inventoryAfter.toString(),
+    ts: f.ts.getTime(),
+  };
+}
+
+function alertDto(a: AlertRecord): AlertDTO {
+  return {
+    id: a.id,
+    kind: a.kind,
+    severity: a.severity,
+    message: a.message,
+    createdAt: a.createdAt.getTime(),
+    acknowledgedBy: a.acknowledgedBy,
+    acknowledgedAt: a.acknowledgedAt?.getTime() ?? null,
+  };
+}
+
+function serialize(err: unknown): SerializedError {
+  if (err instanceof CommandRejected) return { name: err.name, message: err.message, fields: err.fields, status: err.status };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { name: e.name, message: e.message };
+}
+
+async function main(): Promise<void> {
+  const env = runnerEnvFrom(init.env);
+  if (init.mode === "live") throw new Error("live mode needs a live venue adapter; this build ships the paper venue only");
+  const session: PaperSession = await openPaperSession({
+    strategyName: env.SKEWDESK_STRATEGY,
+    market: env.SKEWDESK_MARKET,
+    seed: env.SKEWDESK_SEED,
+    regime: env.SKEWDESK_REGIME as RegimeSetting | undefined,
+    tickMs: env.SKEWDESK_TICK_MS,
+    speed: "realtime",
+    db: env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(init.dataDir, "pglite") },
+    journalDir: init.dataDir,
+    runnerConfig: {
+      maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
+      ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
+    },
+    emit: (event, payload) => post({ type: "event", event, payload } as WorkerMessage),
+    log: (line) => console.log(`[runner] ${line}`),
+  });
+  const { runner, store } = session;
+  const sid = runner.strategyId;
+  void session.clock.start();
+
+  const methods: Record<string, (...args: never[]) => unknown> = {
+    status: () => runner.status(),
+    snapshots: async (q: { from?: number; to?: number; limit: number }) =>
+      (await store.listSnapshots(sid, { from: q.from !== undefined ? new Date(q.from) : undefined, to: q.to !== undefined ? new Date(q.to) : undefined, limit: q.limit })).map(snapshotDto),
+    fills: async (limit: number) => (await store.listFills(sid, { limit })).map(fillDto),
+    orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(orderDto),
+    alerts: async (limit: number) => (await store.listAlerts(sid, { limit })).map(alertDto),
+    acknowledgeAlert: async (id: string, by: string) => {
+      const a = await store.acknowledgeAlert(id, by);
+      if (!a) throw new CommandRejected(`no alert ${id}`, { id: "no such alert" }, 404);
+      return alertDto(a);
+    },
+    params: () => runner.paramsList(),
+    previewParams: (p: Record<string, unknown>) => runner.previewParams(p),
+    applyParams: (p: Record<string, unknown>, reason: string, by: string) => runner.applyParams(p, reason, by),
+    rollbackParams: (v: number, reason: string, by: string) => runner.rollbackParams(v, reason, by),
+    control: (a: ControlAction, by: string) => runner.control(a, by),
+    emergencyPreview: () => runner.emergencyPreview(),
+    emergencyClose: (by: string) => runner.emergencyClose(by),
+    audit: async (e: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }) => {
+      await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
+    },
+    stop: async (reason: string) => {
+      await session.close(reason);
+    },
+  };
+
+  port!.on("message", async (m: CallMessage) => {
+    if (m?.type !== "call") return;
+    const fn = methods[m.method];
+    try {
+      if (!fn) throw new Error(`unknown method ${m.method}`);
+      const value = await (fn as (...a: unknown[]) => unknown)(...m.args);
+      post({ type: "result", id: m.id, ok: true, value });
+    } catch (err) {
+      post({ type: "result", id: m.id, ok: false, error: serialize(err) });
+    }
+  });
+  post({ type: "ready" });
+}
+
+main().catch((err: unknown) => {
+  post({ type: "fatal", message: err instanceof Error ? err.message : String(err) });
+});

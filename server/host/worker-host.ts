@@ -1,0 +1,103 @@
+// RunnerHost backed by a worker thread. The web thread (Next, HTTP API, socket.io) and the runner share
+// a process but not an event loop: rendering pages or serving a hundred sockets cannot delay a tick.
+// A worker thread rather than a child process: one `npm start`, one PID to signal, structured-clone
+// messages, and the worker still dies with the process.
+import { Worker } from "node:worker_threads";
+import { CommandRejected, type RunnerEvents, type RunnerHost } from "@/server/host/runner-host";
+import type { WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
+import type { WebConfig } from "@/server/web/config";
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
+export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode">, env: Record<string, string | undefined> = process.env): Promise<RunnerHost> {
+  const init: WorkerInit = { dataDir: config.dataDir, mode: config.mode, env: { ...env } };
+  const worker = new Worker(new URL("./runner-worker-boot.mjs", import.meta.url), { workerData: init, execArgv: process.execArgv });
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<keyof RunnerEvents, Set<(p: never) => void>>();
+  let nextId = 1;
+  let dead: string | null = null;
+
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on("message", (m: WorkerMessage) => {
+      switch (m.type) {
+        case "ready":
+          resolve();
+          break;
+        case "fatal":
+          dead = m.message;
+          reject(new Error(`runner failed to start: ${m.message}`));
+          break;
+        case "result": {
+          const p = pending.get(m.id);
+          if (!p) break;
+          pending.delete(m.id);
+          if (m.ok) p.resolve(m.value);
+          else if (m.error.name === "CommandRejected") p.reject(new CommandRejected(m.error.message, m.error.fields, m.error.status));
+          else p.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
+          break;
+        }
+        case "event":
+          for (const l of listeners.get(m.event) ?? []) {
+            try {
+              (l as (p: unknown) => void)(m.payload);
+            } catch (err) {
+              console.error(`runner event listener failed: ${(err as Error).message}`);
+            }
+          }
+          break;
+      }
+    });
+    worker.on("error", (err) => {
+      dead = err.message;
+      reject(err);
+      for (const p of pending.values()) p.reject(new CommandRejected(`runner stopped: ${err.message}`, undefined, 503));
+      pending.clear();
+      console.error(`[runner] worker error: ${err.stack ?? err.message}`);
+    });
+    worker.on("exit", (code) => {
+      dead ??= `exited with code ${code}`;
+      reject(new Error(`runner ${dead}`));
+      for (const p of pending.values()) p.reject(new CommandRejected(`runner stopped (${dead})`, undefined, 503));
+      pending.clear();
+    });
+  });
+  await ready;
+
+  const call = <T>(method: string, ...args: unknown[]): Promise<T> => {
+    if (dead) return Promise.reject(new CommandRejected(`runner stopped (${dead})`, undefined, 503));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ type: "call", id, method, args });
+    });
+  };
+
+  return {
+    status: () => call("status"),
+    snapshots: (q) => call("snapshots", q),
+    fills: (limit) => call("fills", limit),
+    orders: (limit) => call("orders", limit),
+    alerts: (limit) => call("alerts", limit),
+    acknowledgeAlert: (id, by) => call("acknowledgeAlert", id, by),
+    params: () => call("params"),
+    previewParams: (p) => call("previewParams", p),
+    applyParams: (p, reason, by) => call("applyParams", p, reason, by),
+    rollbackParams: (v, reason, by) => call("rollbackParams", v, reason, by),
+    control: (a, by) => call("control", a, by),
+    emergencyPreview: () => call("emergencyPreview"),
+    emergencyClose: (by) => call("emergencyClose", by),
+    audit: (e) => call("audit", e),
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as (p: never) => void);
+      return () => set.delete(listener as (p: never) => void);
+    },
+    async stop(reason) {
+      if (dead) return;
+      await call("stop", reason);
+      dead = "stopped";
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+// Messages between the web thread and the runner worker. Only plain data crosses (structured clone).
+import type { RunnerEvents } from "@/server/host/runner-host";
+
+export interface WorkerInit {
+  dataDir: string;
+  mode: "paper" | "live";
+  env: Record<string, string | undefined>;
+}
+
+export type CallMessage = { type: "call"; id: number; method: string; args: unknown[] };
+
+export type SerializedError = { name: string; message: string; fields?: Record<string, string>; status?: number };
+
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "fatal"; message: string }
+  | { type: "result"; id: number; ok: true; value: unknown }
+  | { type: "result"; id: number; ok: false; error: SerializedError }
+  | { [K in keyof RunnerEvents]: { type: "event"; event: K; payload: RunnerEvents[K] } }[keyof RunnerEvents];
