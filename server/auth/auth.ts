@@ -45,8 +45,14 @@ export class Auth {
     return req.socket.remoteAddress ?? "unknown";
   }
 
-  /** First-run setup is offered only to a visitor on this machine. */
+  /**
+   * First-run setup is offered only to a visitor on this machine. A proxied request comes from the proxy's
+   * loopback address but not from this machine's user, so any forwarding header disqualifies it.
+   */
   isLocalClient(req: IncomingMessage): boolean {
+    if (req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined || req.headers["x-real-ip"] !== undefined) {
+      return false;
+    }
     return isLoopback(req.socket.remoteAddress);
   }
 }

@@ -120,8 +120,8 @@ export function createHub(io: HubServer, host: RunnerHost, opts: HubOptions = {}
     if (!statusDirty || !latestStatus || closed) return;
     statusDirty = false;
     lastStatusAt = Date.now();
-    // Volatile: a client whose transport is busy skips this one and gets the next, newer status.
-    io.volatile.emit("status", latestStatus);
+    // Not volatile: a polling client is "not writable" between polls and would miss nearly every status.
+    io.emit("status", latestStatus);
     stats.statusBroadcasts++;
   };
 

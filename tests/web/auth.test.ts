@@ -183,6 +183,13 @@ describe("first-run setup", () => {
 
   test("setup-needed, then setup once from localhost, stored hashed with mode 0600; a second setup is refused", async () => {
     assert.deepEqual((await h.send("/api/auth/setup-needed")).json, { setupNeeded: true });
+    // Through a reverse proxy the peer is loopback but the visitor is not: refused.
+    const proxied = await h.send("/api/auth/setup", {
+      body: { username: "remote", password: "a long password" },
+      headers: { "x-forwarded-for": "203.0.113.9" },
+    });
+    assert.equal(proxied.status, 403);
+    assert.match((proxied.json as ApiErrorDTO).error, /localhost/);
     const short = await h.send("/api/auth/setup", { body: { username: "alice", password: "short" } });
     assert.equal(short.status, 400);
     assert.ok((short.json as ApiErrorDTO).fields?.password);
