@@ -3,16 +3,9 @@
 // cancels every quote, flushes, closes and exits 0.
 //
 //   node --experimental-wasm-modules --import tsx server/main.ts [--dev]
-import { createAuth } from "@/server/auth/auth";
 import { StartupRefused } from "@/server/auth/secret";
-import type { RunnerHost } from "@/server/host/runner-host";
-import { ConfigError, webConfigFromEnv, type WebConfig } from "@/server/web/config";
-import { createWebServer, type WebServer } from "@/server/web/create-web-server";
-
-/** What server/host/worker-host.ts exports: starts the runner worker and returns its port. */
-export type RunnerHostFactory = (config: WebConfig) => Promise<RunnerHost> | RunnerHost;
-
-const SHUTDOWN_TIMEOUT_MS = 20_000;
+import { ConfigError } from "@/server/web/config";
+import { exitOnSignals, startDesk, type RunnerHostFactory } from "@/server/web/run-main";
 
 // Loaded by URL so that the web layer does not depend on the runner at compile time.
 async function loadRunnerHostFactory(): Promise<RunnerHostFactory> {
@@ -30,57 +23,18 @@ async function loadRunnerHostFactory(): Promise<RunnerHostFactory> {
   return mod.createRunnerHost as RunnerHostFactory;
 }
 
-async function main(): Promise<void> {
-  const dev = process.argv.includes("--dev") || process.env.SKEWDESK_DEV === "1";
-  const config = webConfigFromEnv(process.env);
-  // Refusals (live without a secret, beyond localhost without accounts) happen before the runner starts.
-  const auth = await createAuth(config);
-  const createRunnerHost = await loadRunnerHostFactory();
-  const host = await createRunnerHost(config);
-
-  let server: WebServer;
-  try {
-    server = await createWebServer({ host, config, dev, auth });
-  } catch (err) {
-    await host.stop("startup failed").catch(() => undefined);
-    throw err;
-  }
-  console.log(`Skewdesk (${config.mode.toUpperCase()}) listening on ${server.url}${dev ? " [dev]" : ""}`);
-  if (auth.accounts.size === 0) console.log(`No account yet: open ${server.url}/login on this machine to create the operator account.`);
-
-  let shuttingDown = false;
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (shuttingDown) {
-      console.log(`${signal} received again; still shutting down`);
-      return;
-    }
-    shuttingDown = true;
-    console.log(`${signal}: cancelling quotes, flushing, closing`);
-    const watchdog = setTimeout(() => {
-      console.error(`Shutdown did not finish within ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting 1`);
-      process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
-    watchdog.unref();
-    let code = 0;
-    try {
-      await host.stop("SIGTERM");
-    } catch (err) {
-      code = 1;
-      console.error(`Runner stop failed: ${(err as Error)?.message ?? String(err)}`);
-    }
-    await server.close().catch((err: unknown) => console.error(`Web server close failed: ${(err as Error)?.message}`));
-    clearTimeout(watchdog);
-    process.exit(code);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-}
-
-main().catch((err: unknown) => {
+try {
+  const desk = await startDesk({
+    env: process.env,
+    dev: process.argv.includes("--dev") || process.env.SKEWDESK_DEV === "1",
+    loadRunnerHostFactory,
+  });
+  exitOnSignals(desk);
+} catch (err) {
   if (err instanceof ConfigError || err instanceof StartupRefused) {
     console.error(`Skewdesk refused to start: ${err.message}`);
     process.exit(2);
   }
   console.error(`Skewdesk failed to start: ${(err as Error)?.stack ?? String(err)}`);
   process.exit(1);
-});
+}

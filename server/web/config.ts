@@ -71,6 +71,10 @@ export const envSchema = z.object({
     .pipe(z.array(origin)),
   SKEWDESK_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64),
   SKEWDESK_BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(11),
+  SKEWDESK_PAGES: z
+    .enum(["1", "0", "true", "false", "yes", "no"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true" || v === "yes"),
 });
 
 export class ConfigError extends Error {
@@ -96,7 +100,7 @@ export function webConfigFromEnv(env: Record<string, string | undefined> = proce
     dir: cwd,
     publicOrigins: e.SKEWDESK_PUBLIC_ORIGIN,
     bodyLimitBytes: e.SKEWDESK_BODY_LIMIT_KB * 1024,
-    pages: true,
+    pages: e.SKEWDESK_PAGES,
     auth: {
       secret: e.SKEWDESK_AUTH_SECRET,
       operatorPassword: e.SKEWDESK_OPERATOR_PASSWORD,

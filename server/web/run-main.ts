@@ -1,0 +1,76 @@
+// What server/main.ts does, as functions a test can drive with a fake runner: start the desk from the
+// environment (start-up rules checked before the runner starts) and shut it down on a signal.
+import { createAuth } from "@/server/auth/auth";
+import type { RunnerHost } from "@/server/host/runner-host";
+import { webConfigFromEnv, type WebConfig } from "@/server/web/config";
+import { createWebServer, type WebServer } from "@/server/web/create-web-server";
+
+/** What server/host/worker-host.ts exports: starts the runner worker and returns its port. */
+export type RunnerHostFactory = (config: WebConfig) => Promise<RunnerHost> | RunnerHost;
+
+export interface Desk {
+  config: WebConfig;
+  host: RunnerHost;
+  server: WebServer;
+  /** host.stop(reason) (cancel all quotes, flush), then close the web server; resolves the exit code. */
+  shutdown(reason: string): Promise<number>;
+}
+
+export async function startDesk(opts: {
+  env: Record<string, string | undefined>;
+  dev: boolean;
+  loadRunnerHostFactory: () => Promise<RunnerHostFactory>;
+  log?: (msg: string) => void;
+}): Promise<Desk> {
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const config = webConfigFromEnv(opts.env);
+  // Refusals (live without a secret, beyond localhost without accounts) happen before the runner starts.
+  const auth = await createAuth(config);
+  const createRunnerHost = await opts.loadRunnerHostFactory();
+  const host = await createRunnerHost(config);
+  let server: WebServer;
+  try {
+    server = await createWebServer({ host, config, dev: opts.dev, auth });
+  } catch (err) {
+    await host.stop("startup failed").catch(() => undefined);
+    throw err;
+  }
+  log(`Skewdesk (${config.mode.toUpperCase()}) listening on ${server.url}${opts.dev ? " [dev]" : ""}`);
+  if (auth.accounts.size === 0) log(`No account yet: open ${server.url}/login on this machine to create the operator account.`);
+
+  let stopping: Promise<number> | null = null;
+  return {
+    config,
+    host,
+    server,
+    shutdown(reason) {
+      stopping ??= (async () => {
+        let code = 0;
+        try {
+          await host.stop(reason);
+        } catch (err) {
+          code = 1;
+          console.error(`Runner stop failed: ${(err as Error)?.message ?? String(err)}`);
+        }
+        await server.close().catch((err: unknown) => console.error(`Web server close failed: ${(err as Error)?.message}`));
+        return code;
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** SIGTERM/SIGINT → desk.shutdown("SIGTERM") → exit 0 (1 when the runner could not stop cleanly). */
+export function exitOnSignals(desk: Desk, timeoutMs = 20_000): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.log(`${signal}: cancelling quotes, flushing, closing`);
+    const watchdog = setTimeout(() => {
+      console.error(`Shutdown did not finish within ${timeoutMs / 1000} s; exiting 1`);
+      process.exit(1);
+    }, timeoutMs);
+    watchdog.unref();
+    void desk.shutdown("SIGTERM").then((code) => process.exit(code));
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}

@@ -1,0 +1,42 @@
+// The databases a persistence-touching suite runs on: embedded PGlite always, and PostgreSQL whenever
+// TEST_DATABASE_URL (or DATABASE_URL) is set, each in a fresh place that is removed afterwards.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { createDb, type Db } from "@/server/db";
+
+export interface TestDatabase {
+  name: string;
+  /** Opens (and migrates) the same database again each call: state survives between opens. */
+  open(): Promise<Db>;
+  cleanup(): Promise<void>;
+}
+
+export function testDatabases(label: string): TestDatabase[] {
+  const dir = mkdtempSync(join(tmpdir(), `skewdesk-${label}-`));
+  const out: TestDatabase[] = [
+    { name: "PGlite", open: () => createDb({ dataDir: join(dir, "pglite") }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) },
+  ];
+  const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  if (url) {
+    const schema = `skewdesk_${label.replace(/\W/g, "_")}_${process.pid}_${randomBytes(3).toString("hex")}`;
+    out.push({
+      name: "PostgreSQL",
+      open: () => createDb({ databaseUrl: url, schema }),
+      cleanup: async () => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        try {
+          await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        } finally {
+          await c.end();
+        }
+      },
+    });
+  } else {
+    console.log(`${label}: PostgreSQL variant skipped: set TEST_DATABASE_URL to a PostgreSQL URL to run it`);
+  }
+  return out;
+}
