@@ -18,7 +18,7 @@ interface Run {
 function startChild(env: Record<string, string>, onReady?: (url: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
   const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "tests/support/desk-with-fake.ts")], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? "", SKEWDESK_PAGES: "0", SKEWDESK_BCRYPT_ROUNDS: "4", ...env },
+    env: { PATH: process.env.PATH ?? "", SKEWDESK_PAGES: "0", SKEWDESK_BCRYPT_ROUNDS: "4", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const run: Run = { stdout: "", stderr: "", code: null, signal: null };
