@@ -105,6 +105,7 @@ const TimeChart = memo(function TimeChart({
   domain,
   refs = [],
   lastTs,
+  maxGapMs,
   yFormat = compact,
 }: {
   title: string;
@@ -114,6 +115,7 @@ const TimeChart = memo(function TimeChart({
   domain?: [number | string | ((v: number) => number), number | string | ((v: number) => number)];
   refs?: Array<{ y: number; color: string; label?: string }>;
   lastTs: number | null;
+  maxGapMs: number;
   yFormat?: (v: number) => string;
 }) {
   return (
@@ -121,6 +123,7 @@ const TimeChart = memo(function TimeChart({
       data-testid={testId}
       data-points={data.length}
       data-last-ts={lastTs ?? ""}
+      data-max-gap-ms={maxGapMs}
       className="flex min-w-0 flex-col rounded border border-edge bg-[#0d1218] px-2 pt-1.5 pb-1"
     >
       <div className="flex items-center justify-between gap-2 px-1">
@@ -206,6 +209,12 @@ export function ChartsPanel() {
 
   const data = useMemo(() => downsample(points, MAX_PLOT_POINTS).map(toPlotPoint), [points]);
   const lastTs = points[points.length - 1]?.ts ?? null;
+  // The widest hole in the window: after a reconnect the backfill must keep it near one tick.
+  const maxGapMs = useMemo(() => {
+    let gap = 0;
+    for (let i = 1; i < points.length; i++) gap = Math.max(gap, points[i]!.ts - points[i - 1]!.ts);
+    return gap;
+  }, [points]);
 
   const reb = thresholds?.rebalance;
   const emg = thresholds?.emergency;
@@ -256,6 +265,7 @@ export function ChartsPanel() {
           testId="chart-ratio"
           data={data}
           lastTs={lastTs}
+          maxGapMs={maxGapMs}
           series={[{ key: "ratio", name: "ratio", color: C.ratio }]}
           domain={[(v: number) => Math.min(-1, v), (v: number) => Math.max(1, v)]}
           refs={ratioRefs}
@@ -266,6 +276,7 @@ export function ChartsPanel() {
           testId="chart-skew"
           data={data}
           lastTs={lastTs}
+          maxGapMs={maxGapMs}
           series={[{ key: "skew", name: "skew", color: C.skew }]}
           refs={[{ y: 0, color: "#3a4656" }]}
           yFormat={(v) => v.toFixed(3)}
@@ -275,6 +286,7 @@ export function ChartsPanel() {
           testId="chart-prices"
           data={data}
           lastTs={lastTs}
+          maxGapMs={maxGapMs}
           series={[
             { key: "bestAsk", name: "best ask", color: C.bestAsk, width: 1 },
             { key: "ourAsk", name: "our ask", color: C.ourAsk, step: true },
@@ -288,6 +300,7 @@ export function ChartsPanel() {
           testId="chart-pnl"
           data={data}
           lastTs={lastTs}
+          maxGapMs={maxGapMs}
           series={[
             { key: "realized", name: "realized", color: C.realized },
             { key: "unrealized", name: "unrealized", color: C.unrealized },

@@ -8,14 +8,15 @@ import { fmtAge, fmtDecimal, fmtExact, fmtRatio, signOf } from "@/components/for
 import { useLatestSnapshot, useNow, useStatus } from "@/components/live/hooks";
 import { riskText, riskTone } from "./risk";
 
-function Cell({ label, children, testId, sub }: { label: string; children: ReactNode; testId?: string; sub?: ReactNode }) {
+/** `value` is the raw figure (decimal string) on data-value, so tests read what the server sent. */
+function Cell({ label, children, testId, sub, value }: { label: string; children: ReactNode; testId?: string; sub?: ReactNode; value?: string }) {
   return (
     <div className="min-w-0 bg-panel px-3 py-2">
       <div className="truncate text-[10px] font-semibold tracking-[0.1em] text-faint uppercase">{label}</div>
-      <div data-testid={testId} className="num mt-0.5 truncate text-[15px] leading-6 font-semibold text-gray-100">
+      <div data-testid={testId} data-value={value} className="num mt-0.5 truncate text-[15px] leading-6 font-semibold text-gray-100">
         {children}
       </div>
-      {sub ? <div className="num truncate text-[11px] text-muted">{sub}</div> : null}
+      {sub ? <div className="num text-[11px] leading-tight text-muted">{sub}</div> : null}
     </div>
   );
 }
@@ -78,31 +79,31 @@ function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | un
     >
       <div className="grid grid-cols-2 gap-px overflow-hidden rounded-b-md bg-edge sm:grid-cols-3 lg:grid-cols-6">
         <Cell label="Risk state">
-          <span data-testid="risk-state" className={`font-bold ${riskText[status.riskState]}`}>
+          <span data-testid="risk-state" data-value={status.riskState} className={`font-bold ${riskText[status.riskState]}`}>
             <Badge tone={riskTone[status.riskState]} className="text-[13px]">
               {status.riskState}
             </Badge>
           </span>
         </Cell>
         <Cell label="Runner">
-          <span data-testid="run-state" data-paused={status.paused ? "true" : "false"}>
+          <span data-testid="run-state" data-paused={status.paused ? "true" : "false"} data-running={status.running ? "true" : "false"}>
             <Badge tone={runTone} className="text-[13px]">
               {runState}
             </Badge>
           </span>
         </Cell>
-        <Cell label="Inventory" testId="inventory" sub={`tgt ${fmtExact(status.targetInventory)} / max ${fmtExact(status.maxInventory)}`}>
+        <Cell label="Inventory" testId="inventory" value={status.inventory} sub={`tgt ${fmtExact(status.targetInventory)} / max ${fmtExact(status.maxInventory)}`}>
           {fmtExact(status.inventory)}
         </Cell>
         <Cell
           label="Ratio"
           sub={<span title="rebalance / emergency thresholds">±{status.rebalanceThreshold} / ±{status.emergencyThreshold}</span>}
         >
-          <span data-testid="ratio" className={ratioClass}>
+          <span data-testid="ratio" data-value={status.ratio} className={ratioClass}>
             {fmtRatio(status.ratio)}
           </span>
         </Cell>
-        <Cell label="Skew" testId="skew">
+        <Cell label="Skew" testId="skew" value={String(status.skew)}>
           {fmtRatio(status.skew, 4)}
         </Cell>
         <Cell label="Last tick" sub={`stale after ${status.staleAfterMs / 1000}s`}>
@@ -127,7 +128,7 @@ function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | un
         <Cell label="Peak |inv|" testId="peak">
           {fmtExact(status.peak)}
         </Cell>
-        <Cell label="Rebalances" testId="rebalance-count">
+        <Cell label="Rebalances" testId="rebalance-count" value={String(status.rebalanceCount)}>
           {status.rebalanceCount}
         </Cell>
         <Cell label="Open orders" testId="open-orders">
@@ -143,7 +144,7 @@ function QuoteStrip({ status }: { status: StatusDTO }) {
   const item = (label: string, value: string | null, testId: string, cls: string) => (
     <div className="flex items-baseline gap-1.5">
       <span className="text-[10px] font-semibold tracking-[0.1em] text-faint uppercase">{label}</span>
-      <span data-testid={testId} className={`num text-[13px] font-semibold ${cls}`}>
+      <span data-testid={testId} data-value={value ?? ""} className={`num text-[13px] font-semibold ${cls}`}>
         {fmtExact(value)}
       </span>
     </div>

@@ -16,6 +16,12 @@ interface LiveContextValue {
   backfill: (since: number) => void;
 }
 
+declare global {
+  interface Window {
+    __skewdeskLive?: { offlineFor: (ms: number) => void; connected: () => boolean };
+  }
+}
+
 const LiveContext = createContext<LiveContextValue | null>(null);
 
 export function LiveProvider({ children }: { children: ReactNode }) {
@@ -51,6 +57,15 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     });
     s.io.on("reconnect_attempt", () => setConnection("reconnecting"));
 
+    // A handle for browser tests: go offline for a while, so reconnection and backfill run for real.
+    window.__skewdeskLive = {
+      offlineFor: (ms: number) => {
+        s.disconnect();
+        setTimeout(() => s.connect(), ms);
+      },
+      connected: () => s.connected,
+    };
+
     s.on("snapshots", (batch) => store.merge(batch));
     s.on("status", (status) => qc.setQueryData<StatusDTO>(queryKeys.status, status));
     s.on("fills", (fills) => qc.setQueryData<FillDTO[]>(queryKeys.fills, (cur) => mergeFills(cur, fills)));
@@ -67,6 +82,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       s.io.removeAllListeners();
       s.close();
       socketRef.current = null;
+      delete window.__skewdeskLive;
     };
   }, [qc, store]);
 

@@ -9,7 +9,7 @@ function Quote({ label, q, now, tone }: { label: string; q: { price: string; siz
       <div className="text-[10px] font-semibold tracking-wider text-faint uppercase">{label}</div>
       {q ? (
         <div className="num">
-          <span data-testid={`preview-${label.toLowerCase()}-price`} className={`text-[14px] font-semibold ${tone}`}>
+          <span data-testid={`preview-${label.toLowerCase()}-price`} data-value={q.price} className={`text-[14px] font-semibold ${tone}`}>
             {fmtExact(q.price)}
           </span>
           <span className="text-muted"> × {fmtExact(q.size)}</span>
@@ -28,7 +28,9 @@ export function PreviewView({ preview }: { preview: QuotePreviewDTO }) {
     <div data-testid="tuning-preview-result" className="space-y-1.5 rounded border border-sky-500/40 bg-sky-500/5 p-2">
       <div className="flex items-center justify-between text-[11px]">
         <span className="font-semibold text-sky-200">Preview against the current book</span>
-        <span className="num text-faint">mid {fmtExact(preview.mid)}</span>
+        <span className="num text-faint" data-testid="preview-mid" data-value={preview.mid ?? ""}>
+          mid {fmtExact(preview.mid)}
+        </span>
       </div>
       <div className="grid grid-cols-2 gap-1.5">
         <Quote label="Bid" q={preview.bid} now={status?.ourBid ?? null} tone="text-sky-300" />

@@ -210,7 +210,7 @@ function TuningForm({ current, isOperator }: { current: ParamVersionDTO; isOpera
           {formError}
         </p>
       ) : null}
-      {applied !== null ? (
+      {applied !== null && applied === current.version ? (
         <p data-testid="tuning-applied" className="mt-2 text-[12px] text-emerald-400">
           Applied as v{applied}: takes effect on the next tick.
         </p>

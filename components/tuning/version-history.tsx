@@ -13,15 +13,16 @@ import { diffParams, humanize, showValue } from "./fields";
 export function VersionHistory({ isOperator }: { isOperator: boolean }) {
   const qc = useQueryClient();
   const { data } = useParams();
+  const versions = data?.versions ?? [];
+  const current = data?.current.version;
   const rollback = useMutation({
-    mutationFn: (version: number) => api.post<ParamVersionDTO>("/api/params/rollback", { version, reason: `rollback to v${version}` }),
+    mutationFn: (version: number) =>
+      api.post<ParamVersionDTO>("/api/params/rollback", { version, reason: current === undefined ? "one-click rollback" : `rolled back from v${current}` }),
     onSuccess: (v) => {
       qc.setQueryData<ParamsState>(queryKeys.params, (cur) => mergeParams(cur, v));
       void qc.invalidateQueries({ queryKey: queryKeys.status });
     },
   });
-  const versions = data?.versions ?? [];
-  const current = data?.current.version;
 
   return (
     <Panel title="Parameter history" testId="param-history" bodyClassName="p-0" actions={<span className="num text-[11px] text-faint">{versions.length} versions</span>}>
@@ -58,7 +59,9 @@ export function VersionHistory({ isOperator }: { isOperator: boolean }) {
                 ) : null}
               </div>
               <p className="mt-0.5 text-[12px] break-words text-muted">
-                {v.rolledBackFrom !== null ? <span className="text-amber-300">rollback to v{v.rolledBackFrom} · </span> : null}
+                {v.rolledBackFrom !== null ? (
+                  <span className="mr-1.5 rounded bg-amber-500/15 px-1 text-[11px] font-semibold text-amber-300">↺ rollback to v{v.rolledBackFrom}</span>
+                ) : null}
                 {v.reason || <span className="italic">no reason given</span>}
               </p>
               {diff.length ? (

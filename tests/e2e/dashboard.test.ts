@@ -1,0 +1,294 @@
+// The dashboard in headless Chromium against the real product server (server/main.ts: the runner in paper
+// mode, fast ticks, the embedded database): sign in, charts move, a reconnect leaves no gap, a skew-factor
+// change moves our quotes, rollback, emergency close flattens to target and pauses, the phone layout, and
+// the viewer role. SKEWDESK_E2E_SERVER=fake runs the same flows against the web server in front of the test
+// double (tests/support/serve-fake.ts), for developing the pages without a runner.
+// Screenshots go to test-artifacts/e2e-*.png. A missing Chromium fails the suite with instructions.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import Decimal from "decimal.js";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { ParamVersionDTO, StatusDTO } from "@/server/realtime/events";
+import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+
+const KIND = process.env.SKEWDESK_E2E_SERVER === "fake" ? "fake" : "real";
+const TICK_MS = 100;
+
+interface ParamsResponse {
+  current: ParamVersionDTO;
+  versions: ParamVersionDTO[];
+}
+
+async function getJson<T>(page: Page, server: RunningServer, path: string): Promise<T> {
+  const res = await page.request.get(`${server.url}${path}`);
+  assert.equal(res.status(), 200, `GET ${path} → ${res.status()} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function attr(page: Page, testId: string, name: string): Promise<string | null> {
+  return page.getAttribute(`[data-testid="${testId}"]`, name);
+}
+
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: artifactPath(`e2e-${KIND}-${name}.png`), fullPage });
+}
+
+/** Our quote offsets from mid as the state panel shows them (null where a side is not quoted). */
+async function offsets(page: Page): Promise<{ bid: number | null; ask: number | null }> {
+  const [bid, ask, mid] = await Promise.all([attr(page, "our-bid", "data-value"), attr(page, "our-ask", "data-value"), attr(page, "mid", "data-value")]);
+  if (!mid) return { bid: null, ask: null };
+  return {
+    bid: bid ? new Decimal(bid).minus(mid).toNumber() : null,
+    ask: ask ? new Decimal(ask).minus(mid).toNumber() : null,
+  };
+}
+
+/** Average offsets over `samples` ticks (the market moves; the average of the offset does not drift). */
+async function averageOffsets(page: Page, samples: number): Promise<{ bid: number | null; ask: number | null }> {
+  const bids: number[] = [];
+  const asks: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const o = await offsets(page);
+    if (o.bid !== null) bids.push(o.bid);
+    if (o.ask !== null) asks.push(o.ask);
+    await page.waitForTimeout(TICK_MS);
+  }
+  const avg = (xs: number[]) => (xs.length >= samples / 2 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  return { bid: avg(bids), ask: avg(asks) };
+}
+
+describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const viewerPassword = `viewer-${randomBytes(8).toString("hex")}`;
+  const pageErrors: string[] = [];
+  // Carried between the steps below (they run in order).
+  let targetVersion = 0;
+  let skewVersion = 0;
+  let originalSkewFactor = "";
+
+  before(async () => {
+    chromiumPath(); // fails here, loudly, when Chromium is missing
+    server = await startServer({ kind: KIND, env: { SKEWDESK_VIEWER_PASSWORD: viewerPassword } });
+    browser = await launchBrowser();
+    ({ context, page } = await newPage(browser, 1280, 800));
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("a wrong password is refused with a clear message", async () => {
+    const { context: ctx, page: p } = await newPage(browser, 1280, 800);
+    try {
+      await p.goto(`${server.url}/`);
+      await p.waitForURL(/\/login\?next=/, { timeout: 30_000 });
+      await p.fill('input[name="username"]', "operator");
+      await p.fill('input[name="password"]', "not-the-password");
+      await p.click('[data-testid="login-submit"]');
+      const msg = await p.textContent('[data-testid="login-error"]', { timeout: 10_000 });
+      assert.match(msg ?? "", /wrong username or password/i);
+      assert.match(p.url(), /\/login/);
+      await p.screenshot({ path: artifactPath(`e2e-${KIND}-login-error.png`) });
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test("the operator signs in and sees the desk: PAPER banner, who is signed in, state", async () => {
+    await login(page, server);
+    assert.equal(await attr(page, "mode-banner", "data-mode"), "paper");
+    assert.match((await page.textContent('[data-testid="signed-in"]')) ?? "", /operator\s*\(operator\)/);
+    await page.waitForSelector('[data-testid="inventory"][data-value]', { timeout: 15_000 });
+    const age = await page.waitForSelector('[data-testid="tick-age"][data-stale="false"]', { timeout: 15_000 });
+    assert.ok(age);
+  });
+
+  test("the charts move: new points arrive within a few seconds", async () => {
+    await page.click('[data-testid="window-1m"]');
+    const first = Number(await eventually("a first chart point", () => attr(page, "chart-ratio", "data-last-ts"), (v) => !!v && Number(v) > 0, 15_000));
+    const later = await eventually(
+      "the ratio chart's newest point to advance",
+      async () => Number(await attr(page, "chart-ratio", "data-last-ts")),
+      (v) => v > first,
+      5_000,
+    );
+    const again = await eventually("another advance", async () => Number(await attr(page, "chart-ratio", "data-last-ts")), (v) => v > later, 5_000);
+    assert.ok(again > first);
+    for (const id of ["chart-ratio", "chart-skew", "chart-prices", "chart-pnl"]) {
+      assert.ok(Number(await attr(page, id, "data-points")) > 1, `${id} has points`);
+      assert.ok((await page.locator(`[data-testid="${id}"] svg path.recharts-curve`).count()) > 0, `${id} draws a line`);
+    }
+    await shot(page, "1280x800-live");
+  });
+
+  test("after a 4 s disconnect the socket reconnects and backfills: no gap in the charts", async () => {
+    await page.click('[data-testid="window-1m"]');
+    await page.waitForTimeout(1500);
+    const baseline = Number(await attr(page, "chart-ratio", "data-max-gap-ms"));
+    await page.evaluate(() => window.__skewdeskLive!.offlineFor(4000));
+    await eventually("the connection to drop", () => attr(page, "connection", "data-state"), (s) => s !== "live", 3_000);
+    await eventually("the connection to come back", () => attr(page, "connection", "data-state"), (s) => s === "live", 15_000);
+    const lastBefore = Number(await attr(page, "chart-ratio", "data-last-ts"));
+    await eventually("points after the reconnect", async () => Number(await attr(page, "chart-ratio", "data-last-ts")), (v) => v > lastBefore, 5_000);
+    await page.waitForTimeout(1000);
+    const gap = Number(await attr(page, "chart-ratio", "data-max-gap-ms"));
+    assert.ok(gap < Math.max(baseline, 1000) + 600, `widest gap after reconnect ${gap} ms (before: ${baseline} ms): the backfill did not close the hole`);
+  });
+
+  test("changing the skew factor moves our quotes within a few ticks", async () => {
+    // Skew is ratio × factor: with inventory at target a factor change moves nothing. Put inventory half
+    // a max away from target first (a version of its own), then change only the skew factor.
+    const status = await getJson<StatusDTO>(page, server, "/api/status");
+    const target = new Decimal(status.inventory).minus(new Decimal(status.maxInventory).div(2));
+    await page.fill('[data-testid="param-targetInventory"]', target.toFixed());
+    await page.fill('[data-testid="tuning-reason"]', "e2e: offset target so skew is non-zero");
+    await page.click('[data-testid="tuning-apply"]');
+    const appliedText = await page.textContent('[data-testid="tuning-applied"]', { timeout: 10_000 });
+    targetVersion = Number(/v(\d+)/.exec(appliedText ?? "")?.[1]);
+    assert.ok(targetVersion > 0, `applied version in "${appliedText}"`);
+    await eventually("the status to report the new target", () => getJson<StatusDTO>(page, server, "/api/status"), (s) => new Decimal(s.targetInventory).eq(target) && s.paramVersion === targetVersion, 5_000);
+    await page.waitForTimeout(10 * TICK_MS);
+
+    // Nothing is sent while a field is invalid.
+    originalSkewFactor = (await page.inputValue('[data-testid="param-skewFactor"]')).trim();
+    await page.fill('[data-testid="param-skewFactor"]', "lots");
+    await page.click('[data-testid="tuning-preview"]');
+    await page.waitForSelector('[data-testid="param-skewFactor-error"]', { timeout: 5_000 });
+    assert.match((await page.textContent('[data-testid="tuning-error"]')) ?? "", /nothing was sent/);
+
+    const before = await averageOffsets(page, 10);
+    const newFactor = KIND === "fake" ? "5" : originalSkewFactor === "1" ? "0" : "1";
+    await page.fill('[data-testid="param-skewFactor"]', newFactor);
+    await page.click('[data-testid="tuning-preview"]');
+    await page.waitForSelector('[data-testid="tuning-preview-result"]', { timeout: 10_000 });
+    const previewMid = await attr(page, "preview-mid", "data-value");
+    const previewBid = await attr(page, "preview-bid-price", "data-value").catch(() => null);
+    const previewAsk = await attr(page, "preview-ask-price", "data-value").catch(() => null);
+    assert.ok(previewMid && (previewBid || previewAsk), "the preview shows a mid and at least one quote");
+    const predicted =
+      previewBid && before.bid !== null
+        ? new Decimal(previewBid).minus(previewMid).toNumber() - before.bid
+        : new Decimal(previewAsk!).minus(previewMid).toNumber() - before.ask!;
+    assert.ok(Math.abs(predicted) > 0, `the preview predicts a move (predicted offset change ${predicted})`);
+    await shot(page, "preview", true);
+
+    await page.fill('[data-testid="tuning-reason"]', `e2e: skew factor ${originalSkewFactor} → ${newFactor}`);
+    await page.click('[data-testid="tuning-apply"]');
+    const applied2 = await page.waitForSelector(`[data-testid="tuning-applied"]:has-text("v${targetVersion + 1}")`, { timeout: 10_000 });
+    assert.ok(applied2);
+    skewVersion = targetVersion + 1;
+
+    const side = previewBid && before.bid !== null ? "bid" : "ask";
+    const base = side === "bid" ? before.bid! : before.ask!;
+    await eventually(
+      `our ${side} to move by about ${predicted.toPrecision(3)} from mid within a few ticks`,
+      async () => {
+        const now = await averageOffsets(page, 3);
+        const o = side === "bid" ? now.bid : now.ask;
+        return o === null ? null : o - base;
+      },
+      (moved) => moved !== null && Math.sign(moved) === Math.sign(predicted) && Math.abs(moved) >= Math.abs(predicted) / 2,
+      5_000,
+    );
+    await shot(page, "after-skew-change");
+  });
+
+  test("one-click rollback restores an earlier version as a new one", async () => {
+    assert.ok(skewVersion > 0, "the skew step ran");
+    const row = page.locator(`[data-testid="param-version"][data-version="${skewVersion}"]`);
+    await row.waitFor({ timeout: 5_000 });
+    assert.match((await row.textContent()) ?? "", /skew factor/i, "the history shows the diff");
+    await page.click(`[data-testid="rollback-${targetVersion}"]`);
+    const rolled = page.locator(`[data-testid="param-version"][data-version="${skewVersion + 1}"]`);
+    await rolled.waitFor({ timeout: 10_000 });
+    assert.match((await rolled.textContent()) ?? "", new RegExp(`rollback to v${targetVersion}`));
+    const params = await eventually("the rollback to be current", () => getJson<ParamsResponse>(page, server, "/api/params"), (p) => p.current.version === skewVersion + 1, 5_000);
+    assert.equal(params.current.rolledBackFrom, targetVersion);
+    assert.equal(String(params.current.params.skewFactor), String(params.versions.find((v) => v.version === targetVersion)!.params.skewFactor));
+    await eventually("the form to show the restored skew factor", async () => (await page.inputValue('[data-testid="param-skewFactor"]')).trim(), (v) => new Decimal(v).eq(originalSkewFactor), 5_000);
+    await shot(page, "after-rollback", true);
+  });
+
+  test("emergency close: states what will happen, needs confirmation, flattens to target and pauses", async () => {
+    const status = await getJson<StatusDTO>(page, server, "/api/status");
+    const target = new Decimal(status.targetInventory);
+    await page.click('[data-testid="emergency-open"]');
+    await page.waitForSelector('[data-testid="emergency-dialog"]');
+    await page.waitForSelector('[data-testid="emergency-preview"]', { timeout: 10_000 });
+    const previewText = (await page.textContent('[data-testid="emergency-preview"]')) ?? "";
+    if (!new Decimal(status.inventory).eq(target)) {
+      assert.match(previewText, /(BUY|SELL)\s+[\d.,]+\s+at market, estimated price/, previewText);
+    }
+    assert.ok(await page.isDisabled('[data-testid="emergency-confirm"]'), "confirm is disabled until the word is typed");
+    await shot(page, "emergency-dialog");
+    await page.fill('[data-testid="emergency-confirm-input"]', "close");
+    await page.click('[data-testid="emergency-confirm"]');
+    await page.waitForSelector('[data-testid="emergency-outcome"]', { timeout: 15_000 });
+    assert.equal((await page.textContent('[data-testid="outcome-paused"]'))?.trim(), "PAUSED");
+    await shot(page, "emergency-outcome");
+    await page.click('[data-testid="emergency-done"]');
+
+    await eventually("inventory at target on the state panel", async () => attr(page, "inventory", "data-value"), (v) => v !== null && new Decimal(v).eq(target), 5_000);
+    await eventually("the runner paused on the state panel", () => attr(page, "run-state", "data-paused"), (v) => v === "true", 5_000);
+    await eventually("an emergency alert", () => page.locator('[data-testid="alert"][data-kind="emergency"]').count(), (n) => n > 0, 5_000);
+    // Paused means no quotes: nothing left resting.
+    await eventually("no open orders", () => page.textContent('[data-testid="open-orders"]'), (t) => t?.trim() === "0", 5_000);
+    await shot(page, "after-emergency");
+    await shot(page, "after-emergency-full", true);
+  });
+
+  test("phone width (375 px): no sideways scrolling, panels stacked, emergency button in reach", async () => {
+    const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, storageState: await context.storageState() });
+    try {
+      const p = await phone.newPage();
+      p.on("pageerror", (e) => pageErrors.push(e.message));
+      await p.goto(`${server.url}/`);
+      await p.waitForSelector('[data-testid="state-panel"]', { timeout: 30_000 });
+      await p.waitForSelector('[data-testid="chart-ratio"] svg', { timeout: 15_000 });
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 375, `page is ${width} px wide at a 375 px viewport`);
+      const order = ["state-panel", "controls", "charts", "alerts", "tuning", "param-history"];
+      let lastBottom = -1;
+      for (const id of order) {
+        const box = await p.locator(`[data-testid="${id}"]`).boundingBox();
+        assert.ok(box, `${id} is laid out`);
+        assert.ok(box.x >= 0 && box.x + box.width <= 375 + 0.5, `${id} fits the width (x ${box.x}, w ${box.width})`);
+        assert.ok(box.width > 330, `${id} spans the screen (w ${box.width})`);
+        assert.ok(box.y >= lastBottom - 0.5, `${id} is below the previous panel`);
+        lastBottom = box.y + box.height;
+      }
+      const ec = await p.locator('[data-testid="emergency-open"]').boundingBox();
+      assert.ok(ec && ec.width > 300 && ec.height >= 40, "emergency close is a big target");
+      await p.screenshot({ path: artifactPath(`e2e-${KIND}-375-top.png`) });
+      await p.screenshot({ path: artifactPath(`e2e-${KIND}-375-full.png`), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  });
+
+  test("the viewer role sees everything but every control is disabled, with a note", async () => {
+    const { context: ctx, page: p } = await newPage(browser, 1280, 800);
+    try {
+      p.on("pageerror", (e) => pageErrors.push(e.message));
+      await login(p, { url: server.url, username: "viewer", password: viewerPassword });
+      assert.match((await p.textContent('[data-testid="signed-in"]')) ?? "", /viewer\s*\(viewer\)/);
+      await p.waitForSelector('[data-testid="viewer-note"]');
+      for (const id of ["control-start", "control-pause", "control-resume", "control-rearm", "emergency-open", "param-skewFactor", "tuning-apply"]) {
+        assert.ok(await p.isDisabled(`[data-testid="${id}"]`), `${id} is disabled for a viewer`);
+      }
+      await p.screenshot({ path: artifactPath(`e2e-${KIND}-viewer.png`) });
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test("no uncaught errors in any page", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
