@@ -22,6 +22,8 @@ export interface PaperSessionOptions {
   startTime?: number;
   durationMs?: number;
   db?: DbOptions | Db;
+  /** Wrap the store (tests inject faults this way). */
+  wrapStore?: (store: Store) => Store;
   /** Folder for the fill journal; defaults to the data dir (or ./data). */
   journalDir?: string;
   /** fsync every journal append (default true). */
@@ -58,7 +60,7 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
 
   const ownsDb = !isDb(opts.db);
   const db = isDb(opts.db) ? opts.db : await createDb(opts.db);
-  const store = createPrismaStore(db);
+  const store = (opts.wrapStore ?? ((x: Store) => x))(createPrismaStore(db));
   const params = parseStrategyParams({ ...paper.params, ...(opts.paramsOverride ?? {}) });
   const strategy = await store.ensureStrategy({
     name: opts.strategyName ?? `paper-${marketName}`,

@@ -267,11 +267,17 @@ export class Runner {
     void this.writes.kick();
     if (!this.running) return;
 
+    if (ts < this.backoffUntil) {
+      // Backing off after a throttle or reject: no request at all, what rests stays.
+      this.publishTick(null);
+      return;
+    }
     let book: OrderBook;
     try {
       book = await this.venue.fetchOrderBook();
     } catch (err) {
-      await this.alertThrottled("error", "warning", `market data unavailable: ${errText(err)}`);
+      if (err instanceof RateLimitExceeded) await this.backoff(err, "venue throttled a market data request");
+      else await this.alertThrottled("error", "warning", `market data unavailable: ${errText(err)}`);
       this.publishTick(null);
       return;
     }
@@ -304,8 +310,6 @@ export class Runner {
       if (decision.action?.kind === "emergency") await this.emergencyFlatten("emergency threshold reached", decision);
     } else if (this.paused || this.riskState === "HALTED") {
       if (this.resting.size) await this.cancelAll(this.paused ? "paused" : "risk state HALTED");
-    } else if (ts < this.backoffUntil) {
-      // Backing off after a throttle or reject: keep what rests, place nothing new.
     } else {
       await this.requote(decision, ts);
     }
@@ -464,11 +468,9 @@ export class Runner {
         this.writes.push(() => this.store.updateOrder(clientOrderId, closed));
         return "skip";
       }
-      if (err instanceof RateLimitExceeded || (err instanceof ExchangeError && !(err instanceof PostOnlyWouldCross))) {
+      if (err instanceof RateLimitExceeded || err instanceof ExchangeError) {
         this.writes.push(() => this.store.updateOrder(clientOrderId, closed));
-        this.backoffUntil = this.time.now() + Math.max(this.backoffMs, err instanceof RateLimitExceeded ? (err.retryAfterMs ?? 0) : 0);
-        await this.alertThrottled("error", "warning", `venue refused an order (${errText(err)}): backing off ${this.backoffMs} ms`);
-        this.backoffMs = Math.min(this.backoffMs * 2, 60_000);
+        await this.backoff(err, "venue refused an order");
         return "stop";
       }
       if (err instanceof NetworkError || isRetryable(err)) {
@@ -479,6 +481,15 @@ export class Runner {
       }
       throw err;
     }
+  }
+
+  /** Exponential backoff (to a minute) after a throttle or a reject: the venue sees no order storm. */
+  private async backoff(err: unknown, what: string): Promise<void> {
+    const retryAfter = err instanceof RateLimitExceeded ? (err.retryAfterMs ?? 0) : 0;
+    const wait = Math.max(this.backoffMs, retryAfter);
+    this.backoffUntil = this.time.now() + wait;
+    await this.alertThrottled("error", "warning", `${what} (${errText(err)}): backing off ${wait} ms`);
+    this.backoffMs = Math.min(this.backoffMs * 2, 60_000);
   }
 
   private async cancelAll(why: string): Promise<number> {

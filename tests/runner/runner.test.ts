@@ -1,0 +1,317 @@
+// The runner against the paper venue, persisted on PGlite (always) and PostgreSQL (when a URL is set).
+// Each test drives ticks by hand on simulated time, so what it asserts happened at a known tick.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Decimal from "decimal.js";
+import type { Db } from "@/server/db";
+import type { Store } from "@/server/store";
+import { openPaperSession, type PaperSession, type PaperSessionOptions } from "@/server/runner/open-paper-session";
+import { testDatabases } from "@/tests/support/databases";
+
+const T0 = Date.UTC(2026, 0, 1);
+let counter = 0;
+
+async function session(db: Db, opts: Partial<PaperSessionOptions> = {}): Promise<PaperSession> {
+  return openPaperSession({
+    db,
+    strategyName: opts.strategyName ?? `t${process.pid}-${++counter}`,
+    speed: "max",
+    startTime: T0,
+    tickMs: 500,
+    journalDir: opts.journalDir ?? mkdtempSync(join(tmpdir(), "skewdesk-journal-")),
+    durableJournal: false,
+    ...opts,
+  });
+}
+
+/** Advances simulated time one tick at a time and runs the tick; `each` sees the state after each. */
+async function run(s: PaperSession, ticks: number, each?: (i: number) => Promise<void> | void): Promise<void> {
+  for (let i = 0; i < ticks; i++) {
+    const t = s.time.now() + 500;
+    (s.time as unknown as { advanceTo(t: number): void }).advanceTo(t);
+    await s.runner.tick(t);
+    await each?.(i);
+  }
+}
+
+async function sidesAtVenue(s: PaperSession): Promise<{ buy: number; sell: number }> {
+  const open = await s.venue.fetchOpenOrders();
+  return { buy: open.filter((o) => o.side === "buy").length, sell: open.filter((o) => o.side === "sell").length };
+}
+
+for (const target of testDatabases("runner")) {
+  describe(`Runner on ${target.name}`, () => {
+    let db: Db;
+    before(async () => {
+      db = await target.open();
+    });
+    after(async () => {
+      await db.close();
+      await target.cleanup();
+    });
+
+    test("quotes both sides and never holds two quotes on one side", async () => {
+      const s = await session(db);
+      let quoted = 0;
+      await run(s, 120, async () => {
+        const sides = await sidesAtVenue(s);
+        assert.ok(sides.buy <= 1 && sides.sell <= 1, `two quotes on a side: ${JSON.stringify(sides)}`);
+        const st = s.runner.status();
+        if (st.ourBid && st.ourAsk) {
+          quoted++;
+          assert.ok(new Decimal(st.ourBid).lt(st.ourAsk), `bid ${st.ourBid} >= ask ${st.ourAsk}`);
+        }
+      });
+      assert.ok(quoted > 60, `quoted both sides on only ${quoted} of 120 ticks`);
+      assert.ok(s.runner.stats.fills > 0, "no fills in a minute of the story market");
+      await s.runner.flushWrites();
+      const fills = await s.store.listFills(s.runner.strategyId, { limit: 10_000 });
+      assert.equal(fills.length, s.runner.stats.fills);
+      const signed = fills.reduce((acc, f) => (f.side === "buy" ? acc.add(f.size) : acc.sub(f.size)), new Decimal(0));
+      assert.equal(signed.toString(), s.runner.inventory.toString());
+      const snaps = await s.store.listSnapshots(s.runner.strategyId, { limit: 1000 });
+      assert.ok(snaps.length >= 50, `expected a snapshot a second, got ${snaps.length}`);
+      await s.close();
+    });
+
+    test("anti-churn: a resting quote within tolerance is not re-placed", async () => {
+      const loose = await session(db, { runnerConfig: { requoteToleranceTicks: 1_000_000 } });
+      await run(loose, 40);
+      const tight = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      await run(tight, 40);
+      assert.ok(loose.runner.stats.requotesSkipped > tight.runner.stats.requotesSkipped);
+      assert.ok(loose.runner.stats.cancels < tight.runner.stats.cancels, `loose ${loose.runner.stats.cancels} vs tight ${tight.runner.stats.cancels} cancels`);
+      await loose.close();
+      await tight.close();
+    });
+
+    test("a cancel that fails stops the cycle, raises an alert, and is retried before quoting again", async () => {
+      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      await run(s, 4);
+      const placed = s.runner.stats.ordersPlaced;
+      assert.ok(s.runner.openQuotes.length > 0);
+      s.venue.failNextCancel("error");
+      await run(s, 1);
+      assert.equal(s.runner.stats.ordersPlaced, placed, "placed an order in a cycle whose cancel failed");
+      const sides = await sidesAtVenue(s);
+      assert.ok(sides.buy <= 1 && sides.sell <= 1);
+      await s.runner.flushWrites();
+      const alerts = await s.store.listAlerts(s.runner.strategyId, { kinds: ["cancel_failure"] });
+      assert.equal(alerts.length, 1);
+      assert.match(alerts[0]!.message, /not confirmed/);
+      await run(s, 2);
+      assert.ok(s.runner.stats.ordersPlaced > placed, "never quoted again after the cancel was confirmed");
+      await s.close();
+    });
+
+    test("a cancel that hangs: no new quote on that side until the venue confirms", async () => {
+      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      await run(s, 3);
+      s.venue.failNextCancel("timeout");
+      const placed = s.runner.stats.ordersPlaced;
+      await run(s, 1);
+      assert.equal(s.runner.stats.ordersPlaced, placed);
+      const sides = await sidesAtVenue(s);
+      assert.ok(sides.buy <= 1 && sides.sell <= 1);
+      await s.close();
+    });
+
+    test("a fill that pushes the ratio to 0.95 is flattened on the next tick; REDUCING until re-armed", async () => {
+      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      await run(s, 2);
+      await s.runner.control("pause", "tester");
+      await run(s, 1);
+      // Inventory straight to 0.95 of max (1.0) via a fill the runner did not ask for.
+      const need = new Decimal("0.95").sub(s.runner.inventory);
+      await s.venue.createOrder({ clientOrderId: "manual-1", side: need.gt(0) ? "buy" : "sell", type: "market", size: need.abs() });
+      assert.equal(s.runner.inventory.toString(), "0.95");
+      await s.runner.control("resume", "tester");
+      await run(s, 1);
+      assert.ok(s.runner.inventory.abs().lt("0.001"), `inventory after emergency ${s.runner.inventory}`);
+      assert.equal(s.runner.state.riskState, "REDUCING");
+      assert.equal(s.runner.stats.emergencies, 1);
+      await run(s, 5);
+      assert.deepEqual(await sidesAtVenue(s), { buy: 0, sell: 0 }, "quoted while REDUCING at target");
+      await s.runner.flushWrites();
+      const alerts = await s.store.listAlerts(s.runner.strategyId, {});
+      assert.ok(alerts.some((a) => a.kind === "emergency"));
+      assert.ok(alerts.some((a) => a.kind === "risk_state" && /ACTIVE → REDUCING/.test(a.message)));
+      const orders = await s.store.listOrders(s.runner.strategyId, { limit: 50 });
+      assert.ok(orders.some((o) => o.type === "market" && o.reason === "emergency" && o.status === "filled"));
+      await s.runner.control("rearm", "tester");
+      assert.equal(s.runner.state.riskState, "ACTIVE");
+      await run(s, 2);
+      assert.ok(s.runner.openQuotes.length > 0, "no quotes after re-arm");
+      await s.close();
+    });
+
+    test("at 0.94 no emergency: a reduce-only rebalance, never a quote that grows the excess", async () => {
+      const s = await session(db);
+      await run(s, 1);
+      await s.runner.control("pause", "tester");
+      await run(s, 1);
+      const need = new Decimal("0.94").sub(s.runner.inventory);
+      await s.venue.createOrder({ clientOrderId: "manual-2", side: need.gt(0) ? "buy" : "sell", type: "market", size: need.abs() });
+      await s.runner.control("resume", "tester");
+      const before = s.runner.state.rebalanceCount;
+      await run(s, 20, () => {
+        if (s.runner.inventory.gte("0.8")) {
+          assert.ok(!s.runner.openQuotes.some((q) => q.side === "buy"), "quoted a buy while long past the rebalance threshold");
+        }
+      });
+      assert.equal(s.runner.stats.emergencies, 0);
+      assert.equal(s.runner.state.rebalanceCount, before + 1);
+      assert.ok(s.runner.inventory.lt("0.8"), `the rebalance did not work inventory back under the threshold (${s.runner.inventory})`);
+      await s.runner.flushWrites();
+      const orders = await s.store.listOrders(s.runner.strategyId, { limit: 500 });
+      assert.ok(orders.some((o) => o.reason === "rebalance" && o.reduceOnly && o.side === "sell"));
+      await s.close();
+    });
+
+    test("the same fill delivered twice is counted once", async () => {
+      const s = await session(db);
+      s.venue.duplicateNextFill(1000);
+      await run(s, 120);
+      assert.ok(s.runner.stats.fills > 0);
+      await s.runner.flushWrites();
+      const fills = await s.store.listFills(s.runner.strategyId, { limit: 10_000 });
+      assert.equal(fills.length, s.runner.stats.fills);
+      assert.equal(new Set(fills.map((f) => f.venueTradeId)).size, fills.length);
+      const signed = fills.reduce((acc, f) => (f.side === "buy" ? acc.add(f.size) : acc.sub(f.size)), new Decimal(0));
+      assert.equal(signed.toString(), s.runner.inventory.toString());
+      const venueFills = await s.venue.fetchMyTrades();
+      const venueSigned = venueFills.reduce((acc, f) => (f.side === "buy" ? acc.add(f.size) : acc.sub(f.size)), new Decimal(0));
+      assert.equal(venueSigned.toString(), s.runner.inventory.toString());
+      await s.close();
+    });
+
+    test("stale market data: cancel all, alert, resume when fresh", async () => {
+      const s = await session(db, { runnerConfig: { staleAfterMs: 2_000 } });
+      await run(s, 3);
+      assert.ok(s.runner.openQuotes.length > 0);
+      s.venue.staleBook(true);
+      await run(s, 8);
+      assert.deepEqual(await sidesAtVenue(s), { buy: 0, sell: 0 });
+      s.venue.staleBook(false);
+      await run(s, 2);
+      assert.ok(s.runner.openQuotes.length > 0, "did not resume after fresh data");
+      await s.runner.flushWrites();
+      const alerts = await s.store.listAlerts(s.runner.strategyId, { kinds: ["stale_data"] });
+      assert.equal(alerts.length, 2, alerts.map((a) => a.message).join(" | "));
+      await s.close();
+    });
+
+    test("a throttling venue: backoff and alert, no order storm", async () => {
+      const s = await session(db, { runnerConfig: { backoffMs: 5_000 } });
+      await run(s, 2);
+      s.venue.throttle(1_000_000);
+      const before = s.runner.stats.ordersPlaced;
+      let attempts = 0;
+      const origCreate = s.venue.createOrder.bind(s.venue);
+      const origBook = s.venue.fetchOrderBook.bind(s.venue);
+      s.venue.createOrder = (req) => (attempts++, origCreate(req));
+      s.venue.fetchOrderBook = () => (attempts++, origBook());
+      await run(s, 60); // 30 s of simulated time
+      assert.equal(s.runner.stats.ordersPlaced, before);
+      // Backoff doubles from 5 s: requests at about 0, 5, 15 s (then 35 s is past the window).
+      assert.ok(attempts <= 4, `${attempts} requests in 30 s against a throttling venue`);
+      await s.runner.flushWrites();
+      const alerts = await s.store.listAlerts(s.runner.strategyId, { kinds: ["error"] });
+      assert.ok(alerts.some((a) => /backing off/.test(a.message)));
+      assert.ok(alerts.length <= 2, `alert flood: ${alerts.length}`);
+      await s.close();
+    });
+
+    test("restart rebuilds inventory, peak, PnL, rebalance count and parameters from the database", async () => {
+      const name = `restart-${process.pid}-${++counter}`;
+      const journalDir = mkdtempSync(join(tmpdir(), "skewdesk-journal-"));
+      const a = await session(db, { strategyName: name, journalDir });
+      await run(a, 150);
+      const current = (await a.runner.paramsList()).current.params;
+      await a.runner.applyParams({ ...current, skewFactor: "0.7" }, "test", "tester");
+      await run(a, 10);
+      const before = { pos: a.runner.currentPosition, state: a.runner.state };
+      await a.close();
+      const b = await session(db, { strategyName: name, journalDir });
+      assert.equal(b.runner.inventory.toString(), before.pos.qty.toString());
+      assert.equal(b.runner.currentPosition.peak.toString(), before.pos.peak.toString());
+      assert.equal(b.runner.currentPosition.realized.toString(), before.pos.realized.toString());
+      assert.equal(b.runner.currentPosition.fees.toString(), before.pos.fees.toString());
+      assert.deepEqual(b.runner.state, before.state);
+      assert.equal((await b.runner.paramsList()).current.params.skewFactor, "0.7");
+      assert.equal((await b.store.listOpenOrders(b.runner.strategyId)).length, 0, "orders left open after a clean close");
+      await b.close();
+    });
+
+    test("database down while trading: fills go to the journal and are replayed after a crash", async () => {
+      const name = `dbdown-${process.pid}-${++counter}`;
+      const journalDir = mkdtempSync(join(tmpdir(), "skewdesk-journal-"));
+      let down = false;
+      const failing = (store: Store): Store =>
+        new Proxy(store, {
+          get(target, prop, recv) {
+            const v = Reflect.get(target, prop, recv);
+            if (typeof v !== "function") return v;
+            return (...args: unknown[]) => (down ? Promise.reject(new Error("database unavailable (test)")) : (v as (...a: unknown[]) => unknown).apply(target, args));
+          },
+        });
+      const a = await session(db, { strategyName: name, journalDir, wrapStore: failing });
+      await run(a, 20);
+      await a.runner.flushWrites();
+      const fillsBefore = a.runner.stats.fills;
+      down = true;
+      await run(a, 120); // a minute of trading with the database down
+      assert.ok(a.runner.stats.fills > fillsBefore, "no fills during the outage: the test proves nothing");
+      assert.equal(a.runner.databaseHealthy, false);
+      const inventory = a.runner.inventory.toString();
+      const fills = a.runner.stats.fills;
+      // Crash: no shutdown, no flush. A new process opens the same database and journal.
+      await a.venue.close();
+      down = false;
+      const b = await session(db, { strategyName: name, journalDir });
+      assert.equal(b.runner.inventory.toString(), inventory);
+      await b.runner.flushWrites();
+      const stored = await b.store.listFills(b.runner.strategyId, { limit: 10_000 });
+      assert.equal(stored.length, fills);
+      assert.equal(new Set(stored.map((f) => f.venueTradeId)).size, fills);
+      await b.close();
+    });
+
+    test("database back within the run: queued writes drain in order, nothing lost", async () => {
+      let down = false;
+      const failing = (store: Store): Store =>
+        new Proxy(store, {
+          get(target, prop, recv) {
+            const v = Reflect.get(target, prop, recv);
+            if (typeof v !== "function") return v;
+            return (...args: unknown[]) => (down ? Promise.reject(new Error("database unavailable (test)")) : (v as (...a: unknown[]) => unknown).apply(target, args));
+          },
+        });
+      const s = await session(db, { wrapStore: failing });
+      await run(s, 10);
+      down = true;
+      await run(s, 120);
+      down = false;
+      await run(s, 2);
+      assert.ok(await s.runner.flushWrites(10_000));
+      const stored = await s.store.listFills(s.runner.strategyId, { limit: 10_000 });
+      assert.equal(stored.length, s.runner.stats.fills);
+      const last = stored[0]!;
+      assert.equal(last.inventoryAfter.toString(), s.runner.inventory.toString());
+      await s.close();
+    });
+
+    test("a fill journal that cannot be written halts quoting", async () => {
+      const s = await session(db, { journalDir: "/dev/null/not-a-dir" });
+      await run(s, 200);
+      assert.ok(s.runner.stats.fills > 0);
+      assert.equal(s.runner.state.riskState, "HALTED");
+      await run(s, 1);
+      assert.deepEqual(await sidesAtVenue(s), { buy: 0, sell: 0 });
+      await s.close();
+    });
+  });
+}
