@@ -75,13 +75,23 @@ const C = {
   emergency: "#ef4444",
 };
 
-function compact(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
-  if (a >= 1e4) return `${(v / 1e3).toFixed(1)}k`;
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 1) return v.toFixed(2);
-  return v.toFixed(3);
+/** Axis labels with just enough decimals to tell ticks apart over the plotted range (a 2000 market that
+ *  moves by cents needs two decimals; a PnL of thousands needs none). */
+function rangeFormatter(data: PlotPoint[], keys: Array<keyof PlotPoint>): (v: number) => string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of data)
+    for (const k of keys) {
+      const v = p[k];
+      if (typeof v === "number" && Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  const step = hi > lo ? (hi - lo) / 4 : Math.abs(hi) > 0 ? Math.abs(hi) / 10 : 1;
+  const dp = Math.min(6, Math.max(0, Math.ceil(-Math.log10(step))));
+  const fmt = new Intl.NumberFormat("en-US", { minimumFractionDigits: dp, maximumFractionDigits: dp });
+  return (v) => fmt.format(v);
 }
 
 function Legend({ series }: { series: Series[] }) {
@@ -106,18 +116,19 @@ const TimeChart = memo(function TimeChart({
   refs = [],
   lastTs,
   maxGapMs,
-  yFormat = compact,
+  yFormat,
 }: {
   title: string;
   testId: string;
   data: PlotPoint[];
   series: Series[];
   domain?: [number | string | ((v: number) => number), number | string | ((v: number) => number)];
-  refs?: Array<{ y: number; color: string; label?: string }>;
+  refs?: Array<{ y: number; color: string; label?: string; above?: boolean }>;
   lastTs: number | null;
   maxGapMs: number;
   yFormat?: (v: number) => string;
 }) {
+  const format = useMemo(() => yFormat ?? rangeFormatter(data, series.map((s) => s.key)), [yFormat, data, series]);
   return (
     <div
       data-testid={testId}
@@ -149,12 +160,12 @@ const TimeChart = memo(function TimeChart({
               />
               <YAxis
                 domain={domain ?? ["auto", "auto"]}
-                tickFormatter={yFormat}
+                tickFormatter={format}
                 stroke={C.axis}
                 tick={{ fontSize: 10, fill: C.axis }}
                 tickLine={false}
                 axisLine={false}
-                width={48}
+                width={54}
                 allowDataOverflow={false}
               />
               <Tooltip
@@ -173,7 +184,7 @@ const TimeChart = memo(function TimeChart({
                   strokeDasharray="4 3"
                   strokeOpacity={0.85}
                   ifOverflow="extendDomain"
-                  label={r.label ? { value: r.label, position: "insideTopRight", fill: r.color, fontSize: 9 } : undefined}
+                  label={r.label ? { value: r.label, position: r.above === false ? "insideBottomRight" : "insideTopRight", fill: r.color, fontSize: 9 } : undefined}
                 />
               ))}
               {series.map((s) => (
@@ -201,6 +212,25 @@ const TimeChart = memo(function TimeChart({
   );
 });
 
+const RATIO_SERIES: Series[] = [{ key: "ratio", name: "ratio", color: C.ratio }];
+const SKEW_SERIES: Series[] = [{ key: "skew", name: "skew", color: C.skew }];
+const PRICE_SERIES: Series[] = [
+  { key: "bestAsk", name: "best ask", color: C.bestAsk, width: 1 },
+  { key: "ourAsk", name: "our ask", color: C.ourAsk, step: true },
+  { key: "mid", name: "mid", color: C.mid, dashed: true, width: 1 },
+  { key: "ourBid", name: "our bid", color: C.ourBid, step: true },
+  { key: "bestBid", name: "best bid", color: C.bestBid, width: 1 },
+];
+const PNL_SERIES: Series[] = [
+  { key: "realized", name: "realized", color: C.realized },
+  { key: "unrealized", name: "unrealized", color: C.unrealized },
+  { key: "total", name: "total", color: C.total, width: 2 },
+];
+const ZERO_REF = [{ y: 0, color: "#3a4656" }];
+const RATIO_DOMAIN: [(v: number) => number, (v: number) => number] = [(v) => Math.min(-1, v), (v) => Math.max(1, v)];
+const fixed2 = (v: number) => v.toFixed(2);
+const fixed3 = (v: number) => v.toFixed(3);
+
 export function ChartsPanel() {
   const thresholds = useStatus((s) => ({ rebalance: s.rebalanceThreshold, emergency: s.emergencyThreshold })).data;
   const [windowIdx, setWindowIdx] = useState(1);
@@ -221,14 +251,15 @@ export function ChartsPanel() {
   const ratioRefs = [
     ...(reb !== undefined
       ? [
-          { y: reb, color: C.rebalance, label: `rebal +${reb}` },
-          { y: -reb, color: C.rebalance, label: `rebal −${reb}` },
+          // Labels sit outside the band between the two thresholds, so they never overlap.
+          { y: reb, color: C.rebalance, label: `rebal +${reb}`, above: false },
+          { y: -reb, color: C.rebalance, label: `rebal −${reb}`, above: true },
         ]
       : []),
     ...(emg !== undefined
       ? [
-          { y: emg, color: C.emergency, label: `emerg +${emg}` },
-          { y: -emg, color: C.emergency, label: `emerg −${emg}` },
+          { y: emg, color: C.emergency, label: `emerg +${emg}`, above: true },
+          { y: -emg, color: C.emergency, label: `emerg −${emg}`, above: false },
         ]
       : []),
     { y: 0, color: "#3a4656" },
@@ -266,10 +297,10 @@ export function ChartsPanel() {
           data={data}
           lastTs={lastTs}
           maxGapMs={maxGapMs}
-          series={[{ key: "ratio", name: "ratio", color: C.ratio }]}
-          domain={[(v: number) => Math.min(-1, v), (v: number) => Math.max(1, v)]}
+          series={RATIO_SERIES}
+          domain={RATIO_DOMAIN}
           refs={ratioRefs}
-          yFormat={(v) => v.toFixed(2)}
+          yFormat={fixed2}
         />
         <TimeChart
           title="Skew"
@@ -277,9 +308,9 @@ export function ChartsPanel() {
           data={data}
           lastTs={lastTs}
           maxGapMs={maxGapMs}
-          series={[{ key: "skew", name: "skew", color: C.skew }]}
-          refs={[{ y: 0, color: "#3a4656" }]}
-          yFormat={(v) => v.toFixed(3)}
+          series={SKEW_SERIES}
+          refs={ZERO_REF}
+          yFormat={fixed3}
         />
         <TimeChart
           title="Prices"
@@ -287,13 +318,7 @@ export function ChartsPanel() {
           data={data}
           lastTs={lastTs}
           maxGapMs={maxGapMs}
-          series={[
-            { key: "bestAsk", name: "best ask", color: C.bestAsk, width: 1 },
-            { key: "ourAsk", name: "our ask", color: C.ourAsk, step: true },
-            { key: "mid", name: "mid", color: C.mid, dashed: true, width: 1 },
-            { key: "ourBid", name: "our bid", color: C.ourBid, step: true },
-            { key: "bestBid", name: "best bid", color: C.bestBid, width: 1 },
-          ]}
+          series={PRICE_SERIES}
         />
         <TimeChart
           title="PnL"
@@ -301,12 +326,8 @@ export function ChartsPanel() {
           data={data}
           lastTs={lastTs}
           maxGapMs={maxGapMs}
-          series={[
-            { key: "realized", name: "realized", color: C.realized },
-            { key: "unrealized", name: "unrealized", color: C.unrealized },
-            { key: "total", name: "total", color: C.total, width: 2 },
-          ]}
-          refs={[{ y: 0, color: "#3a4656" }]}
+          series={PNL_SERIES}
+          refs={ZERO_REF}
         />
       </div>
     </Panel>

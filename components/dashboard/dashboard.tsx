@@ -1,6 +1,7 @@
 "use client";
 // The strategy overview: everything the operator watches and touches on one screen. Wide screens get a
-// main column (state, charts, tables) and a side column (controls, alerts, tuning); phones stack them.
+// main column (state, charts, tables), a side column (controls, alerts, history) and the tuning form
+// across the bottom; phones stack them.
 // Status changes every tick, so each panel selects only the part of it that it shows.
 import { LiveProvider, useLive } from "@/components/live/live-provider";
 import { useStatus } from "@/components/live/hooks";
@@ -58,13 +59,13 @@ function DashboardBody() {
           <div className="order-4 min-w-0 xl:order-none">
             <AlertsFeed canAck={isOperator} />
           </div>
-          <div className="order-6 min-w-0 xl:order-none">
-            <TuningPanel isOperator={isOperator} />
-          </div>
           <div className="order-7 min-w-0 xl:order-none">
             <VersionHistory isOperator={isOperator} />
           </div>
         </aside>
+        <div className="order-6 min-w-0 xl:order-none xl:col-span-2">
+          <TuningPanel isOperator={isOperator} />
+        </div>
       </main>
     </div>
   );

@@ -92,7 +92,16 @@ function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | un
             </Badge>
           </span>
         </Cell>
-        <Cell label="Inventory" testId="inventory" value={status.inventory} sub={`tgt ${fmtExact(status.targetInventory)} / max ${fmtExact(status.maxInventory)}`}>
+        <Cell
+          label="Inventory"
+          testId="inventory"
+          value={status.inventory}
+          sub={
+            <>
+              <span className="whitespace-nowrap">tgt {fmtExact(status.targetInventory)}</span> <span className="whitespace-nowrap">· max {fmtExact(status.maxInventory)}</span>
+            </>
+          }
+        >
           {fmtExact(status.inventory)}
         </Cell>
         <Cell

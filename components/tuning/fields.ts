@@ -211,7 +211,8 @@ export function toFormValues(params: Json, fields: ParamField[]): FormValues {
   const flat = flatten(params);
   const out: FormValues = {};
   for (const f of fields) {
-    const v = flat[f.path] ?? f.defaultValue;
+    // null is a value (e.g. "use the market's"), not a gap to fill with the default.
+    const v = f.path in flat ? flat[f.path] : f.defaultValue;
     if (f.kind === "boolean") out[f.path] = v === true;
     else if (f.kind === "json") out[f.path] = v === undefined ? "" : JSON.stringify(v);
     else out[f.path] = v === undefined || v === null ? "" : String(v);

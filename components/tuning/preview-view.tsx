@@ -32,7 +32,7 @@ export function PreviewView({ preview }: { preview: QuotePreviewDTO }) {
           mid {fmtExact(preview.mid)}
         </span>
       </div>
-      <div className="grid grid-cols-2 gap-1.5">
+      <div className="grid grid-cols-2 gap-1.5 md:max-w-md">
         <Quote label="Bid" q={preview.bid} now={status?.ourBid ?? null} tone="text-sky-300" />
         <Quote label="Ask" q={preview.ask} now={status?.ourAsk ?? null} tone="text-fuchsia-300" />
       </div>

@@ -156,53 +156,60 @@ function TuningForm({ current, isOperator }: { current: ParamVersionDTO; isOpera
       {!isOperator ? <p className="mb-2 text-[12px] text-muted">Read-only: tuning needs the operator role.</p> : null}
 
       <fieldset disabled={disabled} className="space-y-3">
-        {groups.map((g) => (
-          <div key={g}>
-            <h3 className="mb-1.5 text-[10px] font-semibold tracking-[0.14em] text-sky-300/80 uppercase">{g}</h3>
-            <div className="grid grid-cols-1 gap-x-3 gap-y-2 sm:grid-cols-2">
-              {fields
-                .filter((f) => f.group === g)
-                .map((f) => (
-                  <FieldInput key={f.path} field={f} value={values[f.path] ?? ""} was={baseValues[f.path]} error={errors[f.path]} onChange={(v) => set(f.path, v)} />
-                ))}
-            </div>
-          </div>
-        ))}
+        <div className="grid grid-cols-1 gap-x-5 gap-y-3 lg:grid-cols-4">
+          {groups.map((g) => {
+            const inGroup = fields.filter((f) => f.group === g);
+            const wide = inGroup.length > 8;
+            return (
+              <div key={g} className={wide ? "lg:col-span-2" : ""}>
+                <h3 className="mb-1.5 border-b border-edge pb-1 text-[10px] font-semibold tracking-[0.14em] text-sky-300/80 uppercase">{g}</h3>
+                <div className={`grid grid-cols-1 gap-x-3 gap-y-2 sm:grid-cols-2 ${wide ? "" : "lg:grid-cols-1"}`}>
+                  {inGroup.map((f) => (
+                    <FieldInput key={f.path} field={f} value={values[f.path] ?? ""} was={baseValues[f.path]} error={errors[f.path]} onChange={(v) => set(f.path, v)} />
+                  ))}
+                </div>
+              </div>
+            );
+          })}
+        </div>
         {errors["(params)"] ? <p className="text-[12px] text-red-400">{errors["(params)"]}</p> : null}
 
-        <div className="flex flex-wrap items-end gap-2 border-t border-edge pt-3">
-          <Button data-testid="tuning-preview" onClick={onPreview} disabled={previewM.isPending}>
-            {previewM.isPending ? "Previewing…" : "Preview quotes"}
-          </Button>
-          <Button variant="ghost" onClick={onReset} disabled={!dirty && current.version === base}>
-            Reset
-          </Button>
-          <span className="ml-auto text-[11px] text-faint">{dirty ? `${changed.length} changed` : "no changes"}</span>
+        <div className="flex flex-col gap-2 border-t border-edge pt-3 md:flex-row md:items-start">
+          <div className="flex items-center gap-2">
+            <Button data-testid="tuning-preview" onClick={onPreview} disabled={previewM.isPending}>
+              {previewM.isPending ? "Previewing…" : "Preview quotes"}
+            </Button>
+            <Button variant="ghost" onClick={onReset} disabled={!dirty && current.version === base}>
+              Reset
+            </Button>
+            <span className="text-[11px] whitespace-nowrap text-faint" title={changed.map((f) => f.label).join(", ")}>
+              {dirty ? `${changed.length} changed` : "no changes"}
+            </span>
+          </div>
+          <div className="flex flex-1 flex-col gap-1.5 sm:flex-row sm:items-start md:justify-end">
+            <div className="flex-1 md:max-w-md">
+              <input
+                name="reason"
+                data-testid="tuning-reason"
+                value={reason}
+                onChange={(e) => {
+                  setReason(e.target.value);
+                  setReasonError(null);
+                }}
+                maxLength={500}
+                placeholder="Reason for this change (kept in the history)"
+                aria-invalid={!!reasonError}
+                className={`h-8 w-full rounded border bg-[#0b1016] px-2 text-[13px] text-gray-100 outline-none placeholder:text-faint focus:border-sky-500 ${reasonError ? "border-red-500" : "border-edge-strong"}`}
+              />
+              {reasonError ? <p className="mt-0.5 text-[11px] text-red-400">{reasonError}</p> : null}
+            </div>
+            <Button type="submit" variant="primary" data-testid="tuning-apply" disabled={applyM.isPending || !dirty}>
+              {applyM.isPending ? "Applying…" : "Apply as new version"}
+            </Button>
+          </div>
         </div>
 
         {preview ? <PreviewView preview={preview} /> : null}
-
-        <div className="flex flex-col gap-1.5 sm:flex-row sm:items-start">
-          <div className="flex-1">
-            <input
-              name="reason"
-              data-testid="tuning-reason"
-              value={reason}
-              onChange={(e) => {
-                setReason(e.target.value);
-                setReasonError(null);
-              }}
-              maxLength={500}
-              placeholder="Reason for this change"
-              aria-invalid={!!reasonError}
-              className={`h-8 w-full rounded border bg-[#0b1016] px-2 text-[13px] text-gray-100 outline-none placeholder:text-faint focus:border-sky-500 ${reasonError ? "border-red-500" : "border-edge-strong"}`}
-            />
-            {reasonError ? <p className="mt-0.5 text-[11px] text-red-400">{reasonError}</p> : null}
-          </div>
-          <Button type="submit" variant="primary" data-testid="tuning-apply" disabled={applyM.isPending || !dirty}>
-            {applyM.isPending ? "Applying…" : "Apply as new version"}
-          </Button>
-        </div>
       </fieldset>
 
       {formError ? (

@@ -26,6 +26,16 @@ async function getJson<T>(page: Page, server: RunningServer, path: string): Prom
   return (await res.json()) as T;
 }
 
+/** Parameter names whose values differ between a version and the one before it. */
+async function changedKeys(page: Page, server: RunningServer, version: number): Promise<string[]> {
+  const { versions } = await getJson<ParamsResponse>(page, server, "/api/params");
+  const v = versions.find((x) => x.version === version);
+  assert.ok(v, `version ${version} is in the history`);
+  const prev = v.previous ?? versions.find((x) => x.version === version - 1)?.params ?? {};
+  const keys = new Set([...Object.keys(prev), ...Object.keys(v.params)]);
+  return [...keys].filter((k) => JSON.stringify(prev[k] ?? null) !== JSON.stringify(v.params[k] ?? null)).sort();
+}
+
 async function attr(page: Page, testId: string, name: string): Promise<string | null> {
   return page.getAttribute(`[data-testid="${testId}"]`, name);
 }
@@ -153,6 +163,8 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     targetVersion = Number(/v(\d+)/.exec(appliedText ?? "")?.[1]);
     assert.ok(targetVersion > 0, `applied version in "${appliedText}"`);
     await eventually("the status to report the new target", () => getJson<StatusDTO>(page, server, "/api/status"), (s) => new Decimal(s.targetInventory).eq(target) && s.paramVersion === targetVersion, 5_000);
+    // The form sends every parameter; only the edited one may change (untouched nulls stay null).
+    assert.deepEqual(await changedKeys(page, server, targetVersion), ["targetInventory"]);
     await page.waitForTimeout(10 * TICK_MS);
 
     // Nothing is sent while a field is invalid.
@@ -183,6 +195,7 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     const applied2 = await page.waitForSelector(`[data-testid="tuning-applied"]:has-text("v${targetVersion + 1}")`, { timeout: 10_000 });
     assert.ok(applied2);
     skewVersion = targetVersion + 1;
+    assert.deepEqual(await changedKeys(page, server, skewVersion), ["skewFactor"]);
 
     const side = previewBid && before.bid !== null ? "bid" : "ask";
     const base = side === "bid" ? before.bid! : before.ask!;
