@@ -1,6 +1,7 @@
 // Headless runner: `npm run runner -- --mode paper --seed 42 --duration 10m --speed max`
 // Runs the managed market maker against the paper venue, with a progress bar for accelerated runs and a
 // summary at the end. Every order, fill, snapshot and alert goes through the same store as the dashboard's.
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openPaperSession } from "@/server/runner/open-paper-session";
@@ -34,13 +35,16 @@ const argsSchema = z.object({
     .array(z.string().regex(/^\w+=.*$/, "use --param name=value"))
     .default([]),
   json: z.boolean().default(false),
+  "print-fills": z.boolean().default(false),
+  "journal-dir": z.string().optional(),
 });
 
 function usage(): string {
   return [
     "usage: npm run runner -- [--mode paper] [--seed 42] [--duration 10m] [--speed max|realtime|N]",
     "                         [--market story|probability] [--regime calm|trending_up|falling|volatile]",
-    "                         [--tick 500] [--db memory://|<pglite dir>|postgresql://...] [--param skewFactor=0] [--json]",
+    "                         [--tick 500] [--db memory://|<pglite dir>|postgresql://...] [--journal-dir DIR]",
+    "                         [--param skewFactor=0] [--json] [--print-fills]",
   ].join("\n");
 }
 
@@ -60,6 +64,8 @@ async function main(): Promise<number> {
         strategy: { type: "string" },
         param: { type: "string", multiple: true },
         json: { type: "boolean" },
+        "print-fills": { type: "boolean" },
+        "journal-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -96,9 +102,12 @@ async function main(): Promise<number> {
     startTime: simulated ? startTime : undefined,
     durationMs: simulated ? a.duration : undefined,
     db,
-    journalDir: a.db.startsWith("memory") || a.db.startsWith("postgres") ? "data" : a.db,
+    // Next to an embedded database folder, else ./data.
+    journalDir: a["journal-dir"] ?? (a.db.startsWith("memory") || a.db.startsWith("postgres") ? "data" : dirname(resolve(a.db))),
     durableJournal: !simulated,
     paramsOverride: params,
+    // One line per booked fill (already in the journal when printed): for scripts and the kill -9 test.
+    emit: a["print-fills"] ? (event, payload) => event === "fill" && process.stdout.write(`FILL ${JSON.stringify(payload)}\n`) : undefined,
     log: (l) => {
       if (!a.json && !/^\[info\]/.test(l)) process.stderr.write(`\n${l}\n`);
     },
