@@ -2,3 +2,4 @@
 export * from "./types";
 export * from "./errors";
 export { createPrismaStore, PrismaStore } from "./prisma-store";
+export { createMemoryStore, MemoryStore } from "./memory-store";

@@ -1,5 +1,7 @@
-// One behavioural contract for every Store backend. pglite.test.ts and postgres.test.ts run it; each test
-// works on its own strategy so the tests share one database without seeing each other's rows.
+// One behavioural contract for every Store backend. pglite.test.ts, postgres.test.ts and memory.test.ts run
+// it; each test works on its own strategy so the tests share one store without seeing each other's rows.
+// Cases that only make sense for a database (migrations, persistence across a reopen) are in
+// databaseContract, which the Prisma runs add to the suite through ContractOptions.extraTests.
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,22 +26,37 @@ import {
 
 export interface StoreHarness {
   store: Store;
-  db: Db;
-  /** Closes this database and opens the same one again (same folder or schema). */
-  reopen(): Promise<StoreHarness>;
   close(): Promise<void>;
 }
 
-export interface ContractOptions {
+/** A store over a database (the Prisma runs). */
+export interface DatabaseHarness extends StoreHarness {
+  db: Db;
+  /** Closes this database and opens the same one again (same folder or schema). */
+  reopen(): Promise<DatabaseHarness>;
+}
+
+export interface ContractOptions<H extends StoreHarness> {
   /** Runs once after the last test and the final close, e.g. to drop a PostgreSQL schema. */
   afterAll?: () => Promise<void>;
+  /** Backend-specific tests, registered after the shared ones in the same suite so they share its harness. */
+  extraTests?: (ctx: ContractContext<H>) => void;
+}
+
+/** What extraTests get from the suite: its harness and the contract's fixtures. */
+export interface ContractContext<H extends StoreHarness> {
+  harness(): H;
+  /** Makes `next` the suite's harness, e.g. after a reopen; the suite closes it at the end. */
+  replace(next: H): void;
+  strategy(initialParams?: Record<string, string | number>): Promise<StrategyRecord>;
+  fill(strategyId: string, over?: Partial<NewFill>): NewFill;
 }
 
 const D = (s: string | number) => new Decimal(s);
 
-export function storeContract(name: string, open: () => Promise<StoreHarness>, options: ContractOptions = {}): void {
+export function storeContract<H extends StoreHarness>(name: string, open: () => Promise<H>, options: ContractOptions<H> = {}): void {
   describe(`Store contract: ${name}`, () => {
-    let h: StoreHarness;
+    let h: H;
     let store: Store;
 
     before(async () => {
@@ -106,29 +123,6 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
       fees: D("0.01"),
       riskState: "ACTIVE",
       ...over,
-    });
-
-    // ── migrations ──
-
-    test("migrations are recorded in _prisma_migrations with Prisma's checksums, and re-running them is a no-op", async () => {
-      const list = await readMigrationsList(defaultMigrationsDir());
-      const rows = await h.db.prisma.$queryRawUnsafe<
-        { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }[]
-      >(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
-      assert.deepEqual(
-        rows.map((r) => r.migration_name),
-        list.migrationDirectories.map((m) => m.path),
-      );
-      for (const r of rows) {
-        const sql = readFileSync(join(list.baseDir, r.migration_name, "migration.sql"));
-        assert.equal(r.checksum, createHash("sha256").update(sql).digest("hex"), `checksum of ${r.migration_name}`);
-        assert.ok(r.finished_at, `${r.migration_name} finished`);
-        assert.equal(r.rolled_back_at, null);
-      }
-      const again = await h.db.migrate();
-      assert.deepEqual(again.applied, []);
-      const count = await h.db.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "_prisma_migrations"`);
-      assert.equal(Number(count[0]?.n), rows.length);
     });
 
     // ── strategies ──
@@ -497,17 +491,128 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
       await assert.rejects(store.loadRecoveryState(randomUUID()), StrategyNotFoundError);
     });
 
-    test("data survives closing and reopening the database; migrations are not re-applied", async () => {
-      const s = await strategy({ spread: "0.02" });
-      await store.recordFill(fill(s.id, { venueTradeId: "persist", size: D("123456789.123456789") }));
-      h = await h.reopen();
-      store = h.store;
-      assert.deepEqual(h.db.appliedMigrations, []);
-      const again = await store.getStrategy(s.name);
-      assert.equal(again?.id, s.id);
-      const [f] = await store.listFills(s.id);
-      assert.equal(f?.size.toFixed(), "123456789.123456789");
-      assert.equal((await store.recordFill(fill(s.id, { venueTradeId: "persist" }))).inserted, false, "idempotency survives a restart");
+    // ── integrity ──
+
+    test("records are values: changing what went in or came out leaves the stored data alone", async () => {
+      const params = { spread: "0.02" };
+      const s = await strategy(params);
+      params.spread = "9";
+      const v1 = await store.getParameterVersion(s.id);
+      assert.deepEqual(v1?.params, { spread: "0.02" });
+      (v1!.params as { spread: string }).spread = "8";
+      assert.deepEqual((await store.getParameterVersion(s.id))?.params, { spread: "0.02" });
+
+      const createdAt = new Date(Date.UTC(2030, 0, 1));
+      const { order: o } = await store.saveOrder(order(s.id, { createdAt, status: "open" }));
+      createdAt.setTime(0);
+      o.createdAt.setTime(1);
+      o.openedAt?.setTime(2);
+      o.status = "filled";
+      const back = await store.getOrder(o.clientOrderId);
+      assert.equal(back?.createdAt.getTime(), Date.UTC(2030, 0, 1));
+      assert.equal(back?.openedAt?.getTime(), Date.UTC(2030, 0, 1));
+      assert.equal(back?.status, "open");
+
+      const data = { ratio: "0.96", levels: ["0.9", "0.95"] };
+      const alert = await store.raiseAlert({ strategyId: s.id, kind: "emergency", severity: "critical", message: "m", data });
+      data.levels.push("1");
+      (alert.data as { levels: string[] }).levels.push("2");
+      assert.deepEqual((await store.listAlerts(s.id))[0]?.data, { ratio: "0.96", levels: ["0.9", "0.95"] });
+
+      const ts = new Date(Date.UTC(2030, 0, 2));
+      await store.insertSnapshot(snapshot(s.id, ts));
+      ts.setTime(0);
+      const [snap] = await store.listSnapshots(s.id);
+      snap!.ts.setTime(0);
+      assert.equal((await store.listSnapshots(s.id))[0]?.ts.getTime(), Date.UTC(2030, 0, 2));
+
+      const config = { speed: "max" };
+      const run = await store.startRun({ strategyId: s.id, mode: "paper", config });
+      config.speed = "slow";
+      (run.config as { speed: string }).speed = "slower";
+      assert.deepEqual((await store.lastRun(s.id))?.config, { speed: "max" });
     });
+
+    test("writes that name an unknown strategy or run are refused and leave nothing behind", async () => {
+      const s = await strategy();
+      const ghost = randomUUID();
+      await assert.rejects(store.saveOrder(order(ghost)));
+      await assert.rejects(store.saveOrder(order(s.id, { runId: randomUUID() })));
+      await assert.rejects(store.recordFill(fill(ghost)));
+      await assert.rejects(store.recordFill(fill(s.id, { runId: randomUUID() })));
+      await assert.rejects(store.insertSnapshots([snapshot(s.id, new Date()), snapshot(ghost, new Date())]));
+      await assert.rejects(store.raiseAlert({ strategyId: ghost, kind: "error", severity: "info", message: "x" }));
+      await assert.rejects(store.startRun({ strategyId: ghost, mode: "paper" }));
+      assert.deepEqual(
+        [await store.listOrders(s.id), await store.listFills(s.id), await store.listSnapshots(s.id), await store.listAlerts(s.id), await store.lastRun(s.id)],
+        [[], [], [], [], null],
+      );
+    });
+
+    test("a fill its order cannot absorb within the column's range is refused whole", async () => {
+      const s = await strategy();
+      const near = D("99999999999999999999");
+      const { order: o } = await store.saveOrder(order(s.id, { size: near, status: "open" }));
+      await store.updateOrder(o.clientOrderId, { filledSize: near.minus(1) });
+      await assert.rejects(store.recordFill(fill(s.id, { clientOrderId: o.clientOrderId, size: D("2") })));
+      assert.deepEqual(await store.listFills(s.id), []);
+      const after = await store.getOrder(o.clientOrderId);
+      assert.equal(after?.filledSize.toFixed(), near.minus(1).toFixed());
+      assert.equal(after?.status, "open");
+      const last = await store.recordFill(fill(s.id, { clientOrderId: o.clientOrderId, size: D("1") }));
+      assert.equal(last.order?.status, "filled");
+      assert.equal(last.order?.filledSize.toFixed(), near.toFixed());
+    });
+
+    options.extraTests?.({
+      harness: () => h,
+      replace: (next) => {
+        h = next;
+        store = next.store;
+      },
+      strategy,
+      fill,
+    });
+  });
+}
+
+/** The cases only a database has: the migration ledger and data that outlives a reopen. */
+export function databaseContract(ctx: ContractContext<DatabaseHarness>): void {
+  const { strategy, fill } = ctx;
+
+  test("migrations are recorded in _prisma_migrations with Prisma's checksums, and re-running them is a no-op", async () => {
+    const h = ctx.harness();
+    const list = await readMigrationsList(defaultMigrationsDir());
+    const rows = await h.db.prisma.$queryRawUnsafe<
+      { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }[]
+    >(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
+    assert.deepEqual(
+      rows.map((r) => r.migration_name),
+      list.migrationDirectories.map((m) => m.path),
+    );
+    for (const r of rows) {
+      const sql = readFileSync(join(list.baseDir, r.migration_name, "migration.sql"));
+      assert.equal(r.checksum, createHash("sha256").update(sql).digest("hex"), `checksum of ${r.migration_name}`);
+      assert.ok(r.finished_at, `${r.migration_name} finished`);
+      assert.equal(r.rolled_back_at, null);
+    }
+    const again = await h.db.migrate();
+    assert.deepEqual(again.applied, []);
+    const count = await h.db.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "_prisma_migrations"`);
+    assert.equal(Number(count[0]?.n), rows.length);
+  });
+
+  test("data survives closing and reopening the database; migrations are not re-applied", async () => {
+    const s = await strategy({ spread: "0.02" });
+    await ctx.harness().store.recordFill(fill(s.id, { venueTradeId: "persist", size: D("123456789.123456789") }));
+    const h = await ctx.harness().reopen();
+    ctx.replace(h);
+    const store = h.store;
+    assert.deepEqual(h.db.appliedMigrations, []);
+    const again = await store.getStrategy(s.name);
+    assert.equal(again?.id, s.id);
+    const [f] = await store.listFills(s.id);
+    assert.equal(f?.size.toFixed(), "123456789.123456789");
+    assert.equal((await store.recordFill(fill(s.id, { venueTradeId: "persist" }))).inserted, false, "idempotency survives a restart");
   });
 }

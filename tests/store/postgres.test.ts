@@ -5,7 +5,7 @@ import { test } from "node:test";
 import pg from "pg";
 import { createDb } from "@/server/db";
 import { createPrismaStore } from "@/server/store";
-import { storeContract, type StoreHarness } from "./contract";
+import { databaseContract, storeContract, type DatabaseHarness } from "./contract";
 
 const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 
@@ -16,7 +16,7 @@ if (!url) {
 } else {
   const schema = `skewdesk_test_${process.pid}_${randomBytes(4).toString("hex")}`;
 
-  const open = async (): Promise<StoreHarness> => {
+  const open = async (): Promise<DatabaseHarness> => {
     const db = await createDb({ databaseUrl: url, schema });
     return { db, store: createPrismaStore(db), close: () => db.close(), reopen: async () => (await db.close(), open()) };
   };
@@ -31,5 +31,5 @@ if (!url) {
     }
   };
 
-  storeContract(`PostgreSQL (schema ${schema})`, open, { afterAll: dropSchema });
+  storeContract(`PostgreSQL (schema ${schema})`, open, { afterAll: dropSchema, extraTests: databaseContract });
 }

@@ -1,0 +1,831 @@
+// The Store in process memory, for simulations, backtests and fast runner tests (`--db none`). It keeps the
+// Prisma store's semantics, checked by the same contract suite: the same idempotency keys, orderings, limits,
+// numeric(38,18) range checks and errors. Every method does its work synchronously once called, so each call
+// is atomic the way a database transaction is. Records are copied on the way in and out: nothing a caller
+// holds aliases stored state. Rows keep decimals as their database strings and instants as epoch
+// milliseconds, which is compact (long backtests keep every row) and immutable.
+//
+// Where PostgreSQL would refuse a write with a driver error (foreign keys, enum values, invalid dates, a
+// numeric overflow while adding to filledSize) this store throws a StoreError subclass instead.
+import { randomUUID } from "node:crypto";
+import Decimal from "decimal.js";
+import { exactToDb, roundedToDb } from "./decimal";
+import {
+  OrderConflictError,
+  OrderNotFoundError,
+  RunNotFoundError,
+  StaleParameterVersionError,
+  StoreError,
+  StrategyNotFoundError,
+} from "./errors";
+import {
+  LIVE_ORDER_STATUSES,
+  TERMINAL_ORDER_STATUSES,
+  type AlertKind,
+  type AlertRecord,
+  type AlertSeverity,
+  type AuditRecord,
+  type FillRecord,
+  type JsonObject,
+  type JsonValue,
+  type Liquidity,
+  type ListAlertsOptions,
+  type ListAuditOptions,
+  type ListFillsOptions,
+  type ListOrdersOptions,
+  type ListSnapshotsOptions,
+  type NewAlert,
+  type NewAuditEvent,
+  type NewFill,
+  type NewOrder,
+  type NewParameterVersion,
+  type NewRun,
+  type OrderPatch,
+  type OrderReason,
+  type OrderRecord,
+  type OrderStatus,
+  type OrderType,
+  type ParameterVersionRecord,
+  type RecordFillResult,
+  type RecoveryState,
+  type RiskState,
+  type RunRecord,
+  type Snapshot,
+  type Store,
+  type StrategyDef,
+  type StrategyMode,
+  type StrategyRecord,
+} from "./types";
+import type { Side } from "@/lib/market";
+
+const TERMINAL = new Set<OrderStatus>(TERMINAL_ORDER_STATUSES);
+const LIVE = new Set<OrderStatus>(LIVE_ORDER_STATUSES);
+// The database adds filledSize exactly; decimal.js's default 20 significant digits would round 38-digit sums.
+const Exact = Decimal.clone({ precision: 100 });
+
+// ── input checks the database schema would make ──
+
+const ENUMS = {
+  side: new Set<Side>(["buy", "sell"]),
+  type: new Set<OrderType>(["limit", "market"]),
+  status: new Set<OrderStatus>([...LIVE_ORDER_STATUSES, ...TERMINAL_ORDER_STATUSES]),
+  reason: new Set<OrderReason>(["quote", "rebalance", "emergency"]),
+  liquidity: new Set<Liquidity>(["maker", "taker"]),
+  kind: new Set<AlertKind>(["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "error"]),
+  severity: new Set<AlertSeverity>(["info", "warning", "critical"]),
+  mode: new Set<StrategyMode>(["paper", "live"]),
+  riskState: new Set<RiskState>(["ACTIVE", "REDUCING", "HALTED"]),
+};
+
+function checkEnum<K extends keyof typeof ENUMS>(field: K, value: unknown): void {
+  if (!(ENUMS[field] as Set<unknown>).has(value)) throw new StoreError(`${field}: ${String(value)} is not a valid value`);
+}
+
+function limitOf(limit: number | undefined, fallback: number, max: number): number {
+  if (limit === undefined) return fallback;
+  if (!Number.isInteger(limit) || limit < 1) throw new StoreError(`limit must be a positive integer, got ${limit}`);
+  return Math.min(limit, max);
+}
+
+/** How a row keeps a record's values: decimals as database strings, instants as epoch milliseconds. */
+type Stored<T> = {
+  [K in keyof T]: T[K] extends Decimal
+    ? string
+    : T[K] extends Decimal | null
+      ? string | null
+      : T[K] extends Date
+        ? number
+        : T[K] extends Date | null
+          ? number | null
+          : T[K];
+};
+
+/** Invalid dates are refused as the database would. */
+function msIn(d: Date, field: string): number {
+  const t = d instanceof Date ? d.getTime() : NaN;
+  if (Number.isNaN(t)) throw new StoreError(`${field}: not a valid date`);
+  return t;
+}
+const msInNullable = (d: Date | null, field: string): number | null => (d === null ? null : msIn(d, field));
+const dateOut = (ms: number): Date => new Date(ms);
+const dateOutNullable = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+// Decimal strings as the database would hand them back: normalized, no negative zero.
+const exactIn = (d: Decimal, field: string): string => exactToDb(d, field);
+const roundedIn = (d: Decimal, field: string): string => roundedToDb(d, field);
+const roundedInNullable = (d: Decimal | null, field: string): string | null => (d === null ? null : roundedToDb(d, field));
+const decOut = (s: string): Decimal => new Decimal(s);
+const decOutNullable = (s: string | null): Decimal | null => (s === null ? null : new Decimal(s));
+
+// JSON documents are kept serialized, which is both the copy and the database's view of them:
+// absent and null are both SQL NULL and read back as null.
+type StoredJson = string | null;
+const jsonIn = (v: JsonValue | undefined): StoredJson => (v === undefined || v === null ? null : JSON.stringify(v));
+const jsonOut = (v: StoredJson): JsonValue | null => (v === null ? null : (JSON.parse(v) as JsonValue));
+function objectOut(v: StoredJson): JsonObject | null {
+  const parsed = jsonOut(v);
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
+}
+
+/** Code-point order, which is PostgreSQL's "C" collation (UTF-8 byte order); plain `<` compares UTF-16 units. */
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
+}
+
+// ── sorted arrays: rows mostly arrive in key order, so inserting is usually a push ──
+
+function insertSorted<T>(rows: T[], row: T, cmp: (a: T, b: T) => number): void {
+  let lo = 0;
+  let hi = rows.length;
+  if (hi === 0 || cmp(rows[hi - 1]!, row) <= 0) {
+    rows.push(row);
+    return;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(rows[mid]!, row) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  rows.splice(lo, 0, row);
+}
+
+/** The first index whose row satisfies `pred`, for a predicate that is false then true along the array. */
+function firstIndex<T>(rows: readonly T[], pred: (row: T) => boolean): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(rows[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+// ── stored rows ──
+
+type StrategyRow = Stored<StrategyRecord>;
+type ParameterVersionRow = Stored<Omit<ParameterVersionRecord, "params" | "previous">> & { params: StoredJson; previous: StoredJson };
+type OrderRow = Stored<OrderRecord>;
+type FillRow = Stored<FillRecord> & { seq: number };
+type SnapshotRow = Stored<Snapshot> & { seq: number };
+type AlertRow = Stored<Omit<AlertRecord, "data">> & { data: StoredJson };
+type RunRow = Stored<Omit<RunRecord, "config">> & { config: StoredJson };
+type AuditRow = Stored<Omit<AuditRecord, "before" | "after">> & { before: StoredJson; after: StoredJson };
+
+/** Everything kept per strategy, indexed for the queries the Store answers. */
+interface StrategyData {
+  row: StrategyRow;
+  versions: ParameterVersionRow[];
+  /** By (createdAt, clientOrderId). */
+  orders: OrderRow[];
+  /** Orders in LIVE_ORDER_STATUSES, by clientOrderId. */
+  liveOrders: Map<string, OrderRow>;
+  /** In recording order (the replay order). */
+  fills: FillRow[];
+  /** By (ts, seq). */
+  fillsByTs: FillRow[];
+  /** venue → venueTradeIds recorded: the fill identity. */
+  tradeIds: Map<string, Set<string>>;
+  /** By (ts, seq). */
+  snapshots: SnapshotRow[];
+  /** By (createdAt, id). */
+  alerts: AlertRow[];
+  rebalanceCount: number;
+  emergencyCount: number;
+  runs: RunRow[];
+}
+
+const byOrderKey = (a: OrderRow, b: OrderRow) => a.createdAt - b.createdAt || compareText(a.clientOrderId, b.clientOrderId);
+const byTsSeq = (a: { ts: number; seq: number }, b: { ts: number; seq: number }) => a.ts - b.ts || a.seq - b.seq;
+const byCreatedId = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) => a.createdAt - b.createdAt || compareText(a.id, b.id);
+const byStartedId = (a: RunRow, b: RunRow) => a.startedAt - b.startedAt || compareText(a.id, b.id);
+
+// ── rows → records (fresh copies) ──
+
+function strategyOut(r: StrategyRow): StrategyRecord {
+  return {
+    ...r,
+    riskChangedAt: dateOut(r.riskChangedAt),
+    createdAt: dateOut(r.createdAt),
+    updatedAt: dateOut(r.updatedAt),
+  };
+}
+
+function versionOut(r: ParameterVersionRow): ParameterVersionRecord {
+  return { ...r, params: objectOut(r.params) ?? {}, previous: objectOut(r.previous), createdAt: dateOut(r.createdAt) };
+}
+
+function orderOut(r: OrderRow): OrderRecord {
+  return {
+    ...r,
+    price: decOutNullable(r.price),
+    size: decOut(r.size),
+    filledSize: decOut(r.filledSize),
+    createdAt: dateOut(r.createdAt),
+    updatedAt: dateOut(r.updatedAt),
+    openedAt: dateOutNullable(r.openedAt),
+    closedAt: dateOutNullable(r.closedAt),
+  };
+}
+
+function fillOut(r: FillRow): FillRecord {
+  return {
+    id: r.id,
+    strategyId: r.strategyId,
+    runId: r.runId,
+    venue: r.venue,
+    venueTradeId: r.venueTradeId,
+    clientOrderId: r.clientOrderId,
+    side: r.side,
+    price: decOut(r.price),
+    size: decOut(r.size),
+    fee: decOut(r.fee),
+    feeCurrency: r.feeCurrency,
+    liquidity: r.liquidity,
+    inventoryAfter: decOut(r.inventoryAfter),
+    realizedPnlAfter: decOutNullable(r.realizedPnlAfter),
+    ts: dateOut(r.ts),
+    createdAt: dateOut(r.createdAt),
+  };
+}
+
+function snapshotOut(r: SnapshotRow): Snapshot {
+  return {
+    strategyId: r.strategyId,
+    ts: dateOut(r.ts),
+    mid: decOut(r.mid),
+    bestBid: decOutNullable(r.bestBid),
+    bestAsk: decOutNullable(r.bestAsk),
+    ourBid: decOutNullable(r.ourBid),
+    ourAsk: decOutNullable(r.ourAsk),
+    inventory: decOut(r.inventory),
+    ratio: decOut(r.ratio),
+    skew: decOut(r.skew),
+    realizedPnl: decOut(r.realizedPnl),
+    unrealizedPnl: decOut(r.unrealizedPnl),
+    fees: decOut(r.fees),
+    riskState: r.riskState,
+  };
+}
+
+function alertOut(r: AlertRow): AlertRecord {
+  return { ...r, data: jsonOut(r.data), createdAt: dateOut(r.createdAt), acknowledgedAt: dateOutNullable(r.acknowledgedAt) };
+}
+
+function runOut(r: RunRow): RunRecord {
+  return { ...r, config: jsonOut(r.config), startedAt: dateOut(r.startedAt), stoppedAt: dateOutNullable(r.stoppedAt) };
+}
+
+function auditOut(r: AuditRow): AuditRecord {
+  return { ...r, before: jsonOut(r.before), after: jsonOut(r.after), createdAt: dateOut(r.createdAt) };
+}
+
+function snapshotIn(s: Snapshot, seq: number): SnapshotRow {
+  const r = (d: Decimal, f: string) => roundedIn(d, `snapshot.${f}`);
+  const rn = (d: Decimal | null, f: string) => roundedInNullable(d, `snapshot.${f}`);
+  checkEnum("riskState", s.riskState);
+  return {
+    seq,
+    strategyId: s.strategyId,
+    ts: msIn(s.ts, "snapshot.ts"),
+    mid: r(s.mid, "mid"),
+    bestBid: rn(s.bestBid, "bestBid"),
+    bestAsk: rn(s.bestAsk, "bestAsk"),
+    ourBid: rn(s.ourBid, "ourBid"),
+    ourAsk: rn(s.ourAsk, "ourAsk"),
+    inventory: r(s.inventory, "inventory"),
+    ratio: r(s.ratio, "ratio"),
+    skew: r(s.skew, "skew"),
+    realizedPnl: r(s.realizedPnl, "realizedPnl"),
+    unrealizedPnl: r(s.unrealizedPnl, "unrealizedPnl"),
+    fees: r(s.fees, "fees"),
+    riskState: s.riskState,
+  };
+}
+
+function sameDecimal(stored: string | null, given: Decimal | null): boolean {
+  return stored === null || given === null ? stored === given : given.eq(stored);
+}
+
+export class MemoryStore implements Store {
+  private readonly strategies = new Map<string, StrategyData>();
+  private readonly strategyIdByName = new Map<string, string>();
+  private readonly orders = new Map<string, OrderRow>();
+  private readonly alerts = new Map<string, AlertRow>();
+  private readonly runs = new Map<string, RunRow>();
+  /** By (createdAt, id). */
+  private readonly audit: AuditRow[] = [];
+  /** One sequence for all fills, like the table's bigint identity. */
+  private fillSeq = 0;
+  private snapshotSeq = 0;
+
+  private data(strategyId: string): StrategyData {
+    const d = this.strategies.get(strategyId);
+    if (!d) throw new StrategyNotFoundError(`no strategy ${strategyId}`);
+    return d;
+  }
+
+  private checkRun(runId: string | null): void {
+    if (runId !== null && !this.runs.has(runId)) throw new RunNotFoundError(`no run ${runId}`);
+  }
+
+  private setStatus(d: StrategyData, row: OrderRow, status: OrderStatus): void {
+    row.status = status;
+    if (LIVE.has(status)) d.liveOrders.set(row.clientOrderId, row);
+    else d.liveOrders.delete(row.clientOrderId);
+  }
+
+  // ── strategies ──
+
+  async ensureStrategy(def: StrategyDef): Promise<StrategyRecord> {
+    checkEnum("mode", def.mode);
+    const initialParams = def.initialParams ? jsonIn(def.initialParams) : null;
+    const now = Date.now();
+    const existingId = this.strategyIdByName.get(def.name);
+    let d: StrategyData;
+    if (existingId !== undefined) {
+      d = this.data(existingId);
+      Object.assign(d.row, { market: def.market, symbol: def.symbol, venue: def.venue, mode: def.mode, updatedAt: now });
+    } else {
+      const row: StrategyRow = {
+        id: randomUUID(),
+        name: def.name,
+        market: def.market,
+        symbol: def.symbol,
+        venue: def.venue,
+        mode: def.mode,
+        currentParamVersion: 0,
+        riskState: "ACTIVE",
+        riskReason: null,
+        riskChangedAt: now,
+        paused: false,
+        createdAt: now,
+        updatedAt: now,
+      };
+      d = {
+        row,
+        versions: [],
+        orders: [],
+        liveOrders: new Map(),
+        fills: [],
+        fillsByTs: [],
+        tradeIds: new Map(),
+        snapshots: [],
+        alerts: [],
+        rebalanceCount: 0,
+        emergencyCount: 0,
+        runs: [],
+      };
+      this.strategies.set(row.id, d);
+      this.strategyIdByName.set(row.name, row.id);
+    }
+    if (d.row.currentParamVersion === 0 && initialParams !== null) {
+      this.appendVersion({ strategyId: d.row.id, changedBy: "system", reason: "initial parameters" }, initialParams);
+    }
+    return strategyOut(d.row);
+  }
+
+  async getStrategy(name: string): Promise<StrategyRecord | null> {
+    const id = this.strategyIdByName.get(name);
+    return id === undefined ? null : strategyOut(this.data(id).row);
+  }
+
+  async getStrategyById(id: string): Promise<StrategyRecord | null> {
+    const d = this.strategies.get(id);
+    return d ? strategyOut(d.row) : null;
+  }
+
+  async listStrategies(): Promise<StrategyRecord[]> {
+    return [...this.strategies.values()].map((d) => d.row).sort((a, b) => compareText(a.name, b.name)).map(strategyOut);
+  }
+
+  async setRiskState(strategyId: string, state: RiskState, reason: string): Promise<StrategyRecord> {
+    checkEnum("riskState", state);
+    const { row } = this.data(strategyId);
+    const now = Date.now();
+    Object.assign(row, { riskState: state, riskReason: reason, riskChangedAt: now, updatedAt: now });
+    return strategyOut(row);
+  }
+
+  async setPaused(strategyId: string, paused: boolean): Promise<StrategyRecord> {
+    const { row } = this.data(strategyId);
+    Object.assign(row, { paused, updatedAt: Date.now() });
+    return strategyOut(row);
+  }
+
+  // ── parameter versions ──
+
+  async appendParameterVersion(change: NewParameterVersion): Promise<ParameterVersionRecord> {
+    return versionOut(this.appendVersion(change, jsonIn(change.params)));
+  }
+
+  /** Every check comes before the first change, so a refused change writes nothing. */
+  private appendVersion(change: Omit<NewParameterVersion, "params">, params: StoredJson): ParameterVersionRow {
+    const d = this.data(change.strategyId);
+    const current = d.row.currentParamVersion;
+    const version = current + 1;
+    if (change.expectedCurrentVersion !== undefined && change.expectedCurrentVersion !== current) {
+      throw new StaleParameterVersionError(change.expectedCurrentVersion, current);
+    }
+    if (change.rolledBackFrom !== undefined) {
+      const target = change.rolledBackFrom;
+      const exists = Number.isInteger(target) && target >= 1 && target < version;
+      if (!exists) throw new StoreError(`cannot roll back to version ${target}: versions run from 1 to ${current}`);
+    }
+    const now = Date.now();
+    const row: ParameterVersionRow = {
+      id: randomUUID(),
+      strategyId: d.row.id,
+      version,
+      params,
+      previous: d.versions[current - 1]?.params ?? null,
+      changedBy: change.changedBy,
+      reason: change.reason,
+      rolledBackFrom: change.rolledBackFrom ?? null,
+      createdAt: now,
+    };
+    d.versions.push(row);
+    d.row.currentParamVersion = version;
+    d.row.updatedAt = now;
+    return row;
+  }
+
+  async listParameterVersions(strategyId: string, opts: { limit?: number } = {}): Promise<ParameterVersionRecord[]> {
+    const limit = limitOf(opts.limit, 100, 10_000);
+    const versions = this.strategies.get(strategyId)?.versions ?? [];
+    return versions.slice(-limit).reverse().map(versionOut);
+  }
+
+  async getParameterVersion(strategyId: string, version?: number): Promise<ParameterVersionRecord | null> {
+    const versions = this.strategies.get(strategyId)?.versions ?? [];
+    // Versions run 1, 2, 3… without gaps, so version v sits at index v - 1.
+    const row = version === undefined ? versions.at(-1) : Number.isInteger(version) && version >= 1 ? versions[version - 1] : undefined;
+    return row ? versionOut(row) : null;
+  }
+
+  // ── orders ──
+
+  async saveOrder(order: NewOrder): Promise<{ order: OrderRecord; inserted: boolean }> {
+    const price = order.price === null ? null : exactIn(order.price, "order.price");
+    const size = exactIn(order.size, "order.size");
+    const status = order.status ?? "pending";
+    checkEnum("side", order.side);
+    checkEnum("type", order.type);
+    checkEnum("status", status);
+    checkEnum("reason", order.reason);
+    const createdAt = order.createdAt === undefined ? Date.now() : msIn(order.createdAt, "order.createdAt");
+
+    const existing = this.orders.get(order.clientOrderId);
+    if (existing) {
+      const same =
+        existing.strategyId === order.strategyId &&
+        existing.side === order.side &&
+        existing.type === order.type &&
+        existing.reason === order.reason &&
+        sameDecimal(existing.price, order.price) &&
+        order.size.eq(existing.size);
+      if (!same) throw new OrderConflictError(`clientOrderId ${order.clientOrderId} is already used by a different order`);
+      return { order: orderOut(existing), inserted: false };
+    }
+
+    const runId = order.runId ?? null;
+    const d = this.data(order.strategyId);
+    this.checkRun(runId);
+    const row: OrderRow = {
+      id: randomUUID(),
+      clientOrderId: order.clientOrderId,
+      strategyId: d.row.id,
+      runId,
+      side: order.side,
+      type: order.type,
+      price,
+      size,
+      filledSize: "0",
+      status,
+      statusReason: null,
+      venueOrderId: order.venueOrderId ?? null,
+      reduceOnly: order.reduceOnly ?? false,
+      postOnly: order.postOnly ?? false,
+      reason: order.reason,
+      createdAt,
+      updatedAt: Date.now(),
+      openedAt: status === "open" ? createdAt : null,
+      closedAt: null,
+    };
+    this.orders.set(row.clientOrderId, row);
+    insertSorted(d.orders, row, byOrderKey);
+    this.setStatus(d, row, status);
+    return { order: orderOut(row), inserted: true };
+  }
+
+  async updateOrder(clientOrderId: string, patch: OrderPatch): Promise<OrderRecord> {
+    const filledSize = patch.filledSize === undefined ? undefined : exactIn(patch.filledSize, "order.filledSize");
+    if (patch.status !== undefined) checkEnum("status", patch.status);
+    const openedAt = patch.openedAt === undefined ? undefined : msInNullable(patch.openedAt, "order.openedAt");
+    const closedAt = patch.closedAt === undefined ? undefined : msInNullable(patch.closedAt, "order.closedAt");
+    const row = this.orders.get(clientOrderId);
+    if (!row) throw new OrderNotFoundError(`no order ${clientOrderId}`);
+
+    const now = Date.now();
+    if (patch.statusReason !== undefined) row.statusReason = patch.statusReason;
+    if (filledSize !== undefined) row.filledSize = filledSize;
+    if (patch.venueOrderId !== undefined) row.venueOrderId = patch.venueOrderId;
+    // Timestamps default to now only when still empty, so a repeated status report does not move them.
+    if (openedAt !== undefined) row.openedAt = openedAt;
+    else if (patch.status === "open" && row.openedAt === null) row.openedAt = now;
+    if (closedAt !== undefined) row.closedAt = closedAt;
+    else if (patch.status !== undefined && TERMINAL.has(patch.status) && row.closedAt === null) row.closedAt = now;
+    if (patch.status !== undefined) this.setStatus(this.data(row.strategyId), row, patch.status);
+    row.updatedAt = now;
+    return orderOut(row);
+  }
+
+  async getOrder(clientOrderId: string): Promise<OrderRecord | null> {
+    const row = this.orders.get(clientOrderId);
+    return row ? orderOut(row) : null;
+  }
+
+  async listOpenOrders(strategyId: string): Promise<OrderRecord[]> {
+    const d = this.strategies.get(strategyId);
+    return d ? this.openOrders(d) : [];
+  }
+
+  private openOrders(d: StrategyData): OrderRecord[] {
+    return [...d.liveOrders.values()].sort(byOrderKey).map(orderOut);
+  }
+
+  async listOrders(strategyId: string, opts: ListOrdersOptions = {}): Promise<OrderRecord[]> {
+    const limit = limitOf(opts.limit, 100, 10_000);
+    const rows = this.strategies.get(strategyId)?.orders ?? [];
+    const before = opts.before ? msIn(opts.before, "before") : undefined;
+    const end = before === undefined ? rows.length : firstIndex(rows, (o) => o.createdAt >= before);
+    return rows.slice(Math.max(0, end - limit), end).reverse().map(orderOut);
+  }
+
+  // ── fills ──
+
+  async recordFill(fill: NewFill): Promise<RecordFillResult> {
+    const size = exactIn(fill.size, "fill.size");
+    const price = exactIn(fill.price, "fill.price");
+    const fee = exactIn(fill.fee, "fill.fee");
+    const inventoryAfter = exactIn(fill.inventoryAfter, "fill.inventoryAfter");
+    const realizedPnlAfter = fill.realizedPnlAfter == null ? null : roundedIn(fill.realizedPnlAfter, "fill.realizedPnlAfter");
+    const ts = msIn(fill.ts, "fill.ts");
+    checkEnum("side", fill.side);
+    checkEnum("liquidity", fill.liquidity);
+    const clientOrderId = fill.clientOrderId;
+
+    const existingTrades = this.strategies.get(fill.strategyId)?.tradeIds.get(fill.venue);
+    if (existingTrades?.has(fill.venueTradeId)) {
+      const order = clientOrderId === null ? undefined : this.orders.get(clientOrderId);
+      return { inserted: false, order: order ? orderOut(order) : null };
+    }
+    const d = this.data(fill.strategyId);
+    const runId = fill.runId ?? null;
+    this.checkRun(runId);
+
+    // Work out the order's new state before writing anything, so a refused fill changes nothing.
+    const order = clientOrderId === null ? undefined : this.orders.get(clientOrderId);
+    const filledSize = order ? exactIn(new Exact(order.filledSize).plus(size), "order.filledSize") : undefined;
+
+    this.fillSeq += 1;
+    const row: FillRow = {
+      seq: this.fillSeq,
+      id: String(this.fillSeq),
+      strategyId: d.row.id,
+      runId,
+      venue: fill.venue,
+      venueTradeId: fill.venueTradeId,
+      clientOrderId,
+      side: fill.side,
+      price,
+      size,
+      fee,
+      feeCurrency: fill.feeCurrency ?? null,
+      liquidity: fill.liquidity,
+      inventoryAfter,
+      realizedPnlAfter,
+      ts,
+      createdAt: Date.now(),
+    };
+    d.fills.push(row);
+    insertSorted(d.fillsByTs, row, byTsSeq);
+    let trades = d.tradeIds.get(fill.venue);
+    if (!trades) d.tradeIds.set(fill.venue, (trades = new Set()));
+    trades.add(fill.venueTradeId);
+
+    if (!order || filledSize === undefined) return { inserted: true, order: null };
+    order.filledSize = filledSize;
+    order.updatedAt = Date.now();
+    const filled = new Decimal(filledSize).gte(order.size);
+    let status = order.status;
+    if (filled) status = "filled";
+    else if (status === "pending" || status === "open") status = "partially_filled";
+    if (filled && order.closedAt === null) order.closedAt = ts;
+    // The order may belong to another strategy: the fill's clientOrderId is not tied to its strategy.
+    if (status !== order.status) this.setStatus(this.data(order.strategyId), order, status);
+    return { inserted: true, order: orderOut(order) };
+  }
+
+  async listFills(strategyId: string, opts: ListFillsOptions = {}): Promise<FillRecord[]> {
+    const limit = limitOf(opts.limit, 100, 10_000);
+    const rows = this.strategies.get(strategyId)?.fillsByTs ?? [];
+    const from = opts.from ? msIn(opts.from, "from") : undefined;
+    const to = opts.to ? msIn(opts.to, "to") : undefined;
+    const start = from === undefined ? 0 : firstIndex(rows, (f) => f.ts >= from);
+    const end = to === undefined ? rows.length : firstIndex(rows, (f) => f.ts >= to);
+    return rows.slice(Math.max(start, end - limit), Math.max(start, end)).reverse().map(fillOut);
+  }
+
+  // ── snapshots ──
+
+  async insertSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.insertSnapshots([snapshot]);
+  }
+
+  async insertSnapshots(batch: readonly Snapshot[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    // The whole batch is checked first: like one INSERT statement, it is written entirely or not at all.
+    const rows = batch.map((s, i) => snapshotIn(s, this.snapshotSeq + i + 1));
+    const targets = rows.map((r) => this.data(r.strategyId));
+    this.snapshotSeq += rows.length;
+    rows.forEach((r, i) => insertSorted(targets[i]!.snapshots, r, byTsSeq));
+    return rows.length;
+  }
+
+  async listSnapshots(strategyId: string, opts: ListSnapshotsOptions = {}): Promise<Snapshot[]> {
+    const limit = limitOf(opts.limit, 1_000, 100_000);
+    const rows = this.strategies.get(strategyId)?.snapshots ?? [];
+    const from = opts.from ? msIn(opts.from, "from") : undefined;
+    const to = opts.to ? msIn(opts.to, "to") : undefined;
+    const start = from === undefined ? 0 : firstIndex(rows, (s) => s.ts >= from);
+    const end = to === undefined ? rows.length : firstIndex(rows, (s) => s.ts > to);
+    // A capped range keeps its most recent end, still ascending.
+    return rows.slice(Math.max(start, end - limit), Math.max(start, end)).map(snapshotOut);
+  }
+
+  // ── alerts ──
+
+  async raiseAlert(alert: NewAlert): Promise<AlertRecord> {
+    checkEnum("kind", alert.kind);
+    checkEnum("severity", alert.severity);
+    const data = jsonIn(alert.data);
+    const createdAt = alert.createdAt ? msIn(alert.createdAt, "alert.createdAt") : Date.now();
+    const d = this.data(alert.strategyId);
+    const row: AlertRow = {
+      id: randomUUID(),
+      strategyId: d.row.id,
+      kind: alert.kind,
+      severity: alert.severity,
+      message: alert.message,
+      data,
+      createdAt,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+    };
+    insertSorted(d.alerts, row, byCreatedId);
+    this.alerts.set(row.id, row);
+    if (row.kind === "rebalance") d.rebalanceCount += 1;
+    if (row.kind === "emergency") d.emergencyCount += 1;
+    return alertOut(row);
+  }
+
+  async acknowledgeAlert(id: string, by: string): Promise<AlertRecord | null> {
+    const row = this.alerts.get(id);
+    if (!row) return null;
+    if (row.acknowledgedAt === null) {
+      row.acknowledgedBy = by;
+      row.acknowledgedAt = Date.now();
+    }
+    return alertOut(row);
+  }
+
+  async listAlerts(strategyId: string, opts: ListAlertsOptions = {}): Promise<AlertRecord[]> {
+    const limit = limitOf(opts.limit, 100, 10_000);
+    const rows = this.strategies.get(strategyId)?.alerts ?? [];
+    const before = opts.before ? msIn(opts.before, "before") : undefined;
+    const kinds = opts.kinds ? new Set(opts.kinds) : undefined;
+    const out: AlertRecord[] = [];
+    let i = before === undefined ? rows.length : firstIndex(rows, (a) => a.createdAt >= before);
+    while (--i >= 0 && out.length < limit) {
+      const a = rows[i]!;
+      if (opts.unacknowledgedOnly && a.acknowledgedAt !== null) continue;
+      if (kinds && !kinds.has(a.kind)) continue;
+      out.push(alertOut(a));
+    }
+    return out;
+  }
+
+  // ── runs ──
+
+  async startRun(run: NewRun): Promise<RunRecord> {
+    if (run.seed != null && !Number.isSafeInteger(run.seed)) throw new StoreError(`run seed must be a safe integer, got ${run.seed}`);
+    checkEnum("mode", run.mode);
+    const config = jsonIn(run.config);
+    const startedAt = run.startedAt ? msIn(run.startedAt, "run.startedAt") : Date.now();
+    const d = this.data(run.strategyId);
+    const row: RunRow = {
+      id: randomUUID(),
+      strategyId: d.row.id,
+      mode: run.mode,
+      seed: run.seed ?? null,
+      config,
+      startedAt,
+      stoppedAt: null,
+      stopReason: null,
+    };
+    this.runs.set(row.id, row);
+    d.runs.push(row);
+    return runOut(row);
+  }
+
+  async stopRun(runId: string, reason: string, stoppedAt: Date = new Date()): Promise<RunRecord> {
+    const at = msIn(stoppedAt, "run.stoppedAt");
+    const row = this.runs.get(runId);
+    if (!row) throw new RunNotFoundError(`no run ${runId}`);
+    if (row.stoppedAt === null) {
+      row.stoppedAt = at;
+      row.stopReason = reason;
+    }
+    return runOut(row);
+  }
+
+  async lastRun(strategyId: string): Promise<RunRecord | null> {
+    const d = this.strategies.get(strategyId);
+    const last = d && this.latestRun(d);
+    return last ? runOut(last) : null;
+  }
+
+  private latestRun(d: StrategyData): RunRow | null {
+    let last: RunRow | null = null;
+    for (const r of d.runs) if (last === null || byStartedId(r, last) > 0) last = r;
+    return last;
+  }
+
+  // ── audit ──
+
+  async recordAudit(event: NewAuditEvent): Promise<AuditRecord> {
+    const row: AuditRow = {
+      id: randomUUID(),
+      actor: event.actor,
+      action: event.action,
+      target: event.target,
+      before: jsonIn(event.before),
+      after: jsonIn(event.after),
+      ip: event.ip ?? null,
+      createdAt: Date.now(),
+    };
+    insertSorted(this.audit, row, byCreatedId);
+    return auditOut(row);
+  }
+
+  async listAudit(opts: ListAuditOptions = {}): Promise<AuditRecord[]> {
+    const limit = limitOf(opts.limit, 100, 10_000);
+    const rows = this.audit;
+    const before = opts.before ? msIn(opts.before, "before") : undefined;
+    const out: AuditRecord[] = [];
+    let i = before === undefined ? rows.length : firstIndex(rows, (a) => a.createdAt >= before);
+    while (--i >= 0 && out.length < limit) {
+      const a = rows[i]!;
+      if (opts.target && a.target !== opts.target) continue;
+      if (opts.actor && a.actor !== opts.actor) continue;
+      out.push(auditOut(a));
+    }
+    return out;
+  }
+
+  // ── restart ──
+
+  async loadRecoveryState(strategyId: string): Promise<RecoveryState> {
+    const d = this.data(strategyId);
+    const params = d.versions.at(-1);
+    const lastSnapshot = d.snapshots.at(-1);
+    const lastRun = this.latestRun(d);
+    return {
+      strategy: strategyOut(d.row),
+      params: params ? versionOut(params) : null,
+      fills: d.fills.map(fillOut),
+      openOrders: this.openOrders(d),
+      rebalanceCount: d.rebalanceCount,
+      emergencyCount: d.emergencyCount,
+      lastSnapshot: lastSnapshot ? snapshotOut(lastSnapshot) : null,
+      lastRun: lastRun ? runOut(lastRun) : null,
+    };
+  }
+}
+
+/** A fresh, empty store that lives as long as the process (or the object): nothing is shared between instances. */
+export function createMemoryStore(): Store {
+  return new MemoryStore();
+}
