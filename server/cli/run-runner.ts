@@ -43,7 +43,7 @@ function usage(): string {
   return [
     "usage: npm run runner -- [--mode paper] [--seed 42] [--duration 10m] [--speed max|realtime|N]",
     "                         [--market story|probability] [--regime calm|trending_up|falling|volatile]",
-    "                         [--tick 500] [--db memory://|<pglite dir>|postgresql://...] [--journal-dir DIR]",
+    "                         [--tick 500] [--db memory://|none|<pglite dir>|postgresql://...] [--journal-dir DIR]",
     "                         [--param skewFactor=0] [--json] [--print-fills]",
   ].join("\n");
 }
@@ -89,7 +89,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const params = Object.fromEntries(a.param.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
-  const db = a.db.startsWith("postgres") ? { databaseUrl: a.db } : { dataDir: a.db };
+  const db = a.db === "none" ? ("none" as const) : a.db.startsWith("postgres") ? { databaseUrl: a.db } : { dataDir: a.db };
   const simulated = a.speed !== "realtime";
   const startTime = Date.UTC(2026, 0, 1);
   const session = await openPaperSession({
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
     durationMs: simulated ? a.duration : undefined,
     db,
     // Next to an embedded database folder, else ./data.
-    journalDir: a["journal-dir"] ?? (a.db.startsWith("memory") || a.db.startsWith("postgres") ? "data" : dirname(resolve(a.db))),
+    journalDir: a["journal-dir"] ?? (a.db === "none" || a.db.startsWith("memory") || a.db.startsWith("postgres") ? "data" : dirname(resolve(a.db))),
     durableJournal: !simulated,
     paramsOverride: params,
     // One line per booked fill (already in the journal when printed): for scripts and the kill -9 test.

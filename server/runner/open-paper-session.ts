@@ -3,8 +3,8 @@
 import { join } from "node:path";
 import { parseStrategyParams } from "@/lib/strategy";
 import { createDb, type Db, type DbOptions } from "@/server/db";
-import { createPrismaStore, type JsonObject, type Store } from "@/server/store";
-import { PaperVenue, type RegimeSetting } from "@/server/venue/paper";
+import { createMemoryStore, createPrismaStore, type JsonObject, type Store } from "@/server/store";
+import { PaperVenue, type PaperVenueOptions, type RegimeSetting } from "@/server/venue/paper";
 import { Clock, SimulatedTime, wallTime, type TimeSource } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS, type PaperMarketName } from "@/server/runner/paper-market";
@@ -21,7 +21,8 @@ export interface PaperSessionOptions {
   /** Simulated runs: where simulated time starts (ms) and how long it runs. */
   startTime?: number;
   durationMs?: number;
-  db?: DbOptions | Db;
+  /** "none": the in-memory store (fast simulations; nothing survives the process). */
+  db?: DbOptions | Db | "none";
   /** Wrap the store (tests inject faults this way). */
   wrapStore?: (store: Store) => Store;
   /** Folder for the fill journal; defaults to the data dir (or ./data). */
@@ -30,6 +31,8 @@ export interface PaperSessionOptions {
   durableJournal?: boolean;
   paramsOverride?: Record<string, unknown>;
   runnerConfig?: Partial<RunnerConfig>;
+  /** Simulator settings on top of the market's preset (flow rates, book shape, latency). */
+  venueOverrides?: Partial<PaperVenueOptions>;
   emit?: RunnerDeps["emit"];
   log?: (line: string) => void;
 }
@@ -38,7 +41,8 @@ export interface PaperSession {
   runner: Runner;
   venue: PaperVenue;
   store: Store;
-  db: Db;
+  /** null with db "none". */
+  db: Db | null;
   time: TimeSource;
   clock: Clock;
   /** Stops the clock, cancels all quotes, flushes, closes the database (if this session opened it). */
@@ -59,8 +63,8 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
   const time: TimeSource = simTime ?? wallTime;
 
   const ownsDb = !isDb(opts.db);
-  const db = isDb(opts.db) ? opts.db : await createDb(opts.db);
-  const store = (opts.wrapStore ?? ((x: Store) => x))(createPrismaStore(db));
+  const db = opts.db === "none" ? null : isDb(opts.db) ? opts.db : await createDb(opts.db);
+  const store = (opts.wrapStore ?? ((x: Store) => x))(db ? createPrismaStore(db) : createMemoryStore());
   const params = parseStrategyParams({ ...paper.params, ...(opts.paramsOverride ?? {}) });
   const strategy = await store.ensureStrategy({
     name: opts.strategyName ?? `paper-${marketName}`,
@@ -73,10 +77,11 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
 
   const venue = new PaperVenue({
     ...paper.venueOptions(seed, opts.regime),
+    ...opts.venueOverrides,
     clock: simTime ?? undefined,
     startTime,
   });
-  const journalDir = opts.journalDir ?? (db.kind === "pglite" && !db.location.startsWith("memory") ? db.location : join(process.cwd(), "data"));
+  const journalDir = opts.journalDir ?? join(process.cwd(), "data");
   const journal = new FillJournal(join(journalDir, `fills-${strategy.name}.journal`), opts.durableJournal ?? true);
   const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), ...opts.runnerConfig };
   const runner = new Runner({ venue, store, strategy, market: paper.market, time, journal, config, emit: opts.emit, log: opts.log });
@@ -107,7 +112,7 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
       await runner.shutdown(reason);
       journal.close();
       await venue.close();
-      if (ownsDb) await db.close();
+      if (ownsDb) await db?.close();
     },
   };
 }
