@@ -10,21 +10,32 @@ export interface OwnRestingOrder {
   readonly remaining: Decimal;
 }
 
-function subtract(levels: readonly BookLevel[], own: readonly OwnRestingOrder[]): readonly BookLevel[] {
-  if (own.length === 0) return levels;
-  const out: BookLevel[] = [];
-  for (const level of levels) {
-    let size = level.size;
-    for (const o of own) if (o.price.eq(level.price)) size = size.sub(o.remaining);
-    if (size.gt(0)) out.push(size.eq(level.size) ? level : { price: level.price, size });
+/**
+ * Levels are sorted best first, so the walk stops at the first level worse than our price: only the few
+ * levels in front of our quote are read (venues may build level values lazily).
+ */
+function subtract(levels: readonly BookLevel[], own: OwnRestingOrder, bids: boolean): readonly BookLevel[] {
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    const cmp = level.price.cmp(own.price);
+    if (cmp === 0) {
+      const size = level.size.sub(own.remaining);
+      const out = levels.slice();
+      if (size.gt(0)) out[i] = { price: level.price, size };
+      else out.splice(i, 1);
+      return out;
+    }
+    if (bids ? cmp < 0 : cmp > 0) break;
   }
-  return out;
+  return levels;
 }
 
 export function excludeOwnOrders(book: OrderBook, own: Iterable<OwnRestingOrder>): OrderBook {
-  const bids: OwnRestingOrder[] = [];
-  const asks: OwnRestingOrder[] = [];
-  for (const o of own) (o.side === "buy" ? bids : asks).push(o);
-  if (!bids.length && !asks.length) return book;
-  return { bids: subtract(book.bids, bids), asks: subtract(book.asks, asks), ts: book.ts };
+  let bids = book.bids;
+  let asks = book.asks;
+  for (const o of own) {
+    if (o.side === "buy") bids = subtract(bids, o, true);
+    else asks = subtract(asks, o, false);
+  }
+  return bids === book.bids && asks === book.asks ? book : { bids, asks, ts: book.ts };
 }

@@ -107,6 +107,8 @@ export class Runner {
   private readonly gate: RiskGate;
   private readonly writes: WriteQueue;
   private readonly emitEvent: NonNullable<RunnerDeps["emit"]>;
+  /** Without a listener (simulations, benchmarks) no DTO is built for streaming. */
+  private readonly streaming: boolean;
   private readonly log: (line: string) => void;
 
   private strategy: StrategyRecord;
@@ -161,6 +163,7 @@ export class Runner {
     this.backoffMs = deps.config.backoffMs;
     this.gate = new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond));
     this.emitEvent = deps.emit ?? (() => {});
+    this.streaming = deps.emit !== undefined;
     this.log = deps.log ?? (() => {});
     this.writes = new WriteQueue({
       maxDroppable: 10_000,
@@ -922,10 +925,14 @@ export class Runner {
 
   private publishTick(decision: QuoteDecision | null): void {
     const ts = this.lastTickAt ?? this.time.now();
+    const persist = decision?.metrics.mid && ts - this.lastSnapshotPersisted >= this.config.snapshotEveryMs;
+    if (!this.streaming && !persist) return;
     const snap = this.snapshot(ts);
-    this.emitEvent("snapshot", snap);
-    this.emitStatus();
-    if (decision?.metrics.mid && ts - this.lastSnapshotPersisted >= this.config.snapshotEveryMs) {
+    if (this.streaming) {
+      this.emitEvent("snapshot", snap);
+      this.emitStatus();
+    }
+    if (persist && decision?.metrics.mid) {
       this.lastSnapshotPersisted = ts;
       const mark = decision.metrics.mid;
       const pos = this.position;
@@ -954,7 +961,7 @@ export class Runner {
   }
 
   private emitStatus(): void {
-    if (this.params) this.emitEvent("status", this.status());
+    if (this.streaming && this.params) this.emitEvent("status", this.status());
   }
 
   private emitOrder(clientOrderId: string): void {
