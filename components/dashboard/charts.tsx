@@ -117,6 +117,7 @@ const TimeChart = memo(function TimeChart({
   lastTs,
   maxGapMs,
   yFormat,
+  ticks,
 }: {
   title: string;
   testId: string;
@@ -124,6 +125,7 @@ const TimeChart = memo(function TimeChart({
   series: Series[];
   domain?: [number | string | ((v: number) => number), number | string | ((v: number) => number)];
   refs?: Array<{ y: number; color: string; label?: string; above?: boolean }>;
+  ticks?: number[];
   lastTs: number | null;
   maxGapMs: number;
   yFormat?: (v: number) => string;
@@ -166,6 +168,7 @@ const TimeChart = memo(function TimeChart({
                 tickLine={false}
                 axisLine={false}
                 width={54}
+                ticks={ticks}
                 allowDataOverflow={false}
               />
               <Tooltip
@@ -184,7 +187,8 @@ const TimeChart = memo(function TimeChart({
                   strokeDasharray="4 3"
                   strokeOpacity={0.85}
                   ifOverflow="extendDomain"
-                  label={r.label ? { value: r.label, position: r.above === false ? "insideBottomRight" : "insideTopRight", fill: r.color, fontSize: 9 } : undefined}
+                  // recharts' "insideBottom" of a horizontal line sits above it, "insideTop" below it.
+                  label={r.label ? { value: r.label, position: r.above === false ? "insideTopRight" : "insideBottomRight", fill: r.color, fontSize: 9 } : undefined}
                 />
               ))}
               {series.map((s) => (
@@ -227,7 +231,9 @@ const PNL_SERIES: Series[] = [
   { key: "total", name: "total", color: C.total, width: 2 },
 ];
 const ZERO_REF = [{ y: 0, color: "#3a4656" }];
-const RATIO_DOMAIN: [(v: number) => number, (v: number) => number] = [(v) => Math.min(-1, v), (v) => Math.max(1, v)];
+// A little room past ±1 so the emergency labels fit above / below their lines.
+const RATIO_DOMAIN: [(v: number) => number, (v: number) => number] = [(v) => Math.min(-1.12, v), (v) => Math.max(1.12, v)];
+const RATIO_TICKS = [-1, -0.5, 0, 0.5, 1];
 const fixed2 = (v: number) => v.toFixed(2);
 const fixed3 = (v: number) => v.toFixed(3);
 
@@ -299,6 +305,7 @@ export function ChartsPanel() {
           maxGapMs={maxGapMs}
           series={RATIO_SERIES}
           domain={RATIO_DOMAIN}
+          ticks={RATIO_TICKS}
           refs={ratioRefs}
           yFormat={fixed2}
         />

@@ -9,14 +9,18 @@ function SideCell({ side }: { side: "buy" | "sell" }) {
   return <span className={side === "buy" ? "font-semibold text-emerald-400" : "font-semibold text-red-400"}>{side.toUpperCase()}</span>;
 }
 
-function Table({ head, children, empty, testId }: { head: string[]; children: ReactNode[]; empty: string; testId: string }) {
+/** `wideOnly` columns (by header) show only on very wide screens; the row's title still carries them. */
+function Table({ head, children, empty, testId, wideOnly = [] }: { head: string[]; children: ReactNode[]; empty: string; testId: string; wideOnly?: string[] }) {
   return (
     <div className="max-h-[260px] overflow-auto">
       <table data-testid={testId} className="num w-full border-collapse text-[12px]">
         <thead className="sticky top-0 z-10 bg-panel">
           <tr className="text-faint">
             {head.map((h, i) => (
-              <th key={h} className={`border-b border-edge px-2 py-1.5 text-[10px] font-semibold tracking-wider whitespace-nowrap uppercase ${i < 2 ? "text-left" : "text-right"}`}>
+              <th
+                key={h}
+                className={`border-b border-edge px-1.5 py-1.5 text-[10px] font-semibold tracking-wider whitespace-nowrap uppercase ${i < 2 ? "text-left" : "text-right"} ${wideOnly.includes(h) ? "hidden 2xl:table-cell" : ""}`}
+              >
                 {h}
               </th>
             ))}
@@ -38,27 +42,26 @@ function Table({ head, children, empty, testId }: { head: string[]; children: Re
   );
 }
 
-const td = "px-2 py-1 text-right whitespace-nowrap";
-const tdl = "px-2 py-1 text-left whitespace-nowrap";
+const td = "px-1.5 py-1 text-right whitespace-nowrap";
+const tdl = "px-1.5 py-1 text-left whitespace-nowrap";
 
 export function FillsTable() {
   const { data, error } = useFills();
   const rows = (data ?? []).map((f: FillDTO) => (
-    <tr key={f.tradeId} className="border-b border-edge/50 hover:bg-raised/60">
+    <tr key={f.tradeId} className="border-b border-edge/50 hover:bg-raised/60" title={`${f.tradeId} · order ${f.clientOrderId} · ${f.liquidity}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(f.ts)}</td>
       <td className={tdl}>
-        <SideCell side={f.side} />
+        <SideCell side={f.side} /> <span className="text-[10px] text-faint">{f.liquidity === "maker" ? "mkr" : "tkr"}</span>
       </td>
       <td className={td}>{fmtExact(f.price)}</td>
       <td className={td}>{fmtExact(f.size)}</td>
       <td className={`${td} text-muted`}>{fmtDecimal(f.fee, 4)}</td>
-      <td className={`${td} text-muted`}>{f.liquidity}</td>
       <td className={td}>{fmtExact(f.inventoryAfter)}</td>
     </tr>
   ));
   return (
     <Panel title="Fills" bodyClassName="p-0" actions={error ? <span className="text-[11px] text-red-400">{error.message}</span> : <span className="num text-[11px] text-faint">{data?.length ?? 0}</span>}>
-      <Table testId="fills-table" head={["Time", "Side", "Price", "Size", "Fee", "Liq", "Inv after"]} empty="No fills yet">
+      <Table testId="fills-table" head={["Time", "Side", "Price", "Size", "Fee", "Inv after"]} empty="No fills yet">
         {rows}
       </Table>
     </Panel>
@@ -89,12 +92,12 @@ export function OrdersTable() {
         <span className="text-faint">/{fmtExact(o.size)}</span>
       </td>
       <td className={`${td} ${statusTone[o.status.toLowerCase()] ?? "text-gray-300"}`}>{o.status}</td>
-      <td className={`${td} max-w-[140px] truncate font-sans text-muted`}>{o.reason}</td>
+      <td className={`${td} hidden max-w-[140px] truncate font-sans text-muted 2xl:table-cell`}>{o.reason}</td>
     </tr>
   ));
   return (
     <Panel title="Orders" bodyClassName="p-0" actions={error ? <span className="text-[11px] text-red-400">{error.message}</span> : <span className="num text-[11px] text-faint">{data?.length ?? 0}</span>}>
-      <Table testId="orders-table" head={["Time", "Side", "Price", "Filled/Size", "Status", "Reason"]} empty="No orders yet">
+      <Table testId="orders-table" head={["Time", "Side", "Price", "Filled/Size", "Status", "Reason"]} wideOnly={["Reason"]} empty="No orders yet">
         {rows}
       </Table>
     </Panel>

@@ -228,32 +228,63 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     await shot(page, "after-rollback", true);
   });
 
-  test("emergency close: states what will happen, needs confirmation, flattens to target and pauses", async () => {
-    const status = await getJson<StatusDTO>(page, server, "/api/status");
-    const target = new Decimal(status.targetInventory);
+  test("pause cancels every quote; emergency close states what it will do, needs confirmation, flattens to target and stays paused", async () => {
+    // The close is a reduce-only market order toward target: it needs a position to reduce. The earlier
+    // steps moved the target away from inventory, so fills have normally built one already.
+    await eventually("a position to flatten", () => getJson<StatusDTO>(page, server, "/api/status"), (s) => !new Decimal(s.inventory).isZero(), 20_000);
+    // Pause first, so no fill moves inventory while we set up the gap to flatten.
+    await page.click('[data-testid="control-pause"]');
+    await eventually("the runner paused", () => attr(page, "run-state", "data-paused"), (v) => v === "true", 5_000);
+    await eventually("pause to cancel every quote", () => page.textContent('[data-testid="open-orders"]'), (t) => t?.trim() === "0", 5_000);
+    assert.equal(await attr(page, "our-bid", "data-value"), "", "no bid while paused");
+    assert.equal(await attr(page, "our-ask", "data-value"), "", "no ask while paused");
+
+    // Target back to flat: the close then has a real market order to send, reducing the position.
+    const target = new Decimal(0);
+    await page.fill('[data-testid="param-targetInventory"]', "0");
+    await page.fill('[data-testid="tuning-reason"]', "e2e: target flat before emergency close");
+    await page.click('[data-testid="tuning-apply"]');
+    await page.waitForSelector(`[data-testid="tuning-applied"]:has-text("v${skewVersion + 2}")`, { timeout: 10_000 });
+    const status = await eventually("the new target", () => getJson<StatusDTO>(page, server, "/api/status"), (s) => new Decimal(s.targetInventory).eq(target), 5_000);
+    const gap = new Decimal(status.inventory).minus(target);
+    assert.ok(!gap.isZero(), "inventory is away from target");
+
     await page.click('[data-testid="emergency-open"]');
     await page.waitForSelector('[data-testid="emergency-dialog"]');
-    await page.waitForSelector('[data-testid="emergency-preview"]', { timeout: 10_000 });
-    const previewText = (await page.textContent('[data-testid="emergency-preview"]')) ?? "";
-    if (!new Decimal(status.inventory).eq(target)) {
-      assert.match(previewText, /(BUY|SELL)\s+[\d.,]+\s+at market, estimated price/, previewText);
-    }
+    await page.waitForSelector('[data-testid="emergency-side"]', { timeout: 10_000 });
+    assert.equal((await page.textContent('[data-testid="emergency-side"]'))?.trim(), gap.isPositive() ? "SELL" : "BUY");
+    const amount = (await page.textContent('[data-testid="emergency-amount"]'))!.trim().replace(/,/g, "");
+    assert.ok(new Decimal(amount).eq(gap.abs()), `the dialog says ${amount}, the gap is ${gap.abs().toFixed()}`);
+    assert.match((await page.textContent('[data-testid="emergency-price"]')) ?? "", /\d/);
     assert.ok(await page.isDisabled('[data-testid="emergency-confirm"]'), "confirm is disabled until the word is typed");
+    await page.fill('[data-testid="emergency-confirm-input"]', "clos");
+    assert.ok(await page.isDisabled('[data-testid="emergency-confirm"]'), "a partial word does not arm it");
+    await page.mouse.move(0, 0);
     await shot(page, "emergency-dialog");
     await page.fill('[data-testid="emergency-confirm-input"]', "close");
     await page.click('[data-testid="emergency-confirm"]');
     await page.waitForSelector('[data-testid="emergency-outcome"]', { timeout: 15_000 });
-    assert.equal((await page.textContent('[data-testid="outcome-paused"]'))?.trim(), "PAUSED");
     await shot(page, "emergency-outcome");
+    const outcome = (await page.textContent('[data-testid="emergency-outcome"]')) ?? "";
+    assert.equal((await page.textContent('[data-testid="outcome-paused"]'))?.trim(), "PAUSED");
+    const filled = (await page.textContent('[data-testid="outcome-filled"]'))!.replace(/,/g, "");
+    assert.ok(new Decimal(filled).eq(gap.abs()), `filled ${filled} of a ${gap.abs().toFixed()} gap: ${outcome}`);
+    const after = (await page.textContent('[data-testid="outcome-inventory"]'))!.replace(/,/g, "").replace("−", "-");
+    assert.ok(new Decimal(after).eq(target), `inventory after ${after}, target ${target.toFixed()}: ${outcome}`);
     await page.click('[data-testid="emergency-done"]');
 
     await eventually("inventory at target on the state panel", async () => attr(page, "inventory", "data-value"), (v) => v !== null && new Decimal(v).eq(target), 5_000);
-    await eventually("the runner paused on the state panel", () => attr(page, "run-state", "data-paused"), (v) => v === "true", 5_000);
+    await eventually("the runner still paused", () => attr(page, "run-state", "data-paused"), (v) => v === "true", 5_000);
     await eventually("an emergency alert", () => page.locator('[data-testid="alert"][data-kind="emergency"]').count(), (n) => n > 0, 5_000);
-    // Paused means no quotes: nothing left resting.
     await eventually("no open orders", () => page.textContent('[data-testid="open-orders"]'), (t) => t?.trim() === "0", 5_000);
+    await page.mouse.move(0, 0);
     await shot(page, "after-emergency");
     await shot(page, "after-emergency-full", true);
+
+    // Resume by hand: quoting starts again.
+    await page.click('[data-testid="control-resume"]');
+    await eventually("the runner running", () => attr(page, "run-state", "data-paused"), (v) => v === "false", 5_000);
+    await eventually("quotes back after resume", async () => (await attr(page, "our-bid", "data-value")) || (await attr(page, "our-ask", "data-value")), (v) => !!v, 10_000);
   });
 
   test("phone width (375 px): no sideways scrolling, panels stacked, emergency button in reach", async () => {
