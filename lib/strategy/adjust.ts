@@ -6,8 +6,10 @@
 //   skewUnit = price distance per 1.0 of skew; default = the base spread (baseAsk − baseBid).
 // With that default a linear or exponential skew (|skew| <= skewFactor <= 1 while |ratio| <= 1) moves the ask by at
 // most half a spread, i.e. never past mid. Tiered mode (up to 2×) and custom units can go further, so the result
-// is then clamped so neither side crosses the opposite best price (post-only): bid < bestAsk and ask > bestBid; a
-// crossing side is pulled back one step (the tick, or else the finest decimal place of the inputs).
+// is then clamped so neither side crosses the opposite best price (post-only): bid < bestAsk and ask > bestBid.
+// With a tick size the quotes are rounded (bid down, ask up) and capped at the last tick before the opposite price,
+// which keeps them monotone in inventory; without one, only a crossing quote moves, one step (the finest decimal
+// place of the inputs) back.
 // Without a book, mid stands for both best prices, which is post-only safe against every uncrossed book with that
 // mid. `allowCross: true` (a rebalance that wants to take liquidity) skips the clamp. bid < ask holds in all cases:
 // the shift widens the gap and the clamp only lowers the bid or raises the ask.
@@ -65,16 +67,23 @@ export function adjustQuotes(
   }
 
   const tick = options.tickSize;
-  if (!options.allowCross) {
-    const step = tick ?? inputStep([baseBid, baseAsk, mid, options.bestBid, options.bestAsk]);
-    const refAsk = options.bestAsk ?? mid;
-    const refBid = options.bestBid ?? mid;
-    if (bid.gte(refAsk)) bid = refAsk.minus(step);
-    if (ask.lte(refBid)) ask = refBid.plus(step);
-  }
+  const refAsk = options.bestAsk ?? mid;
+  const refBid = options.bestBid ?? mid;
   if (tick) {
+    // On a grid: round first, then cap at the last tick before the opposite price. Monotone in inventory.
     bid = bid.toNearest(tick, Decimal.ROUND_FLOOR);
     ask = ask.toNearest(tick, Decimal.ROUND_CEIL);
+    if (!options.allowCross) {
+      const bidCap = refAsk.toNearest(tick, Decimal.ROUND_CEIL).minus(tick);
+      const askFloor = refBid.toNearest(tick, Decimal.ROUND_FLOOR).plus(tick);
+      if (bid.gt(bidCap)) bid = bidCap;
+      if (ask.lt(askFloor)) ask = askFloor;
+    }
+  } else if (!options.allowCross) {
+    // No grid: only a crossing quote moves, one step (the inputs' finest decimal place) back.
+    const step = inputStep([baseBid, baseAsk, mid, options.bestBid, options.bestAsk]);
+    if (bid.gte(refAsk)) bid = refAsk.minus(step);
+    if (ask.lte(refBid)) ask = refBid.plus(step);
   }
   return { bid, ask };
 }

@@ -1,7 +1,7 @@
 // A MarketSpec's grid as exact scaled values, computed once per MarketSpec object (specs are immutable).
 import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
-import { fromScaled, fromUnits, toScaled } from "./exact";
+import { fromScaled, fromUnits, toScaled, units7Of } from "./exact";
 import { priceGrid, type PriceGrid } from "./pricing";
 
 export interface CompiledMarket {
@@ -10,8 +10,8 @@ export interface CompiledMarket {
   readonly ticks: Map<number, Decimal>;
   readonly halfTicks: Map<number, Decimal>;
   readonly lots: Map<number, Decimal>;
-  /** The price grid per parameter set (the band can come from the parameters or the market). */
-  readonly grids: WeakMap<object, PriceGrid>;
+  /** Per parameter set (the band and the level filter can come from the parameters or the market). */
+  readonly contexts: WeakMap<object, MarketContext>;
   readonly lot: bigint;
   readonly minSize: bigint;
   readonly minPrice: bigint;
@@ -40,7 +40,7 @@ export function compileMarket(market: MarketSpec): CompiledMarket {
     ticks: new Map(),
     halfTicks: new Map(),
     lots: new Map(),
-    grids: new WeakMap(),
+    contexts: new WeakMap(),
     lot,
     minSize,
     minPrice,
@@ -97,12 +97,31 @@ export function halfDecimal(m: CompiledMarket, center2: bigint): Decimal {
   return center2 % 2n === 0n ? fromScaled(center2 / 2n) : fromScaled(center2).div(2);
 }
 
-/** The grid for a parameter set's band (null bounds = the market's), cached per (market, parameters). */
-export function gridFor(m: CompiledMarket, band: { readonly minPrice: bigint | null; readonly maxPrice: bigint | null }): PriceGrid {
-  let g = m.grids.get(band);
-  if (!g) {
-    g = priceGrid(m.tick, band.minPrice ?? m.minPrice, band.maxPrice ?? m.maxPrice);
-    m.grids.set(band, g);
+/** What decideQuotes needs from one (market, parameters) pair, derived once and cached. */
+export interface MarketContext {
+  readonly grid: PriceGrid;
+  /** The band's bounds, doubled (compared with center2 = 2 × mid). */
+  readonly lo: bigint;
+  readonly hi: bigint;
+  readonly lo2: bigint;
+  readonly hi2: bigint;
+  /** Book levels below this are ignored (parameter, else the market's minSize); also in 1e-7 units or NaN. */
+  readonly minLevel: bigint;
+  readonly minLevel7: number;
+}
+
+/** The context for a parameter set (null band bounds or level size = the market's), cached per (market, params). */
+export function contextFor(
+  m: CompiledMarket,
+  k: { readonly minPrice: bigint | null; readonly maxPrice: bigint | null; readonly minLevelSize: bigint | null },
+): MarketContext {
+  let c = m.contexts.get(k);
+  if (!c) {
+    const lo = k.minPrice ?? m.minPrice;
+    const hi = k.maxPrice ?? m.maxPrice;
+    const minLevel = k.minLevelSize ?? m.minSize;
+    c = { grid: priceGrid(m.tick, lo, hi), lo, hi, lo2: 2n * lo, hi2: 2n * hi, minLevel, minLevel7: units7Of(minLevel) };
+    m.contexts.set(k, c);
   }
-  return g;
+  return c;
 }

@@ -27,7 +27,7 @@ import type Decimal from "decimal.js";
 import type { MarketSpec, OrderBook, Side } from "@/lib/market";
 import {
   compileMarket,
-  gridFor,
+  contextFor,
   halfDecimal,
   lotDecimal,
   priceDecimal,
@@ -35,7 +35,7 @@ import {
   type CompiledMarket,
 } from "./compiled-market";
 import { absBig, floorDiv, fromScaled, maxBig, minBig, toScaled, type Frac } from "./exact";
-import { atOrBeyond, ratioFromExcess, skewFromRatio, skewShiftScaled } from "./inventory";
+import { atOrBeyondLevel, ratioFromExcess, skewFromRatio, skewShiftScaled } from "./inventory";
 import { imbalanceOf, scanSide } from "./orderbook";
 import type { CompiledParams } from "./params";
 import { calculateInventorySkew, checkMergeOpportunity, positionLimitTenths, shouldSkipSide } from "./position";
@@ -126,8 +126,8 @@ export function decideQuotes(
   const excess = position - inv.target;
   const ratio = ratioFromExcess(inv, excess);
   const skew = skewFromRatio(params, ratio);
-  const emergency = atOrBeyond(inv, excess, inv.emergency);
-  const rebalance = !emergency && atOrBeyond(inv, excess, inv.rebalance);
+  const emergency = atOrBeyondLevel(excess, k.emergencyLevel);
+  const rebalance = !emergency && atOrBeyondLevel(excess, k.rebalanceLevel);
   const reduceSide: Side = excess > 0n ? "sell" : "buy";
   const positionSkew =
     state.upValue && state.downValue
@@ -138,9 +138,9 @@ export function decideQuotes(
   const top = { bid: book.bids[0], ask: book.asks[0] };
   const rawBid = top.bid ? toScaled(top.bid.price, "best bid") : null;
   const rawAsk = top.ask ? toScaled(top.ask.price, "best ask") : null;
-  const minLevel = k.minLevelSize ?? m.minSize;
-  const bidScan = scanSide(book.bids, minLevel, params.depthLookback);
-  const askScan = bidScan ? scanSide(book.asks, minLevel, params.depthLookback) : null;
+  const ctx = contextFor(m, k);
+  const bidScan = scanSide(book.bids, ctx.minLevel, params.depthLookback, ctx.minLevel7);
+  const askScan = bidScan ? scanSide(book.asks, ctx.minLevel, params.depthLookback, ctx.minLevel7) : null;
 
   let center2: bigint | null = null;
   let spread = 0n;
@@ -201,24 +201,22 @@ export function decideQuotes(
 
   // 4. gates
   let stop: string | null = null;
-  const lo = k.minPrice ?? m.minPrice;
-  const hi = k.maxPrice ?? m.maxPrice;
   if (rawBid !== null && rawAsk !== null && rawBid >= rawAsk) stop = REASON_CROSSED;
   else if (state.totalPositionValue && toScaled(state.totalPositionValue, "totalPositionValue") >= k.maxTotalPosition)
     stop = REASON_TOTAL_CAP;
   else if (center2 === null) stop = REASON_NO_PRICE;
-  else if (center2 < 2n * lo || center2 > 2n * hi)
-    stop = `price ${metrics.mid!.toString()} outside [${priceDecimal(m, lo).toString()}, ${priceDecimal(m, hi).toString()}]`;
+  else if (center2 < ctx.lo2 || center2 > ctx.hi2)
+    stop = `price ${metrics.mid!.toString()} outside [${priceDecimal(m, ctx.lo).toString()}, ${priceDecimal(m, ctx.hi).toString()}]`;
   if (stop !== null || center2 === null)
     return skipBoth(stop ?? REASON_NO_PRICE, action, metrics, warnings, usedFallback, mergeable);
   if (
-    (k.safeRangeLow !== null && center2 < 2n * k.safeRangeLow) ||
-    (k.safeRangeHigh !== null && center2 > 2n * k.safeRangeHigh)
+    (k.safeRangeLow2 !== null && center2 < k.safeRangeLow2) ||
+    (k.safeRangeHigh2 !== null && center2 > k.safeRangeHigh2)
   )
     warnings.push(`price ${metrics.mid!.toString()} outside safe range`);
 
   // 5. prices
-  const q = quoteTicks(center2, spread, shift.n, shift.d, gridFor(m, k), rawBid, rawAsk);
+  const q = quoteTicks(center2, spread, shift.n, shift.d, ctx.grid, rawBid, rawAsk);
 
   // 6. sides
   const growSide: Side | null = rebalance ? (excess > 0n ? "buy" : "sell") : null;

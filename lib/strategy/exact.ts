@@ -43,6 +43,13 @@ export function toUnits7(x: Decimal): number {
 /** 10^-7 units (a safe integer double) to scaled units. */
 export const UNITS7_TO_SCALED = 10n ** 11n;
 
+/** A scaled value in 10^-7 units as a safe integer double, or NaN when it has finer digits or is too large. */
+export function units7Of(v: bigint): number {
+  if (v % UNITS7_TO_SCALED !== 0n) return NaN;
+  const n = Number(v / UNITS7_TO_SCALED);
+  return Number.isSafeInteger(n) ? n : NaN;
+}
+
 /**
  * The exact value of `x` × 10^18 as a BigInt. Fast path through toUnits7 (~40 ns), else the digit words one by one.
  * Throws a RangeError for NaN, ±Infinity or more than 18 decimal places.

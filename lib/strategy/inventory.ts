@@ -212,7 +212,12 @@ export function skewShiftScaled(s: InventoryScalars, shift: SkewShift, excess: b
 
 /** |excess| >= threshold × max, exactly. */
 export function atOrBeyond(s: InventoryScalars, excess: bigint, threshold: bigint): boolean {
-  return absBig(excess) * ONE >= threshold * s.max;
+  return atOrBeyondLevel(excess, threshold * s.max);
+}
+
+/** The same with level = threshold × max precomputed (both scaled, so the excess is scaled up once). */
+export function atOrBeyondLevel(excess: bigint, level: bigint): boolean {
+  return absBig(excess) * ONE >= level;
 }
 
 // ---- public Decimal API (the story's methods, as pure functions) ----

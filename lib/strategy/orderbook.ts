@@ -11,6 +11,7 @@ import {
   toFrac,
   toScaled,
   toUnits7,
+  units7Of,
   type Frac,
 } from "./exact";
 import { priceGrid, priceShift, quoteTicks } from "./pricing";
@@ -41,10 +42,14 @@ export interface SideScan {
  * Walks levels best first, skipping sizes below `minSize` (and empty levels), until `lookback` usable levels are
  * summed. Null when fewer than 2 usable levels exist: the caller must not invent a price.
  */
-export function scanSide(levels: readonly BookLevel[], minSize: bigint, lookback: number): SideScan | null {
+export function scanSide(
+  levels: readonly BookLevel[],
+  minSize: bigint,
+  lookback: number,
+  min7: number = units7Of(minSize),
+): SideScan | null {
   // Fast path: sizes as exact integer doubles in 1e-7 units (exact.ts); any size that doesn't fit → BigInt path.
-  const min7 = minSize % UNITS7_TO_SCALED === 0n ? Number(minSize / UNITS7_TO_SCALED) : NaN;
-  if (Number.isSafeInteger(min7)) {
+  if (min7 === min7) {
     let first = -1;
     let second = -1;
     let count = 0;

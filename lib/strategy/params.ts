@@ -102,6 +102,9 @@ export interface ScaledParams {
   readonly inventory: InventoryScalars;
   /** −skewUnit × skew, precomputed per mode (inventory.ts). */
   readonly skewShift: SkewShift;
+  /** threshold × maxInventory, for atOrBeyondLevel. */
+  readonly rebalanceLevel: bigint;
+  readonly emergencyLevel: bigint;
   readonly skewUnit: bigint;
   readonly imbalanceUnit: bigint;
   readonly minSpread: bigint;
@@ -112,6 +115,9 @@ export interface ScaledParams {
   readonly maxPrice: bigint | null;
   readonly safeRangeLow: bigint | null;
   readonly safeRangeHigh: bigint | null;
+  /** The safe range doubled, compared with center2 = 2 × mid. */
+  readonly safeRangeLow2: bigint | null;
+  readonly safeRangeHigh2: bigint | null;
   readonly orderSize: bigint;
   readonly maxPosition: bigint;
   readonly maxTotalPosition: bigint;
@@ -183,6 +189,8 @@ export function compileStrategyParams(params: StrategyParams | StrategyParamsInp
     scaled: Object.freeze({
       inventory,
       skewShift: compileSkewShift(inventory, toScaled(dec.skewUnit)),
+      rebalanceLevel: inventory.rebalance * inventory.max,
+      emergencyLevel: inventory.emergency * inventory.max,
       skewUnit: toScaled(dec.skewUnit),
       imbalanceUnit: toScaled(dec.imbalanceUnit),
       minSpread: toScaled(dec.minSpread),
@@ -193,6 +201,8 @@ export function compileStrategyParams(params: StrategyParams | StrategyParamsInp
       maxPrice: scaledOrNull(dec.maxPrice, "maxPrice"),
       safeRangeLow: scaledOrNull(dec.safeRangeLow, "safeRangeLow"),
       safeRangeHigh: scaledOrNull(dec.safeRangeHigh, "safeRangeHigh"),
+      safeRangeLow2: dec.safeRangeLow === null ? null : 2n * toScaled(dec.safeRangeLow),
+      safeRangeHigh2: dec.safeRangeHigh === null ? null : 2n * toScaled(dec.safeRangeHigh),
       orderSize: toScaled(dec.orderSize),
       maxPosition: toScaled(dec.maxPosition),
       maxTotalPosition: toScaled(dec.maxTotalPosition),
