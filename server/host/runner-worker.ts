@@ -1,6 +1,7 @@
 // The runner's thread: owns the database, the venue and the clock. The web thread talks to it only by
 // messages, so a burst of page loads or sockets can delay an answer but never a tick.
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import type { AlertDTO, FillDTO, SnapshotDTO } from "@/server/realtime/events";
 import { CommandRejected, type ControlAction } from "@/server/host/runner-host";
@@ -90,6 +91,9 @@ async function main(): Promise<void> {
   const { runner, store } = session;
   const sid = runner.strategyId;
   void session.clock.start();
+  // How late the runner thread's event loop runs: what any contention would do to ticks.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
 
   const methods: Record<string, (...args: never[]) => unknown> = {
     status: () => runner.status(),
@@ -112,6 +116,15 @@ async function main(): Promise<void> {
     emergencyClose: (by: string) => runner.emergencyClose(by),
     audit: async (e: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }) => {
       await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
+    },
+    metrics: (reset: boolean) => {
+      const out = {
+        ...runner.tickMetrics(reset),
+        loopDelayP99Us: Math.round(loopDelay.percentile(99) / 1000),
+        runnerHeapMb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
+      };
+      if (reset) loopDelay.reset();
+      return out;
     },
     stop: async (reason: string) => {
       await session.close(reason);

@@ -87,6 +87,7 @@ export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode
     emergencyPreview: () => call("emergencyPreview"),
     emergencyClose: (by) => call("emergencyClose", by),
     audit: (e) => call("audit", e),
+    metrics: (reset) => call("metrics", reset),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -177,3 +177,19 @@ export interface ApiErrorDTO {
   error: string;
   fields?: Record<string, string>;
 }
+
+/** How the runner is keeping up: tick durations since the last reset, and memory of both threads. */
+export interface MetricsDTO {
+  ticks: number;
+  tickP50Us: number;
+  tickP99Us: number;
+  tickMaxUs: number;
+  /** p99 event-loop delay of the runner thread: how late ticks start. */
+  loopDelayP99Us: number;
+  runnerHeapMb: number;
+  webHeapMb: number;
+  rssMb: number;
+  sockets: number;
+}
+
+export const metricsQuerySchema = z.object({ reset: z.enum(["0", "1"]).default("0") }).strict();

@@ -261,7 +261,24 @@ export class Runner {
   }
 
   tick(ts: number): Promise<void> {
-    return this.exclusive(() => this.runTick(ts));
+    return this.exclusive(async () => {
+      const t0 = performance.now();
+      await this.runTick(ts);
+      this.tickDurations[this.tickCount++ % this.tickDurations.length] = performance.now() - t0;
+    });
+  }
+
+  private readonly tickDurations = new Float64Array(8192);
+  private tickCount = 0;
+
+  /** Wall-clock duration of the recent ticks (up to the last 8192), in microseconds. */
+  tickMetrics(reset = false): { ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number } {
+    const n = Math.min(this.tickCount, this.tickDurations.length);
+    const xs = Array.from(this.tickDurations.subarray(0, n)).sort((a, b) => a - b);
+    const at = (q: number) => (n ? Math.round(xs[Math.min(n - 1, Math.floor(q * n))]! * 1000) : 0);
+    const out = { ticks: this.tickCount, tickP50Us: at(0.5), tickP99Us: at(0.99), tickMaxUs: n ? Math.round(xs[n - 1]! * 1000) : 0 };
+    if (reset) this.tickCount = 0;
+    return out;
   }
 
   private async runTick(ts: number): Promise<void> {
@@ -367,30 +384,25 @@ export class Runner {
     const want = new Map<Side, OrderIntent>();
     for (const i of accepted) want.set(i.side, i);
 
-    // Cancel first, both sides, and only then place: a failed cancel stops the whole cycle.
-    const toPlace: OrderIntent[] = [];
-    for (const side of SIDES) {
+    // Cancel first, both sides at once, and only then place (both at once, as the Rust document's
+    // tokio::join!): a failed or unconfirmed cancel stops the whole cycle.
+    const clearSide = async (side: Side): Promise<{ ok: boolean; place: OrderIntent | null }> => {
       const desired = want.get(side) ?? null;
+      const stuck = this.unconfirmed.get(side);
+      if (stuck && !(await this.cancelConfirmed(side, stuck, "retrying an unconfirmed cancel"))) return { ok: false, place: null };
       const rest = this.resting.get(side);
-      if (this.unconfirmed.has(side)) {
-        const ok = await this.cancelConfirmed(side, this.unconfirmed.get(side)!, "retrying an unconfirmed cancel");
-        if (!ok) return;
-      }
       if (rest && desired && this.withinTolerance(rest, desired)) {
         this.stats.requotesSkipped++;
-        continue;
+        return { ok: true, place: null };
       }
-      if (rest) {
-        const ok = await this.cancelConfirmed(side, rest.clientOrderId, "re-quote");
-        if (!ok) return;
-      }
-      if (desired) toPlace.push(desired);
-    }
+      if (rest && !(await this.cancelConfirmed(side, rest.clientOrderId, "re-quote"))) return { ok: false, place: null };
+      return { ok: true, place: desired };
+    };
+    const cleared = await Promise.all(SIDES.map(clearSide));
+    if (cleared.some((c) => !c.ok)) return;
+    const toPlace = cleared.flatMap((c) => (c.place ? [c.place] : []));
     if (toPlace.length) this.stats.ticksQuoting++;
-    for (const intent of toPlace) {
-      const placed = await this.place(intent, ts);
-      if (placed === "stop") return;
-    }
+    await Promise.all(toPlace.map((intent) => this.place(intent, ts)));
   }
 
   private withinTolerance(rest: Resting, desired: OrderIntent): boolean {

@@ -23,6 +23,7 @@ import {
   snapshotQuerySchema,
   type StatusDTO,
 } from "@/server/realtime/events";
+import { metricsQuerySchema } from "@/server/realtime/events";
 import type { WebConfig } from "@/server/web/config";
 import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
 
@@ -62,6 +63,8 @@ export interface ApiDeps {
   config: WebConfig;
   /** Ends the live sockets of a session (logout). */
   endSession(jti: string): void;
+  /** Connected sockets, for /api/metrics. */
+  sockets?: () => number;
   log?: (msg: string) => void;
 }
 
@@ -166,6 +169,17 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       },
     }),
     route({ method: "GET", path: "/api/status", access: "viewer", query: noQuery, handle: () => host.status() }),
+    route({
+      method: "GET",
+      path: "/api/metrics",
+      access: "viewer",
+      query: metricsQuerySchema,
+      handle: async ({ query }) => {
+        const runner = host.metrics ? await host.metrics(query.reset === "1") : { ticks: 0, tickP50Us: 0, tickP99Us: 0, tickMaxUs: 0, loopDelayP99Us: 0, runnerHeapMb: 0 };
+        const mem = process.memoryUsage();
+        return { ...runner, webHeapMb: Math.round(mem.heapUsed / 1e5) / 10, rssMb: Math.round(mem.rss / 1e5) / 10, sockets: deps.sockets?.() ?? 0 };
+      },
+    }),
     route({
       method: "GET",
       path: "/api/snapshots",

@@ -57,7 +57,8 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
   const pages = config.pages ? await prepareNext(config, dev, config.port) : null;
 
   let hub: Hub | null = null;
-  const api = createApi({ host, auth, config, endSession: (jti) => hub?.endSession(jti), log });
+  let io: HubServer | null = null;
+  const api = createApi({ host, auth, config, endSession: (jti) => hub?.endSession(jti), sockets: () => io?.engine.clientsCount ?? 0, log });
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = req.url ?? "/";
@@ -92,7 +93,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
 
-  const io: HubServer = new Server(server, {
+  io = new Server(server, {
     serveClient: false,
     allowRequest: allowRequest(auth, config.publicOrigins),
     maxHttpBufferSize: 16 * 1024,
