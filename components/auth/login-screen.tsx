@@ -5,12 +5,8 @@ import { useSearchParams } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
+import { safeNext } from "./safe-next";
 
-/** Only same-site paths: an open redirect after login would hand the session page to anyone's link. */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.startsWith("/login")) return "/";
-  return next;
-}
 
 function messageFor(e: unknown): string {
   if (e instanceof ApiError) {
