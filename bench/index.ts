@@ -1,2 +1,10 @@
-// `npm run bench`: every bench module, in order. Each module runs when imported; add yours as one more import.
+// `npm run bench`: every bench module, in order. strategy.ts runs when imported; the others export run().
+// The load bench (200 sockets, 20 parameter changes/s, 60 s) is separate: `npm run bench:load`.
 import "./strategy";
+import { run as paper } from "./paper";
+import { run as runner } from "./runner";
+import { run as skew } from "./skew-falling";
+
+await paper();
+await runner();
+await skew(8, 10);
