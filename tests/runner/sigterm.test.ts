@@ -17,7 +17,7 @@ test("SIGTERM: quotes cancelled, writes flushed, run closed, exit 0", async () =
   try {
     const child = spawn(process.execPath, ["--experimental-wasm-modules", "--no-warnings", "--import", "tsx", "server/main.ts"], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? "", PORT: "0", SKEWDESK_PAGES: "0", SKEWDESK_DATA_DIR: dir, SKEWDESK_OPERATOR_PASSWORD: password, SKEWDESK_TICK_MS: "100", SKEWDESK_BCRYPT_ROUNDS: "4" },
+      env: { PATH: process.env.PATH ?? "", PORT: "0", SKEWDESK_PAGES: "0", SKEWDESK_DATA_DIR: dir, SKEWDESK_OPERATOR_PASSWORD: password, SKEWDESK_TICK_MS: "100", SKEWDESK_BCRYPT_ROUNDS: "4" } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
