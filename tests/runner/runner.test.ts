@@ -37,6 +37,18 @@ async function run(s: PaperSession, ticks: number, each?: (i: number) => Promise
   }
 }
 
+/** A store whose every call fails while `isDown()`: the database unavailable. */
+const failWhile =
+  (isDown: () => boolean) =>
+  (store: Store): Store =>
+    new Proxy(store, {
+      get(target, prop, recv) {
+        const v = Reflect.get(target, prop, recv);
+        if (typeof v !== "function") return v;
+        return (...args: unknown[]) => (isDown() ? Promise.reject(new Error("database unavailable (test)")) : (v as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
+
 async function sidesAtVenue(s: PaperSession): Promise<{ buy: number; sell: number }> {
   const open = await s.venue.fetchOpenOrders();
   return { buy: open.filter((o) => o.side === "buy").length, sell: open.filter((o) => o.side === "sell").length };
@@ -250,14 +262,7 @@ for (const target of testDatabases("runner")) {
       const name = `dbdown-${process.pid}-${++counter}`;
       const journalDir = mkdtempSync(join(tmpdir(), "skewdesk-journal-"));
       let down = false;
-      const failing = (store: Store): Store =>
-        new Proxy(store, {
-          get(target, prop, recv) {
-            const v = Reflect.get(target, prop, recv);
-            if (typeof v !== "function") return v;
-            return (...args: unknown[]) => (down ? Promise.reject(new Error("database unavailable (test)")) : (v as (...a: unknown[]) => unknown).apply(target, args));
-          },
-        });
+      const failing = failWhile(() => down);
       const a = await session(db, { strategyName: name, journalDir, wrapStore: failing });
       await run(a, 20);
       await a.runner.flushWrites();
@@ -282,14 +287,7 @@ for (const target of testDatabases("runner")) {
 
     test("database back within the run: queued writes drain in order, nothing lost", async () => {
       let down = false;
-      const failing = (store: Store): Store =>
-        new Proxy(store, {
-          get(target, prop, recv) {
-            const v = Reflect.get(target, prop, recv);
-            if (typeof v !== "function") return v;
-            return (...args: unknown[]) => (down ? Promise.reject(new Error("database unavailable (test)")) : (v as (...a: unknown[]) => unknown).apply(target, args));
-          },
-        });
+      const failing = failWhile(() => down);
       const s = await session(db, { wrapStore: failing });
       await run(s, 10);
       down = true;
