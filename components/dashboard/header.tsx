@@ -9,9 +9,9 @@ import { Button } from "@/components/ui/button";
 const connectionLook: Record<ConnectionState, { dot: string; text: string; label: string }> = {
   live: { dot: "bg-emerald-400", text: "text-emerald-300", label: "live" },
   connecting: { dot: "bg-gray-400 animate-pulse", text: "text-muted", label: "connecting" },
-  reconnecting: { dot: "bg-amber-400 animate-pulse", text: "text-amber-300", label: "reconnecting" },
-  offline: { dot: "bg-red-500", text: "text-red-300", label: "offline" },
-  unauthorized: { dot: "bg-red-500", text: "text-red-300", label: "signed out" },
+  reconnecting: { dot: "bg-amber-400 animate-pulse", text: "rounded bg-amber-500/15 px-1.5 py-0.5 text-amber-300", label: "reconnecting: live updates paused" },
+  offline: { dot: "bg-red-500", text: "rounded bg-red-500/15 px-1.5 py-0.5 text-red-300", label: "offline: live updates stopped" },
+  unauthorized: { dot: "bg-red-500", text: "rounded bg-red-500/15 px-1.5 py-0.5 text-red-300", label: "signed out" },
 };
 
 export function Header({ connection }: { connection: ConnectionState }) {

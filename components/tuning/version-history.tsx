@@ -75,7 +75,7 @@ export function VersionHistory({ isOperator }: { isOperator: boolean }) {
                   ))}
                 </ul>
               ) : (
-                <p className="mt-0.5 text-[11px] text-faint">{prev ? "no change in values" : "initial parameters"}</p>
+                <p className="mt-0.5 text-[11px] text-faint">{prev ? "no change in values" : "first version"}</p>
               )}
             </li>
           );

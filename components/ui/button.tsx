@@ -21,7 +21,7 @@ export function Button({
   return (
     <button
       type={type}
-      className={`inline-flex items-center justify-center gap-1.5 rounded border font-medium whitespace-nowrap transition-colors focus-visible:ring-2 focus-visible:ring-sky-400/70 focus-visible:outline-none disabled:cursor-not-allowed disabled:opacity-40 ${sizes[size]} ${variants[variant]} ${className}`}
+      className={`inline-flex items-center justify-center gap-1.5 rounded border font-medium whitespace-nowrap transition-colors focus-visible:ring-2 focus-visible:ring-sky-400/70 focus-visible:outline-none disabled:cursor-not-allowed disabled:border-edge disabled:bg-raised/60 disabled:text-faint disabled:shadow-none ${sizes[size]} ${variants[variant]} ${className}`}
       {...rest}
     />
   );
