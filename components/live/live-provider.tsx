@@ -4,7 +4,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { AlertDTO, FillDTO, OrderDTO, StatusDTO } from "@/server/realtime/events";
-import { createLiveSocket, requestBackfill, type ConnectionState, type LiveSocket } from "./socket";
+import { backfillInto, createLiveSocket, type ConnectionState, type LiveSocket } from "./socket";
 import { SnapshotStore } from "./snapshot-store";
 import { mergeAlerts, mergeFills, mergeOrders, mergeParams, type ParamsState } from "./lists";
 import { queryKeys } from "./query-keys";
@@ -38,7 +38,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     s.on("connect", () => {
       setConnection("live");
       const since = store.lastTs();
-      if (since !== null) void requestBackfill(s, since).then((batch) => store.merge(batch));
+      if (since !== null) void backfillInto(s, store, since);
       if (everConnected) {
         // Lists may have moved while we were away; refetch them rather than guess.
         for (const key of [queryKeys.status, queryKeys.fills, queryKeys.orders, queryKeys.alerts, queryKeys.params])
@@ -89,7 +89,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const backfill = useCallback(
     (since: number) => {
       const s = socketRef.current;
-      if (s?.connected) void requestBackfill(s, since).then((batch) => store.merge(batch));
+      if (s?.connected) void backfillInto(s, store, since);
     },
     [store],
   );

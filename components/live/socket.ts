@@ -19,7 +19,31 @@ export function createLiveSocket(): LiveSocket {
   });
 }
 
-/** Every snapshot newer than `since`; resolves [] when the server errs or does not answer in time. */
+/**
+ * Pulls every snapshot after `since` into `store`. One answer is capped by the server, so keep asking from
+ * the last ts received until the answers reach the newest point we hold (live batches may have arrived
+ * meanwhile) or come back empty. Bounded, so a broken server cannot keep us looping.
+ */
+export async function backfillInto(
+  socket: LiveSocket,
+  store: { merge(batch: readonly SnapshotDTO[]): void; lastTs(): number | null },
+  since: number,
+  maxRounds = 20,
+): Promise<void> {
+  let from = since;
+  for (let round = 0; round < maxRounds && socket.connected; round++) {
+    const batch = await requestBackfill(socket, from);
+    if (!batch.length) return;
+    store.merge(batch);
+    let last = from;
+    for (const s of batch) if (s.ts > last) last = s.ts;
+    const newest = store.lastTs();
+    if (last <= from || newest === null || last >= newest) return;
+    from = last;
+  }
+}
+
+/** Every snapshot newer than `since` (one capped answer); [] when the server errs or does not answer in time. */
 export function requestBackfill(socket: LiveSocket, since: number): Promise<SnapshotDTO[]> {
   return new Promise((resolve) => {
     socket.timeout(BACKFILL_TIMEOUT_MS).emit("backfill", { since: Math.max(0, Math.floor(since)) }, (err, res) => {

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import type { SnapshotDTO } from "@/server/realtime/events";
 import { downsample, mergeSnapshots, SnapshotStore, windowOf } from "@/components/live/snapshot-store";
 import { mergeFills, mergeParams } from "@/components/live/lists";
+import { backfillInto, type LiveSocket } from "@/components/live/socket";
 import { fmtDecimal, fmtExact } from "@/components/format/decimal";
 import { buildFields, diffParams, fromFormValues, toFormValues, validate } from "@/components/tuning/fields";
 import { PARAM_GROUPS, schemaFor } from "@/components/tuning/schema";
@@ -53,6 +54,27 @@ describe("snapshot series", () => {
     const live = [1, 2, 3, 10, 11].map((t) => snap(t));
     const merged = mergeSnapshots(live, [3, 4, 5, 6, 7, 8, 9].map((t) => snap(t)), 100);
     assert.deepEqual(merged.map((s) => s.ts), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  test("backfill keeps asking past the server's per-answer cap until the hole is closed", async () => {
+    const serverSide = Array.from({ length: 12_000 }, (_, i) => snap(i + 1));
+    const asked: number[] = [];
+    const socket = {
+      connected: true,
+      timeout: () => ({
+        emit: (_event: string, req: { since: number }, cb: (err: Error | null, res: SnapshotDTO[]) => void) => {
+          asked.push(req.since);
+          cb(null, serverSide.filter((p) => p.ts > req.since).slice(0, 5000));
+        },
+      }),
+    } as unknown as LiveSocket;
+    const store = new SnapshotStore(50_000);
+    store.merge(serverSide.slice(0, 100)); // before the disconnect
+    store.merge(serverSide.slice(11_990)); // live again after the reconnect
+    await backfillInto(socket, store, 100);
+    assert.deepEqual(asked, [100, 5100, 10100]);
+    assert.equal(store.getSnapshot().length, 12_000);
+    assert.ok(store.getSnapshot().every((p, i) => p.ts === i + 1));
   });
 
   test("store: publishes a new array per merge and notifies; throttled listeners fire at most once per period", async () => {
