@@ -277,6 +277,11 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     await eventually("the runner still paused", () => attr(page, "run-state", "data-paused"), (v) => v === "true", 5_000);
     await eventually("an emergency alert", () => page.locator('[data-testid="alert"][data-kind="emergency"]').count(), (n) => n > 0, 5_000);
     await eventually("no open orders", () => page.textContent('[data-testid="open-orders"]'), (t) => t?.trim() === "0", 5_000);
+    // The operator acknowledges the emergency alert.
+    const alert = page.locator('[data-testid="alert"][data-kind="emergency"]').first();
+    await alert.locator("button", { hasText: "Ack" }).click();
+    await eventually("the alert acknowledged", () => alert.getAttribute("data-acked"), (v) => v === "true", 5_000);
+    assert.match((await alert.textContent()) ?? "", /ack by operator/);
     await page.mouse.move(0, 0);
     await shot(page, "after-emergency");
     await shot(page, "after-emergency-full", true);
@@ -327,6 +332,10 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
         assert.ok(await p.isDisabled(`[data-testid="${id}"]`), `${id} is disabled for a viewer`);
       }
       await p.screenshot({ path: artifactPath(`e2e-${KIND}-viewer.png`) });
+      await p.click('[data-testid="logout"]');
+      await p.waitForURL(/\/login/, { timeout: 10_000 });
+      const me = await p.request.get(`${server.url}/api/auth/me`);
+      assert.equal(me.status(), 401, "signed out after logout");
     } finally {
       await ctx.close();
     }
