@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import type { FillDTO, OrderDTO } from "@/server/realtime/events";
 import { Panel } from "@/components/ui/panel";
 import { fmtDecimal, fmtExact, fmtTime } from "@/components/format/decimal";
-import { useFills, useOrders } from "@/components/live/hooks";
+import { useFills, useNow, useOrders, useStatus } from "@/components/live/hooks";
 
 function SideCell({ side }: { side: "buy" | "sell" }) {
   return <span className={side === "buy" ? "font-semibold text-emerald-400" : "font-semibold text-red-400"}>{side.toUpperCase()}</span>;
@@ -74,12 +74,24 @@ const statusTone: Record<string, string> = {
   partially_filled: "text-amber-300",
   filled: "text-emerald-400",
   cancelled: "text-faint",
+  closed: "text-faint",
   canceled: "text-faint",
   rejected: "text-red-400",
 };
 
+const OPEN_LIKE = new Set(["open", "new", "pending", "partially_filled", "cancel_pending"]);
+/** An order younger than this may be open before the status lists it. */
+const LISTING_GRACE_MS = 2_000;
+
 export function OrdersTable() {
   const { data, error } = useOrders();
+  // The status lists what rests right now (every tick): a row still "open" that is not listed there has
+  // closed since it was pushed, and says so until the next refresh tells how.
+  const openIds = useStatus((s) => s.openOrders.map((o) => o.clientOrderId).join("\n")).data;
+  const open = new Set(openIds?.split("\n") ?? []);
+  const now = useNow(1000);
+  const shownStatus = (o: OrderDTO) =>
+    openIds !== undefined && OPEN_LIKE.has(o.status.toLowerCase()) && !open.has(o.clientOrderId) && now - o.updatedAt > LISTING_GRACE_MS ? "closed" : o.status;
   const rows = (data ?? []).map((o: OrderDTO) => (
     <tr key={o.clientOrderId} className="border-b border-edge/50 hover:bg-raised/60" title={`${o.clientOrderId} · ${o.reason}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(o.createdAt)}</td>
@@ -91,7 +103,7 @@ export function OrdersTable() {
         {fmtExact(o.filledSize)}
         <span className="text-faint">/{fmtExact(o.size)}</span>
       </td>
-      <td className={`${td} ${statusTone[o.status.toLowerCase()] ?? "text-gray-300"}`}>{o.status}</td>
+      <td className={`${td} ${statusTone[shownStatus(o).toLowerCase()] ?? "text-gray-300"}`}>{shownStatus(o)}</td>
       <td className={`${td} hidden max-w-[140px] truncate font-sans text-muted 2xl:table-cell`}>{o.reason}</td>
     </tr>
   ));

@@ -94,9 +94,16 @@ export function useFills(limit = 100) {
   return useQuery({ queryKey: queryKeys.fills, queryFn: () => api.get<FillDTO[]>(`/api/fills?limit=${limit}`), refetchInterval });
 }
 
+/** Order statuses from the database every few seconds as well: a socket push may announce an order
+ *  without every later change (cancelled, filled) being pushed too. */
+const ORDERS_REFRESH_MS = 5_000;
+
 export function useOrders(limit = 100) {
-  const refetchInterval = usePollWhenOffline();
-  return useQuery({ queryKey: queryKeys.orders, queryFn: () => api.get<OrderDTO[]>(`/api/orders?limit=${limit}`), refetchInterval });
+  return useQuery({
+    queryKey: queryKeys.orders,
+    queryFn: () => api.get<OrderDTO[]>(`/api/orders?limit=${limit}`),
+    refetchInterval: ORDERS_REFRESH_MS,
+  });
 }
 
 export function useAlerts(limit = 100) {

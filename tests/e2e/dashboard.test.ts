@@ -236,6 +236,7 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     await page.click('[data-testid="control-pause"]');
     await eventually("the runner paused", () => attr(page, "run-state", "data-paused"), (v) => v === "true", 5_000);
     await eventually("pause to cancel every quote", () => page.textContent('[data-testid="open-orders"]'), (t) => t?.trim() === "0", 5_000);
+    await eventually("no order shown as open in the orders table", () => page.locator('[data-testid="orders-table"] td', { hasText: /^\s*open\s*$/ }).count(), (n) => n === 0, 8_000);
     assert.equal(await attr(page, "our-bid", "data-value"), "", "no bid while paused");
     assert.equal(await attr(page, "our-ask", "data-value"), "", "no ask while paused");
 
