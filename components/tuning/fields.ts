@@ -200,8 +200,9 @@ export function buildFields(
   const flat = flatten(params);
   const flatDefaults = flatten(defaults as Json);
   const nodes = schemaNodes(jsonSchemaOf(schema));
-  const paths = [...Object.keys(flat)];
-  for (const p of nodes.keys()) if (!(p in flat)) paths.push(p);
+  // The schema's order when there is one (it groups related parameters); otherwise the server's.
+  const schemaOrder = [...nodes.keys()];
+  const paths = [...schemaOrder, ...Object.keys(flat).filter((p) => !nodes.has(p))];
   const fields = paths.map((p) => fieldFromSchema(p, nodes.get(p), p in flat ? flat[p] : flatDefaults[p], flatDefaults[p], groups));
   const order = (g: FieldGroup) => (g === "inventory" ? 0 : g === "quoting" ? 1 : 2);
   return fields.sort((a, b) => order(a.group) - order(b.group));
