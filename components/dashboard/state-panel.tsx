@@ -22,7 +22,7 @@ function Cell({ label, children, testId, sub, value }: { label: string; children
 }
 
 function pnlClass(s: string | null | undefined): string {
-  const sign = signOf(s);
+  const sign = signOf(s, 2);
   return sign > 0 ? "text-emerald-400" : sign < 0 ? "text-red-400" : "text-gray-100";
 }
 

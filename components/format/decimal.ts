@@ -45,8 +45,10 @@ export function fmtExact(s: string | null | undefined): string {
   return neg && /[1-9]/.test(str) ? `−${out}` : out;
 }
 
-export function signOf(s: string | null | undefined): -1 | 0 | 1 {
-  const d = parse(s);
+/** Sign of the value as shown with `dp` decimals (a PnL of −0.0004 shown as 0.00 is not red). */
+export function signOf(s: string | null | undefined, dp?: number): -1 | 0 | 1 {
+  const raw = parse(s);
+  const d = raw && dp !== undefined ? raw.toDecimalPlaces(dp, Decimal.ROUND_HALF_UP) : raw;
   if (!d || d.isZero()) return 0;
   return d.isNegative() ? -1 : 1;
 }

@@ -8,7 +8,7 @@ import type { SnapshotDTO } from "@/server/realtime/events";
 import { downsample, mergeSnapshots, SnapshotStore, windowOf } from "@/components/live/snapshot-store";
 import { mergeFills, mergeParams } from "@/components/live/lists";
 import { backfillInto, type LiveSocket } from "@/components/live/socket";
-import { fmtDecimal, fmtExact } from "@/components/format/decimal";
+import { fmtDecimal, fmtExact, signOf } from "@/components/format/decimal";
 import { buildFields, diffParams, fromFormValues, toFormValues, validate } from "@/components/tuning/fields";
 import { PARAM_GROUPS, schemaFor } from "@/components/tuning/schema";
 import { defaultStrategyParams } from "@/lib/strategy/params";
@@ -131,6 +131,9 @@ describe("money formatting from decimal strings", () => {
     assert.equal(fmtExact("-1998.40"), "−1,998.40");
     assert.equal(fmtExact("-0.000"), "0.000");
     assert.equal(fmtExact("1e3"), "1,000");
+    assert.equal(signOf("-0.0004", 2), 0, "shown as 0.00, so not coloured as a loss");
+    assert.equal(signOf("-0.005", 2), -1);
+    assert.equal(signOf("-0.0004"), -1);
   });
 });
 
