@@ -44,28 +44,28 @@ async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: artifactPath(`e2e-${KIND}-${name}.png`), fullPage });
 }
 
-/** Our quote offsets from mid as the state panel shows them (null where a side is not quoted). */
-async function offsets(page: Page): Promise<{ bid: number | null; ask: number | null }> {
+/**
+ * Where our quotes sit relative to mid, as the state panel shows them: the centre of bid and ask minus
+ * mid (skew moves both quotes together; the spread, which the book moves, cancels out), or one side's
+ * offset when only one side is quoted. null without a mid.
+ */
+async function quoteOffset(page: Page, side: "center" | "bid" | "ask"): Promise<number | null> {
   const [bid, ask, mid] = await Promise.all([attr(page, "our-bid", "data-value"), attr(page, "our-ask", "data-value"), attr(page, "mid", "data-value")]);
-  if (!mid) return { bid: null, ask: null };
-  return {
-    bid: bid ? new Decimal(bid).minus(mid).toNumber() : null,
-    ask: ask ? new Decimal(ask).minus(mid).toNumber() : null,
-  };
+  if (!mid) return null;
+  if (side === "center") return bid && ask ? new Decimal(bid).plus(ask).div(2).minus(mid).toNumber() : null;
+  const q = side === "bid" ? bid : ask;
+  return q ? new Decimal(q).minus(mid).toNumber() : null;
 }
 
-/** Average offsets over `samples` ticks (the market moves; the average of the offset does not drift). */
-async function averageOffsets(page: Page, samples: number): Promise<{ bid: number | null; ask: number | null }> {
-  const bids: number[] = [];
-  const asks: number[] = [];
+/** The average offset over `samples` ticks (the market moves; the offset does not drift with it). */
+async function averageOffset(page: Page, side: "center" | "bid" | "ask", samples: number): Promise<number | null> {
+  const xs: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const o = await offsets(page);
-    if (o.bid !== null) bids.push(o.bid);
-    if (o.ask !== null) asks.push(o.ask);
+    const o = await quoteOffset(page, side);
+    if (o !== null) xs.push(o);
     await page.waitForTimeout(TICK_MS);
   }
-  const avg = (xs: number[]) => (xs.length >= samples / 2 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-  return { bid: avg(bids), ask: avg(asks) };
+  return xs.length >= samples / 2 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
 }
 
 describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }, () => {
@@ -153,9 +153,12 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
 
   test("changing the skew factor moves our quotes within a few ticks", async () => {
     // Skew is ratio × factor: with inventory at target a factor change moves nothing. Put inventory half
-    // a max away from target first (a version of its own), then change only the skew factor.
+    // a max away from target first (a version of its own), with a max ten times larger so that a fill
+    // moves the ratio, and thus the quotes, ten times less: the factor change then stands out.
     const status = await getJson<StatusDTO>(page, server, "/api/status");
-    const target = new Decimal(status.inventory).minus(new Decimal(status.maxInventory).div(2));
+    const max = new Decimal(status.maxInventory).mul(10);
+    const target = new Decimal(status.inventory).minus(max.div(2));
+    await page.fill('[data-testid="param-maxInventory"]', max.toFixed());
     await page.fill('[data-testid="param-targetInventory"]', target.toFixed());
     await page.fill('[data-testid="tuning-reason"]', "e2e: offset target so skew is non-zero");
     await page.click('[data-testid="tuning-apply"]');
@@ -163,8 +166,8 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     targetVersion = Number(/v(\d+)/.exec(appliedText ?? "")?.[1]);
     assert.ok(targetVersion > 0, `applied version in "${appliedText}"`);
     await eventually("the status to report the new target", () => getJson<StatusDTO>(page, server, "/api/status"), (s) => new Decimal(s.targetInventory).eq(target) && s.paramVersion === targetVersion, 5_000);
-    // The form sends every parameter; only the edited one may change (untouched nulls stay null).
-    assert.deepEqual(await changedKeys(page, server, targetVersion), ["targetInventory"]);
+    // The form sends every parameter; only the edited ones may change (untouched nulls stay null).
+    assert.deepEqual(await changedKeys(page, server, targetVersion), ["maxInventory", "targetInventory"]);
     await page.waitForTimeout(10 * TICK_MS);
 
     // Nothing is sent while a field is invalid.
@@ -174,19 +177,23 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     await page.waitForSelector('[data-testid="param-skewFactor-error"]', { timeout: 5_000 });
     assert.match((await page.textContent('[data-testid="tuning-error"]')) ?? "", /nothing was sent/);
 
-    const before = await averageOffsets(page, 10);
+    // Which offset to follow: the centre when both sides are quoted, else the side that is.
+    const [bid0, ask0] = [await attr(page, "our-bid", "data-value"), await attr(page, "our-ask", "data-value")];
+    const side: "center" | "bid" | "ask" = bid0 && ask0 ? "center" : bid0 ? "bid" : "ask";
+    const before = await averageOffset(page, side, 10);
+    assert.ok(before !== null, `our ${side} is quoted`);
+
     const newFactor = KIND === "fake" ? "5" : originalSkewFactor === "1" ? "0" : "1";
     await page.fill('[data-testid="param-skewFactor"]', newFactor);
     await page.click('[data-testid="tuning-preview"]');
     await page.waitForSelector('[data-testid="tuning-preview-result"]', { timeout: 10_000 });
     const previewMid = await attr(page, "preview-mid", "data-value");
-    const previewBid = await attr(page, "preview-bid-price", "data-value").catch(() => null);
-    const previewAsk = await attr(page, "preview-ask-price", "data-value").catch(() => null);
-    assert.ok(previewMid && (previewBid || previewAsk), "the preview shows a mid and at least one quote");
-    const predicted =
-      previewBid && before.bid !== null
-        ? new Decimal(previewBid).minus(previewMid).toNumber() - before.bid
-        : new Decimal(previewAsk!).minus(previewMid).toNumber() - before.ask!;
+    const previewBid = (await page.locator('[data-testid="preview-bid-price"]').count()) ? await attr(page, "preview-bid-price", "data-value") : null;
+    const previewAsk = (await page.locator('[data-testid="preview-ask-price"]').count()) ? await attr(page, "preview-ask-price", "data-value") : null;
+    assert.ok(previewMid, "the preview shows the mid it priced against");
+    const previewQuote = side === "center" ? (previewBid && previewAsk ? new Decimal(previewBid).plus(previewAsk).div(2) : null) : side === "bid" ? previewBid : previewAsk;
+    assert.ok(previewQuote, `the preview quotes our ${side}`);
+    const predicted = new Decimal(previewQuote).minus(previewMid).toNumber() - before;
     assert.ok(Math.abs(predicted) > 0, `the preview predicts a move (predicted offset change ${predicted})`);
     await shot(page, "preview", true);
 
@@ -197,14 +204,11 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     skewVersion = targetVersion + 1;
     assert.deepEqual(await changedKeys(page, server, skewVersion), ["skewFactor"]);
 
-    const side = previewBid && before.bid !== null ? "bid" : "ask";
-    const base = side === "bid" ? before.bid! : before.ask!;
     await eventually(
-      `our ${side} to move by about ${predicted.toPrecision(3)} from mid within a few ticks`,
+      `our ${side} to move by about ${predicted.toPrecision(3)} relative to mid within a few ticks`,
       async () => {
-        const now = await averageOffsets(page, 3);
-        const o = side === "bid" ? now.bid : now.ask;
-        return o === null ? null : o - base;
+        const now = await averageOffset(page, side, 3);
+        return now === null ? null : now - before;
       },
       (moved) => moved !== null && Math.sign(moved) === Math.sign(predicted) && Math.abs(moved) >= Math.abs(predicted) / 2,
       5_000,
