@@ -2,6 +2,7 @@
 // the real server (web thread + runner worker, embedded database). Reports the runner's tick p99 loaded
 // vs idle (bar: within 10%) and memory over the run (bar: no growth).
 //   node --experimental-wasm-modules --import tsx bench/load.ts [clients=200] [seconds=60] [changesPerSec=20]
+// Embedded database by default; LOAD_DATABASE_URL=postgresql://... runs it on PostgreSQL.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +19,7 @@ export async function run(clients = 200, seconds = 60, changesPerSec = 20): Prom
   const password = "load-bench-operator";
   const child = spawn(process.execPath, ["--experimental-wasm-modules", "--no-warnings", "--import", "tsx", "server/main.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: "0", SKEWDESK_PAGES: "0", SKEWDESK_DATA_DIR: dir, SKEWDESK_OPERATOR_PASSWORD: password, SKEWDESK_TICK_MS: "100", DATABASE_URL: "" },
+    env: { ...process.env, PORT: "0", SKEWDESK_PAGES: "0", SKEWDESK_DATA_DIR: dir, SKEWDESK_OPERATOR_PASSWORD: password, SKEWDESK_TICK_MS: "100", DATABASE_URL: process.env.LOAD_DATABASE_URL ?? "" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -87,7 +88,7 @@ export async function run(clients = 200, seconds = 60, changesPerSec = 20): Prom
     }
 
     const ratio = loaded.tickP99Us / Math.max(1, idle.tickP99Us);
-    console.log(`\nload: ${connected}/${clients} sockets, ${changes} parameter changes in ${seconds} s (${failed} refused), ${received.toLocaleString("en-US")} snapshot points delivered`);
+    console.log(`\nload (${process.env.LOAD_DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}): ${connected}/${clients} sockets, ${changes} parameter changes in ${seconds} s (${failed} refused), ${received.toLocaleString("en-US")} snapshot points delivered`);
     console.log(`  runner tick  idle: p50 ${idle.tickP50Us} us, p99 ${idle.tickP99Us} us (${idle.ticks} ticks); runner event-loop delay p99 ${idle.loopDelayP99Us} us`);
     console.log(`  runner tick  load: p50 ${loaded.tickP50Us} us, p99 ${loaded.tickP99Us} us (${loaded.ticks} ticks); runner event-loop delay p99 ${loaded.loopDelayP99Us} us`);
     console.log(`  tick p99 under load vs idle: ${((ratio - 1) * 100).toFixed(1)}% (bar: within +10%); ticks include the paper venue's 50 ms order/cancel latency`);

@@ -220,9 +220,9 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       access: "operator",
       body: applyParamsRequestSchema,
       handle: async (ctx) => {
-        const before = (await host.params()).current;
+        // The new version carries the parameters it replaced: no extra read of the history per change.
         const v = await host.applyParams(ctx.body.params, ctx.body.reason, ctx.session!.username);
-        await audit(ctx, "params.apply", "params", before, v);
+        await audit(ctx, "params.apply", "params", { version: v.version - 1, params: v.previous }, v);
         return v;
       },
     }),
@@ -232,10 +232,9 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       access: "operator",
       body: rollbackRequestSchema,
       handle: async (ctx) => {
-        const before = (await host.params()).current;
         const target = `params@${ctx.body.version}`;
         const v = await host.rollbackParams(ctx.body.version, ctx.body.reason, ctx.session!.username);
-        await audit(ctx, "params.rollback", target, before, v);
+        await audit(ctx, "params.rollback", target, { version: v.version - 1, params: v.previous }, v);
         return v;
       },
     }),
