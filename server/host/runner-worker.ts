@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     tickMs: env.SKEWDESK_TICK_MS,
     speed: "realtime",
     db: env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(init.dataDir, "pglite") },
+    dbThread: true,
     journalDir: init.dataDir,
     runnerConfig: {
       maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseStrategyParams } from "@/lib/strategy";
 import { createDb, type Db, type DbOptions } from "@/server/db";
 import { createMemoryStore, createPrismaStore, type JsonObject, type Store } from "@/server/store";
+import { openRemoteStore } from "@/server/store/remote-store";
 import { PaperVenue, type PaperVenueOptions, type RegimeSetting } from "@/server/venue/paper";
 import { Clock, SimulatedTime, wallTime, type TimeSource } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
@@ -23,6 +24,8 @@ export interface PaperSessionOptions {
   durationMs?: number;
   /** "none": the in-memory store (fast simulations; nothing survives the process). */
   db?: DbOptions | Db | "none";
+  /** Run the database in a thread of its own (the product does: its work then never delays a tick). */
+  dbThread?: boolean;
   /** Wrap the store (tests inject faults this way). */
   wrapStore?: (store: Store) => Store;
   /** Folder for the fill journal; defaults to the data dir (or ./data). */
@@ -63,8 +66,9 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
   const time: TimeSource = simTime ?? wallTime;
 
   const ownsDb = !isDb(opts.db);
-  const db = opts.db === "none" ? null : isDb(opts.db) ? opts.db : await createDb(opts.db);
-  const store = (opts.wrapStore ?? ((x: Store) => x))(db ? createPrismaStore(db) : createMemoryStore());
+  const remote = opts.dbThread && opts.db !== "none" && !isDb(opts.db) ? await openRemoteStore(opts.db ?? {}) : null;
+  const db = remote || opts.db === "none" ? null : isDb(opts.db) ? opts.db : await createDb(opts.db);
+  const store = (opts.wrapStore ?? ((x: Store) => x))(remote ?? (db ? createPrismaStore(db) : createMemoryStore()));
   const params = parseStrategyParams({ ...paper.params, ...(opts.paramsOverride ?? {}) });
   const strategy = await store.ensureStrategy({
     name: opts.strategyName ?? `paper-${marketName}`,
@@ -113,6 +117,7 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
       journal.close();
       await venue.close();
       if (ownsDb) await db?.close();
+      await remote?.close();
     },
   };
 }

@@ -1,0 +1,33 @@
+// The database's own thread: opens (and migrates) the database and serves Store calls by message.
+import { parentPort, workerData } from "node:worker_threads";
+import { createDb, type DbOptions } from "@/server/db";
+import { createPrismaStore } from "@/server/store/prisma-store";
+import { decodeValue, encodeValue, type DbThreadMessage } from "@/server/store/remote-store";
+
+const port = parentPort!;
+const post = (m: DbThreadMessage) => port.postMessage(m);
+
+async function main(): Promise<void> {
+  const db = await createDb((workerData as { options: DbOptions }).options);
+  const store = createPrismaStore(db) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  port.on("message", async (m: { type: "call"; id: number; method: string; args: unknown }) => {
+    try {
+      let value: unknown;
+      if (m.method === "$close") value = await db.close();
+      else {
+        const fn = store[m.method];
+        if (typeof fn !== "function") throw new Error(`unknown store method ${m.method}`);
+        value = await fn.apply(store, decodeValue(m.args) as unknown[]);
+      }
+      post({ type: "result", id: m.id, ok: true, value: encodeValue(value) });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      // Own enumerable fields (e.g. a stale version's numbers) travel with the name and message.
+      const props = Object.fromEntries(Object.entries(e).filter(([, v]) => v === null || ["string", "number", "boolean"].includes(typeof v)));
+      post({ type: "result", id: m.id, ok: false, error: { name: e.name, message: e.message, props } });
+    }
+  });
+  post({ type: "ready", kind: db.kind, location: db.location });
+}
+
+main().catch((err: unknown) => post({ type: "fatal", message: err instanceof Error ? err.message : String(err) }));
