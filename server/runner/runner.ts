@@ -547,7 +547,9 @@ export class Runner {
     const r = this.resting.get(f.side);
     if (r && r.clientOrderId === f.clientOrderId) {
       r.filled = r.filled.add(f.size);
-      if (r.filled.gte(r.size)) this.resting.delete(f.side);
+      const done = r.filled.gte(r.size);
+      if (this.streaming) this.emitEvent("order", { ...restingDto(r, f.ts), status: done ? "filled" : "partially_filled" });
+      if (done) this.resting.delete(f.side);
     }
     const inventoryAfter = this.position.qty;
     const realizedAfter = this.position.realized;
@@ -600,8 +602,9 @@ export class Runner {
    * Market orders until |inventory − target| is under one lot, the book runs dry, or five attempts:
    * a thin book can fill only part of one market order.
    */
-  private async flatten(reason: "emergency", why: string): Promise<{ filled: Decimal }> {
+  private async flatten(reason: "emergency", why: string): Promise<{ filled: Decimal; failure: string | null }> {
     let filled = ZERO;
+    let failure: string | null = null;
     await this.cancelAll(why);
     for (let attempt = 0; attempt < 5; attempt++) {
       const excess = this.excess();
@@ -610,6 +613,10 @@ export class Runner {
       const side: Side = excess.gt(0) ? "sell" : "buy";
       const clientOrderId = `sd-${randomUUID()}`;
       const before = this.position.qty;
+      // Reduce-only only when the move to target shrinks the position without crossing zero; a target
+      // further from zero than the position (e.g. −0.9 while holding −0.4) needs an order that adds.
+      const after = before.sub(excess.gt(0) ? amount : amount.neg());
+      const reduceOnly = after.abs().lte(before.abs()) && (after.isZero() || after.isNegative() === before.isNegative());
       this.writes.push(() =>
         this.store.saveOrder({
           clientOrderId,
@@ -620,27 +627,28 @@ export class Runner {
           price: null,
           size: amount,
           status: "pending",
-          reduceOnly: true,
+          reduceOnly,
           postOnly: false,
           reason,
           createdAt: new Date(this.time.now()),
         }),
       );
       try {
-        const o = await this.venue.createOrder({ clientOrderId, side, type: "market", size: amount, reduceOnly: true });
+        const o = await this.venue.createOrder({ clientOrderId, side, type: "market", size: amount, reduceOnly });
         this.stats.ordersPlaced++;
-        this.persistVenueOrder(o, why);
+        this.persistVenueOrder(o, why, "emergency");
         this.emitOrder(clientOrderId);
       } catch (err) {
         this.writes.push(() => this.store.updateOrder(clientOrderId, { status: "rejected", statusReason: errText(err), closedAt: new Date(this.time.now()) }));
-        await this.alert("emergency", "critical", `emergency market ${side} ${amount} failed: ${errText(err)}`);
+        failure = `market ${side} ${amount} failed: ${errText(err)}`;
+        await this.alert("emergency", "critical", `emergency ${failure}`);
         break;
       }
       const moved = before.sub(this.position.qty).abs();
       if (moved.isZero()) break;
       filled = filled.add(moved);
     }
-    return { filled };
+    return { filled, failure };
   }
 
   private async emergencyFlatten(why: string, decision: QuoteDecision): Promise<void> {
@@ -693,13 +701,15 @@ export class Runner {
       const cancelledBefore = this.stats.cancels;
       this.captureNotional = true;
       this.notionalCaptured = ZERO;
-      const { filled } = await this.flatten("emergency", `emergency close by ${by}`);
+      const { filled, failure } = await this.flatten("emergency", `emergency close by ${by}`);
       this.captureNotional = false;
       await this.setPaused(true);
       const avg = filled.gt(0) ? this.notionalCaptured.div(filled).toDecimalPlaces(this.market.tickSize.decimalPlaces()) : null;
       this.notionalCaptured = ZERO;
-      const message =
-        filled.gt(0)
+      const left = this.excess().abs();
+      const message = failure
+        ? `${filled.gt(0) ? `flattened ${filled} at ~${avg}, then ` : ""}${failure}: inventory ${before} → ${this.position.qty}, ${left} from target; strategy paused`
+        : filled.gt(0)
           ? `flattened ${filled} at ~${avg}: inventory ${before} → ${this.position.qty}; strategy paused`
           : `nothing to flatten (inventory ${before} at target); quotes cancelled, strategy paused`;
       await this.alert("emergency", "critical", `EMERGENCY CLOSE by ${by}: ${message}`);
@@ -981,8 +991,24 @@ export class Runner {
     if (r) this.emitEvent("order", restingDto(r, this.time.now()));
   }
 
-  private persistVenueOrder(o: VenueOrder, reason: string | null): void {
+  private persistVenueOrder(o: VenueOrder, reason: string | null, orderReason?: OrderIntent["reason"]): void {
     const now = new Date(this.time.now());
+    if (this.streaming) {
+      // Every change of an order reaches the live tables, not only its placement.
+      const why = orderReason ?? [...this.resting.values()].find((r) => r.clientOrderId === o.clientOrderId)?.reason ?? "quote";
+      this.emitEvent("order", {
+        clientOrderId: o.clientOrderId,
+        side: o.side,
+        type: o.type,
+        price: str(o.price),
+        size: o.size.toString(),
+        filledSize: o.filledSize.toString(),
+        status: o.status,
+        reason: why,
+        createdAt: o.ts,
+        updatedAt: now.getTime(),
+      });
+    }
     const terminal = o.status === "filled" || o.status === "cancelled" || o.status === "rejected";
     this.writes.push(() =>
       this.store

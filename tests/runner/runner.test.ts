@@ -183,6 +183,36 @@ for (const target of testDatabases("runner")) {
       await s.close();
     });
 
+    test("emergency close reaches a target further from zero than the position", async () => {
+      const s = await session(db);
+      await run(s, 1);
+      await s.runner.control("pause", "tester");
+      await run(s, 1);
+      const need = new Decimal("-0.4").sub(s.runner.inventory);
+      await s.venue.createOrder({ clientOrderId: "manual-3", side: need.gt(0) ? "buy" : "sell", type: "market", size: need.abs() });
+      const current = (await s.runner.paramsList()).current.params;
+      await s.runner.applyParams({ ...current, targetInventory: "-0.9" }, "test", "tester");
+      const preview = s.runner.emergencyPreview();
+      assert.deepEqual([preview.side, preview.amount], ["sell", "0.5"]);
+      const out = await s.runner.emergencyClose("tester");
+      assert.equal(s.runner.inventory.toString(), "-0.9", out.message);
+      assert.equal(out.inventoryAfter, "-0.9");
+      assert.equal(out.filled, "0.5");
+      assert.ok(out.paused);
+      await s.close();
+    });
+
+    test("order changes are streamed: placement, cancel and fill", async () => {
+      const seen: Array<{ status: string; clientOrderId: string }> = [];
+      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 }, emit: (event, payload) => event === "order" && seen.push(payload as { status: string; clientOrderId: string }) });
+      await run(s, 60);
+      const statuses = new Set(seen.map((o) => o.status));
+      assert.ok(statuses.has("open"), [...statuses].join());
+      assert.ok(statuses.has("cancelled"), [...statuses].join());
+      assert.ok(statuses.has("filled") || statuses.has("partially_filled"), [...statuses].join());
+      await s.close();
+    });
+
     test("the same fill delivered twice is counted once", async () => {
       const s = await session(db);
       s.venue.duplicateNextFill(1000);
