@@ -94,7 +94,6 @@ export interface RunnerStats {
 
 const ZERO = new Decimal(0);
 const SIDES: readonly Side[] = ["buy", "sell"];
-const opposite = (s: Side): Side => (s === "buy" ? "sell" : "buy");
 const str = (d: Decimal | null | undefined) => (d ? d.toString() : null);
 
 export class Runner {
@@ -1131,5 +1130,3 @@ export function paramDto(v: ParameterVersionRecord): ParamVersionDTO {
     rolledBackFrom: v.rolledBackFrom,
   };
 }
-
-export { opposite };

@@ -157,7 +157,14 @@ for (const target of testDatabases("runner")) {
       assert.equal(s.runner.state.riskState, "ACTIVE");
       await run(s, 2);
       assert.ok(s.runner.openQuotes.length > 0, "no quotes after re-arm");
+      const state = s.runner.state;
+      assert.equal(state.rebalanceCount, 1);
+      const name = (await s.store.getStrategyById(s.runner.strategyId))!.name;
       await s.close();
+      // The episode count, risk state and position survive a restart.
+      const again = await session(db, { strategyName: name });
+      assert.deepEqual(again.runner.state, state);
+      await again.close();
     });
 
     test("at 0.94 no emergency: a reduce-only rebalance, never a quote that grows the excess", async () => {
