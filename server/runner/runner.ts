@@ -167,7 +167,10 @@ export class Runner {
     this.writes = new WriteQueue({
       maxDroppable: 10_000,
       onError: (err, n) => {
-        if (n === 1) this.log(`database write failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
+        if (n !== 1) return;
+        const why = err instanceof Error ? err.message : String(err);
+        this.log(`database write failed, will retry: ${why}`);
+        void this.alert("error", "critical", `database writes failing (${why}): writes are queued in order, fills are journaled; trading continues`);
       },
       onRecovered: (n) => {
         this.log(`database writes recovered after ${n} failed attempts`);
@@ -1028,6 +1031,9 @@ export class Runner {
     this.log(`[${severity}] ${kind}: ${message}`);
     const createdAt = new Date(this.time.now());
     const local: AlertDTO = { id: `pending-${randomUUID()}`, kind, severity, message, createdAt: createdAt.getTime(), acknowledgedBy: null, acknowledgedAt: null };
+    // While the database is down an alert cannot wait for its row: the operator sees it now, and again
+    // with its stored id (the one acknowledge needs) once the database is back.
+    if (!this.writes.healthy) this.emitEvent("alert", local);
     this.writes.push(async () => {
       const rec = await this.store.raiseAlert({ strategyId: this.strategy.id, kind, severity, message, createdAt });
       this.emitEvent("alert", { ...local, id: rec.id });

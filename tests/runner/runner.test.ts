@@ -325,10 +325,12 @@ for (const target of testDatabases("runner")) {
     test("database back within the run: queued writes drain in order, nothing lost", async () => {
       let down = false;
       const failing = failWhile(() => down);
-      const s = await session(db, { wrapStore: failing });
+      const alerts: string[] = [];
+      const s = await session(db, { wrapStore: failing, emit: (event, payload) => event === "alert" && alerts.push((payload as { message: string }).message) });
       await run(s, 10);
       down = true;
       await run(s, 120);
+      assert.ok(alerts.some((m) => /database writes failing/.test(m)), "the operator was not told the database is down");
       down = false;
       await run(s, 2);
       assert.ok(await s.runner.flushWrites(10_000));
