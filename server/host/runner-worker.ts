@@ -122,6 +122,7 @@ async function main(): Promise<void> {
       const out = {
         ...runner.tickMetrics(reset),
         loopDelayP99Us: Math.round(loopDelay.percentile(99) / 1000),
+        queuedWrites: runner.queuedWrites,
         runnerHeapMb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
       };
       if (reset) loopDelay.reset();

@@ -186,6 +186,8 @@ export interface MetricsDTO {
   tickMaxUs: number;
   /** p99 event-loop delay of the runner thread: how late ticks start. */
   loopDelayP99Us: number;
+  /** Writes waiting for the database: a growing number means it is falling behind (or down). */
+  queuedWrites: number;
   runnerHeapMb: number;
   webHeapMb: number;
   rssMb: number;

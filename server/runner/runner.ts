@@ -860,6 +860,11 @@ export class Runner {
     return this.writes.flush(timeoutMs);
   }
 
+  /** Writes waiting for the database (fills, orders, snapshots, alerts), oldest first. */
+  get queuedWrites(): number {
+    return this.writes.length;
+  }
+
   get databaseHealthy(): boolean {
     return this.writes.healthy;
   }
@@ -1030,14 +1035,11 @@ export class Runner {
   private async alert(kind: AlertKind, severity: AlertDTO["severity"], message: string): Promise<void> {
     this.log(`[${severity}] ${kind}: ${message}`);
     const createdAt = new Date(this.time.now());
-    const local: AlertDTO = { id: `pending-${randomUUID()}`, kind, severity, message, createdAt: createdAt.getTime(), acknowledgedBy: null, acknowledgedAt: null };
-    // While the database is down an alert cannot wait for its row: the operator sees it now, and again
-    // with its stored id (the one acknowledge needs) once the database is back.
-    if (!this.writes.healthy) this.emitEvent("alert", local);
-    this.writes.push(async () => {
-      const rec = await this.store.raiseAlert({ strategyId: this.strategy.id, kind, severity, message, createdAt });
-      this.emitEvent("alert", { ...local, id: rec.id });
-    });
+    // The operator sees the alert at once (even while the database is down); its row follows through
+    // the write queue under the same id, which is what acknowledge uses.
+    const id = randomUUID();
+    this.emitEvent("alert", { id, kind, severity, message, createdAt: createdAt.getTime(), acknowledgedBy: null, acknowledgedAt: null });
+    this.writes.push(() => this.store.raiseAlert({ id, strategyId: this.strategy.id, kind, severity, message, createdAt }));
   }
 
   /** The same alert at most once every 30 s (simulated or wall time): a stuck venue must not flood the feed. */

@@ -684,7 +684,7 @@ export class MemoryStore implements Store {
     const createdAt = alert.createdAt ? msIn(alert.createdAt, "alert.createdAt") : Date.now();
     const d = this.data(alert.strategyId);
     const row: AlertRow = {
-      id: randomUUID(),
+      id: alert.id ?? randomUUID(),
       strategyId: d.row.id,
       kind: alert.kind,
       severity: alert.severity,

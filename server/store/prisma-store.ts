@@ -336,6 +336,7 @@ export class PrismaStore implements Store {
   async raiseAlert(alert: NewAlert): Promise<AlertRecord> {
     const row = await this.prisma.alert.create({
       data: {
+        ...(alert.id ? { id: alert.id } : {}),
         strategyId: alert.strategyId,
         kind: alert.kind,
         severity: alert.severity,

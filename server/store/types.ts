@@ -214,6 +214,8 @@ export interface Snapshot {
 }
 
 export interface NewAlert {
+  /** A UUID chosen by the caller, so an alert can be shown before its row is written. Default: generated. */
+  id?: string;
   strategyId: string;
   kind: AlertKind;
   severity: AlertSeverity;

@@ -175,7 +175,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       access: "viewer",
       query: metricsQuerySchema,
       handle: async ({ query }) => {
-        const runner = host.metrics ? await host.metrics(query.reset === "1") : { ticks: 0, tickP50Us: 0, tickP99Us: 0, tickMaxUs: 0, loopDelayP99Us: 0, runnerHeapMb: 0 };
+        const runner = host.metrics ? await host.metrics(query.reset === "1") : { ticks: 0, tickP50Us: 0, tickP99Us: 0, tickMaxUs: 0, loopDelayP99Us: 0, queuedWrites: 0, runnerHeapMb: 0 };
         const mem = process.memoryUsage();
         return { ...runner, webHeapMb: Math.round(mem.heapUsed / 1e5) / 10, rssMb: Math.round(mem.rss / 1e5) / 10, sockets: deps.sockets?.() ?? 0 };
       },

@@ -409,6 +409,14 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.deepEqual((await store.listAlerts(s.id, { before: new Date(t0 + 1) })).map((x) => x.kind), ["stale_data"]);
     });
 
+    test("alerts: an id chosen by the caller is kept, so the alert can be shown before it is stored", async () => {
+      const s = await strategy();
+      const id = randomUUID();
+      const a = await store.raiseAlert({ id, strategyId: s.id, kind: "error", severity: "info", message: "chosen id" });
+      assert.equal(a.id, id);
+      assert.equal((await store.acknowledgeAlert(id, "alice"))?.acknowledgedBy, "alice");
+    });
+
     // ── runs and audit ──
 
     test("runs: start, last, stop once", async () => {
