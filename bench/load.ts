@@ -37,6 +37,8 @@ export async function run(clients = 200, seconds = 60, changesPerSec = 20): Prom
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const metrics = async (reset: boolean) => (await (await fetch(`${url}/api/metrics?reset=${reset ? 1 : 0}`, { headers: { cookie } })).json()) as MetricsDTO;
 
+    // Every change sends the parameters the desk started with, alternating the skew factor.
+    const startParams = ((await (await fetch(`${url}/api/params`, { headers: { cookie } })).json()) as { current: { params: Record<string, unknown> } }).current.params;
     await sleep(5_000); // warm up
     await metrics(true);
     await sleep(20_000);
@@ -60,7 +62,7 @@ export async function run(clients = 200, seconds = 60, changesPerSec = 20): Prom
     const inflight = new Set<Promise<void>>();
     while (Date.now() - start < seconds * 1000) {
       // Fire on schedule without waiting for the previous answer: the rate is the bench's, not the server's.
-      const body = JSON.stringify({ params: { ...(await currentParams()), skewFactor: (changes + failed + inflight.size) % 2 ? "0.5" : "0.6" }, reason: "load bench" });
+      const body = JSON.stringify({ params: { ...startParams, skewFactor: (changes + failed + inflight.size) % 2 ? "0.5" : "0.6" }, reason: "load bench" });
       const p: Promise<void> = fetch(`${url}/api/params`, { method: "POST", headers: { "content-type": "application/json", origin, cookie }, body })
         .then(async (r) => {
           if (r.ok) changes++;
@@ -82,11 +84,6 @@ export async function run(clients = 200, seconds = 60, changesPerSec = 20): Prom
     const loaded = await metrics(true);
     mem.push(loaded);
 
-    async function currentParams(): Promise<Record<string, unknown>> {
-      if (!cached) cached = ((await (await fetch(`${url}/api/params`, { headers: { cookie } })).json()) as { current: { params: Record<string, unknown> } }).current.params;
-      return cached;
-    }
-
     const ratio = loaded.tickP99Us / Math.max(1, idle.tickP99Us);
     console.log(`\nload (${process.env.LOAD_DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}): ${connected}/${clients} sockets, ${changes} parameter changes in ${seconds} s (${failed} refused), ${received.toLocaleString("en-US")} snapshot points delivered`);
     console.log(`  runner tick  idle: p50 ${idle.tickP50Us} us, p99 ${idle.tickP99Us} us (${idle.ticks} ticks); runner event-loop delay p99 ${idle.loopDelayP99Us} us`);
@@ -100,7 +97,6 @@ export async function run(clients = 200, seconds = 60, changesPerSec = 20): Prom
     rmSync(dir, { recursive: true, force: true });
   }
 }
-let cached: Record<string, unknown> | null = null;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await run(Number(process.argv[2] ?? 200), Number(process.argv[3] ?? 60), Number(process.argv[4] ?? 20));

@@ -239,7 +239,7 @@ export class Runner {
       for (const o of cancelled) this.persistVenueOrder(o, "cancelled at restart");
     }
     await this.writes.flush();
-    if (journaled.length || this.journal.readAll().length) this.truncateJournalIfDrained();
+    this.truncateJournalIfDrained();
     this.log(
       `recovered ${this.strategy.name}: inventory ${this.position.qty} from ${rec.fills.length} fills (+${journaled.length} from the journal), ` +
         `${openInDb.length} open orders in the database, ${atVenue.length} at the venue`,
@@ -476,7 +476,6 @@ export class Runner {
       this.backoffMs = this.config.backoffMs;
       this.persistVenueOrder(o, null);
       if (o.status !== "open" && o.status !== "partially_filled") this.resting.delete(intent.side);
-      this.emitOrder(clientOrderId);
       return "ok";
     } catch (err) {
       this.resting.delete(intent.side);
@@ -639,7 +638,6 @@ export class Runner {
         const o = await this.venue.createOrder({ clientOrderId, side, type: "market", size: amount, reduceOnly });
         this.stats.ordersPlaced++;
         this.persistVenueOrder(o, why, "emergency");
-        this.emitOrder(clientOrderId);
       } catch (err) {
         this.writes.push(() => this.store.updateOrder(clientOrderId, { status: "rejected", statusReason: errText(err), closedAt: new Date(this.time.now()) }));
         failure = `market ${side} ${amount} failed: ${errText(err)}`;
@@ -991,11 +989,6 @@ export class Runner {
 
   private emitStatus(): void {
     if (this.streaming && this.params) this.emitEvent("status", this.status());
-  }
-
-  private emitOrder(clientOrderId: string): void {
-    const r = [...this.resting.values()].find((x) => x.clientOrderId === clientOrderId);
-    if (r) this.emitEvent("order", restingDto(r, this.time.now()));
   }
 
   private persistVenueOrder(o: VenueOrder, reason: string | null, orderReason?: OrderIntent["reason"]): void {
