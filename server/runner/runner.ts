@@ -713,6 +713,9 @@ export class Runner {
           ? `flattened ${filled} at ~${avg}: inventory ${before} → ${this.position.qty}; strategy paused`
           : `nothing to flatten (inventory ${before} at target); quotes cancelled, strategy paused`;
       await this.alert("emergency", "critical", `EMERGENCY CLOSE by ${by}: ${message}`);
+      // The page reloads orders, fills and alerts when the answer arrives: they must already be stored.
+      // Bounded, so that a database outage delays the answer by seconds, not forever (the journal has the fills).
+      await this.writes.flush(5_000);
       this.emitStatus();
       return {
         filled: filled.toString(),

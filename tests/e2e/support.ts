@@ -184,10 +184,12 @@ export async function newPage(browser: Browser, width: number, height: number): 
 export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
+  const seen: string[] = [];
   while (Date.now() < deadline) {
     last = await read();
     if (ok(last)) return last;
+    seen.push(JSON.stringify(last));
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)} (recent: ${seen.slice(-8).join(", ")})`);
 }

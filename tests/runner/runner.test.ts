@@ -202,6 +202,9 @@ for (const target of testDatabases("runner")) {
       const preview = s.runner.emergencyPreview();
       assert.deepEqual([preview.side, preview.amount], ["sell", "0.5"]);
       const out = await s.runner.emergencyClose("tester");
+      // What the page reloads after the answer is already stored.
+      const stored = await s.store.listAlerts(s.runner.strategyId, { kinds: ["emergency"] });
+      assert.ok(stored.some((a) => /EMERGENCY CLOSE by tester/.test(a.message)), "the emergency alert was not stored when the close answered");
       assert.equal(s.runner.inventory.toString(), "-0.9", out.message);
       assert.equal(out.inventoryAfter, "-0.9");
       assert.equal(out.filled, "0.5");
