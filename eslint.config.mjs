@@ -1,6 +1,51 @@
 import next from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+// Imports flow app/components → server → lib, and inside server from higher layers to lower ones only.
+// Each package lists what it may NOT import; a cycle between two packages is then impossible.
+const serverPackages = ["config", "venue", "db", "store", "runner", "host", "auth", "realtime", "web", "cli"];
+const mayImport = {
+  config: [],
+  venue: ["config"],
+  db: ["config"],
+  store: ["config", "db"],
+  runner: ["config", "venue", "db", "store"],
+  host: ["config", "venue", "db", "store", "runner"],
+  auth: ["config", "db", "store"],
+  realtime: ["config", "auth", "host", "runner"],
+  web: ["config", "auth", "host", "realtime", "runner", "store", "db"],
+  cli: ["config", "venue", "db", "store", "runner"],
+};
+const forbid = (names, why) => ({
+  "no-restricted-imports": [
+    "error",
+    { patterns: names.map((n) => ({ group: [`@/server/${n}`, `@/server/${n}/**`], message: why })) },
+  ],
+});
+const layering = [
+  {
+    files: ["lib/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/server", "@/server/**", "@/app/**", "@/components/**"], message: "lib/ is the bottom layer: it imports nothing of the app or the server." }] },
+      ],
+    },
+  },
+  {
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    rules: forbid([...serverPackages, "main"], "The browser imports lib/ only (the wire contract is lib/events.ts)."),
+  },
+  ...Object.entries(mayImport).map(([pkg, allowed]) => ({
+    files: [`server/${pkg}/**/*.{ts,tsx,mts}`],
+    ignores: ["server/db/generated/**"],
+    rules: forbid(
+      serverPackages.filter((p) => p !== pkg && !allowed.includes(p)).concat("main"),
+      `server/${pkg} may import only lib/ and server/{${allowed.join(",")}}: the layering keeps server/ free of package cycles.`,
+    ),
+  })),
+];
+
 const config = [
   ...next,
   ...nextTs,
@@ -12,6 +57,7 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  ...layering,
 ];
 
 export default config;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { io as connect, type Socket } from "socket.io-client";
-import type { MetricsDTO } from "@/server/realtime/events";
+import type { MetricsDTO } from "@/lib/events";
 
 const root = new URL("..", import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

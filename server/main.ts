@@ -4,7 +4,7 @@
 //
 //   node --experimental-wasm-modules --import tsx server/main.ts [--dev]
 import { StartupRefused } from "@/server/auth/secret";
-import { ConfigError } from "@/server/web/config";
+import { ConfigError } from "@/server/config/web-config";
 import { exitOnSignals, startDesk, type RunnerHostFactory } from "@/server/web/run-main";
 
 // Loaded by URL so that the web layer does not depend on the runner at compile time.

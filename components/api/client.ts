@@ -1,6 +1,6 @@
 // The one way the browser talks to the JSON API: same-origin fetch with the session cookie, JSON in and
 // out, and every 4xx turned into an ApiError carrying the server's message and per-field errors.
-import type { ApiErrorDTO } from "@/server/realtime/events";
+import type { ApiErrorDTO } from "@/lib/events";
 
 export class ApiError extends Error {
   constructor(

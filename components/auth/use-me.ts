@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { Role } from "@/server/realtime/events";
+import type { Role } from "@/lib/events";
 import { api } from "@/components/api/client";
 import { queryKeys } from "@/components/live/query-keys";
 

@@ -3,7 +3,7 @@
 // the server's own preview, and asks the operator to type a word before the request can be sent.
 import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { EmergencyOutcomeDTO, EmergencyPreviewDTO } from "@/server/realtime/events";
+import type { EmergencyOutcomeDTO, EmergencyPreviewDTO } from "@/lib/events";
 import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { fmtExact } from "@/components/format/decimal";

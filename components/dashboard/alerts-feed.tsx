@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { AlertDTO } from "@/server/realtime/events";
+import type { AlertDTO } from "@/lib/events";
 import { api, ApiError } from "@/components/api/client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -18,6 +18,7 @@ const kindLabel: Record<AlertDTO["kind"], string> = {
   stale_data: "stale data",
   cancel_failure: "cancel failure",
   risk_state: "risk state",
+  reconciliation: "reconciliation",
   error: "error",
 };
 

@@ -3,7 +3,7 @@
 // few hundred, and only then converted to numbers for plotting.
 import { memo, useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { SnapshotDTO } from "@/server/realtime/events";
+import type { SnapshotDTO } from "@/lib/events";
 import { Panel } from "@/components/ui/panel";
 import { fmtTime, toPlot } from "@/components/format/decimal";
 import { useLiveSnapshots, useStatus } from "@/components/live/hooks";

@@ -1,4 +1,4 @@
-import type { Mode } from "@/server/realtime/events";
+import type { Mode } from "@/lib/events";
 
 /** Full-width, top of every screen: nobody should wonder whether real money is on the line. */
 export function ModeBanner({ mode }: { mode: Mode | undefined }) {

@@ -1,4 +1,4 @@
-import type { RiskState } from "@/server/realtime/events";
+import type { RiskState } from "@/lib/events";
 
 export const riskTone: Record<RiskState, "green" | "amber" | "red"> = {
   ACTIVE: "green",

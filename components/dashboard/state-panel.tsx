@@ -1,7 +1,7 @@
 "use client";
 import Decimal from "decimal.js";
 import type { ReactNode } from "react";
-import type { SnapshotDTO, StatusDTO } from "@/server/realtime/events";
+import type { SnapshotDTO, StatusDTO } from "@/lib/events";
 import { Badge } from "@/components/ui/badge";
 import { Panel } from "@/components/ui/panel";
 import { fmtAge, fmtDecimal, fmtExact, fmtRatio, signOf } from "@/components/format/decimal";

@@ -1,9 +1,10 @@
 "use client";
 import type { ReactNode } from "react";
-import type { FillDTO, OrderDTO } from "@/server/realtime/events";
+import type { FillDTO, OrderDTO } from "@/lib/events";
 import { Panel } from "@/components/ui/panel";
 import { fmtDecimal, fmtExact, fmtTime } from "@/components/format/decimal";
 import { useFills, useNow, useOrders, useStatus } from "@/components/live/hooks";
+import { LIVE_ORDER_STATES } from "@/lib/orders";
 
 function SideCell({ side }: { side: "buy" | "sell" }) {
   return <span className={side === "buy" ? "font-semibold text-emerald-400" : "font-semibold text-red-400"}>{side.toUpperCase()}</span>;
@@ -79,7 +80,7 @@ const statusTone: Record<string, string> = {
   rejected: "text-red-400",
 };
 
-const OPEN_LIKE = new Set(["open", "new", "pending", "partially_filled", "cancel_pending"]);
+const OPEN_LIKE = new Set<string>(LIVE_ORDER_STATES);
 /** An order younger than this may be open before the status lists it. */
 const LISTING_GRACE_MS = 2_000;
 

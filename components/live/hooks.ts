@@ -3,7 +3,7 @@
 // the same caches; while the socket is down the lists fall back to polling so nothing silently freezes.
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useQuery, type UseQueryResult } from "@tanstack/react-query";
-import type { AlertDTO, FillDTO, OrderDTO, SnapshotDTO, StatusDTO } from "@/server/realtime/events";
+import type { AlertDTO, FillDTO, OrderDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 import { api } from "@/components/api/client";
 import { useLive } from "./live-provider";
 import { queryKeys } from "./query-keys";

@@ -1,5 +1,5 @@
 // Merging live socket pushes into the lists react-query holds (newest first, one entry per id, capped).
-import type { AlertDTO, FillDTO, OrderDTO, ParamVersionDTO } from "@/server/realtime/events";
+import type { AlertDTO, FillDTO, OrderDTO, ParamVersionDTO } from "@/lib/events";
 
 export const LIST_CAP = 200;
 

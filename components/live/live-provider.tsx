@@ -3,7 +3,7 @@
 // everything else into react-query, so components read one source whether data came by HTTP or socket.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { AlertDTO, FillDTO, OrderDTO, StatusDTO } from "@/server/realtime/events";
+import type { AlertDTO, FillDTO, OrderDTO, StatusDTO } from "@/lib/events";
 import { backfillInto, createLiveSocket, type ConnectionState, type LiveSocket } from "./socket";
 import { SnapshotStore } from "./snapshot-store";
 import { mergeAlerts, mergeFills, mergeOrders, mergeParams, type ParamsState } from "./lists";

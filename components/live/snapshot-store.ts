@@ -1,7 +1,7 @@
 // The in-memory time series behind the charts: history from the API and live batches from the socket
 // merged into one array ordered by ts, one point per ts, capped so a tab left open for days stays small.
 // Each merge publishes a new array (useSyncExternalStore needs an immutable snapshot).
-import type { SnapshotDTO } from "@/server/realtime/events";
+import type { SnapshotDTO } from "@/lib/events";
 
 export const DEFAULT_SNAPSHOT_CAP = 30_000;
 

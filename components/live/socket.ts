@@ -2,7 +2,7 @@
 // The dashboard's one socket.io connection. Same origin with the session cookie; socket.io reconnects on
 // its own, and every (re)connect asks the server for the snapshots we missed so the charts have no gap.
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents, SnapshotDTO } from "@/server/realtime/events";
+import type { ClientToServerEvents, ServerToClientEvents, SnapshotDTO } from "@/lib/events";
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline" | "unauthorized";

@@ -1,5 +1,5 @@
 "use client";
-import type { QuotePreviewDTO } from "@/server/realtime/events";
+import type { QuotePreviewDTO } from "@/lib/events";
 import { useStatus } from "@/components/live/hooks";
 import { fmtExact } from "@/components/format/decimal";
 

@@ -3,7 +3,7 @@
 // is sent, previewed against the current book, then applied as a new version with a reason.
 import { useMemo, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { ParamVersionDTO, QuotePreviewDTO } from "@/server/realtime/events";
+import type { ParamVersionDTO, QuotePreviewDTO } from "@/lib/events";
 import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { ParamVersionDTO } from "@/server/realtime/events";
+import type { ParamVersionDTO } from "@/lib/events";
 import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";

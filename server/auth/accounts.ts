@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
 import { z } from "zod";
-import type { Role } from "@/server/realtime/events";
+import type { Role } from "@/lib/events";
 import { StartupRefused } from "@/server/auth/secret";
 
 export const usernameSchema = z

@@ -6,7 +6,7 @@ import { AccountStore } from "@/server/auth/accounts";
 import { LoginLimiter } from "@/server/auth/rate-limit";
 import { resolveAuthSecret, StartupRefused } from "@/server/auth/secret";
 import { parseCookies, SESSION_COOKIE, SessionSigner, type Session } from "@/server/auth/session";
-import { isLoopback, type WebConfig } from "@/server/web/config";
+import { isLoopback, type WebConfig } from "@/server/config/web-config";
 
 export class Auth {
   constructor(

@@ -2,7 +2,7 @@
 // re-read from the account store on every request, so removing an account ends its sessions.
 import { randomUUID } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
-import type { Role } from "@/server/realtime/events";
+import type { Role } from "@/lib/events";
 
 export const SESSION_COOKIE = "skewdesk_session";
 const ISSUER = "skewdesk";

@@ -1,5 +1,6 @@
 // The port between the web process (HTTP API, socket.io) and the runner, which runs isolated in a worker
 // thread so that page loads and sockets can never stall its ticks. Everything crossing it is a DTO.
+import type { ControlAction, RunnerEvents } from "@/server/runner/commands";
 import type {
   AlertDTO,
   EmergencyOutcomeDTO,
@@ -10,30 +11,7 @@ import type {
   QuotePreviewDTO,
   SnapshotDTO,
   StatusDTO,
-} from "@/server/realtime/events";
-
-export type ControlAction = "start" | "pause" | "resume" | "rearm";
-
-export interface RunnerEvents {
-  snapshot: SnapshotDTO;
-  status: StatusDTO;
-  fill: FillDTO;
-  order: OrderDTO;
-  alert: AlertDTO;
-  params: ParamVersionDTO;
-}
-
-/** A refused command (bad parameters, wrong state): the HTTP layer answers 4xx with this message. */
-export class CommandRejected extends Error {
-  constructor(
-    message: string,
-    readonly fields?: Record<string, string>,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = "CommandRejected";
-  }
-}
+} from "@/lib/events";
 
 export interface RunnerHost {
   status(): Promise<StatusDTO>;

@@ -3,8 +3,8 @@
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import type { AlertDTO, FillDTO, SnapshotDTO } from "@/server/realtime/events";
-import { CommandRejected, type ControlAction } from "@/server/host/runner-host";
+import type { AlertDTO, FillDTO, SnapshotDTO } from "@/lib/events";
+import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";

@@ -1,5 +1,5 @@
 // Messages between the web thread and the runner worker. Only plain data crosses (structured clone).
-import type { RunnerEvents } from "@/server/host/runner-host";
+import type { RunnerEvents } from "@/server/runner/commands";
 
 export interface WorkerInit {
   dataDir: string;

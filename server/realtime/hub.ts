@@ -14,7 +14,7 @@ import {
   type ServerToClientEvents,
   type SnapshotDTO,
   type StatusDTO,
-} from "@/server/realtime/events";
+} from "@/lib/events";
 
 export interface SocketData {
   session: Session;

@@ -2,7 +2,7 @@
 // ACTIVE trades normally, REDUCING only lets orders through that move inventory toward target, HALTED
 // lets nothing through. Position limits and an order-rate cap apply in every state.
 import Decimal from "decimal.js";
-import type { RiskState } from "@/server/realtime/events";
+import type { RiskState } from "@/lib/domain";
 import type { OrderIntent } from "@/server/runner/intents";
 
 export interface GateContext {

@@ -19,8 +19,8 @@ import type {
   RiskState,
   SnapshotDTO,
   StatusDTO,
-} from "@/server/realtime/events";
-import { CommandRejected, type ControlAction, type RunnerEvents } from "@/server/host/runner-host";
+} from "@/lib/events";
+import { CommandRejected, type ControlAction, type RunnerEvents } from "@/server/runner/commands";
 import type { JsonObject, OrderRecord, OrderStatus, ParameterVersionRecord, Store, StrategyRecord } from "@/server/store";
 import { ExchangeError, NetworkError, PostOnlyWouldCross, RateLimitExceeded, isRetryable } from "@/server/venue/errors";
 import type { Venue, VenueFill, VenueOrder } from "@/server/venue/types";
@@ -415,7 +415,7 @@ export class Runner {
 
   /** true when the venue confirmed the order no longer rests. */
   private async cancelConfirmed(side: Side, clientOrderId: string, why: string): Promise<boolean> {
-    this.writes.push(() => this.store.updateOrder(clientOrderId, { status: "cancel_pending" }).catch(ignoreMissingOrder));
+    this.writes.push(() => this.store.updateOrder(clientOrderId, { status: "pending_cancel" }).catch(ignoreMissingOrder));
     try {
       const final = await this.venue.cancelOrder(clientOrderId);
       this.stats.cancels++;
@@ -451,7 +451,7 @@ export class Runner {
         type: intent.type,
         price: intent.price,
         size: intent.size,
-        status: "pending",
+        status: "pending_new",
         reduceOnly: intent.reduceOnly,
         postOnly: intent.postOnly,
         reason: intent.reason,
@@ -627,7 +627,7 @@ export class Runner {
           type: "market",
           price: null,
           size: amount,
-          status: "pending",
+          status: "pending_new",
           reduceOnly,
           postOnly: false,
           reason,

@@ -479,7 +479,7 @@ export class MemoryStore implements Store {
   async saveOrder(order: NewOrder): Promise<{ order: OrderRecord; inserted: boolean }> {
     const price = order.price === null ? null : exactIn(order.price, "order.price");
     const size = exactIn(order.size, "order.size");
-    const status = order.status ?? "pending";
+    const status = order.status ?? "pending_new";
     checkEnum("side", order.side);
     checkEnum("type", order.type);
     checkEnum("status", status);
@@ -631,7 +631,7 @@ export class MemoryStore implements Store {
     const filled = new Decimal(filledSize).gte(order.size);
     let status = order.status;
     if (filled) status = "filled";
-    else if (status === "pending" || status === "open") status = "partially_filled";
+    else if (status === "pending_new" || status === "open") status = "partially_filled";
     if (filled && order.closedAt === null) order.closedAt = ts;
     // The order may belong to another strategy: the fill's clientOrderId is not tied to its strategy.
     if (status !== order.status) this.setStatus(this.data(order.strategyId), order, status);

@@ -160,7 +160,7 @@ export class PrismaStore implements Store {
   async saveOrder(order: NewOrder): Promise<{ order: OrderRecord; inserted: boolean }> {
     const price = order.price === null ? null : exactToDb(order.price, "order.price");
     const size = exactToDb(order.size, "order.size");
-    const status = order.status ?? "pending";
+    const status = order.status ?? "pending_new";
     const now = order.createdAt ?? new Date();
     const created = await this.prisma.order.createManyAndReturn({
       data: [
@@ -284,7 +284,7 @@ export class PrismaStore implements Store {
       const filled = fromDb(current.filledSize).gte(fromDb(current.size));
       let status: OrderStatus = current.status;
       if (filled) status = "filled";
-      else if (status === "pending" || status === "open") status = "partially_filled";
+      else if (status === "pending_new" || status === "open") status = "partially_filled";
       if (status === current.status && (!filled || current.closedAt !== null)) return { inserted: true, order: toOrder(current) };
       const updated = await tx.order.update({
         where: { clientOrderId },

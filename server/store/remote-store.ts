@@ -53,7 +53,7 @@ export interface RemoteStore extends Store {
 
 /** Opens the database in a new thread (migrations included) and returns a Store that talks to it. */
 export async function openRemoteStore(options: DbOptions): Promise<RemoteStore> {
-  const worker = new Worker(new URL("../db/db-thread-boot.mjs", import.meta.url), { workerData: { options } });
+  const worker = new Worker(new URL("./db-thread-boot.mjs", import.meta.url), { workerData: { options } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   let dead: string | null = null;

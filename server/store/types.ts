@@ -2,29 +2,22 @@
 // implementation (prisma-store.ts) serves both PostgreSQL and PGlite. Money and quantities cross it as
 // decimal.js values, timestamps as Date, free-form documents as JSON values.
 import type Decimal from "decimal.js";
+import type { AlertKind, Mode, RiskState } from "@/lib/domain";
 import type { Side } from "@/lib/market";
+import { LIVE_ORDER_STATES, TERMINAL_ORDER_STATES, type OrderState } from "@/lib/orders";
 
-export type StrategyMode = "paper" | "live";
-export type RiskState = "ACTIVE" | "REDUCING" | "HALTED";
+export type { AlertKind, RiskState };
+export type StrategyMode = Mode;
 export type OrderType = "limit" | "market";
-export type OrderStatus =
-  | "pending"
-  | "open"
-  | "partially_filled"
-  | "filled"
-  | "cancel_pending"
-  | "cancelled"
-  | "rejected"
-  | "expired";
+export type OrderStatus = OrderState;
 /** Why an order exists: a regular quote, a reduce-only rebalance, or an emergency flatten. */
 export type OrderReason = "quote" | "rebalance" | "emergency";
 export type Liquidity = "maker" | "taker";
-export type AlertKind = "rebalance" | "emergency" | "stale_data" | "cancel_failure" | "risk_state" | "error";
 export type AlertSeverity = "info" | "warning" | "critical";
 
 /** Statuses in which an order may still rest or trade at the venue. */
-export const LIVE_ORDER_STATUSES = ["pending", "open", "partially_filled", "cancel_pending"] as const satisfies readonly OrderStatus[];
-export const TERMINAL_ORDER_STATUSES = ["filled", "cancelled", "rejected", "expired"] as const satisfies readonly OrderStatus[];
+export const LIVE_ORDER_STATUSES = LIVE_ORDER_STATES;
+export const TERMINAL_ORDER_STATUSES = TERMINAL_ORDER_STATES;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -101,7 +94,7 @@ export interface NewOrder {
   /** Null for market orders. */
   price: Decimal | null;
   size: Decimal;
-  /** Defaults to "pending" (saved before it is sent). */
+  /** Defaults to "pending_new" (saved before it is sent). */
   status?: OrderStatus;
   venueOrderId?: string | null;
   reduceOnly?: boolean;

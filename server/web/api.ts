@@ -10,7 +10,8 @@ import { setupRequestSchema, SetupRefused } from "@/server/auth/accounts";
 import type { Auth } from "@/server/auth/auth";
 import { isSameOrigin } from "@/server/auth/origin";
 import { clearSessionCookie, sessionCookie, type Session } from "@/server/auth/session";
-import { CommandRejected, type RunnerHost } from "@/server/host/runner-host";
+import { CommandRejected } from "@/server/runner/commands";
+import type { RunnerHost } from "@/server/host/runner-host";
 import {
   ackAlertRequestSchema,
   applyParamsRequestSchema,
@@ -22,9 +23,9 @@ import {
   rollbackRequestSchema,
   snapshotQuerySchema,
   type StatusDTO,
-} from "@/server/realtime/events";
-import { metricsQuerySchema } from "@/server/realtime/events";
-import type { WebConfig } from "@/server/web/config";
+} from "@/lib/events";
+import { metricsQuerySchema } from "@/lib/events";
+import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
 
 type Access = "public" | "session-optional" | "viewer" | "operator";

@@ -9,7 +9,7 @@ import type { RunnerHost } from "@/server/host/runner-host";
 import { createHub, type Hub, type HubOptions, type HubServer } from "@/server/realtime/hub";
 import { allowRequest, attachSessions } from "@/server/realtime/socket-auth";
 import { createApi } from "@/server/web/api";
-import type { WebConfig } from "@/server/web/config";
+import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, SECURITY_HEADERS, sendError } from "@/server/web/http";
 import { isPublicPage, loginRedirect } from "@/server/web/page-gate";
 

@@ -2,7 +2,7 @@
 // ApiErrorDTO with one message per field, and the response helpers.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
-import type { ApiErrorDTO } from "@/server/realtime/events";
+import type { ApiErrorDTO } from "@/lib/events";
 
 export class HttpError extends Error {
   constructor(

@@ -2,7 +2,7 @@
 // environment (start-up rules checked before the runner starts) and shut it down on a signal.
 import { createAuth } from "@/server/auth/auth";
 import type { RunnerHost } from "@/server/host/runner-host";
-import { webConfigFromEnv, type WebConfig } from "@/server/web/config";
+import { webConfigFromEnv, type WebConfig } from "@/server/config/web-config";
 import { createWebServer, type WebServer } from "@/server/web/create-web-server";
 
 /** What server/host/worker-host.ts exports: starts the runner worker and returns its port. */

@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { SnapshotDTO } from "@/server/realtime/events";
+import type { SnapshotDTO } from "@/lib/events";
 import { downsample, mergeSnapshots, SnapshotStore, windowOf } from "@/components/live/snapshot-store";
 import { mergeFills, mergeParams } from "@/components/live/lists";
 import { backfillInto, type LiveSocket } from "@/components/live/socket";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import Decimal from "decimal.js";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { ParamVersionDTO, StatusDTO } from "@/server/realtime/events";
+import type { ParamVersionDTO, StatusDTO } from "@/lib/events";
 import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 const KIND = process.env.SKEWDESK_E2E_SERVER === "fake" ? "fake" : "real";

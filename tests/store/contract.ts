@@ -213,7 +213,7 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       const o = order(s.id);
       const first = await store.saveOrder(o);
       assert.equal(first.inserted, true);
-      assert.equal(first.order.status, "pending");
+      assert.equal(first.order.status, "pending_new");
       assert.ok(first.order.filledSize.isZero());
       const second = await store.saveOrder(o);
       assert.equal(second.inserted, false);
@@ -232,7 +232,7 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       await new Promise((r) => setTimeout(r, 5));
       const reopened = await store.updateOrder(o.clientOrderId, { status: "open" });
       assert.equal(reopened.openedAt?.getTime(), opened.openedAt.getTime(), "a repeated open keeps openedAt");
-      const pending = await store.updateOrder(o.clientOrderId, { status: "cancel_pending" });
+      const pending = await store.updateOrder(o.clientOrderId, { status: "pending_cancel" });
       assert.equal(pending.closedAt, null);
       const done = await store.updateOrder(o.clientOrderId, { status: "cancelled", statusReason: "requote" });
       assert.equal(done.status, "cancelled");
@@ -247,16 +247,16 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
     test("listOpenOrders returns only orders that may rest at the venue, oldest first", async () => {
       const s = await strategy();
       const other = await strategy();
-      const statuses = ["pending", "open", "partially_filled", "cancel_pending", "filled", "cancelled", "rejected", "expired"] as const;
+      const statuses = ["pending_new", "open", "partially_filled", "pending_cancel", "filled", "cancelled", "rejected", "expired"] as const;
       const t0 = Date.UTC(2030, 0, 1);
       for (const [i, status] of statuses.entries()) {
         await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-${status}`, status, createdAt: new Date(t0 + (statuses.length - i) * 1000) }));
       }
       await store.saveOrder(order(other.id, { status: "open" }));
       const open = await store.listOpenOrders(s.id);
-      assert.deepEqual(open.map((o) => o.status), ["cancel_pending", "partially_filled", "open", "pending"]);
+      assert.deepEqual(open.map((o) => o.status), ["pending_cancel", "partially_filled", "open", "pending_new"]);
       const recent = await store.listOrders(s.id, { limit: 3 });
-      assert.deepEqual(recent.map((o) => o.status), ["pending", "open", "partially_filled"]);
+      assert.deepEqual(recent.map((o) => o.status), ["pending_new", "open", "partially_filled"]);
       const older = await store.listOrders(s.id, { before: recent[2]!.createdAt });
       assert.equal(older.length, 5);
     });

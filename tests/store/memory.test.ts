@@ -166,7 +166,7 @@ describe("memory store", () => {
   });
 
   test("listOrders and listOpenOrders order by (createdAt, clientOrderId) in UTF-8 byte order, like PostgreSQL's C collation", async () => {
-    const statusArb = fc.constantFrom("pending", "open", "partially_filled", "cancel_pending", "filled", "cancelled", "rejected", "expired" as const);
+    const statusArb = fc.constantFrom("pending_new", "open", "partially_filled", "pending_cancel", "filled", "cancelled", "rejected", "expired" as const);
     const orderArb = fc.record({ ts: tsArb, status: statusArb });
     await fc.assert(
       fc.asyncProperty(
@@ -200,7 +200,7 @@ describe("memory store", () => {
             .map((r) => r.id);
           const got = await store.listOrders(s.id, { limit, ...(before !== undefined ? { before: new Date(before) } : {}) });
           assert.deepEqual(got.map((o) => o.clientOrderId), expected);
-          const live = new Set(["pending", "open", "partially_filled", "cancel_pending"]);
+          const live = new Set(["pending_new", "open", "partially_filled", "pending_cancel"]);
           const open = await store.listOpenOrders(s.id);
           assert.deepEqual(
             open.map((o) => o.clientOrderId),
@@ -221,7 +221,7 @@ describe("memory store", () => {
     await store.recordFill(fillAt(s.id, "f1", T0, { clientOrderId: "a", size: D(2) }));
     await store.updateOrder("b", { status: "cancelled" });
     assert.deepEqual(await store.listOpenOrders(s.id), []);
-    await store.updateOrder("b", { status: "cancel_pending" });
+    await store.updateOrder("b", { status: "pending_cancel" });
     assert.deepEqual((await store.listOpenOrders(s.id)).map((o) => o.clientOrderId), ["b"]);
   });
 

@@ -2,7 +2,7 @@
 // "FACTORY" when the runner would start, "READY <url>" once listening and "STOP <reason>" when the host
 // is asked to stop. Exit 2 on a start-up refusal, as main.ts. Used by tests/web/main.test.ts.
 import { StartupRefused } from "@/server/auth/secret";
-import { ConfigError } from "@/server/web/config";
+import { ConfigError } from "@/server/config/web-config";
 import { exitOnSignals, startDesk } from "@/server/web/run-main";
 import { FakeRunnerHost } from "@/tests/support/fake-runner-host";
 

@@ -3,12 +3,8 @@
 // dashboard without a runner). Its parameter schema is a stand-in for the strategy's real one.
 import Decimal from "decimal.js";
 import { z } from "zod";
-import {
-  CommandRejected,
-  type ControlAction,
-  type RunnerEvents,
-  type RunnerHost,
-} from "@/server/host/runner-host";
+import type { RunnerHost } from "@/server/host/runner-host";
+import { CommandRejected, type ControlAction, type RunnerEvents } from "@/server/runner/commands";
 import type {
   AlertDTO,
   EmergencyOutcomeDTO,
@@ -20,7 +16,7 @@ import type {
   SideDTO,
   SnapshotDTO,
   StatusDTO,
-} from "@/server/realtime/events";
+} from "@/lib/events";
 
 /** Methods that change the runner's state; a rejected request must leave `mutations` empty. */
 export const MUTATING_METHODS = [

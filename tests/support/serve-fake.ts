@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createWebServer } from "@/server/web/create-web-server";
-import { defaultWebConfig, PROJECT_ROOT } from "@/server/web/config";
+import { defaultWebConfig, PROJECT_ROOT } from "@/server/config/web-config";
 import { FakeRunnerHost } from "@/tests/support/fake-runner-host";
 
 const { values } = parseArgs({

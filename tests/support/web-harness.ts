@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createWebServer, type CreateWebServerOptions, type WebServer } from "@/server/web/create-web-server";
-import { defaultWebConfig, type AuthConfig, type WebConfig } from "@/server/web/config";
+import { defaultWebConfig, type AuthConfig, type WebConfig } from "@/server/config/web-config";
 import { FakeRunnerHost } from "@/tests/support/fake-runner-host";
 
 export const OPERATOR_PASSWORD = "operator-pass-1234";

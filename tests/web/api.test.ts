@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CommandRejected } from "@/server/host/runner-host";
+import { CommandRejected } from "@/server/runner/commands";
 import type {
   AlertDTO,
   ApiErrorDTO,
@@ -11,7 +11,7 @@ import type {
   QuotePreviewDTO,
   SnapshotDTO,
   StatusDTO,
-} from "@/server/realtime/events";
+} from "@/lib/events";
 import Decimal from "decimal.js";
 import { WebHarness } from "@/tests/support/web-harness";
 

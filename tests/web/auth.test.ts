@@ -7,8 +7,8 @@ import bcrypt from "bcryptjs";
 import { SignJWT } from "jose";
 import { StartupRefused } from "@/server/auth/secret";
 import { createWebServer } from "@/server/web/create-web-server";
-import { defaultWebConfig } from "@/server/web/config";
-import type { ApiErrorDTO } from "@/server/realtime/events";
+import { defaultWebConfig } from "@/server/config/web-config";
+import type { ApiErrorDTO } from "@/lib/events";
 import { FakeRunnerHost } from "@/tests/support/fake-runner-host";
 import { cookieFrom, OPERATOR_PASSWORD, VIEWER_PASSWORD, WebHarness } from "@/tests/support/web-harness";
 

@@ -5,7 +5,7 @@ import { isSameOrigin } from "@/server/auth/origin";
 import { LoginLimiter } from "@/server/auth/rate-limit";
 import { looksDefault } from "@/server/auth/secret";
 import { parseCookies } from "@/server/auth/session";
-import { ConfigError, isLoopback, webConfigFromEnv } from "@/server/web/config";
+import { ConfigError, isLoopback, webConfigFromEnv } from "@/server/config/web-config";
 import { isPublicPage, loginRedirect } from "@/server/web/page-gate";
 import { handshakeOriginAllowed } from "@/server/realtime/socket-auth";
 

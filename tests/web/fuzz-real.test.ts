@@ -10,7 +10,7 @@ import { strategyParamsSchema } from "@/lib/strategy";
 import { createRunnerHost } from "@/server/host/worker-host";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { createWebServer, type WebServer } from "@/server/web/create-web-server";
-import { defaultWebConfig } from "@/server/web/config";
+import { defaultWebConfig } from "@/server/config/web-config";
 
 const password = "fuzz-real-operator";
 

@@ -15,7 +15,7 @@ import {
   previewParamsRequestSchema,
   rollbackRequestSchema,
   type ApiErrorDTO,
-} from "@/server/realtime/events";
+} from "@/lib/events";
 import type { FakeRunnerHost } from "@/tests/support/fake-runner-host";
 import { WebHarness } from "@/tests/support/web-harness";
 import { z as zod } from "zod";

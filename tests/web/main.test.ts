@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "@/server/web/config";
+import { PROJECT_ROOT } from "@/server/config/web-config";
 
 interface Run {
   stdout: string;

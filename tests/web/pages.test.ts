@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "@/server/web/config";
+import { PROJECT_ROOT } from "@/server/config/web-config";
 import { WebHarness } from "@/tests/support/web-harness";
 
 describe("pages (next build)", () => {

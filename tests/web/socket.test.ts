@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { io as connectClient, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents, SnapshotDTO, StatusDTO } from "@/server/realtime/events";
+import type { ClientToServerEvents, ServerToClientEvents, SnapshotDTO, StatusDTO } from "@/lib/events";
 import { WebHarness } from "@/tests/support/web-harness";
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;

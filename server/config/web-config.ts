@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import type { Mode } from "@/server/realtime/events";
+import type { Mode } from "@/lib/events";
 
 export interface AuthConfig {
   /** SKEWDESK_AUTH_SECRET; when absent a paper desk on localhost generates one in <dataDir>/auth-secret. */

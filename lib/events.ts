@@ -3,11 +3,9 @@
 // schemas, which both sides run so that a bad request is refused with the same message everywhere.
 import { z } from "zod";
 
-export type RiskState = "ACTIVE" | "REDUCING" | "HALTED";
-export type Mode = "paper" | "live";
-export type SideDTO = "buy" | "sell";
-export type AlertKind = "rebalance" | "emergency" | "stale_data" | "cancel_failure" | "risk_state" | "error";
-export type Role = "viewer" | "operator";
+import type { AlertKind, Mode, RiskState, SideDTO } from "./domain";
+
+export type { AlertKind, Mode, RiskState, Role, SideDTO } from "./domain";
 
 /** One point of the charts' time series. Money is a decimal string; ratio and skew are indicators. */
 export interface SnapshotDTO {
