@@ -29,7 +29,7 @@ import {
   type LevelSource,
   type SimOrder,
 } from "./matching";
-import type { CreateOrderRequest, Venue, VenueFill, VenueOrder } from "./types";
+import type { CreateOrderRequest, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "./types";
 
 export interface SimulatedVenueOptions {
   /** Venue id, also the prefix of venue order ids and trade ids. */
@@ -121,6 +121,8 @@ export abstract class SimulatedVenue implements Venue {
   private orderSeq = 0;
   private tradeSeq = 0;
   private positionLots = 0;
+  /** Quote currency held: starts at 0 (paper accounts trade on credit), moves by every fill's cash flow and fee. */
+  private cash = ZERO;
   private syncing = false;
   private closed = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -321,6 +323,26 @@ export abstract class SimulatedVenue implements Venue {
     this.guard();
     this.sync();
     return this.resting.all().map((o) => this.view(o));
+  }
+
+  async fetchOrder(clientOrderId: string): Promise<VenueOrder> {
+    this.guard();
+    this.sync();
+    const o = this.orders.get(clientOrderId);
+    if (!o) throw new OrderNotFound(`venue ${this.id}: no order ${clientOrderId}`, { venue: this.id });
+    return this.view(o);
+  }
+
+  async fetchPosition(): Promise<VenuePosition> {
+    this.guard();
+    this.sync();
+    return { qty: this.position, ts: Math.floor(this.simNow) };
+  }
+
+  async fetchBalance(): Promise<VenueBalance> {
+    this.guard();
+    this.sync();
+    return { quote: this.cash, base: this.position, ts: Math.floor(this.simNow) };
   }
 
   async fetchMyTrades(opts: { since?: number } = {}): Promise<VenueFill[]> {
@@ -528,6 +550,8 @@ export abstract class SimulatedVenue implements Venue {
       this.outbox.push(fill);
     }
     this.positionLots += o.side === "buy" ? lots : -lots;
+    const notional = price.mul(size);
+    this.cash = this.cash.add(o.side === "buy" ? notional.neg() : notional).sub(fee);
     if (liquidity === "maker" && o.status === "filled") this.retire(o);
     // Matching may be iterating the resting arrays right now: enforce reduce-only once it is done.
     if (this.resting.reduceOnlyCount > 0) this.reduceOnlyDirty = true;

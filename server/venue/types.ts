@@ -7,7 +7,8 @@ import type { MarketSpec, OrderBook, Side } from "@/lib/market";
 
 export type OrderType = "limit" | "market";
 
-export type OrderStatus = "open" | "partially_filled" | "filled" | "cancelled" | "rejected";
+/** What a venue reports of an order (our own lifecycle, lib/orders.ts, adds pending and unknown states). */
+export type OrderStatus = "open" | "partially_filled" | "filled" | "cancelled" | "rejected" | "expired";
 
 export type Liquidity = "maker" | "taker";
 
@@ -54,6 +55,22 @@ export interface VenueFill {
   readonly ts: number;
 }
 
+/** The account's net position in the market's base asset, as the venue holds it (ccxt's fetchPosition). */
+export interface VenuePosition {
+  /** Signed: long > 0, short < 0. */
+  readonly qty: Decimal;
+  readonly ts: number;
+}
+
+/** The account's balances (ccxt's fetchBalance): quote currency cash and base asset held. */
+export interface VenueBalance {
+  /** Quote currency (e.g. USD, USDC) the account holds, net of fees paid and trade cash flows. */
+  readonly quote: Decimal;
+  /** Base asset position, as fetchPosition reports it. */
+  readonly base: Decimal;
+  readonly ts: number;
+}
+
 export interface Venue {
   readonly id: string;
   readonly market: MarketSpec;
@@ -62,6 +79,13 @@ export interface Venue {
   fetchOrderBook(): Promise<OrderBook>;
   /** Orders the venue holds as resting now (open or partially filled). */
   fetchOpenOrders(): Promise<VenueOrder[]>;
+  /** One order by our client order id, open or finished; throws OrderNotFound when the venue does not know
+   * it (a real venue may not know a fresh order yet: treat one "not found" as provisional). */
+  fetchOrder(clientOrderId: string): Promise<VenueOrder>;
+  /** The net position the venue holds for this market. */
+  fetchPosition(): Promise<VenuePosition>;
+  /** The account's balances. */
+  fetchBalance(): Promise<VenueBalance>;
   /** Our fills, oldest first; `since` (ms, inclusive) bounds the look-back. Used to reconcile after a restart. */
   fetchMyTrades(opts?: { since?: number }): Promise<VenueFill[]>;
   /**
