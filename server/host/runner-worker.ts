@@ -8,7 +8,7 @@ import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
-import { orderDto } from "@/server/runner/runner";
+import { storedOrderDto } from "@/server/runner/publisher";
 import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
 import type { RegimeSetting } from "@/server/venue/paper";
 
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     snapshots: async (q: { from?: number; to?: number; limit: number }) =>
       (await store.listSnapshots(sid, { from: q.from !== undefined ? new Date(q.from) : undefined, to: q.to !== undefined ? new Date(q.to) : undefined, limit: q.limit })).map(snapshotDto),
     fills: async (limit: number) => (await store.listFills(sid, { limit })).map(fillDto),
-    orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(orderDto),
+    orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(storedOrderDto),
     alerts: async (limit: number) => (await store.listAlerts(sid, { limit })).map(alertDto),
     acknowledgeAlert: async (id: string, by: string) => {
       const a = await store.acknowledgeAlert(id, by);
