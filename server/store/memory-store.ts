@@ -72,7 +72,7 @@ const ENUMS = {
   status: new Set<OrderStatus>([...LIVE_ORDER_STATUSES, ...TERMINAL_ORDER_STATUSES]),
   reason: new Set<OrderReason>(["quote", "rebalance", "emergency"]),
   liquidity: new Set<Liquidity>(["maker", "taker"]),
-  kind: new Set<AlertKind>(["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "error"]),
+  kind: new Set<AlertKind>(["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "error", "reconciliation"]),
   severity: new Set<AlertSeverity>(["info", "warning", "critical"]),
   mode: new Set<StrategyMode>(["paper", "live"]),
   riskState: new Set<RiskState>(["ACTIVE", "REDUCING", "HALTED"]),
