@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import type { AlertDTO, FillDTO, SnapshotDTO } from "@/lib/events";
+import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ResolveMismatchRequest, type SnapshotDTO } from "@/lib/events";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     control: (a: ControlAction, by: string) => runner.control(a, by),
     emergencyPreview: () => runner.emergencyPreview(),
     emergencyClose: (by: string) => runner.emergencyClose(by),
+    resolveMismatch: (req: ResolveMismatchRequest, by: string) => runner.resolveMismatch(resolveMismatchSchema.parse(req), by),
     audit: async (e: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }) => {
       await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
     },
