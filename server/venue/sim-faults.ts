@@ -23,9 +23,9 @@ export const CREATE_FAULTS: readonly CreateFault[] = ["lost_ack", "timeout", "ha
 export const CANCEL_FAULTS: readonly CancelFault[] = ["error", "timeout", "hang", "lost_ack"];
 export const HANG_METHODS: readonly HangMethod[] = ["fetchOrderBook", "fetchOpenOrders", "fetchOrder", "fetchPosition", "fetchMyTrades", "cancelAllOrders"];
 
-function oneOf<T extends string>(what: string, value: T, allowed: readonly T[]): T {
+function oneOf<T extends string>(what: string, noun: string, value: T, allowed: readonly T[]): T {
   // Hooks are called from tests and scripts, where a typo would otherwise silently inject nothing.
-  if (!allowed.includes(value)) throw new Error(`${what}: unknown mode ${JSON.stringify(value)}; expected one of ${allowed.join(", ")}`);
+  if (!allowed.includes(value)) throw new Error(`${what}: unknown ${noun} ${JSON.stringify(value)}; expected one of ${allowed.join(", ")}`);
   return value;
 }
 
@@ -42,15 +42,15 @@ export class SimFaults {
   private readonly hung = new Set<(err: unknown) => void>();
 
   failNextCreate(mode: CreateFault): void {
-    this.createFaults.push(oneOf("failNextCreate", mode, CREATE_FAULTS));
+    this.createFaults.push(oneOf("failNextCreate", "mode", mode, CREATE_FAULTS));
   }
 
   failNextCancel(mode: CancelFault): void {
-    this.cancelFaults.push(oneOf("failNextCancel", mode, CANCEL_FAULTS));
+    this.cancelFaults.push(oneOf("failNextCancel", "mode", mode, CANCEL_FAULTS));
   }
 
   hangNext(method: HangMethod, count: number): void {
-    oneOf("hangNext", method, HANG_METHODS);
+    oneOf("hangNext", "method", method, HANG_METHODS);
     if (!Number.isInteger(count) || count < 0) throw new Error(`hangNext: count must be an integer >= 0, got ${count}`);
     this.hangs.set(method, (this.hangs.get(method) ?? 0) + count);
   }

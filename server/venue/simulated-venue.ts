@@ -103,6 +103,7 @@ export abstract class SimulatedVenue implements Venue {
   private readonly actions: ActionQueue;
   private syncing = false;
   private closed = false;
+  private closedWhy = "";
   private staleFrozen: OrderBook | null = null;
   private staleWanted = false;
 
@@ -225,6 +226,8 @@ export abstract class SimulatedVenue implements Venue {
         case "timeout":
           throw new RequestTimeout(a.note!, { venue: this.id });
       }
+      // The venue failed while acting (its account could not be written): the answer must not go out.
+      if (this.closed) throw new VenueUnavailable(`venue ${this.id} failed before answering${this.closedWhy}`, { venue: this.id });
       a.resolve(result as never);
     } catch (err) {
       a.reject(err);
@@ -232,7 +235,7 @@ export abstract class SimulatedVenue implements Venue {
   }
 
   private guard(): void {
-    if (this.closed) throw new VenueUnavailable(`venue ${this.id} is closed`, { venue: this.id });
+    if (this.closed) throw new VenueUnavailable(`venue ${this.id} is closed${this.closedWhy}`, { venue: this.id });
     const f = this.faults;
     if (f.throttled > 0) {
       f.throttled--;
@@ -302,11 +305,26 @@ export abstract class SimulatedVenue implements Venue {
   }
 
   async close(): Promise<void> {
+    this.shutdown("");
+  }
+
+  /**
+   * Stops the venue for good because it can no longer keep its promises (a persistent account that cannot
+   * write): every call, and every request in flight, fails with VenueUnavailable naming `why`, and fills
+   * not yet delivered never are (they did not become durable either).
+   */
+  protected fail(why: string): void {
+    this.shutdown(why);
+  }
+
+  private shutdown(why: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.closedWhy = why ? `: ${why}` : "";
     this.listeners.clear();
+    this.outbox = [];
     // Settle everything in flight, hanging calls included, so no caller waits forever on a closed venue.
-    const err = () => new VenueUnavailable(`venue ${this.id} closed before answering`, { venue: this.id });
+    const err = () => new VenueUnavailable(`venue ${this.id} closed before answering${this.closedWhy}`, { venue: this.id });
     this.actions.close(err);
     this.faults.settleHung(err());
   }
