@@ -38,8 +38,15 @@ export function ratioOf(position: Position, params: CompiledParams): Decimal {
   return position.qty.sub(params.targetInventory).div(params.maxInventory);
 }
 
+/** Our quote on a side: the newest live limit order there (a re-quote in flight shows the price it goes to). */
+function quoteOn(tracker: OrderTracker, side: "buy" | "sell"): Decimal | null {
+  let newest: { price: Decimal | null; createdAt: number } | null = null;
+  for (const o of tracker.liveOn(side)) if (o.type === "limit" && (!newest || o.createdAt >= newest.createdAt)) newest = o;
+  return newest?.price ?? null;
+}
+
 function ourPrices(tracker: OrderTracker): { ourBid: string | null; ourAsk: string | null } {
-  return { ourBid: str(tracker.restingOn("buy")?.price), ourAsk: str(tracker.restingOn("sell")?.price) };
+  return { ourBid: str(quoteOn(tracker, "buy")), ourAsk: str(quoteOn(tracker, "sell")) };
 }
 
 export function snapshotOf(v: ViewState, ts: number): SnapshotDTO {
