@@ -43,3 +43,6 @@ export class BadResponse extends ExchangeError {}
 export function isRetryable(err: unknown): boolean {
   return err instanceof NetworkError;
 }
+
+/** The venue does not know our key or refused its signature: never retried blindly, an operator must act. */
+export class AuthenticationError extends ExchangeError {}
