@@ -304,8 +304,9 @@ export class Engine {
   }
 
   /** Cancels one resting order of `user`; the venue's per-leg answer. */
-  cancel(user: string, o: Order | undefined, how: Status = "canceled"): "success" | { error: string } {
-    if (!o || o.user !== user || o.status !== "open") return { error: `Order was never placed, already canceled, or filled. asset=${o ? this.coins.findIndex((c) => c.name === o.coin) : 0}` };
+  cancel(user: string, o: Order | undefined, how: Status = "canceled", asset?: number): "success" | { error: string } {
+    const a = asset ?? (o ? this.coins.findIndex((c) => c.name === o.coin) : 0);
+    if (!o || o.user !== user || o.status !== "open" || (asset !== undefined && this.coins[asset]?.name !== o.coin)) return { error: `Order was never placed, already canceled, or filled. asset=${a}` };
     this.finish(o, how);
     this.onBook(o.coin);
     return "success";

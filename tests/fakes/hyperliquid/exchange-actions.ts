@@ -91,11 +91,11 @@ export class ExchangeActions {
       }
       case "cancel": {
         const cancels = Array.isArray(action.cancels) ? (action.cancels as { a: number; o: number }[]) : [];
-        return ok("cancel", { statuses: cancels.map((c) => this.engine.cancel(user, this.engine.orders.get(Number(c.o)))) });
+        return ok("cancel", { statuses: cancels.map((c) => this.engine.cancel(user, this.engine.orders.get(Number(c.o)), "canceled", Number(c.a))) });
       }
       case "cancelByCloid": {
         const cancels = Array.isArray(action.cancels) ? (action.cancels as { asset: number; cloid: string }[]) : [];
-        return ok("cancel", { statuses: cancels.map((c) => this.engine.cancel(user, this.engine.byCloid(user, String(c.cloid)))) });
+        return ok("cancel", { statuses: cancels.map((c) => this.engine.cancel(user, this.engine.byCloid(user, String(c.cloid)), "canceled", Number(c.asset))) });
       }
       case "scheduleCancel": {
         const d = this.deadman.get(user) ?? { at: 0, triggersToday: 0 };

@@ -34,7 +34,8 @@ export class Faults {
   rateLimited: Rule[] = [];
   lost: Rule[] = [];
   delays: (Rule & { ms: number })[] = [];
-  stalled = false;
+  /** Sockets that stay open but get nothing more (a silently stalled stream). */
+  readonly stalled = new Set<unknown>();
   /** Answer every request with HTTP 429 (`count` times) when it matches. */
   rateLimit(route: Route, count = 1, match?: Rule["match"]): void {
     this.rateLimited.push({ route, count, match });
@@ -51,7 +52,7 @@ export class Faults {
     this.rateLimited = [];
     this.lost = [];
     this.delays = [];
-    this.stalled = false;
+    this.stalled.clear();
   }
   take<T extends Rule>(rules: T[], route: Route, body: Record<string, unknown>): T | undefined {
     const r = rules.find((x) => x.route === route && x.count > 0 && (!x.match || x.match(body)));
@@ -78,8 +79,8 @@ export interface FakeHyperliquid {
   requests: { route: Route; body: Record<string, unknown>; status: number }[];
   /** Close every WebSocket abruptly (code 1006 on the client). */
   dropWebSockets(): void;
-  /** Stop sending anything on the WebSockets (pongs included) while keeping them open, or resume. */
-  stallWebSockets(on: boolean): void;
+  /** Stop sending anything on the WebSockets open now (pongs included) while keeping them open. New ones work. */
+  stallWebSockets(): void;
   /** Number of open WebSocket connections. */
   connections(): number;
   /** The dead-man fires now for `user`, if armed. */
@@ -117,7 +118,7 @@ export async function startFakeHyperliquid(opts: FakeOptions = {}): Promise<Fake
   const subs = new Set<Sub>();
 
   const send = (ws: WebSocket, msg: unknown) => {
-    if (!faults.stalled && ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    if (!faults.stalled.has(ws) && ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
   };
   const pushBook = (coin: string) => {
     for (const s of subs) if (s.subscription.type === "l2Book" && s.subscription.coin === coin) send(s.ws, { channel: "l2Book", data: l2Book(engine, coin, now()) });
@@ -213,6 +214,7 @@ export async function startFakeHyperliquid(opts: FakeOptions = {}): Promise<Fake
       send(ws, { channel: "error", data: `Unknown method: ${String(msg.method)}` });
     });
     ws.on("close", () => {
+      faults.stalled.delete(ws);
       for (const s of subs) if (s.ws === ws) subs.delete(s);
     });
   });
@@ -238,8 +240,8 @@ export async function startFakeHyperliquid(opts: FakeOptions = {}): Promise<Fake
     dropWebSockets() {
       for (const ws of wss.clients) ws.terminate();
     },
-    stallWebSockets(on: boolean) {
-      faults.stalled = on;
+    stallWebSockets() {
+      for (const ws of wss.clients) faults.stalled.add(ws);
     },
     connections: () => wss.clients.size,
     fireDeadman: (user: string) => exchange.checkDeadman(user.toLowerCase()),
