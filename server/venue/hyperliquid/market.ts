@@ -43,21 +43,14 @@ export function tickNear(mark: Decimal, szDecimals: number): Decimal {
 export function marketSpec(p: PerpInfo): MarketSpec {
   const tick = tickNear(p.mark, p.szDecimals);
   const lot = new Decimal(10).pow(-p.szDecimals);
-  // The smallest size worth $10 with 20 % to spare (the price moves while we quote).
-  const minSize = Decimal.max(lot, MIN_NOTIONAL.mul(1.2).div(p.mark).div(lot).ceil().mul(lot));
-  // Prices within half the mark on either side stay on this tick (the venue allows 80 %); a move that
-  // changes the tick needs a restart, which re-reads the grid.
+  // Prices within a quarter of the mark either way (the venue allows 80 %), and on this tick: a move that
+  // changes the tick (e.g. through 10 000) needs a restart, which re-reads the grid.
   const intDigits = p.mark.trunc().toString().length;
   const sameTickLow = intDigits > 1 ? new Decimal(10).pow(intDigits - 1) : tick;
   const sameTickHigh = new Decimal(10).pow(intDigits).sub(tick);
-  return {
-    symbol: p.symbol,
-    tickSize: tick,
-    lotSize: lot,
-    minSize,
-    minPrice: Decimal.max(sameTickLow, p.mark.mul(0.5).div(tick).ceil().mul(tick)),
-    maxPrice: Decimal.min(sameTickHigh, p.mark.mul(1.5).div(tick).floor().mul(tick)),
-    makerFeeRate: p.makerFeeRate,
-    takerFeeRate: p.takerFeeRate,
-  };
+  const minPrice = Decimal.max(sameTickLow, p.mark.mul(0.75).div(tick).ceil().mul(tick));
+  const maxPrice = Decimal.min(sameTickHigh, p.mark.mul(4).div(3).div(tick).floor().mul(tick));
+  // The smallest size worth the venue's $10 even at the lowest price we would quote.
+  const minSize = Decimal.max(lot, MIN_NOTIONAL.div(minPrice).div(lot).ceil().mul(lot));
+  return { symbol: p.symbol, tickSize: tick, lotSize: lot, minSize, minPrice, maxPrice, makerFeeRate: p.makerFeeRate, takerFeeRate: p.takerFeeRate };
 }
