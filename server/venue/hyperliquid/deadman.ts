@@ -32,13 +32,23 @@ export class Deadman {
   async start(): Promise<void> {
     const ms = this.cfg.ms;
     if (ms === null) return;
-    if (ms < 5_000) throw new Error("the dead-man needs at least 5 s (the venue's minimum)");
+    if (ms < 6_000) throw new Error("the dead-man needs at least 6 s (the venue refuses under 5 s from its receipt)");
     await this.arm();
     this.timer = setInterval(() => void this.arm().catch((err) => this.cfg.log(`dead-man refresh failed: ${err instanceof Error ? err.message : String(err)}`)), Math.floor(ms / 3));
     this.timer.unref?.();
   }
 
-  private async arm(): Promise<void> {
+  private inflight: Promise<void> | null = null;
+
+  /** One arm at a time, so that stop() can wait for it: a refresh landing after the disarm would re-arm. */
+  private arm(): Promise<void> {
+    if (this.stopped || this.cfg.ms === null) return Promise.resolve();
+    const p = (this.inflight ?? Promise.resolve()).catch(() => {}).then(() => this.armOnce());
+    this.inflight = p;
+    return p;
+  }
+
+  private async armOnce(): Promise<void> {
     if (this.stopped || this.cfg.ms === null) return;
     const until = Date.now() + this.cfg.ms;
     try {
@@ -68,6 +78,7 @@ export class Deadman {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.inflight?.catch(() => {});
     if (this.cfg.ms === null || !this.armedUntil) return;
     await this.cfg.send(undefined);
     this.armedUntil = 0;
