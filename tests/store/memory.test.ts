@@ -6,6 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Decimal from "decimal.js";
 import fc from "fast-check";
+import { IllegalOrderStateChange } from "@/lib/orders";
 import {
   createMemoryStore,
   DecimalRangeError,
@@ -211,7 +212,7 @@ describe("memory store", () => {
     );
   });
 
-  test("an order leaves the open list when it fills or closes, and rejoins it if reported live again", async () => {
+  test("an order leaves the open list when it fills or closes, and a closed order cannot rejoin it", async () => {
     const store = createMemoryStore();
     const s = await newStrategy(store);
     const mk = (id: string) =>
@@ -221,8 +222,8 @@ describe("memory store", () => {
     await store.recordFill(fillAt(s.id, "f1", T0, { clientOrderId: "a", size: D(2) }));
     await store.updateOrder("b", { status: "cancelled" });
     assert.deepEqual(await store.listOpenOrders(s.id), []);
-    await store.updateOrder("b", { status: "pending_cancel" });
-    assert.deepEqual((await store.listOpenOrders(s.id)).map((o) => o.clientOrderId), ["b"]);
+    await assert.rejects(store.updateOrder("b", { status: "pending_cancel" }), IllegalOrderStateChange);
+    assert.deepEqual(await store.listOpenOrders(s.id), []);
   });
 
   test("listAlerts agrees with filter-sort-newest-first; recovery counts rebalance and emergency alerts", async () => {
