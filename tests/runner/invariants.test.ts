@@ -36,6 +36,8 @@ interface Real {
 type Cmd = fc.AsyncCommand<Model, Real>;
 
 const CONTROL_BOUND_MS = 1_000;
+/** The slowest answer seen per control, for the summary. */
+const slowest = new Map<string, number>();
 
 /** Awaits a control, failing when it has not answered within the bound (wall time). */
 async function within<T>(what: string, p: Promise<T>): Promise<T> {
@@ -49,6 +51,7 @@ async function within<T>(what: string, p: Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer);
     const ms = performance.now() - t0;
+    slowest.set(what, Math.max(slowest.get(what) ?? 0, ms));
     assert.ok(ms < CONTROL_BOUND_MS, `${what} answered after ${ms.toFixed(0)} ms`);
   }
 }
@@ -218,27 +221,50 @@ interface Suite {
   runnerConfig: { venueDeadlineMs: number; answerWithinMs: number };
 }
 
-async function runSchedules(label: string, s: Suite): Promise<void> {
+/** What the schedules made happen, summed: printed, and held to a floor so the test keeps proving something. */
+type Coverage = Record<string, number>;
+
+async function countCoverage(w: DeskWorld, c: Coverage): Promise<void> {
+  const add = (k: string, by = 1) => (c[k] = (c[k] ?? 0) + by);
+  add("schedules");
+  add("processes", w.processes);
+  const orders = await w.base.listOrders(w.runner.strategyId, { limit: 10_000 });
+  add("orders", orders.length);
+  for (const o of orders) {
+    for (const t of o.history) if (["submit_lost", "cancel_lost", "cancel_failed", "found_open", "not_found"].includes(t.event)) add(`order event ${t.event}`);
+    if (o.reason === "emergency") add("emergency orders");
+    if (o.status === "partially_filled" || (o.status !== "filled" && o.filledSize.gt(0))) add("orders partly filled");
+  }
+  const fills = await w.base.listFills(w.runner.strategyId, { limit: 10_000 });
+  add("fills", fills.length);
+  add("strays cancelled", w.logs.filter((l) => l.includes("cancelling untracked order")).length);
+  add("journal replays", w.logs.filter((l) => /\(\+[1-9]\d* from the journal/.test(l)).length);
+}
+
+async function runSchedules(label: string, s: Suite): Promise<Coverage> {
   const journalDir = mkdtempSync(join(tmpdir(), "skewdesk-invariants-"));
+  const coverage: Coverage = {};
   let n = 0;
   // The runner's deadline timers do not keep a process alive (the server does): this one stands in for it.
   const alive = setInterval(() => undefined, 1_000);
   try {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom("1", "0.3"), commands, async (venueSeed, maxInventory, cmds) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom("1", "0.3"), fc.constantFrom("0.2", "1"), commands, async (venueSeed, maxInventory, minSpread, cmds) => {
         const w = await DeskWorld.open({
           seed: venueSeed,
           store: s.store(),
           strategyName: `inv-${label}-${process.pid}-${++n}`,
           journalDir,
           // A small maxInventory reaches the rebalance and emergency thresholds within a short schedule.
-          paramsOverride: { maxInventory },
+          // A narrow spread quotes near the touch: more fills, partial fills among them, in a short schedule.
+          paramsOverride: { maxInventory, minSpread },
           runnerConfig: { ...s.runnerConfig, requoteToleranceTicks: 0 },
         });
         try {
           await w.tick(2);
           await w.check("start");
           await fc.asyncModelRun(() => ({ model: { paused: false, dbDown: false }, real: { w } }), cmds);
+          await countCoverage(w, coverage);
         } finally {
           await w.dispose();
         }
@@ -249,17 +275,40 @@ async function runSchedules(label: string, s: Suite): Promise<void> {
     clearInterval(alive);
     rmSync(journalDir, { recursive: true, force: true });
   }
+  console.log(`${label}: ${Object.entries(coverage).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  console.log(`${label}: slowest answers ${[...slowest].map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(", ")}`);
+  slowest.clear();
+  return coverage;
+}
+
+/** The schedules must have reached the situations the invariants are about. */
+function assertReached(c: Coverage, floor: Record<string, number>): void {
+  for (const [k, min] of Object.entries(floor)) assert.ok((c[k] ?? 0) >= min, `only ${c[k] ?? 0} × ${k} in all schedules (at least ${min} expected): the generator no longer reaches it`);
 }
 
 describe("books that cannot drift: random schedules", () => {
   test("1000 schedules on the in-memory store", async () => {
-    await runSchedules("memory", {
+    const c = await runSchedules("memory", {
       runs: Number(process.env.INVARIANT_RUNS ?? 1000),
       seed: Number(process.env.INVARIANT_SEED ?? 8_0001),
       store: () => createMemoryStore(),
       // Short wall-time bounds keep a thousand schedules fast; the controls are still held to 1 s.
       runnerConfig: { venueDeadlineMs: 20, answerWithinMs: 100 },
     });
+    if (c.schedules === 1000) {
+      assertReached(c, {
+        processes: 1_200,
+        fills: 2_000,
+        "orders partly filled": 120,
+        "emergency orders": 12,
+        "order event submit_lost": 90,
+        "order event cancel_lost": 200,
+        "order event found_open": 60,
+        "order event not_found": 20,
+        "strays cancelled": 20,
+        "journal replays": 15,
+      });
+    }
   });
 
   for (const target of testDatabases("invariants")) {

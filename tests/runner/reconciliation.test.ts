@@ -301,4 +301,31 @@ describe("orders whose outcome was not heard", () => {
       await w.dispose();
     }
   });
+
+  // Known gap, reported to the lead: the next process cannot know of an order no record holds and the
+  // venue does not show yet, so it quotes beside it until a periodic reconciliation (10 s) finds it. A fix
+  // needs the runner to hold quoting after an unclean stop until a reconciliation one not-found grace
+  // period after start. Runs as a todo: its failure is reported, not counted.
+  test(
+    "an order of ours that the venue does not show yet when the desk restarts after a kill -9 is not quoted beside",
+    { todo: "known gap: quoting after an unclean restart does not wait out the venue's read lag" },
+    async () => {
+      const w = await world({ seed: 1, runnerConfig: { venueDeadlineMs: 20, requoteToleranceTicks: 0 } });
+      try {
+        await w.tick(2);
+        w.dbDown = true;
+        await w.tick();
+        w.venue.hideFreshOrders(2_500);
+        await w.tick();
+        await w.kill();
+        for (let i = 0; i < 12; i++) {
+          await w.tick();
+          const sides = restingSides(w);
+          assert.ok(sides.buy <= 1 && sides.sell <= 1, `two quotes on a side after ${i + 1} ticks: ${JSON.stringify(sides)}`);
+        }
+      } finally {
+        await w.dispose();
+      }
+    },
+  );
 });
