@@ -3,12 +3,12 @@
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import type { AlertDTO, FillDTO, SnapshotDTO } from "@/lib/events";
+import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ResolveMismatchRequest, type SnapshotDTO } from "@/lib/events";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
-import { orderDto } from "@/server/runner/runner";
+import { storedOrderDto } from "@/server/runner/publisher";
 import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
 import type { RegimeSetting } from "@/server/venue/paper";
 
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     snapshots: async (q: { from?: number; to?: number; limit: number }) =>
       (await store.listSnapshots(sid, { from: q.from !== undefined ? new Date(q.from) : undefined, to: q.to !== undefined ? new Date(q.to) : undefined, limit: q.limit })).map(snapshotDto),
     fills: async (limit: number) => (await store.listFills(sid, { limit })).map(fillDto),
-    orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(orderDto),
+    orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(storedOrderDto),
     alerts: async (limit: number) => (await store.listAlerts(sid, { limit })).map(alertDto),
     acknowledgeAlert: async (id: string, by: string) => {
       const a = await store.acknowledgeAlert(id, by);
@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     control: (a: ControlAction, by: string) => runner.control(a, by),
     emergencyPreview: () => runner.emergencyPreview(),
     emergencyClose: (by: string) => runner.emergencyClose(by),
+    resolveMismatch: (req: ResolveMismatchRequest, by: string) => runner.resolveMismatch(resolveMismatchSchema.parse(req), by),
     audit: async (e: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }) => {
       await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
     },

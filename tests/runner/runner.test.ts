@@ -33,9 +33,13 @@ async function run(s: PaperSession, ticks: number, each?: (i: number) => Promise
     const t = s.time.now() + 500;
     (s.time as unknown as { advanceTo(t: number): void }).advanceTo(t);
     await s.runner.tick(t);
+    await settle();
     await each?.(i);
   }
 }
+
+/** Lets every venue answer already due arrive: the simulated venue answers within microtasks. */
+const settle = () => new Promise<void>((r) => setImmediate(r));
 
 /** A store whose every call fails while `isDown()`: the database unavailable. */
 const failWhile =
@@ -119,15 +123,40 @@ for (const target of testDatabases("runner")) {
       await s.close();
     });
 
-    test("a cancel that hangs: no new quote on that side until the venue confirms", async () => {
+    test("a cancel that never answers: the side stays blocked, controls answer at once, the order is resolved with the venue", async () => {
       const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
       await run(s, 3);
-      s.venue.failNextCancel("timeout");
-      const placed = s.runner.stats.ordersPlaced;
+      s.venue.failNextCancel("hang");
       await run(s, 1);
-      assert.equal(s.runner.stats.ordersPlaced, placed);
-      const sides = await sidesAtVenue(s);
-      assert.ok(sides.buy <= 1 && sides.sell <= 1);
+      const hung = s.runner.tracker.live().find((o) => o.state === "pending_cancel");
+      assert.ok(hung, "no cancel in flight after the re-quote tick");
+      // The decision loop does not wait: ticks go on, and no second order joins the hung one on its side.
+      for (let i = 0; i < 14; i++) {
+        await run(s, 1);
+        const live = s.runner.tracker.liveOn(hung.side);
+        const atVenue = (await s.venue.fetchOpenOrders()).filter((o) => o.side === hung.side);
+        assert.ok(atVenue.length <= 1, `two ${hung.side} orders at the venue while a cancel hangs`);
+        if (live.includes(hung)) assert.equal(live.length, 1, `a new ${hung.side} order was placed beside the unresolved one`);
+      }
+      // Past the deadline the cancel's outcome is unknown; the reconciler asked the venue and the order ended.
+      assert.ok(hung.history.some((t) => t.to === "unknown" || t.to === "filled"), `history: ${hung.history.map((t) => t.to).join(" → ")}`);
+      assert.ok(!s.runner.tracker.live().includes(hung), `the hung order is still ${hung.state}`);
+      await s.close();
+    });
+
+    test("pause and the emergency close answer within a second while a venue call never returns", async () => {
+      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      await run(s, 3);
+      s.venue.failNextCancel("hang");
+      s.venue.failNextCancel("hang");
+      const within = <T>(p: Promise<T>, what: string) =>
+        Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within 1 s`)), 1000))]);
+      const paused = await within(s.runner.control("pause", "tester"), "pause");
+      assert.equal(paused.paused, true);
+      const out = await within(s.runner.emergencyClose("tester"), "emergency close");
+      assert.equal(out.paused, true);
+      const resumed = await within(s.runner.control("resume", "tester"), "resume");
+      assert.equal(resumed.paused, false);
       await s.close();
     });
 
