@@ -2,6 +2,7 @@
 // messages, so a burst of page loads or sockets can delay an answer but never a tick.
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ResolveMismatchRequest, type SnapshotDTO } from "@/lib/events";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
     runnerConfig: {
       maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
       ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
+      reconcileEveryMs: env.SKEWDESK_RECONCILE_EVERY_MS,
+      reconcileTolerance: env.SKEWDESK_RECONCILE_TOLERANCE ? new Decimal(env.SKEWDESK_RECONCILE_TOLERANCE) : null,
+      venueDeadlineMs: env.SKEWDESK_VENUE_DEADLINE_MS,
     },
     emit: (event, payload) => post({ type: "event", event, payload } as WorkerMessage),
     log: (line) => console.log(`[runner] ${line}`),

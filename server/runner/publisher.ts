@@ -125,7 +125,9 @@ export class Publisher {
       return;
     }
     const status = o.state;
-    const history = [...o.history];
+    // The whole history is written when the order finishes (and when it becomes unknown, the moment an
+    // operator most wants to read it); in between, the state alone keeps the hot path light.
+    const history = o.closedAt !== null || status === "unknown" ? [...o.history] : undefined;
     const venueOrderId = o.venueOrderId;
     const statusReason = o.statusReason;
     const closedAt = o.closedAt === null ? undefined : new Date(o.closedAt);
@@ -133,7 +135,7 @@ export class Publisher {
       store
         .updateOrder(o.clientOrderId, {
           status,
-          history,
+          ...(history ? { history } : {}),
           venueOrderId,
           statusReason,
           ...(status === "open" ? { openedAt: new Date(o.updatedAt) } : {}),

@@ -217,7 +217,7 @@ export class FakeRunnerHost implements RunnerHost {
         }
       : undefined;
     return {
-      reconciliation,
+      ...(reconciliation ? { reconciliation } : {}),
       strategy: "inventory-skew",
       market: "FAKE-YES",
       venue: "paper",
