@@ -284,11 +284,14 @@ export class Runner {
 
   // ------------------------------------------------------------------ shutdown
 
-  /** Resolves once no order is live, or after `ms` (wall time): the venue may never answer. */
+  /**
+   * Resolves once every order call sent has been answered (or lost), or after `ms` of wall time: the venue may
+   * never answer. True when no order is left live.
+   */
   async quiet(ms: number): Promise<boolean> {
     const until = Date.now() + ms;
-    while (this.tracker.live().length && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-    return this.tracker.live().length === 0;
+    while (this.execution.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    return this.tracker.liveCount === 0;
   }
 
   /** SIGTERM: cancel every quote, flush every write, close the run. */
