@@ -76,6 +76,7 @@ export class DecisionLoop {
   afterOrderEvent(): void {
     this.desk.flattener.step();
     if (!this.desk.flattener.active && !this.desk.paused && this.desk.riskState !== "HALTED" && !this.stale) this.desk.quoter.step();
+    this.desk.emitStatus();
   }
 
   trackRebalance(decision: QuoteDecision): void {
