@@ -2,8 +2,9 @@
 // messages, so a burst of page loads or sockets can delay an answer but never a tick.
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
-import type { AlertDTO, FillDTO, SnapshotDTO } from "@/lib/events";
+import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ResolveMismatchRequest, type SnapshotDTO } from "@/lib/events";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
     runnerConfig: {
       maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
       ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
+      reconcileEveryMs: env.SKEWDESK_RECONCILE_EVERY_MS,
+      reconcileTolerance: env.SKEWDESK_RECONCILE_TOLERANCE ? new Decimal(env.SKEWDESK_RECONCILE_TOLERANCE) : null,
+      venueDeadlineMs: env.SKEWDESK_VENUE_DEADLINE_MS,
     },
     emit: (event, payload) => post({ type: "event", event, payload } as WorkerMessage),
     log: (line) => console.log(`[runner] ${line}`),
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
     control: (a: ControlAction, by: string) => runner.control(a, by),
     emergencyPreview: () => runner.emergencyPreview(),
     emergencyClose: (by: string) => runner.emergencyClose(by),
+    resolveMismatch: (req: ResolveMismatchRequest, by: string) => runner.resolveMismatch(resolveMismatchSchema.parse(req), by),
     audit: async (e: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }) => {
       await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
     },

@@ -57,6 +57,11 @@ const ZERO = new Decimal(0);
 
 export class OrderTracker {
   private readonly orders = new Map<string, TrackedOrder>();
+  /** The live ones, kept apart: the hot path asks for them several times a tick. */
+  private readonly liveOrders = new Map<string, TrackedOrder>();
+  /** Finished orders in the order they finished, for pruning. */
+  private readonly closedIds: string[] = [];
+  private closedHead = 0;
   private readonly now: () => number;
   private readonly retainClosedMs: number;
   private readonly listeners: OrderListener[] = [];
@@ -89,6 +94,7 @@ export class OrderTracker {
       history: [],
     };
     this.orders.set(o.clientOrderId, order);
+    this.liveOrders.set(o.clientOrderId, order);
     this.emit(order, null);
     return order;
   }
@@ -117,6 +123,7 @@ export class OrderTracker {
       history,
     };
     this.orders.set(r.clientOrderId, order);
+    if (isLive(order.state)) this.liveOrders.set(r.clientOrderId, order);
     return order;
   }
 
@@ -126,25 +133,30 @@ export class OrderTracker {
 
   /** Every order that may still rest or trade at the venue. */
   live(): TrackedOrder[] {
-    const out: TrackedOrder[] = [];
-    for (const o of this.orders.values()) if (isLive(o.state)) out.push(o);
-    return out;
+    return [...this.liveOrders.values()];
+  }
+
+  get liveCount(): number {
+    return this.liveOrders.size;
   }
 
   liveOn(side: Side): TrackedOrder[] {
-    return this.live().filter((o) => o.side === side);
+    const out: TrackedOrder[] = [];
+    for (const o of this.liveOrders.values()) if (o.side === side) out.push(o);
+    return out;
   }
 
   /** The acknowledged resting limit order on a side, if any. */
   restingOn(side: Side): TrackedOrder | undefined {
-    for (const o of this.orders.values()) {
+    for (const o of this.liveOrders.values()) {
       if (o.side === side && o.type === "limit" && (o.state === "open" || o.state === "partially_filled")) return o;
     }
     return undefined;
   }
 
+  /** Live orders in one state (unknown, pending_cancel, …). */
   inState(state: OrderState): TrackedOrder[] {
-    return [...this.orders.values()].filter((o) => o.state === state);
+    return [...this.liveOrders.values()].filter((o) => o.state === state);
   }
 
   /** Moves an order by the table; throws IllegalOrderTransition when the table has no such move. */
@@ -239,7 +251,16 @@ export class OrderTracker {
   /** Forgets finished orders older than the retention. */
   prune(): void {
     const cutoff = this.now() - this.retainClosedMs;
-    for (const [id, o] of this.orders) if (o.closedAt !== null && o.closedAt < cutoff) this.orders.delete(id);
+    while (this.closedHead < this.closedIds.length) {
+      const o = this.orders.get(this.closedIds[this.closedHead]!);
+      if (o && o.closedAt !== null && o.closedAt >= cutoff) break;
+      if (o && o.closedAt !== null) this.orders.delete(o.clientOrderId);
+      this.closedHead++;
+    }
+    if (this.closedHead > 4096) {
+      this.closedIds.splice(0, this.closedHead);
+      this.closedHead = 0;
+    }
   }
 
   get size(): number {
@@ -256,7 +277,11 @@ export class OrderTracker {
     o.state = to;
     o.updatedAt = at;
     if (reason) o.statusReason = reason;
-    if (isTerminal(to)) o.closedAt = at;
+    if (isTerminal(to)) {
+      o.closedAt = at;
+      this.liveOrders.delete(o.clientOrderId);
+      this.closedIds.push(o.clientOrderId);
+    }
     o.history.push(t);
     this.emit(o, t);
   }

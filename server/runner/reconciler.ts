@@ -123,15 +123,22 @@ export class Reconciler {
       await Promise.all(queries);
       report.fillsRecovered += await this.recoverFills(this.oldestLive() ?? this.lastAt - this.deps.config.intervalMs);
 
-      let position = await this.call(() => venue.fetchPosition(), "fetchPosition");
-      if (this.differs(position.qty)) {
-        // Fills may be in flight or missed: book whatever the venue has that we do not, then look again.
+      // A comparison counts only when no fill reached the desk while the venue answered: otherwise the two
+      // figures are of different moments. Missing fills are fetched and booked before comparing again.
+      let verdict: { venueQty: Decimal; differs: boolean } | null = null;
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const before = ledger.position.qty;
+        const position = await this.call(() => venue.fetchPosition(), "fetchPosition");
+        if (!ledger.position.qty.eq(before)) continue;
+        verdict = { venueQty: position.qty, differs: this.differs(position.qty) };
+        if (!verdict.differs) break;
         report.fillsRecovered += await this.recoverFills(0);
-        position = await this.call(() => venue.fetchPosition(), "fetchPosition");
       }
-      report.venueQty = position.qty;
       report.deskQty = ledger.position.qty;
-      if (this.differs(position.qty)) this.deps.onMismatch({ deskQty: ledger.position.qty, venueQty: position.qty, at: this.deps.now() });
+      if (verdict) {
+        report.venueQty = verdict.venueQty;
+        if (verdict.differs) this.deps.onMismatch({ deskQty: ledger.position.qty, venueQty: verdict.venueQty, at: this.deps.now() });
+      } else report.error = "the position kept moving while the venue answered: compared next time";
     } catch (err) {
       report.error = errText(err);
       this.deps.log(`reconciliation (${why}) incomplete: ${report.error}`);

@@ -34,7 +34,20 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
     startedAt: new Date(r.time.now()),
   });
   r.runId = run.id;
-  r.unsubscribeFills = r.venue.watchFills((f) => r.onVenueFill(f));
+  const unsubscribeFills = r.venue.watchFills((f) => r.onVenueFill(f));
+  let dropped = false;
+  const unsubscribeConnection = r.venue.watchConnection?.((state) => {
+    if (state === "disconnected") dropped = true;
+    else if (dropped) {
+      dropped = false;
+      r.log("venue connection back: reconciling");
+      void r.reconciler.run("reconnect");
+    }
+  });
+  r.unsubscribeFills = () => {
+    unsubscribeFills();
+    unsubscribeConnection?.();
+  };
 
   r.markRunning();
   const report = await r.reconciler.run("start");

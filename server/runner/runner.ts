@@ -7,20 +7,18 @@ import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { RiskState } from "@/lib/domain";
 import type { EmergencyOutcomeDTO, EmergencyPreviewDTO, ParamVersionDTO, QuotePreviewDTO, ResolveMismatchRequest, SnapshotDTO, StatusDTO } from "@/lib/events";
-import type { MarketSpec, OrderBook, Side } from "@/lib/market";
+import type { MarketSpec, Side } from "@/lib/market";
 import { decideQuotes, type CompiledParams, type QuoteDecision } from "@/lib/strategy";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import type { JsonObject, Store, StrategyRecord } from "@/server/store";
 import { RateLimitExceeded } from "@/server/venue/errors";
 import type { Venue, VenueFill } from "@/server/venue/types";
 import type { TimeSource } from "@/server/runner/clock";
-import { withDeadline } from "@/server/runner/deadline";
-import { Execution, errText } from "@/server/runner/execution";
+import { Execution } from "@/server/runner/execution";
 import type { FillJournal } from "@/server/runner/fill-journal";
 import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
 import { Flattener, type FlattenResult } from "@/server/runner/flattener";
 import { OrderTracker } from "@/server/runner/order-tracker";
-import { excludeOwnOrders } from "@/server/runner/own-orders";
 import { ParamService } from "@/server/runner/param-service";
 import { Publisher, trackedOrderDto, type Emit } from "@/server/runner/publisher";
 import { Quoter } from "@/server/runner/quoter";
@@ -29,9 +27,11 @@ import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
 import { emergencyPreviewOf, previewOf } from "@/server/runner/previews";
 import { defaultRunnerConfig, newRunnerStats, type RunnerConfig, type RunnerStats } from "@/server/runner/runner-config";
 import { TickTimer } from "@/server/runner/tick-timer";
-import { ratioOf, snapshotOf, statusOf, type ViewState } from "@/server/runner/views";
+import { ratioOf, snapshotOf, snapshotRecordOf, statusOf, type ViewState } from "@/server/runner/views";
 import { WriteQueue } from "@/server/runner/write-queue";
 import { recover } from "@/server/runner/recovery";
+import { DecisionLoop } from "@/server/runner/decision-loop";
+import { control, emergencyClose, resolveMismatch } from "@/server/runner/operator-commands";
 
 export { defaultRunnerConfig, type RunnerConfig, type RunnerStats };
 
@@ -48,7 +48,6 @@ export interface RunnerDeps {
   log?: (line: string) => void;
 }
 
-const ZERO = new Decimal(0);
 const CLIENT_ID_PREFIX = "sd-";
 const sleep = (ms: number) => new Promise<"late">((r) => setTimeout(() => r("late"), ms).unref?.());
 
@@ -67,7 +66,8 @@ export class Runner {
   readonly publisher: Publisher;
   readonly stats: RunnerStats = newRunnerStats();
   readonly quoter: Quoter;
-  private readonly flattener: Flattener;
+  readonly flattener: Flattener;
+  readonly loop: DecisionLoop;
   private readonly emitEvent: Emit;
   private readonly streaming: boolean;
   readonly log: (line: string) => void;
@@ -81,16 +81,10 @@ export class Runner {
   runId: string | null = null;
   mismatch: Mismatch | null = null;
   unsubscribeFills: (() => void) | null = null;
-  private inRebalance = false;
-  private lastBook: OrderBook | null = null;
-  private lastDecision: QuoteDecision | null = null;
+  lastDecision: QuoteDecision | null = null;
   private lastTickAt: number | null = null;
   private lastSnapshotStored = -Infinity;
-  private snapshotWanted = false;
-  private stale = false;
-  private backoffUntil = 0;
-  private backoffMs: number;
-  private emergencyPending = false;
+  snapshotWanted = false;
 
   constructor(deps: RunnerDeps) {
     this.venue = deps.venue;
@@ -101,7 +95,6 @@ export class Runner {
     this.strategy = deps.strategy;
     this.riskState = deps.strategy.riskState;
     this.paused = deps.strategy.paused;
-    this.backoffMs = deps.config.backoffMs;
     this.emitEvent = deps.emit ?? (() => {});
     this.streaming = deps.emit !== undefined;
     this.log = deps.log ?? (() => {});
@@ -125,13 +118,13 @@ export class Runner {
     });
     this.execution = new Execution(this.venue, this.tracker, now, deps.config.venueDeadlineMs, {
       onRejected: (_o, err) => {
-        if (err instanceof RateLimitExceeded || !(err instanceof Error && err.name === "PostOnlyWouldCross")) this.backoff(err, "venue refused an order");
+        if (err instanceof RateLimitExceeded || !(err instanceof Error && err.name === "PostOnlyWouldCross")) this.loop.backoff(err, "venue refused an order");
       },
       onLost: (o, kind, why) => {
         const what = kind === "create" ? `order ${o.clientOrderId} (${o.side} ${o.size})` : `cancel of ${o.side} ${o.clientOrderId}`;
         this.publisher.alertThrottled("cancel_failure", kind === "cancel" ? "critical" : "warning", `${what} not confirmed (${why}): outcome unknown, asking the venue; no new ${o.side} order until it is resolved`);
       },
-      onSettled: () => this.afterOrderEvent(),
+      onSettled: () => this.loop.afterOrderEvent(),
     });
     this.ledger = new FillLedger({
       journal: deps.journal,
@@ -150,8 +143,8 @@ export class Runner {
         const abs = pos.qty.abs();
         if (abs.gt(this.stats.maxAbsInventory)) this.stats.maxAbsInventory = abs;
         // A point on the chart at every fill: the peaks that trigger rebalances and emergencies are seen.
-        if (this.lastDecision && this.params.loaded) this.publisher.storeSnapshot(this.snapshot(this.time.now()));
-        if (this.params.loaded && ratioOf(pos, this.params.current).abs().gte(this.params.current.emergencyThreshold)) this.emergencyPending = true;
+        if (this.params.loaded) this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, this.time.now()));
+        if (this.params.loaded && ratioOf(pos, this.params.current).abs().gte(this.params.current.emergencyThreshold)) this.loop.emergencyPending = true;
         this.emitEvent("fill", { tradeId: e.tradeId, clientOrderId: e.clientOrderId ?? "", side: e.side, price: e.price.toString(), size: e.size.toString(), fee: e.fee.toString(), liquidity: e.liquidity, inventoryAfter: pos.qty.toString(), ts: e.ts });
       },
     });
@@ -181,9 +174,10 @@ export class Runner {
       },
       ownsOrder: (id) => id.startsWith(CLIENT_ID_PREFIX),
       book: (f) => this.onVenueFill(f),
-      onMismatch: (m) => this.onMismatch(m),
+      onMismatch: (m) => this.loop.onMismatch(m),
       log: this.log,
     });
+    this.loop = new DecisionLoop(this);
     this.params = new ParamService(this.store, sid, (dto) => {
       this.snapshotWanted = true;
       this.emitEvent("params", dto);
@@ -218,132 +212,16 @@ export class Runner {
     this.tracker.prune();
     this.reconciler.onTick();
     this.flattener.step();
-    const decision = ts < this.backoffUntil ? null : await this.decide(ts);
+    const decision = ts < this.loop.backoffUntil ? null : await this.loop.decide(ts);
     this.publishTick(decision);
     this.timer.record(performance.now() - t0);
   }
 
-  /** Reads the book (the one venue call a tick waits for, with a deadline) and acts on the decision. */
-  private async decide(ts: number): Promise<QuoteDecision | null> {
-    let book: OrderBook;
-    try {
-      book = await withDeadline(this.venue.fetchOrderBook(), this.config.venueDeadlineMs, "fetchOrderBook");
-    } catch (err) {
-      if (err instanceof RateLimitExceeded) this.backoff(err, "venue throttled a market data request");
-      else this.publisher.alertThrottled("error", "warning", `market data unavailable: ${errText(err)}`);
-      return null;
-    }
-    if (!this.running) return null;
-    const age = ts - book.ts;
-    if (age > this.config.staleAfterMs) {
-      if (!this.stale) {
-        this.stale = true;
-        this.publisher.alert("stale_data", "warning", `market data is ${Math.round(age / 1000)} s old: quotes cancelled until it is fresh again`);
-      }
-      this.quoter.standDown("stale market data");
-      return null;
-    }
-    if (this.stale) {
-      this.stale = false;
-      this.publisher.alert("stale_data", "info", "market data fresh again: quoting resumes");
-    }
-    const own = this.tracker.live().flatMap((o) => (o.price ? [{ side: o.side, price: o.price, remaining: o.size.sub(o.filled) }] : []));
-    this.lastBook = excludeOwnOrders(book, own);
-    const params = this.params.current;
-    const decision = decideQuotes({ inventory: this.ledger.position.qty }, params, this.lastBook, this.market);
-    this.lastDecision = decision;
-    this.trackRebalance(decision);
-
-    if (this.ledger.journalBroken) this.quoter.standDown("fill journal cannot be written");
-    else if (decision.action?.kind === "emergency" || this.emergencyPending) {
-      this.emergencyPending = false;
-      if (decision.action?.kind === "emergency" && !this.flattener.active) this.startEmergency("emergency threshold reached", decision);
-    } else if (this.flattener.active) this.quoter.standDown("emergency close under way");
-    else if (this.paused || this.riskState === "HALTED") this.quoter.standDown(this.paused ? "paused" : "risk state HALTED");
-    else {
-      this.quoter.plan(decision, params, {
-        riskState: this.riskState,
-        inventory: this.ledger.position.qty,
-        targetInventory: params.targetInventory,
-        maxInventory: params.maxInventory,
-        lotSize: this.market.lotSize,
-        now: ts,
-      });
-    }
-    return decision;
-  }
-
-  /** An order answer arrived: the quoter and the flattener may move on. */
-  private afterOrderEvent(): void {
-    this.flattener.step();
-    if (!this.flattener.active && !this.paused && this.riskState !== "HALTED" && !this.stale) this.quoter.step();
-  }
-
-  private trackRebalance(decision: QuoteDecision): void {
-    const above = decision.action !== null;
-    if (above) this.stats.ticksAboveRebalance++;
-    if (above && !this.inRebalance) {
-      this.inRebalance = true;
-      this.rebalanceCount++;
-      this.stats.rebalances++;
-      this.snapshotWanted = true;
-      const a = decision.action!;
-      this.publisher.alert(
-        "rebalance",
-        a.kind === "emergency" ? "critical" : "warning",
-        `inventory ratio ${decision.metrics.ratio.toFixed(3)} past the ${a.kind} threshold: ${a.side} ${a.amount} toward target`,
-      );
-    } else if (!above) this.inRebalance = false;
-  }
-
-  /** Exponential backoff (to a minute) after a throttle or a reject: the venue sees no order storm. */
-  private backoff(err: unknown, what: string): void {
-    const retryAfter = err instanceof RateLimitExceeded ? (err.retryAfterMs ?? 0) : 0;
-    const wait = Math.max(this.backoffMs, retryAfter);
-    this.backoffUntil = this.time.now() + wait;
-    this.publisher.alertThrottled("error", "warning", `${what} (${errText(err)}): backing off ${wait} ms`);
-    this.backoffMs = Math.min(this.backoffMs * 2, 60_000);
-  }
-
-  // ------------------------------------------------------------------ emergencies and reconciliation
-
-  private excess(): Decimal {
+  excess(): Decimal {
     return this.ledger.position.qty.sub(this.params.current.targetInventory);
   }
 
-  private startEmergency(why: string, decision: QuoteDecision): void {
-    this.stats.emergencies++;
-    this.snapshotWanted = true;
-    const before = this.ledger.position.qty;
-    this.quoter.standDown(why);
-    this.setRisk("REDUCING", `${why}: flattening, stays REDUCING until an operator re-arms`);
-    void this.flattener.start(why).then((r) => {
-      this.snapshotWanted = true;
-      this.publisher.alert(
-        "emergency",
-        "critical",
-        `EMERGENCY CLOSE (${why}): ratio ${decision.metrics.ratio.toFixed(3)}, inventory ${before} → ${this.ledger.position.qty}${r.failure ? `; ${r.failure}` : ""}; REDUCING until re-armed`,
-      );
-    });
-  }
-
-  private onMismatch(m: Mismatch): void {
-    const first = this.mismatch === null;
-    this.mismatch = m;
-    if (!first) return this.emitStatus();
-    const diff = m.venueQty.sub(m.deskQty);
-    this.quoter.standDown("reconciliation mismatch");
-    this.setRisk("HALTED", `reconciliation mismatch: desk ${m.deskQty}, venue ${m.venueQty}`);
-    this.publisher.alert(
-      "reconciliation",
-      "critical",
-      `books differ from the venue: desk inventory ${m.deskQty}, venue position ${m.venueQty} (difference ${diff}): HALTED, quotes cancelled. Adopt the venue's position or flatten, from the dashboard.`,
-    );
-    this.emitStatus();
-  }
-
-  /** Waits for a flatten at most `ms` (wall time): controls answer within a second whatever the venue does. */
-  private async boundedFlatten(why: string): Promise<FlattenResult | null> {
+  async boundedFlatten(why: string): Promise<FlattenResult | null> {
     const r = await Promise.race([this.flattener.start(why), sleep(this.config.answerWithinMs)]);
     return r === "late" ? null : r;
   }
@@ -351,109 +229,20 @@ export class Runner {
   // ------------------------------------------------------------------ operator commands
 
   emergencyPreview(): EmergencyPreviewDTO {
-    return emergencyPreviewOf(this.ledger.position.qty, this.params.current.targetInventory, this.market, this.lastBook);
+    return emergencyPreviewOf(this.ledger.position.qty, this.params.current.targetInventory, this.market, this.loop.lastBook);
   }
 
-  async emergencyClose(by: string): Promise<EmergencyOutcomeDTO> {
-    const started = Date.now();
-    const before = this.ledger.position.qty;
-    const fillsBefore = this.stats.fills;
-    this.setPaused(true);
-    const cancelled = this.quoter.standDown(`emergency close by ${by}`);
-    const r = await this.boundedFlatten(`emergency close by ${by}`);
-    const inv = this.ledger.position.qty;
-    const left = this.excess().abs();
-    let message: string;
-    if (!r) {
-      message = `flatten under way (the venue has not answered yet): inventory ${before} → ${inv} so far; strategy paused; the outcome follows as an alert`;
-      void this.flattener.start("").then((late) => this.publisher.alert("emergency", "critical", `EMERGENCY CLOSE by ${by} finished: flattened ${late.filled}${late.failure ? `, ${late.failure}` : ""}; inventory ${this.ledger.position.qty}`));
-    } else if (r.failure) {
-      message = `${r.filled.gt(0) ? `flattened ${r.filled} at ~${r.averagePrice}, then ` : ""}${r.failure}: inventory ${before} → ${inv}, ${left} from target; strategy paused`;
-    } else if (r.filled.gt(0)) message = `flattened ${r.filled} at ~${r.averagePrice}: inventory ${before} → ${inv}; strategy paused`;
-    else message = `nothing to flatten (inventory ${before} at target); quotes cancelled, strategy paused`;
-    this.snapshotWanted = true;
-    this.publisher.alert("emergency", "critical", `EMERGENCY CLOSE by ${by}: ${message}`);
-    // The page reloads orders, fills and alerts when the answer arrives: store them first, within the answer's budget.
-    await this.writes.flush(Math.max(50, this.config.answerWithinMs - (Date.now() - started)));
-    this.emitStatus();
-    return {
-      filled: (r?.filled ?? ZERO).toString(),
-      averagePrice: r?.averagePrice?.toString() ?? null,
-      inventoryAfter: inv.toString(),
-      cancelledOrders: cancelled,
-      paused: true,
-      message: `${message} (${this.stats.fills - fillsBefore} fills)`,
-    };
+  emergencyClose(by: string): Promise<EmergencyOutcomeDTO> {
+    return emergencyClose(this, by);
   }
 
-  async control(action: ControlAction, by: string): Promise<StatusDTO> {
-    switch (action) {
-      case "start":
-      case "resume":
-        if (this.riskState === "HALTED" && this.ledger.journalBroken) throw new CommandRejected("the fill journal cannot be written: fix the disk, then restart", undefined, 409);
-        this.setPaused(false);
-        break;
-      case "pause":
-        this.setPaused(true);
-        this.quoter.standDown(`paused by ${by}`);
-        break;
-      case "rearm": {
-        if (this.riskState === "ACTIVE") throw new CommandRejected("already ACTIVE: nothing to re-arm", undefined, 409);
-        if (this.ledger.journalBroken) throw new CommandRejected("the fill journal cannot be written: fix the disk, then restart", undefined, 409);
-        if (this.mismatch) throw new CommandRejected("the desk's books differ from the venue's: adopt the venue's position or flatten first", undefined, 409);
-        const ratio = ratioOf(this.ledger.position, this.params.current);
-        if (ratio.abs().gte(this.params.current.emergencyThreshold)) {
-          throw new CommandRejected(`inventory ratio ${ratio.toFixed(3)} is still past the emergency threshold: flatten first`, undefined, 409);
-        }
-        this.setRisk("ACTIVE", `re-armed by ${by}`);
-        break;
-      }
-    }
-    this.emitStatus();
-    return this.status();
+  control(action: ControlAction, by: string): Promise<StatusDTO> {
+    return control(this, action, by);
   }
 
-  /**
-   * Resolves a reconciliation mismatch, audited by the caller: books the difference to the venue's position
-   * as an adjustment (at the mark, no fee) with the operator's reason, and with "flatten" then closes the
-   * position to target. The desk stays HALTED until re-armed.
-   */
-  async resolveMismatch(req: ResolveMismatchRequest, by: string): Promise<StatusDTO> {
-    if (!this.mismatch) throw new CommandRejected("no reconciliation mismatch to resolve", undefined, 409);
-    let venueQty: Decimal;
-    try {
-      venueQty = (await withDeadline(this.venue.fetchPosition(), this.config.venueDeadlineMs, "fetchPosition")).qty;
-    } catch (err) {
-      throw new CommandRejected(`the venue did not report its position (${errText(err)}): nothing changed, try again`, undefined, 503);
-    }
-    const desk = this.ledger.position.qty;
-    const diff = venueQty.sub(desk);
-    if (!diff.isZero()) {
-      const mark = this.lastDecision?.metrics.mid ?? (this.ledger.position.avgPrice.gt(0) ? this.ledger.position.avgPrice : null);
-      if (!mark) throw new CommandRejected("no mark price yet to book the adjustment at: wait for market data", undefined, 409);
-      this.ledger.book({
-        tradeId: `adjust-${randomUUID()}`,
-        clientOrderId: null,
-        venueOrderId: null,
-        side: diff.gt(0) ? "buy" : "sell",
-        price: mark,
-        size: diff.abs(),
-        fee: ZERO,
-        liquidity: "maker",
-        ts: this.time.now(),
-        kind: "adjustment",
-        note: `${by} adopted the venue's position ${venueQty} (desk had ${desk}): ${req.reason}`,
-      });
-    }
-    this.mismatch = null;
-    this.publisher.alert("reconciliation", "warning", `${by} adopted the venue's position ${venueQty} (desk had ${desk}, adjustment ${diff} at the mark): ${req.reason}`);
-    if (req.action === "flatten") {
-      this.setPaused(true);
-      const r = await this.boundedFlatten(`flatten after reconciliation by ${by}`);
-      this.publisher.alert("emergency", "critical", `flatten by ${by} after reconciliation: ${r ? `flattened ${r.filled}${r.failure ? `, ${r.failure}` : ""}` : "under way"}; inventory ${this.ledger.position.qty}`);
-    }
-    this.emitStatus();
-    return this.status();
+  /** Resolves a reconciliation mismatch (operator-commands.ts). */
+  resolveMismatch(req: ResolveMismatchRequest, by: string): Promise<StatusDTO> {
+    return resolveMismatch(this, req, by);
   }
 
   setPaused(paused: boolean): void {
@@ -462,7 +251,7 @@ export class Runner {
     this.writes.push(() => this.store.setPaused(this.strategy.id, paused));
   }
 
-  private setRisk(state: RiskState, reason: string): void {
+  setRisk(state: RiskState, reason: string): void {
     if (this.riskState === state) return;
     const from = this.riskState;
     this.riskState = state;
@@ -477,8 +266,8 @@ export class Runner {
 
   previewParams(input: Record<string, unknown>): QuotePreviewDTO {
     const compiled = this.params.validate(input);
-    if (!this.lastBook) throw new CommandRejected("no market data yet: wait for the first tick", undefined, 409);
-    return previewOf(decideQuotes({ inventory: this.ledger.position.qty }, compiled, this.lastBook, this.market));
+    if (!this.loop.lastBook) throw new CommandRejected("no market data yet: wait for the first tick", undefined, 409);
+    return previewOf(decideQuotes({ inventory: this.ledger.position.qty }, compiled, this.loop.lastBook, this.market));
   }
 
   applyParams(input: Record<string, unknown>, reason: string, by: string): Promise<ParamVersionDTO> {
@@ -495,11 +284,14 @@ export class Runner {
 
   // ------------------------------------------------------------------ shutdown
 
-  /** Resolves once no order is live, or after `ms` (wall time): the venue may never answer. */
+  /**
+   * Resolves once every order call sent has been answered (or lost), or after `ms` of wall time: the venue may
+   * never answer. True when no order is left live.
+   */
   async quiet(ms: number): Promise<boolean> {
     const until = Date.now() + ms;
-    while (this.tracker.live().length && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-    return this.tracker.live().length === 0;
+    while (this.execution.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    return this.tracker.liveCount === 0;
   }
 
   /** SIGTERM: cancel every quote, flush every write, close the run. */
@@ -590,16 +382,14 @@ export class Runner {
   private publishTick(decision: QuoteDecision | null): void {
     const ts = this.lastTickAt ?? this.time.now();
     const persist = (decision?.metrics.mid ?? this.lastDecision?.metrics.mid) && (this.snapshotWanted || ts - this.lastSnapshotStored >= this.config.snapshotEveryMs);
-    if (!this.streaming && !persist) return;
-    const snap = this.snapshot(ts);
     if (this.streaming) {
-      this.emitEvent("snapshot", snap);
+      this.emitEvent("snapshot", this.snapshot(ts));
       this.emitStatus();
     }
     if (persist) {
       this.lastSnapshotStored = ts;
       this.snapshotWanted = false;
-      this.publisher.storeSnapshot(snap);
+      this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, ts));
     }
   }
 
@@ -607,8 +397,7 @@ export class Runner {
     if (this.streaming && this.params.loaded) this.emitEvent("status", this.status());
   }
 
-  markRunning(lastBook?: OrderBook): void {
+  markRunning(): void {
     this.running = true;
-    if (lastBook) this.lastBook = lastBook;
   }
 }

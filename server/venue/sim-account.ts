@@ -51,7 +51,10 @@ export type AccountEvent =
   | { kind: "fill"; fill: VenueFill; tradeSeq: number; tick: number; lots: number }
   | { kind: "adjust"; lots: number; at: number };
 
-const ZERO = new Decimal(0);
+// Cash sums every fill's notional and fee: decimal.js's default 20 significant digits would round a long
+// account's sum, so cash is kept at 100.
+const Exact = Decimal.clone({ precision: 100 });
+const ZERO = new Exact(0);
 
 /**
  * An order as a literal of fixed shape. Orders are read on every matching pass; an object built by a
@@ -132,6 +135,7 @@ export class SimAccount {
   /** The venue numbers an order it has received (still in flight until accepted). */
   register(spec: OrderSpec, at: number): SimOrder {
     const seq = ++this.orderSeq;
+    // Field for field as in orderOf: one object shape for every order (see there why).
     const o: SimOrder = {
       seq,
       clientOrderId: spec.clientOrderId,
@@ -206,7 +210,7 @@ export class SimAccount {
   private book(f: VenueFill, lots: number): void {
     this.fills.push(f);
     this.positionLots += f.side === "buy" ? lots : -lots;
-    const notional = f.price.mul(f.size);
+    const notional = new Exact(f.price).mul(f.size);
     this.cashHeld = this.cashHeld.add(f.side === "buy" ? notional.neg() : notional).sub(f.fee);
   }
 
@@ -246,7 +250,7 @@ export class SimAccount {
     this.orderSeq = state.orderSeq;
     this.tradeSeq = state.tradeSeq;
     this.positionLots = state.positionLots;
-    this.cashHeld = state.cash;
+    this.cashHeld = new Exact(state.cash);
     this.fills.push(...history);
   }
 
@@ -299,14 +303,18 @@ export class SimAccount {
   }
 
   /**
-   * Orders that were still in flight when the process stopped never reached the venue: they end
-   * 'rejected' (logged), so their client ids stay used and a look-up gives a definite answer.
+   * Settles what a stopped process left half-way, as the venue would have: an order still in flight never
+   * reached the venue and ends 'rejected' (its client id stays used, a look-up gets a definite answer); a
+   * market order caught between its fills and its end has its unfilled rest expire ('cancelled').
    */
-  abandonInFlight(at: number): SimOrder[] {
+  settleInterrupted(at: number): SimOrder[] {
     const out: SimOrder[] = [];
     for (const o of this.orders.values()) {
-      if (o.status !== "pending") continue;
-      o.status = "rejected";
+      if (o.status === "pending") o.status = "rejected";
+      else if (o.type === "market" && isResting(o.status)) {
+        this.resting.remove(o);
+        o.status = "cancelled";
+      } else continue;
       o.updatedAt = at;
       this.retire(o);
       this.changed(o);

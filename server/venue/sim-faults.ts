@@ -23,9 +23,9 @@ export const CREATE_FAULTS: readonly CreateFault[] = ["lost_ack", "timeout", "ha
 export const CANCEL_FAULTS: readonly CancelFault[] = ["error", "timeout", "hang", "lost_ack"];
 export const HANG_METHODS: readonly HangMethod[] = ["fetchOrderBook", "fetchOpenOrders", "fetchOrder", "fetchPosition", "fetchMyTrades", "cancelAllOrders"];
 
-function oneOf<T extends string>(what: string, value: T, allowed: readonly T[]): T {
+function oneOf<T extends string>(what: string, noun: string, value: T, allowed: readonly T[]): T {
   // Hooks are called from tests and scripts, where a typo would otherwise silently inject nothing.
-  if (!allowed.includes(value)) throw new Error(`${what}: unknown mode ${JSON.stringify(value)}; expected one of ${allowed.join(", ")}`);
+  if (!allowed.includes(value)) throw new Error(`${what}: unknown ${noun} ${JSON.stringify(value)}; expected one of ${allowed.join(", ")}`);
   return value;
 }
 
@@ -42,15 +42,15 @@ export class SimFaults {
   private readonly hung = new Set<(err: unknown) => void>();
 
   failNextCreate(mode: CreateFault): void {
-    this.createFaults.push(oneOf("failNextCreate", mode, CREATE_FAULTS));
+    this.createFaults.push(oneOf("failNextCreate", "mode", mode, CREATE_FAULTS));
   }
 
   failNextCancel(mode: CancelFault): void {
-    this.cancelFaults.push(oneOf("failNextCancel", mode, CANCEL_FAULTS));
+    this.cancelFaults.push(oneOf("failNextCancel", "mode", mode, CANCEL_FAULTS));
   }
 
   hangNext(method: HangMethod, count: number): void {
-    oneOf("hangNext", method, HANG_METHODS);
+    oneOf("hangNext", "method", method, HANG_METHODS);
     if (!Number.isInteger(count) || count < 0) throw new Error(`hangNext: count must be an integer >= 0, got ${count}`);
     this.hangs.set(method, (this.hangs.get(method) ?? 0) + count);
   }
@@ -87,5 +87,52 @@ export class SimFaults {
   hidden(o: SimOrder, now: number): boolean {
     if (o.status === "pending") return true;
     return this.hideFreshMs > 0 && now - o.acceptedAt < this.hideFreshMs;
+  }
+}
+
+/**
+ * The fault hooks every simulated venue offers (SimulatedVenue extends this; staleBook and adjustPosition,
+ * which need the market and the account, are its own). Effects in paper/README.md; calls queue up.
+ */
+export abstract class FaultHooks {
+  protected readonly faults = new SimFaults();
+
+  /** The next createOrder fails as `mode` says (see CreateFault). */
+  failNextCreate(mode: CreateFault): void {
+    this.faults.failNextCreate(mode);
+  }
+
+  /** The next cancel fails: 'error' throws VenueUnavailable at once, 'timeout' throws RequestTimeout after
+   * requestTimeoutMs, 'hang' never settles (until close()); the order stays open in those three. 'lost_ack':
+   * the cancel takes effect, the call throws RequestTimeout after requestTimeoutMs. */
+  failNextCancel(mode: CancelFault = "error"): void {
+    this.faults.failNextCancel(mode);
+  }
+
+  /** The next `count` calls of `method` never settle (until close()); a hung cancelAllOrders cancels nothing. */
+  hangNext(method: HangMethod, count = 1): void {
+    this.faults.hangNext(method, count);
+  }
+
+  /** Orders accepted less than `ms` of venue time ago are unknown to fetchOrder (OrderNotFound) and missing
+   * from fetchOpenOrders, as on venues whose reads lag their writes. 0 turns it off. */
+  hideFreshOrders(ms: number): void {
+    this.faults.hideFreshOrders(ms);
+  }
+
+  /** The next order is rejected by the venue (OrderRejected) when it arrives. */
+  rejectNext(reason = "injected rejection"): void {
+    this.faults.rejects.push(reason);
+  }
+
+  /** The next `calls` requests (any method but watchFills/close) throw RateLimitExceeded. */
+  throttle(calls = 1): void {
+    this.faults.throttled += calls;
+  }
+
+  /** The next `count` fills are delivered twice to watchFills listeners (same tradeId); fetchMyTrades
+   * still lists each once. */
+  duplicateNextFill(count = 1): void {
+    this.faults.duplicateFills += count;
   }
 }

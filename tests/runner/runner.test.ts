@@ -15,13 +15,16 @@ const T0 = Date.UTC(2026, 0, 1);
 let counter = 0;
 
 async function session(db: Db, opts: Partial<PaperSessionOptions> = {}): Promise<PaperSession> {
+  const journalDir = opts.journalDir ?? mkdtempSync(join(tmpdir(), "skewdesk-journal-"));
   return openPaperSession({
     db,
     strategyName: opts.strategyName ?? `t${process.pid}-${++counter}`,
     speed: "max",
     startTime: T0,
     tickMs: 500,
-    journalDir: opts.journalDir ?? mkdtempSync(join(tmpdir(), "skewdesk-journal-")),
+    journalDir,
+    // The venue is an account that outlives the session, as a restarted desk finds it.
+    paperAccountDir: join(journalDir, "paper-account"),
     durableJournal: false,
     ...opts,
   });
@@ -161,7 +164,8 @@ for (const target of testDatabases("runner")) {
     });
 
     test("a fill that pushes the ratio to 0.95 is flattened on the next tick; REDUCING until re-armed", async () => {
-      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      const journalDir = mkdtempSync(join(tmpdir(), "skewdesk-journal-"));
+      const s = await session(db, { journalDir, runnerConfig: { requoteToleranceTicks: 0 } });
       await run(s, 2);
       await s.runner.control("pause", "tester");
       await run(s, 1);
@@ -191,7 +195,7 @@ for (const target of testDatabases("runner")) {
       const name = (await s.store.getStrategyById(s.runner.strategyId))!.name;
       await s.close();
       // The episode count, risk state and position survive a restart.
-      const again = await session(db, { strategyName: name });
+      const again = await session(db, { strategyName: name, journalDir });
       assert.deepEqual(again.runner.state, state);
       await again.close();
     });
@@ -379,7 +383,7 @@ for (const target of testDatabases("runner")) {
     });
 
     test("a fill journal that cannot be written halts quoting", async () => {
-      const s = await session(db, { journalDir: "/dev/null/not-a-dir" });
+      const s = await session(db, { journalDir: "/dev/null/not-a-dir", paperAccountDir: null });
       await run(s, 200);
       assert.ok(s.runner.stats.fills > 0);
       assert.equal(s.runner.state.riskState, "HALTED");
