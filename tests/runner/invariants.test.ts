@@ -244,17 +244,22 @@ async function countCoverage(w: DeskWorld, c: Coverage): Promise<void> {
 async function runSchedules(label: string, s: Suite): Promise<Coverage> {
   const journalDir = mkdtempSync(join(tmpdir(), "skewdesk-invariants-"));
   const coverage: Coverage = {};
+  slowest.clear();
   let n = 0;
   // The runner's deadline timers do not keep a process alive (the server does): this one stands in for it.
   const alive = setInterval(() => undefined, 1_000);
   try {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom("1", "0.3"), fc.constantFrom("0.2", "1"), commands, async (venueSeed, maxInventory, minSpread, cmds) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom("1", "0.3"), fc.constantFrom("0.2", "1"), fc.boolean(), commands, async (venueSeed, maxInventory, minSpread, paperAccount, cmds) => {
+        const name = `inv-${label}-${process.pid}-${++n}`;
         const w = await DeskWorld.open({
           seed: venueSeed,
           store: s.store(),
-          strategyName: `inv-${label}-${process.pid}-${++n}`,
+          strategyName: name,
           journalDir,
+          // Half the schedules restart on the paper account reopened from its folder, as the product does;
+          // the others on a venue that lives on, as a live venue does.
+          ...(paperAccount ? { accountDir: join(journalDir, `account-${name}`) } : {}),
           // A small maxInventory reaches the rebalance and emergency thresholds within a short schedule.
           // A narrow spread quotes near the touch: more fills, partial fills among them, in a short schedule.
           paramsOverride: { maxInventory, minSpread },
@@ -277,7 +282,6 @@ async function runSchedules(label: string, s: Suite): Promise<Coverage> {
   }
   console.log(`${label}: ${Object.entries(coverage).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   console.log(`${label}: slowest answers ${[...slowest].map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(", ")}`);
-  slowest.clear();
   return coverage;
 }
 
@@ -285,6 +289,31 @@ async function runSchedules(label: string, s: Suite): Promise<Coverage> {
 function assertReached(c: Coverage, floor: Record<string, number>): void {
   for (const [k, min] of Object.entries(floor)) assert.ok((c[k] ?? 0) >= min, `only ${c[k] ?? 0} × ${k} in all schedules (at least ${min} expected): the generator no longer reaches it`);
 }
+
+describe("controls with the product's answer budget", () => {
+  test("pause and the emergency close answer within 1 s while the database is down and a cancel never answers", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "skewdesk-invariants-"));
+    const alive = setInterval(() => undefined, 1_000);
+    // The product's answer budget (answerWithinMs 800 ms); a shorter venue deadline only shortens the shutdown.
+    const w = await DeskWorld.open({ seed: 4, store: createMemoryStore(), strategyName: "controls", journalDir: dir, runnerConfig: { requoteToleranceTicks: 0, venueDeadlineMs: 1_000 } });
+    try {
+      await w.tick(4);
+      assert.ok(w.runner.openQuotes.length > 0);
+      w.dbDown = true;
+      w.venue.failNextCancel("hang");
+      await w.tick();
+      assert.equal((await within("pause", w.runner.control("pause", "tester"))).paused, true);
+      const out = await within("emergency close", w.runner.emergencyClose("tester"));
+      assert.equal(out.paused, true);
+      assert.equal((await within("resume", w.runner.control("resume", "tester"))).paused, false);
+      w.dbDown = false;
+    } finally {
+      await w.dispose();
+      clearInterval(alive);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("books that cannot drift: random schedules", () => {
   test("1000 schedules on the in-memory store", async () => {

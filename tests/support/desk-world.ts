@@ -7,6 +7,7 @@
 //
 // `check()` is the set of invariants the books must keep after any step (issue 8): see its comment.
 import assert from "node:assert/strict";
+import { closeSync } from "node:fs";
 import { join } from "node:path";
 import Decimal from "decimal.js";
 import { parseStrategyParams } from "@/lib/strategy";
@@ -16,7 +17,7 @@ import { SimulatedTime } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { Runner, defaultRunnerConfig, type RunnerConfig } from "@/server/runner/runner";
-import { PaperVenue, type PaperVenueOptions } from "@/server/venue/paper";
+import { PaperVenue, openPaperAccount, type PaperVenueOptions } from "@/server/venue/paper";
 import type { VenueFill } from "@/server/venue/types";
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -83,6 +84,18 @@ const accountOf = (v: PaperVenue): AccountPeek => (v as unknown as { account: Ac
 const hiddenAt = (v: PaperVenue, o: RestingPeek): boolean =>
   (v as unknown as { faults: { hidden(o: RestingPeek, now: number): boolean } }).faults.hidden(o, v.time);
 
+/**
+ * A paper account whose process died: it writes nothing more and its files are closed, as the OS does for
+ * a killed process. What it wrote is all the next process finds (its market as of the last checkpoint).
+ */
+function abandon(v: PaperVenue): void {
+  const writer = (v as unknown as { writer?: { closed: boolean; journalFd: number; fillsFd: number } }).writer;
+  if (!writer || writer.closed) return;
+  writer.closed = true;
+  closeSync(writer.journalFd);
+  closeSync(writer.fillsFd);
+}
+
 const signed = (fills: Iterable<{ side: "buy" | "sell"; size: Decimal }>) => {
   let q = new Decimal(0);
   for (const f of fills) q = f.side === "buy" ? q.add(f.size) : q.sub(f.size);
@@ -100,6 +113,12 @@ export interface DeskWorldOptions {
   paramsOverride?: Record<string, unknown>;
   venueOverrides?: Partial<PaperVenueOptions>;
   tickMs?: number;
+  /**
+   * The venue as the product runs it: a paper account in this folder, closed on SIGTERM, abandoned on
+   * kill -9, and opened again from the folder by the next process. Without it the venue object lives on
+   * across restarts, as a live venue does.
+   */
+  accountDir?: string;
 }
 
 interface Process {
@@ -110,7 +129,8 @@ interface Process {
 
 export class DeskWorld {
   readonly time = new SimulatedTime(T0);
-  readonly venue: PaperVenue;
+  /** The venue account; a new object after each restart when it is a paper account in a folder. */
+  venue: PaperVenue;
   readonly tickMs: number;
   /** The database is down while set: every store call of every process fails. */
   dbDown = false;
@@ -125,8 +145,7 @@ export class DeskWorld {
 
   private constructor(private readonly opts: DeskWorldOptions) {
     this.tickMs = opts.tickMs ?? 500;
-    const paper = PAPER_MARKETS.story;
-    this.venue = new PaperVenue({ ...paper.venueOptions(opts.seed), ...opts.venueOverrides, clock: this.time, startTime: T0 });
+    this.venue = this.openVenue();
     this.journalPath = join(opts.journalDir, `fills-${opts.strategyName}.journal`);
     this.config = { ...defaultRunnerConfig(this.tickMs), ...opts.runnerConfig };
   }
@@ -135,6 +154,11 @@ export class DeskWorld {
     const w = new DeskWorld(opts);
     w.proc = await w.start();
     return w;
+  }
+
+  private openVenue(): PaperVenue {
+    const options = { ...PAPER_MARKETS.story.venueOptions(this.opts.seed), ...this.opts.venueOverrides, clock: this.time, startTime: T0 };
+    return this.opts.accountDir ? openPaperAccount({ ...options, dir: this.opts.accountDir }) : new PaperVenue(options);
   }
 
   get runner(): Runner {
@@ -195,6 +219,10 @@ export class DeskWorld {
     const p = this.proc;
     await p.runner.shutdown("SIGTERM");
     this.cut(p);
+    if (this.opts.accountDir) {
+      await this.venue.close();
+      this.venue = this.openVenue();
+    }
     this.proc = await this.start();
   }
 
@@ -205,6 +233,10 @@ export class DeskWorld {
     // Orders of the dead process that no record holds and the venue's reads do not show yet: see oneQuotePerSide.
     for (const o of accountOf(this.venue).resting.all()) {
       if (hiddenAt(this.venue, o) && !(await this.base.getOrder(o.clientOrderId))) this.unknowable.add(o.clientOrderId);
+    }
+    if (this.opts.accountDir) {
+      abandon(this.venue);
+      this.venue = this.openVenue();
     }
     this.proc = await this.start();
   }
