@@ -25,6 +25,7 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   if (rec.lastRun && rec.lastRun.stoppedAt === null) {
     const last = rec.lastRun;
     r.writes.push(() => r.store.stopRun(last.id, "process died; recovered on restart", new Date(r.time.now())));
+    r.loop.holdAfterUncleanStop(r.time.now());
   }
   const run = await r.store.startRun({
     strategyId: r.strategy.id,

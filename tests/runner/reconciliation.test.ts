@@ -302,13 +302,10 @@ describe("orders whose outcome was not heard", () => {
     }
   });
 
-  // Known gap, reported to the lead: the next process cannot know of an order no record holds and the
-  // venue does not show yet, so it quotes beside it until a periodic reconciliation (10 s) finds it. A fix
-  // needs the runner to hold quoting after an unclean stop until a reconciliation one not-found grace
-  // period after start. Runs as a todo: its failure is reported, not counted.
+  // The next process cannot know of an order no record holds and the venue does not show yet: after an
+  // unclean stop the runner holds quoting until a reconciliation one not-found grace period after start.
   test(
     "an order of ours that the venue does not show yet when the desk restarts after a kill -9 is not quoted beside",
-    { todo: "known gap: quoting after an unclean restart does not wait out the venue's read lag" },
     async () => {
       const w = await world({ seed: 1, runnerConfig: { venueDeadlineMs: 20, requoteToleranceTicks: 0 } });
       try {
