@@ -296,7 +296,7 @@ describe("controls with the product's answer budget", () => {
   test("pause and the emergency close answer within 1 s while the database is down and a cancel never answers", async () => {
     const dir = mkdtempSync(join(tmpdir(), "skewdesk-invariants-"));
     const alive = setInterval(() => undefined, 1_000);
-    // The product's answer budget (answerWithinMs 800 ms); a shorter venue deadline only shortens the shutdown.
+    // The product's answer budget (defaultRunnerConfig's answerWithinMs); a shorter venue deadline only shortens the shutdown.
     const w = await DeskWorld.open({ seed: 4, store: createMemoryStore(), strategyName: "controls", journalDir: dir, runnerConfig: { requoteToleranceTicks: 0, venueDeadlineMs: 1_000 } });
     try {
       await w.tick(4);
