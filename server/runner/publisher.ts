@@ -4,9 +4,9 @@
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { AlertKind } from "@/lib/domain";
-import type { AlertDTO, OrderDTO, SnapshotDTO } from "@/lib/events";
+import type { AlertDTO, OrderDTO } from "@/lib/events";
 import type { RunnerEvents } from "@/server/runner/commands";
-import type { OrderRecord, Store } from "@/server/store";
+import type { OrderRecord, Snapshot, Store } from "@/server/store";
 import type { TrackedOrder } from "@/server/runner/order-tracker";
 import type { WriteQueue } from "@/server/runner/write-queue";
 
@@ -76,30 +76,9 @@ export class Publisher {
     this.alert(kind, severity, message);
   }
 
-  storeSnapshot(snap: SnapshotDTO): void {
-    if (!snap.mid) return;
-    const strategyId = this.deps.strategyId();
-    const d = (v: string | null) => (v === null ? null : new Decimal(v));
-    this.deps.writes.push(
-      () =>
-        this.deps.store.insertSnapshot({
-          strategyId,
-          ts: new Date(snap.ts),
-          mid: new Decimal(snap.mid!),
-          bestBid: d(snap.bestBid),
-          bestAsk: d(snap.bestAsk),
-          ourBid: d(snap.ourBid),
-          ourAsk: d(snap.ourAsk),
-          inventory: new Decimal(snap.inventory),
-          ratio: new Decimal(snap.ratio),
-          skew: new Decimal(snap.skew),
-          realizedPnl: new Decimal(snap.realizedPnl),
-          unrealizedPnl: new Decimal(snap.unrealizedPnl),
-          fees: new Decimal(snap.fees),
-          riskState: snap.riskState,
-        }),
-      true,
-    );
+  storeSnapshot(snap: Snapshot | null): void {
+    if (!snap) return;
+    this.deps.writes.push(() => this.deps.store.insertSnapshot(snap), true);
   }
 
   /** Stores an order's state, fills and history; the tracker calls this on every change. */

@@ -27,7 +27,7 @@ import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
 import { emergencyPreviewOf, previewOf } from "@/server/runner/previews";
 import { defaultRunnerConfig, newRunnerStats, type RunnerConfig, type RunnerStats } from "@/server/runner/runner-config";
 import { TickTimer } from "@/server/runner/tick-timer";
-import { ratioOf, snapshotOf, statusOf, type ViewState } from "@/server/runner/views";
+import { ratioOf, snapshotOf, snapshotRecordOf, statusOf, type ViewState } from "@/server/runner/views";
 import { WriteQueue } from "@/server/runner/write-queue";
 import { recover } from "@/server/runner/recovery";
 import { DecisionLoop } from "@/server/runner/decision-loop";
@@ -143,7 +143,7 @@ export class Runner {
         const abs = pos.qty.abs();
         if (abs.gt(this.stats.maxAbsInventory)) this.stats.maxAbsInventory = abs;
         // A point on the chart at every fill: the peaks that trigger rebalances and emergencies are seen.
-        if (this.lastDecision && this.params.loaded) this.publisher.storeSnapshot(this.snapshot(this.time.now()));
+        if (this.params.loaded) this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, this.time.now()));
         if (this.params.loaded && ratioOf(pos, this.params.current).abs().gte(this.params.current.emergencyThreshold)) this.loop.emergencyPending = true;
         this.emitEvent("fill", { tradeId: e.tradeId, clientOrderId: e.clientOrderId ?? "", side: e.side, price: e.price.toString(), size: e.size.toString(), fee: e.fee.toString(), liquidity: e.liquidity, inventoryAfter: pos.qty.toString(), ts: e.ts });
       },
@@ -284,11 +284,14 @@ export class Runner {
 
   // ------------------------------------------------------------------ shutdown
 
-  /** Resolves once no order is live, or after `ms` (wall time): the venue may never answer. */
+  /**
+   * Resolves once every order call sent has been answered (or lost), or after `ms` of wall time: the venue may
+   * never answer. True when no order is left live.
+   */
   async quiet(ms: number): Promise<boolean> {
     const until = Date.now() + ms;
-    while (this.tracker.live().length && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-    return this.tracker.live().length === 0;
+    while (this.execution.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    return this.tracker.liveCount === 0;
   }
 
   /** SIGTERM: cancel every quote, flush every write, close the run. */
@@ -379,16 +382,14 @@ export class Runner {
   private publishTick(decision: QuoteDecision | null): void {
     const ts = this.lastTickAt ?? this.time.now();
     const persist = (decision?.metrics.mid ?? this.lastDecision?.metrics.mid) && (this.snapshotWanted || ts - this.lastSnapshotStored >= this.config.snapshotEveryMs);
-    if (!this.streaming && !persist) return;
-    const snap = this.snapshot(ts);
     if (this.streaming) {
-      this.emitEvent("snapshot", snap);
+      this.emitEvent("snapshot", this.snapshot(ts));
       this.emitStatus();
     }
     if (persist) {
       this.lastSnapshotStored = ts;
       this.snapshotWanted = false;
-      this.publisher.storeSnapshot(snap);
+      this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, ts));
     }
   }
 

@@ -1,12 +1,13 @@
 // The runner's state as the dashboard sees it: status and chart snapshots, built from the modules' own
 // state. Pure functions: the runner hands them what they read.
-import type Decimal from "decimal.js";
+import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
 import { totalPnl, unrealizedPnl, type Position } from "@/lib/portfolio";
 import type { CompiledParams, QuoteDecision } from "@/lib/strategy";
 import type { Mode, RiskState } from "@/lib/domain";
 import type { ReconciliationDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 import type { OrderTracker } from "@/server/runner/order-tracker";
+import type { Snapshot } from "@/server/store";
 import { trackedOrderDto } from "@/server/runner/publisher";
 import type { Mismatch, ReconcileReport } from "@/server/runner/reconciler";
 
@@ -47,6 +48,28 @@ function quoteOn(tracker: OrderTracker, side: "buy" | "sell"): Decimal | null {
 
 function ourPrices(tracker: OrderTracker): { ourBid: string | null; ourAsk: string | null } {
   return { ourBid: str(quoteOn(tracker, "buy")), ourAsk: str(quoteOn(tracker, "sell")) };
+}
+
+/** The stored point: exact values, no round trip through strings. Null before the first mid. */
+export function snapshotRecordOf(v: ViewState, strategyId: string, ts: number): Snapshot | null {
+  const m = v.decision?.metrics;
+  if (!m?.mid) return null;
+  return {
+    strategyId,
+    ts: new Date(ts),
+    mid: m.mid,
+    bestBid: m.bestBid,
+    bestAsk: m.bestAsk,
+    ourBid: quoteOn(v.tracker, "buy"),
+    ourAsk: quoteOn(v.tracker, "sell"),
+    inventory: v.position.qty,
+    ratio: ratioOf(v.position, v.params),
+    skew: new Decimal(m.skew),
+    realizedPnl: v.position.realized,
+    unrealizedPnl: unrealizedPnl(v.position, m.mid),
+    fees: v.position.fees,
+    riskState: v.riskState,
+  };
 }
 
 export function snapshotOf(v: ViewState, ts: number): SnapshotDTO {

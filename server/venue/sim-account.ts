@@ -135,6 +135,7 @@ export class SimAccount {
   /** The venue numbers an order it has received (still in flight until accepted). */
   register(spec: OrderSpec, at: number): SimOrder {
     const seq = ++this.orderSeq;
+    // Field for field as in orderOf: one object shape for every order (see there why).
     const o: SimOrder = {
       seq,
       clientOrderId: spec.clientOrderId,

@@ -89,3 +89,50 @@ export class SimFaults {
     return this.hideFreshMs > 0 && now - o.acceptedAt < this.hideFreshMs;
   }
 }
+
+/**
+ * The fault hooks every simulated venue offers (SimulatedVenue extends this; staleBook and adjustPosition,
+ * which need the market and the account, are its own). Effects in paper/README.md; calls queue up.
+ */
+export abstract class FaultHooks {
+  protected readonly faults = new SimFaults();
+
+  /** The next createOrder fails as `mode` says (see CreateFault). */
+  failNextCreate(mode: CreateFault): void {
+    this.faults.failNextCreate(mode);
+  }
+
+  /** The next cancel fails: 'error' throws VenueUnavailable at once, 'timeout' throws RequestTimeout after
+   * requestTimeoutMs, 'hang' never settles (until close()); the order stays open in those three. 'lost_ack':
+   * the cancel takes effect, the call throws RequestTimeout after requestTimeoutMs. */
+  failNextCancel(mode: CancelFault = "error"): void {
+    this.faults.failNextCancel(mode);
+  }
+
+  /** The next `count` calls of `method` never settle (until close()); a hung cancelAllOrders cancels nothing. */
+  hangNext(method: HangMethod, count = 1): void {
+    this.faults.hangNext(method, count);
+  }
+
+  /** Orders accepted less than `ms` of venue time ago are unknown to fetchOrder (OrderNotFound) and missing
+   * from fetchOpenOrders, as on venues whose reads lag their writes. 0 turns it off. */
+  hideFreshOrders(ms: number): void {
+    this.faults.hideFreshOrders(ms);
+  }
+
+  /** The next order is rejected by the venue (OrderRejected) when it arrives. */
+  rejectNext(reason = "injected rejection"): void {
+    this.faults.rejects.push(reason);
+  }
+
+  /** The next `calls` requests (any method but watchFills/close) throw RateLimitExceeded. */
+  throttle(calls = 1): void {
+    this.faults.throttled += calls;
+  }
+
+  /** The next `count` fills are delivered twice to watchFills listeners (same tradeId); fetchMyTrades
+   * still lists each once. */
+  duplicateNextFill(count = 1): void {
+    this.faults.duplicateFills += count;
+  }
+}

@@ -1,7 +1,7 @@
 // What the paper simulator and the replay venue have in common: the Venue interface over an integer
 // market model, latency as scheduled actions in simulated time, the order lifecycle, fill delivery and
 // the fault-injection hooks. The account (orders, fills, position, cash) is a SimAccount (sim-account.ts),
-// the armed faults a SimFaults (sim-faults.ts). Subclasses only supply the market: its two displayed book
+// the fault hooks and what they armed come from FaultHooks (sim-faults.ts). Subclasses only supply the market: its two displayed book
 // sides and advanceMarket(), which processes their exogenous events (book updates, trades) in time order.
 import Decimal from "decimal.js";
 import type { MarketSpec, OrderBook, Side } from "@/lib/market";
@@ -30,7 +30,7 @@ import {
 } from "./matching";
 import { SimAccount } from "./sim-account";
 import { buildBookSide } from "./sim-book";
-import { SimFaults, type CancelFault, type CreateFault, type HangMethod } from "./sim-faults";
+import { FaultHooks, type CancelFault, type CreateFault, type HangMethod } from "./sim-faults";
 import { validateOrder } from "./sim-orders";
 import { ActionQueue, type PendingAction } from "./sim-schedule";
 import type { CreateOrderRequest, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "./types";
@@ -69,7 +69,7 @@ export interface SimulatedVenueStats {
 
 const ZERO = new Decimal(0);
 
-export abstract class SimulatedVenue implements Venue {
+export abstract class SimulatedVenue extends FaultHooks implements Venue {
   readonly id: string;
   readonly market: MarketSpec;
   readonly grid: MarketGrid;
@@ -80,7 +80,6 @@ export abstract class SimulatedVenue implements Venue {
   protected readonly queue: boolean;
   protected readonly account: SimAccount;
   protected readonly resting: SimAccount["resting"];
-  protected readonly faults = new SimFaults();
   /** Simulated time up to which the market has been processed. */
   protected simNow: number;
   /** Time of the event being processed; fills and order updates are stamped with it. */
@@ -108,6 +107,7 @@ export abstract class SimulatedVenue implements Venue {
   private staleWanted = false;
 
   protected constructor(opts: SimulatedVenueOptions, startMs: number | undefined) {
+    super();
     this.id = opts.id ?? "sim";
     this.market = opts.market;
     this.grid = new MarketGrid(opts.market);
@@ -521,30 +521,7 @@ export abstract class SimulatedVenue implements Venue {
     };
   }
 
-  // ---------------------------------------------------------------- fault injection (paper/README.md)
-
-  /** The next createOrder fails as `mode` says (sim-faults.ts: CreateFault). Calls queue up. */
-  failNextCreate(mode: CreateFault): void {
-    this.faults.failNextCreate(mode);
-  }
-
-  /** The next cancel fails: 'error' throws VenueUnavailable at once, 'timeout' throws RequestTimeout after
-   * requestTimeoutMs, 'hang' never settles (until close()); the order stays open in those three. 'lost_ack':
-   * the cancel takes effect, the call throws RequestTimeout after requestTimeoutMs. Calls queue up. */
-  failNextCancel(mode: CancelFault = "error"): void {
-    this.faults.failNextCancel(mode);
-  }
-
-  /** The next `count` calls of `method` never settle (until close()); a hung cancelAllOrders cancels nothing. */
-  hangNext(method: HangMethod, count = 1): void {
-    this.faults.hangNext(method, count);
-  }
-
-  /** Orders accepted less than `ms` of venue time ago are unknown to fetchOrder (OrderNotFound) and missing
-   * from fetchOpenOrders, as on venues whose reads lag their writes. 0 turns it off. */
-  hideFreshOrders(ms: number): void {
-    this.faults.hideFreshOrders(ms);
-  }
+  // ---------------------------------------------------------------- fault hooks needing the venue (the rest: sim-faults.ts)
 
   /** Test-only divergence: the venue's position moves by `qtyDelta` (base units, on the lot grid) without a
    * fill anyone can see; cash does not move. Reduce-only checks use the new position. */
@@ -556,26 +533,10 @@ export abstract class SimulatedVenue implements Venue {
     if (this.resting.reduceOnlyCount > 0) this.enforceReduceOnly();
   }
 
-  /** The next createOrder is rejected by the venue (OrderRejected) when it arrives. Calls queue up. */
-  rejectNext(reason = "injected rejection"): void {
-    this.faults.rejects.push(reason);
-  }
-
-  /** The next `calls` requests (any method but watchFills/close) throw RateLimitExceeded. */
-  throttle(calls = 1): void {
-    this.faults.throttled += calls;
-  }
-
   /** While on, fetchOrderBook returns the snapshot of the moment it was switched on (same ts): a stale
    * feed. The market keeps moving and filling underneath. */
   staleBook(on = true): void {
     this.staleWanted = on;
     this.staleFrozen = on ? this.buildBook() : null;
-  }
-
-  /** The next `count` fills are delivered twice to watchFills listeners (same tradeId); fetchMyTrades
-   * still lists each once. */
-  duplicateNextFill(count = 1): void {
-    this.faults.duplicateFills += count;
   }
 }

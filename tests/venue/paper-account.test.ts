@@ -218,6 +218,26 @@ describe("paper account: restart from its folder", () => {
     await b.venue.close();
   });
 
+  test("a regime schedule pauses while the desk is down; a changed regime setting starts over from its first regime", async () => {
+    const schedule = { schedule: [{ atMs: 0, regime: "calm" as const }, { atMs: 120_000, regime: "volatile" as const }] };
+    const dir = freshDir();
+    const a = open(dir, T0, { regime: schedule });
+    pass(a, 100_000);
+    await a.venue.close();
+    const b = open(dir, T0 + HOUR, { regime: schedule });
+    assert.equal(b.venue.regime.name, "calm", "an hour of downtime did not count toward the schedule");
+    pass(b, 19_000);
+    assert.equal(b.venue.regime.name, "calm");
+    pass(b, 2_000);
+    assert.equal(b.venue.regime.name, "volatile", "the switch comes 120 s of running time after the start");
+    const fair = b.venue.fairPrice;
+    await b.venue.close();
+    const c = open(dir, T0 + 2 * HOUR, { regime: "falling" });
+    assert.equal(c.venue.regime.name, "falling");
+    assert.equal(c.venue.fairPrice.toString(), fair.toString(), "the price continues under the new regime");
+    await c.venue.close();
+  });
+
   test("adjustPosition survives a restart; cash and fills do not move", async () => {
     const dir = freshDir();
     const a = open(dir, T0);

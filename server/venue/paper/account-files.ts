@@ -65,10 +65,31 @@ export const orderRecordSchema = z
   .refine((o) => (o.type === "limit") === (o.tick !== null), { message: "a limit order has a tick, a market order none" });
 export type OrderRecord = z.infer<typeof orderRecordSchema>;
 
-/** One line of journal.jsonl: an order change or a position adjustment, numbered in the account's one sequence. */
+/** The simulated market (PaperMarketState) at `time`. */
+export const marketStateSchema = z.object({
+  time,
+  start: time,
+  fair: z.number().positive(),
+  version: int.nonnegative(),
+  depletedBids: int.nonnegative(),
+  depletedAsks: int.nonnegative(),
+  lastUpdate: time,
+  nextAt: time,
+  rng: z.object({ a: int, b: int, c: int, d: int, spare: z.number().nullable() }),
+  regimeSetting: z.string(),
+  scheduleIdx: int.nonnegative(),
+  markovState: int.nonnegative(),
+  nextSwitchAt: time.nullable(),
+});
+
+/**
+ * One line of journal.jsonl, numbered in the account's one sequence: an order change, a position
+ * adjustment, or a market checkpoint (appending one is far cheaper than replacing market.json).
+ */
 export const journalLineSchema = z.discriminatedUnion("k", [
   z.object({ s: int.positive(), k: z.literal("order"), o: orderRecordSchema }),
   z.object({ s: int.positive(), k: z.literal("adjust"), lots: int, ts: time }),
+  z.object({ s: int.positive(), k: z.literal("market"), m: marketStateSchema }),
 ]);
 export type JournalLine = z.infer<typeof journalLineSchema>;
 
@@ -138,26 +159,10 @@ export const snapshotSchema = z.object({
 export type SnapshotFile = z.input<typeof snapshotSchema>;
 export type Snapshot = z.output<typeof snapshotSchema>;
 
-/** market.json: the simulated market (PaperMarketState) at `state.time`. */
-export const marketFileSchema = z.object({
-  ...header,
-  state: z.object({
-    time,
-    start: time,
-    fair: z.number().positive(),
-    version: int.nonnegative(),
-    depletedBids: int.nonnegative(),
-    depletedAsks: int.nonnegative(),
-    lastUpdate: time,
-    nextAt: time,
-    rng: z.object({ a: int, b: int, c: int, d: int, spare: z.number().nullable() }),
-    regimeSetting: z.string(),
-    scheduleIdx: int.nonnegative(),
-    markovState: int.nonnegative(),
-    nextSwitchAt: time.nullable(),
-  }),
-});
+/** market.json: the simulated market when the snapshot was taken (later checkpoints are journal records). */
+export const marketFileSchema = z.object({ ...header, state: marketStateSchema });
 export type MarketFile = z.output<typeof marketFileSchema>;
+
 
 /** Reads and validates a JSON file; PaperAccountError on anything wrong. */
 export function readJsonFile<S extends z.ZodType>(path: string, schema: S, advice: string): z.output<S> {
@@ -204,18 +209,23 @@ export function nonEmpty(path: string): boolean {
   return existsSync(path) && statSync(path).size > 0;
 }
 
-/** Replaces `path` as a whole: a reader sees the old file or the new one, never half of either. */
-export function writeAtomic(dir: string, name: string, text: string): void {
+/**
+ * Replaces `path` as a whole: a reader sees the old file or the new one, never half of either, whatever
+ * kills the process. With `fsync` that holds through an OS crash too (the data reaches the disk before
+ * the rename does, and the rename before we go on).
+ */
+export function writeAtomic(dir: string, name: string, text: string, fsync: boolean): void {
   const path = join(dir, name);
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, "w", 0o600);
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
+    if (fsync) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, path);
+  if (!fsync) return;
   // The rename itself lives in the directory: sync it too, or an OS crash may bring back the old file.
   const dfd = openSync(dir, "r");
   try {

@@ -66,7 +66,9 @@ export function loadAccount(dir: string, identity: AccountIdentity, market: Mark
   };
 
   const history: VenueFill[] = [];
-  const after: { s: number; event: AccountEvent; where: string }[] = [];
+  // null: a market checkpoint, which takes a number in the sequence but changes nothing in the account.
+  const after: { s: number; event: AccountEvent | null; where: string }[] = [];
+  let checkpoint: { s: number; state: PaperMarketState } | null = null;
   const fillsPath = path(FILES.fills);
   for (const [i, { line, value }] of readLog(fillsPath, fillLineSchema, advice).entries()) {
     const where = `${fillsPath}:${line}`;
@@ -84,6 +86,11 @@ export function loadAccount(dir: string, identity: AccountIdentity, market: Mark
     // Records the snapshot already holds: the journal was not emptied after it was written.
     if (value.s <= snap.seq) continue;
     const where = `${journalPath}:${line}`;
+    if (value.k === "market") {
+      if (!checkpoint || value.s > checkpoint.s) checkpoint = { s: value.s, state: value.m };
+      after.push({ s: value.s, event: null, where });
+      continue;
+    }
     const event: AccountEvent = value.k === "order" ? { kind: "order", order: decodeOrder(value.o, grid, where, bad) } : { kind: "adjust", lots: value.lots, at: value.ts };
     after.push({ s: value.s, event, where });
   }
@@ -109,8 +116,8 @@ export function loadAccount(dir: string, identity: AccountIdentity, market: Mark
   return {
     state,
     history,
-    events: after.map(({ event, where }) => ({ event, where })),
-    market: mkt.state,
+    events: after.flatMap(({ event, where }) => (event ? [{ event, where }] : [])),
+    market: checkpoint?.state ?? mkt.state,
     seq: after.length ? after[after.length - 1]!.s : snap.seq,
     advice,
   };

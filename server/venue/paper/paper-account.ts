@@ -5,8 +5,8 @@
 // Durability: every account change is appended with writeSync to journal.jsonl (orders, adjustments) or
 // fills.jsonl (fills), numbered in one sequence, BEFORE the venue answers the call or delivers the fill.
 // A killed process loses nothing written (the page cache survives it; `fsync` also covers OS crashes).
-// Compaction rewrites snapshot.json (the account through a sequence number) and empties the journal;
-// market.json holds the market, written at compaction, at close and every marketCheckpointMs of venue time.
+// Compaction rewrites snapshot.json (the account through a sequence number) and market.json, and empties
+// the journal; between compactions the market is checkpointed into the journal every marketCheckpointMs.
 // Only changes to OUR orders and fills are written: the exogenous market events, millions a second, never.
 import { closeSync, fsyncSync, mkdirSync, openSync, ftruncateSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -182,14 +182,19 @@ class AccountWriter implements AccountLog {
   checkpoint(now: number): void {
     if (this.failed || this.closed) return;
     if (this.sinceSnapshot >= this.compactAt) this.compact(now);
-    else if (now >= this.nextMarketAt) this.saveMarket(now);
+    else if (now >= this.nextMarketAt) {
+      // A journal record, not a new market.json: appending costs microseconds, replacing a file (rename) about a millisecond.
+      this.append(this.journalFd, { s: this.seq + 1, k: "market", m: this.src.market() });
+      this.nextMarketAt = now + this.opts.marketCheckpointMs;
+    }
   }
 
   /** Snapshot of the account through the last record, the market, then an empty journal. */
   compact(now: number): void {
     if (this.failed || this.closed) return;
     try {
-      this.saveMarket(now);
+      writeAtomic(this.dir, FILES.market, JSON.stringify({ ...this.header, state: this.src.market() }), this.opts.fsync);
+      this.nextMarketAt = now + this.opts.marketCheckpointMs;
       const a = this.src.account();
       const snapshot = {
         ...this.header,
@@ -203,7 +208,7 @@ class AccountWriter implements AccountLog {
         finished: a.finished,
         resting: { bids: a.restingBids, asks: a.restingAsks },
       };
-      writeAtomic(this.dir, FILES.snapshot, JSON.stringify(snapshot));
+      writeAtomic(this.dir, FILES.snapshot, JSON.stringify(snapshot), this.opts.fsync);
       // Records up to `seq` are in the snapshot now; should this truncation not happen, loading skips them.
       ftruncateSync(this.journalFd, 0);
       if (this.opts.fsync) fsyncSync(this.journalFd);
@@ -212,15 +217,6 @@ class AccountWriter implements AccountLog {
       this.compactAt = Math.max(this.opts.compactEvery, a.orders.length);
     } catch (err) {
       this.failWith(`its account snapshot in ${this.dir} cannot be written (${(err as Error).message})`);
-    }
-  }
-
-  private saveMarket(now: number): void {
-    try {
-      writeAtomic(this.dir, FILES.market, JSON.stringify({ ...this.header, state: this.src.market() }));
-      this.nextMarketAt = now + this.opts.marketCheckpointMs;
-    } catch (err) {
-      this.failWith(`its market checkpoint in ${this.dir} cannot be written (${(err as Error).message})`);
     }
   }
 
