@@ -79,6 +79,8 @@ export interface StatusDTO {
   riskState: RiskState;
   running: boolean;
   paused: boolean;
+  /** Live desks start disarmed: an operator arms them (audited) before anything is quoted. Paper: always true. */
+  armed: boolean;
   inventory: string;
   targetInventory: string;
   maxInventory: string;
@@ -187,7 +189,7 @@ export const applyParamsRequestSchema = z
 export const previewParamsRequestSchema = z.object({ params: z.record(z.string(), z.unknown()) }).strict();
 export const rollbackRequestSchema = z.object({ version: z.number().int().positive(), reason: z.string().trim().max(500).default("") }).strict();
 export const ackAlertRequestSchema = z.object({ id: z.string().min(1).max(64) }).strict();
-export const controlRequestSchema = z.object({ action: z.enum(["start", "pause", "resume", "rearm"]) }).strict();
+export const controlRequestSchema = z.object({ action: z.enum(["start", "pause", "resume", "rearm", "arm"]) }).strict();
 export const emergencyCloseRequestSchema = z.object({ confirm: z.literal(true) }).strict();
 export const loginRequestSchema = z
   .object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) })

@@ -8,11 +8,11 @@ import { queryKeys } from "@/components/live/query-keys";
 import { useStatus } from "@/components/live/hooks";
 import { EmergencyClose } from "./emergency-close";
 
-type Action = "start" | "pause" | "resume" | "rearm";
+type Action = "start" | "pause" | "resume" | "rearm" | "arm";
 
 export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
   const qc = useQueryClient();
-  const s = useStatus((st) => ({ running: st.running, paused: st.paused, riskState: st.riskState })).data;
+  const s = useStatus((st) => ({ running: st.running, paused: st.paused, riskState: st.riskState, mode: st.mode, armed: st.armed })).data;
   const control = useMutation({
     mutationFn: (action: Action) => api.post<StatusDTO>("/api/control", { action }),
     onSuccess: (s) => qc.setQueryData(queryKeys.status, s),
@@ -23,7 +23,9 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
     pause: !!s && s.running && !s.paused,
     resume: !!s && s.running && s.paused,
     rearm: !!s && s.riskState !== "ACTIVE",
+    arm: !!s && s.mode === "live" && !s.armed,
   };
+  const unarmedLive = !!s && s.mode === "live" && !s.armed;
   const busy = control.isPending;
   const btn = (action: Action, label: string, title: string, variant: "default" | "primary" | "warn" = "default") => (
     <Button
@@ -44,6 +46,13 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
         <p data-testid="viewer-note" className="mb-2 rounded border border-edge bg-raised px-2 py-1.5 text-[12px] text-muted">
           Signed in as a viewer: controls, tuning and emergency close need the operator role.
         </p>
+      ) : null}
+      {unarmedLive ? (
+        <div data-testid="arm-live" className="mb-2 rounded border border-red-500/60 bg-red-950/50 p-2 text-[12px] text-red-100">
+          <p className="mb-1.5 font-semibold">Live trading is not armed: nothing is quoted until an operator arms it.</p>
+          <p className="mb-2 text-red-200/80">Arming places real orders with real money on the venue. It is recorded in the audit trail under your name.</p>
+          {btn("arm", "Arm live trading", "Start quoting with real money (audited)", "warn")}
+        </div>
       ) : null}
       <div className="grid grid-cols-2 gap-1.5 sm:grid-cols-4">
         {btn("start", "Start", "Start quoting", "primary")}

@@ -8,7 +8,9 @@ import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ResolveMismatc
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
-import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
+import { openPaperSession } from "@/server/runner/open-paper-session";
+import { openLiveSession } from "@/server/runner/open-live-session";
+import { liveConfigFromEnv } from "@/server/config/live-config";
 import { storedOrderDto } from "@/server/runner/publisher";
 import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
 import type { RegimeSetting } from "@/server/venue/paper";
@@ -72,27 +74,33 @@ function serialize(err: unknown): SerializedError {
 
 async function main(): Promise<void> {
   const env = runnerEnvFrom(init.env);
-  if (init.mode === "live") throw new Error("live mode needs a live venue adapter; this build ships the paper venue only");
-  const session: PaperSession = await openPaperSession({
-    strategyName: env.SKEWDESK_STRATEGY,
-    market: env.SKEWDESK_MARKET,
-    seed: env.SKEWDESK_SEED,
-    regime: env.SKEWDESK_REGIME as RegimeSetting | undefined,
-    tickMs: env.SKEWDESK_TICK_MS,
-    speed: "realtime",
-    db: env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(init.dataDir, "pglite") },
-    dbThread: true,
-    journalDir: init.dataDir,
-    runnerConfig: {
-      maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
-      ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
-      reconcileEveryMs: env.SKEWDESK_RECONCILE_EVERY_MS,
-      reconcileTolerance: env.SKEWDESK_RECONCILE_TOLERANCE ? new Decimal(env.SKEWDESK_RECONCILE_TOLERANCE) : null,
-      venueDeadlineMs: env.SKEWDESK_VENUE_DEADLINE_MS,
-    },
-    emit: (event, payload) => post({ type: "event", event, payload } as WorkerMessage),
-    log: (line) => console.log(`[runner] ${line}`),
-  });
+  const runnerConfig = {
+    maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
+    ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
+    reconcileEveryMs: env.SKEWDESK_RECONCILE_EVERY_MS,
+    reconcileTolerance: env.SKEWDESK_RECONCILE_TOLERANCE ? new Decimal(env.SKEWDESK_RECONCILE_TOLERANCE) : null,
+    venueDeadlineMs: env.SKEWDESK_VENUE_DEADLINE_MS,
+  };
+  const emit = (event: string, payload: unknown) => post({ type: "event", event, payload } as WorkerMessage);
+  const log = (line: string) => console.log(`[runner] ${line}`);
+  const db = env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(init.dataDir, "pglite") };
+  const session =
+    init.mode === "live"
+      ? await openLiveSession({ live: liveConfigFromEnv(init.env), strategyName: env.SKEWDESK_STRATEGY, tickMs: env.SKEWDESK_TICK_MS, db, journalDir: init.dataDir, runnerConfig, emit, log })
+      : await openPaperSession({
+          strategyName: env.SKEWDESK_STRATEGY,
+          market: env.SKEWDESK_MARKET,
+          seed: env.SKEWDESK_SEED,
+          regime: env.SKEWDESK_REGIME as RegimeSetting | undefined,
+          tickMs: env.SKEWDESK_TICK_MS,
+          speed: "realtime",
+          db,
+          dbThread: true,
+          journalDir: init.dataDir,
+          runnerConfig,
+          emit,
+          log,
+        });
   const { runner, store } = session;
   const sid = runner.strategyId;
   void session.clock.start();

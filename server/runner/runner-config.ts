@@ -29,6 +29,8 @@ export interface RunnerConfig {
   flattenCancelWaitMs: number;
   /** Operator commands answer within this (wall time), whatever the venue does. */
   answerWithinMs: number;
+  /** Live money: nothing is quoted until an operator arms the desk (each start), an audited command. */
+  requireArming: boolean;
 }
 
 export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
@@ -47,6 +49,7 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   retainClosedMs: 60_000,
   flattenCancelWaitMs: 1_000,
   answerWithinMs: 600,
+  requireArming: false,
 });
 
 export interface RunnerStats {

@@ -76,6 +76,8 @@ export class Runner {
   strategy: StrategyRecord;
   riskState: RiskState;
   paused: boolean;
+  /** False on a live desk until an operator arms it: no quote goes out before. */
+  armed: boolean;
   running = false;
   rebalanceCount = 0;
   runId: string | null = null;
@@ -94,7 +96,8 @@ export class Runner {
     this.config = deps.config;
     this.strategy = deps.strategy;
     this.riskState = deps.strategy.riskState;
-    this.paused = deps.strategy.paused;
+    this.paused = deps.strategy.paused || deps.config.requireArming;
+    this.armed = !deps.config.requireArming;
     this.emitEvent = deps.emit ?? (() => {});
     this.streaming = deps.emit !== undefined;
     this.log = deps.log ?? (() => {});
@@ -358,6 +361,7 @@ export class Runner {
       riskState: this.riskState,
       running: this.running,
       paused: this.paused,
+      armed: this.armed,
       rebalanceCount: this.rebalanceCount,
       decision: this.lastDecision,
       lastTickAt: this.lastTickAt,

@@ -22,6 +22,7 @@ export interface ViewState {
   riskState: RiskState;
   running: boolean;
   paused: boolean;
+  armed: boolean;
   rebalanceCount: number;
   decision: QuoteDecision | null;
   lastTickAt: number | null;
@@ -120,6 +121,7 @@ export function statusOf(v: ViewState): StatusDTO {
     riskState: v.riskState,
     running: v.running,
     paused: v.paused,
+    armed: v.armed,
     inventory: v.position.qty.toString(),
     targetInventory: v.params.targetInventory.toString(),
     maxInventory: v.params.maxInventory.toString(),
