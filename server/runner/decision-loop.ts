@@ -100,7 +100,7 @@ export class DecisionLoop {
   /** An order answer arrived: the quoter and the flattener may move on. */
   afterOrderEvent(): void {
     this.desk.flattener.step();
-    if (!this.desk.flattener.active && !this.desk.paused && this.desk.riskState !== "HALTED" && !this.stale) this.desk.quoter.step();
+    if (!this.desk.flattener.active && !this.desk.paused && this.desk.armed && this.desk.riskState !== "HALTED" && !this.stale) this.desk.quoter.step();
     this.desk.emitStatus();
   }
 

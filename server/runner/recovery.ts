@@ -9,7 +9,7 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   const rec = await r.store.loadRecoveryState(r.strategy.id);
   r.strategy = rec.strategy;
   r.riskState = rec.strategy.riskState;
-  r.paused = rec.strategy.paused;
+  r.paused = rec.strategy.paused || !r.armed; // a live desk stays paused until armed, whatever was stored
   r.rebalanceCount = rec.rebalanceCount;
   if (!rec.params) throw new Error(`strategy ${r.strategy.name} has no parameter version: create it with initial parameters`);
   r.params.load(rec.params);
