@@ -244,12 +244,6 @@ describe("FillLedger: journal truncation", () => {
 
   test(
     "is not truncated while the one queued write is a fill the database has not taken",
-    {
-      todo:
-        "truncateJournalIfDrained() truncates whenever writes.length <= 1, which is right only when the caller IS that last write; " +
-        "called from outside (recovery.ts calls it after `await r.writes.flush()` without checking its false result) with one fill write " +
-        "still failing at the head of the queue, it truncates the journal: that fill is then neither in the journal nor in the database",
-    },
     async () => {
       const r = await LedgerRig.open();
       r.down = true;
