@@ -19,9 +19,9 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
   });
 
   const can: Record<Action, boolean> = {
-    start: !!s && !s.running,
+    start: !!s && !s.running && s.armed !== false,
     pause: !!s && s.running && !s.paused,
-    resume: !!s && s.running && s.paused,
+    resume: !!s && s.running && s.paused && s.armed !== false,
     rearm: !!s && s.riskState !== "ACTIVE",
     arm: !!s && s.mode === "live" && !s.armed,
   };
