@@ -154,6 +154,50 @@ describe("the product in live mode against the fake Hyperliquid", () => {
     }
   });
 
+  test("killed mid-trading (kill -9) and restarted: the desk's inventory equals the fake's position and no orphan order rests", async () => {
+    // The house quotes $10 from mid: our quotes are the touch, so another trader's orders fill them.
+    const fake = await startFakeHyperliquid({ houseHalfSpreadTicks: 100, houseSize: "1" });
+    const dir = mkdtempSync(join(tmpdir(), "skewdesk-live-"));
+    const user = fake.users[0]!;
+    try {
+      const first = startDesk(fake, dir);
+      let url = await first.url;
+      let cookie = await login(url);
+      const call = async (method: "GET" | "POST", path: string, body?: unknown) => {
+        const r = await fetch(`${url}${path}`, { method, headers: { cookie, origin: url, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return (await r.json()) as Record<string, unknown>;
+      };
+      await call("POST", "/api/control", { action: "arm" });
+      // Trade: fills on both sides, the last one left unanswered by a crash.
+      for (const side of ["A", "B", "A"] as const) {
+        await until("a quote to hit", () => fake.engine.openOrders(user).some((o) => o.side === (side === "A" ? "B" : "A")), 30_000);
+        const mine = fake.engine.openOrders(user).find((o) => o.side === (side === "A" ? "B" : "A"))!;
+        fake.engine.externalTrade("ETH", side, mine.sz.toString());
+        await until("the desk to book it", async () => (await call("GET", "/api/status")).inventory === fake.engine.position(user, "ETH").toString(), 30_000);
+      }
+      await until("quotes resting again", () => fake.engine.openOrders(user).length > 0, 30_000);
+      first.kill("SIGKILL");
+      await first.exit;
+      // A fill while the desk is down: the venue has it, the desk does not.
+      const resting = fake.engine.openOrders(user)[0]!;
+      fake.engine.externalTrade("ETH", resting.side === "B" ? "A" : "B", resting.sz.toString());
+      const venuePosition = fake.engine.position(user, "ETH").toString();
+      const second = startDesk(fake, dir);
+      url = await second.url;
+      cookie = await login(url);
+      await until("the restarted desk to match the venue", async () => (await call("GET", "/api/status")).inventory === venuePosition, 30_000);
+      await until("no orphan order at the venue", () => fake.engine.openOrders(user).length === 0, 30_000);
+      const status = await call("GET", "/api/status");
+      assert.equal(status.armed, false, "a restarted live desk waits for an operator again");
+      assert.notEqual(status.riskState, "HALTED", "the gap was explained by the venue's fills, not a mismatch");
+      second.kill("SIGTERM");
+      assert.equal(await second.exit, 0, second.out);
+    } finally {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("refuses to start on an unlisted market and on a key the venue does not know", async () => {
     const fake = await startFakeHyperliquid();
     const dir = mkdtempSync(join(tmpdir(), "skewdesk-live-"));
