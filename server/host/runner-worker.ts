@@ -3,11 +3,13 @@
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import type { AlertDTO, FillDTO, SnapshotDTO } from "@/lib/events";
+import type { AlertDTO, FillDTO, ParamsBase, SnapshotDTO } from "@/lib/events";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
+import { createParamCommands } from "@/server/host/param-commands";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
+import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { orderDto } from "@/server/runner/runner";
 import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
 import type { RegimeSetting } from "@/server/venue/paper";
@@ -95,6 +97,14 @@ async function main(): Promise<void> {
   // How late the runner thread's event loop runs: what any contention would do to ticks.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];
+  const paramCommands = createParamCommands(runner, {
+    market: paper.market,
+    preset: paper.params as Record<string, unknown>,
+    limits: { maxInventory: env.SKEWDESK_MAX_INVENTORY, maxOrderSize: env.SKEWDESK_MAX_ORDER_SIZE },
+    current: async () => ((await store.getParameterVersion(sid))?.params ?? {}) as Record<string, unknown>,
+    version: async (n) => ((await store.getParameterVersion(sid, n))?.params ?? null) as Record<string, unknown> | null,
+  });
 
   const methods: Record<string, (...args: never[]) => unknown> = {
     status: () => runner.status(),
@@ -109,9 +119,9 @@ async function main(): Promise<void> {
       return alertDto(a);
     },
     params: () => runner.paramsList(),
-    previewParams: (p: Record<string, unknown>) => runner.previewParams(p),
-    applyParams: (p: Record<string, unknown>, reason: string, by: string) => runner.applyParams(p, reason, by),
-    rollbackParams: (v: number, reason: string, by: string) => runner.rollbackParams(v, reason, by),
+    previewParams: (p: Record<string, unknown>, base?: ParamsBase) => paramCommands.preview(p, base),
+    applyParams: (p: Record<string, unknown>, reason: string, by: string, base?: ParamsBase) => paramCommands.apply(p, reason, by, base),
+    rollbackParams: (v: number, reason: string, by: string) => paramCommands.rollback(v, reason, by),
     control: (a: ControlAction, by: string) => runner.control(a, by),
     emergencyPreview: () => runner.emergencyPreview(),
     emergencyClose: (by: string) => runner.emergencyClose(by),

@@ -213,7 +213,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       path: "/api/params/preview",
       access: "operator",
       body: previewParamsRequestSchema,
-      handle: ({ body }) => host.previewParams(body.params),
+      handle: ({ body }) => host.previewParams(body.params, body.base),
     }),
     route({
       method: "POST",
@@ -222,8 +222,8 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       body: applyParamsRequestSchema,
       handle: async (ctx) => {
         // The new version carries the parameters it replaced: no extra read of the history per change.
-        const v = await host.applyParams(ctx.body.params, ctx.body.reason, ctx.session!.username);
-        await audit(ctx, "params.apply", "params", { version: v.version - 1, params: v.previous }, v);
+        const v = await host.applyParams(ctx.body.params, ctx.body.reason, ctx.session!.username, ctx.body.base);
+        await audit(ctx, ctx.body.base === "preset" ? "params.reset" : "params.apply", "params", { version: v.version - 1, params: v.previous }, v);
         return v;
       },
     }),
