@@ -23,7 +23,12 @@ async function main(): Promise<void> {
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       // Own enumerable fields (e.g. a stale version's numbers) travel with the name and message.
-      const props = Object.fromEntries(Object.entries(e).filter(([, v]) => v === null || ["string", "number", "boolean"].includes(typeof v)));
+      const props: Record<string, unknown> = Object.fromEntries(Object.entries(e).filter(([, v]) => v === null || ["string", "number", "boolean"].includes(typeof v)));
+      // The SQLSTATE sits in a nested object that does not cross: carry it, so the write queue can tell a write
+      // the database refused (23505, 22003) from a lost connection.
+      const cause = (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } } }).meta?.driverAdapterError?.cause;
+      const sqlState = cause?.originalCode ?? cause?.code;
+      if (typeof sqlState === "string") props.sqlState = sqlState;
       post({ type: "result", id: m.id, ok: false, error: { name: e.name, message: e.message, props } });
     }
   });
