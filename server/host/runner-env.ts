@@ -33,6 +33,9 @@ export const runnerEnvSchema = z.object({
   SKEWDESK_STRATEGY: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, "letters, digits, . _ - only").optional(),
   SKEWDESK_MAX_ORDERS_PER_SEC: z.coerce.number().int().min(1).max(10_000).default(100),
   SKEWDESK_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
+  /** PostgreSQL timeouts (server/db/pg-connect.ts); the database thread takes them from here. */
+  SKEWDESK_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100, "must be at least 100 (ms)").max(600_000).optional(),
+  SKEWDESK_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100, "must be at least 100 (ms)").max(600_000).optional(),
   /** The desk's ceilings for maxInventory and for orderSize / maxPosition: no parameter change may exceed them. */
   SKEWDESK_MAX_INVENTORY: limit,
   SKEWDESK_MAX_ORDER_SIZE: limit,

@@ -81,7 +81,13 @@ async function main(): Promise<void> {
     regime: env.SKEWDESK_REGIME as RegimeSetting | undefined,
     tickMs: env.SKEWDESK_TICK_MS,
     speed: "realtime",
-    db: env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(init.dataDir, "pglite") },
+    db: env.DATABASE_URL
+      ? {
+          databaseUrl: env.DATABASE_URL,
+          connectTimeoutMs: env.SKEWDESK_DB_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: env.SKEWDESK_DB_STATEMENT_TIMEOUT_MS,
+        }
+      : { dataDir: join(init.dataDir, "pglite") },
     dbThread: true,
     journalDir: init.dataDir,
     runnerConfig: {
