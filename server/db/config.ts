@@ -21,6 +21,14 @@ export interface DbOptions {
   connectTimeoutMs?: number;
   /** PostgreSQL: a statement running or unanswered longer than this fails (default 15 s; SKEWDESK_DB_STATEMENT_TIMEOUT_MS). */
   statementTimeoutMs?: number;
+  /**
+   * Take the desk's lock in the database: a second desk on the same PostgreSQL schema is refused
+   * (DeskAlreadyRunningError). PGlite's folder lock is taken either way. For processes that trade.
+   */
+  exclusive?: boolean;
+  /** With exclusive on PostgreSQL: the lock's connection broke and another desk could take it now. */
+  onLockLost?: (why: string) => void;
+  onLockRegained?: () => void;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;

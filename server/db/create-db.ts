@@ -10,6 +10,7 @@ import { PrismaClient } from "./generated/client";
 import { lockDataDir } from "./data-dir-lock";
 import { migrate, type MigrationResult } from "./migrate";
 import { pgClientConfig, probePostgres } from "./pg-connect";
+import { takeDeskLock } from "./pg-lock";
 
 export interface Db {
   prisma: PrismaClient;
@@ -25,7 +26,10 @@ export interface Db {
   close(): Promise<void>;
 }
 
-async function open(target: DbTarget): Promise<{
+async function open(
+  target: DbTarget,
+  options: DbOptions,
+): Promise<{
   adapter: SqlMigrationAwareDriverAdapterFactory;
   schema: string;
   closeDriver: () => Promise<void>;
@@ -33,11 +37,12 @@ async function open(target: DbTarget): Promise<{
   if (target.kind === "postgres") {
     // Connect once first: an unreachable server is a clear error within the connect timeout, not a silent hang.
     await probePostgres(target);
+    const lock = options.exclusive ? await takeDeskLock(target, { onLost: options.onLockLost, onRegained: options.onLockRegained }) : null;
     // `schema` makes the client qualify its queries; the pool's search_path (pgClientConfig) makes the schema
     // engine's unqualified migration SQL land in the same schema. A pool error (a dead idle connection) is
     // expected and handled by the pool replacing it; without a listener it would crash the process.
     const adapter = new PrismaPg(pgClientConfig(target), { schema: target.schema, onPoolError: () => undefined, onConnectionError: () => undefined });
-    return { adapter, schema: target.schema, closeDriver: async () => {} };
+    return { adapter, schema: target.schema, closeDriver: async () => void (await lock?.release()) };
   }
   const inMemory = target.dataDir.startsWith("memory://");
   let unlock = () => {};
@@ -70,7 +75,7 @@ async function open(target: DbTarget): Promise<{
  */
 export async function createDb(options: DbOptions = {}): Promise<Db> {
   const target = resolveDbTarget(options);
-  const { adapter, schema, closeDriver } = await open(target);
+  const { adapter, schema, closeDriver } = await open(target, options);
   const prisma = new PrismaClient({ adapter });
   let closed = false;
   const close = async () => {

@@ -12,6 +12,7 @@ import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { orderDto } from "@/server/runner/runner";
 import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
+import type { RemoteStore } from "@/server/store/remote-store";
 import type { RegimeSetting } from "@/server/venue/paper";
 
 const port = parentPort;
@@ -81,9 +82,11 @@ async function main(): Promise<void> {
     regime: env.SKEWDESK_REGIME as RegimeSetting | undefined,
     tickMs: env.SKEWDESK_TICK_MS,
     speed: "realtime",
+    // exclusive: one desk per PostgreSQL schema (a second start is refused); PGlite has its folder lock.
     db: env.DATABASE_URL
       ? {
           databaseUrl: env.DATABASE_URL,
+          exclusive: true,
           connectTimeoutMs: env.SKEWDESK_DB_CONNECT_TIMEOUT_MS,
           statementTimeoutMs: env.SKEWDESK_DB_STATEMENT_TIMEOUT_MS,
         }
@@ -99,6 +102,13 @@ async function main(): Promise<void> {
   });
   const { runner, store } = session;
   const sid = runner.strategyId;
+  // The desk lock's connection broke: another desk could take the lock and quote the same strategy, so this
+  // one stops quoting until an operator resumes it (after the lock is back: the log says when).
+  (store as Partial<RemoteStore>).onDbEvent?.((event, detail) => {
+    if (event === "lockRegained") return console.log("[runner] desk lock re-taken; resume from the dashboard when ready");
+    console.error(`[runner] desk lock lost (${detail}): pausing so that two desks never quote at once`);
+    runner.control("pause", "system: desk lock lost").catch((err: unknown) => console.error(`[runner] pause failed: ${(err as Error).message}`));
+  });
   void session.clock.start();
   // How late the runner thread's event loop runs: what any contention would do to ticks.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });

@@ -8,7 +8,12 @@ const port = parentPort!;
 const post = (m: DbThreadMessage) => port.postMessage(m);
 
 async function main(): Promise<void> {
-  const db = await createDb((workerData as { options: DbOptions }).options);
+  // Callbacks cannot cross a thread: the desk lock's losses travel as events to the store's owner.
+  const db = await createDb({
+    ...(workerData as { options: DbOptions }).options,
+    onLockLost: (why) => post({ type: "event", event: "lockLost", detail: why }),
+    onLockRegained: () => post({ type: "event", event: "lockRegained", detail: "" }),
+  });
   const store = createPrismaStore(db) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
   port.on("message", async (m: { type: "call"; id: number; method: string; args: unknown }) => {
     try {

@@ -39,8 +39,12 @@ export function decodeValue(v: Encoded): unknown {
   return out;
 }
 
+/** Things the database thread reports on its own: the desk lock's connection broke, or it was re-taken. */
+export type DbEvent = "lockLost" | "lockRegained";
+
 export type DbThreadMessage =
   | { type: "ready"; kind: string; location: string }
+  | { type: "event"; event: DbEvent; detail: string }
   | { type: "fatal"; message: string }
   | { type: "result"; id: number; ok: true; value: Encoded }
   | { type: "result"; id: number; ok: false; error: { name: string; message: string; props?: Record<string, unknown> } };
@@ -48,12 +52,18 @@ export type DbThreadMessage =
 export interface RemoteStore extends Store {
   readonly kind: string;
   readonly location: string;
+  /** Listens for the database thread's own reports (see DbEvent); returns the unsubscribe. */
+  onDbEvent(listener: (event: DbEvent, detail: string) => void): () => void;
   close(): Promise<void>;
 }
 
 /** Opens the database in a new thread (migrations included) and returns a Store that talks to it. */
 export async function openRemoteStore(options: DbOptions): Promise<RemoteStore> {
-  const worker = new Worker(new URL("./db-thread-boot.mjs", import.meta.url), { workerData: { options } });
+  // Functions cannot be cloned into the thread; its lock reports come back as DbEvents instead.
+  const { onLockLost, onLockRegained, ...plain } = options;
+  const listeners = new Set<(event: DbEvent, detail: string) => void>();
+  if (onLockLost || onLockRegained) listeners.add((e, d) => (e === "lockLost" ? onLockLost?.(d) : onLockRegained?.()));
+  const worker = new Worker(new URL("./db-thread-boot.mjs", import.meta.url), { workerData: { options: plain } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   let dead: string | null = null;
@@ -65,6 +75,7 @@ export async function openRemoteStore(options: DbOptions): Promise<RemoteStore> 
   const info = await new Promise<{ kind: string; location: string }>((resolve, reject) => {
     worker.on("message", (m: DbThreadMessage) => {
       if (m.type === "ready") resolve({ kind: m.kind, location: m.location });
+      else if (m.type === "event") for (const l of listeners) l(m.event, m.detail);
       else if (m.type === "fatal") reject(new Error(m.message));
       else if (m.type === "result") {
         const p = pending.get(m.id);
@@ -96,6 +107,10 @@ export async function openRemoteStore(options: DbOptions): Promise<RemoteStore> 
   const base = {
     kind: info.kind,
     location: info.location,
+    onDbEvent(listener: (event: DbEvent, detail: string) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     async close() {
       if (dead) return;
       await call("$close", []);
