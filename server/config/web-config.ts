@@ -32,6 +32,11 @@ export interface WebConfig {
   dir: string;
   /** Extra Origins accepted for mutations and sockets (e.g. https://desk.example.com behind a proxy). */
   publicOrigins: string[];
+  /**
+   * Host names (besides IP literals and localhost) this desk answers to: every other Host header is refused,
+   * which stops DNS rebinding. SKEWDESK_ALLOWED_HOSTS, plus the public origins' hosts and HOST when it is a name.
+   */
+  allowedHosts: string[];
   bodyLimitBytes: number;
   /** Serve the Next pages; false gives an API-and-socket-only server (tests without a Next build). */
   pages: boolean;
@@ -69,6 +74,11 @@ export const envSchema = z.object({
     .optional()
     .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(origin)),
+  SKEWDESK_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((s) => s.trim().toLowerCase().replace(/\.$/, "")).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a comma-separated list of host names (no scheme, no port)"))),
   SKEWDESK_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64),
   SKEWDESK_BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(11),
   SKEWDESK_PAGES: z
@@ -99,6 +109,7 @@ export function webConfigFromEnv(env: Record<string, string | undefined> = proce
     dataDir: resolve(cwd, e.SKEWDESK_DATA_DIR),
     dir: cwd,
     publicOrigins: e.SKEWDESK_PUBLIC_ORIGIN,
+    allowedHosts: allowedHostNames(e.SKEWDESK_ALLOWED_HOSTS, e.SKEWDESK_PUBLIC_ORIGIN, e.HOST),
     bodyLimitBytes: e.SKEWDESK_BODY_LIMIT_KB * 1024,
     pages: e.SKEWDESK_PAGES,
     auth: {
@@ -114,6 +125,15 @@ export function webConfigFromEnv(env: Record<string, string | undefined> = proce
       loginWindowMs: 15 * 60_000,
     },
   };
+}
+
+function allowedHostNames(listed: string[], origins: string[], host: string): string[] {
+  const names = new Set(listed);
+  for (const o of origins) names.add(new URL(o).hostname);
+  // HOST=desk.lan: the operator named this machine; an IP (0.0.0.0, 10.0.0.5) needs no entry.
+  const h = host.toLowerCase();
+  if (/^[a-z]/.test(h) && !h.includes(":")) names.add(h);
+  return [...names];
 }
 
 /** Defaults for tests and scripts: a paper desk on loopback, an ephemeral port. */
