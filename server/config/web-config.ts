@@ -16,7 +16,11 @@ export interface AuthConfig {
   sessionTtlMs: number;
   /** "auto": Secure when the request came over https (or X-Forwarded-Proto https behind a trusted proxy). */
   cookieSecure: "auto" | "always" | "never";
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies sit in front of the desk (SKEWDESK_TRUST_PROXY): the client's address is that
+   * many entries from the right of X-Forwarded-For. 0 = none: the socket's peer is the client.
+   */
+  trustProxyHops: number;
   bcryptRounds: number;
   loginMaxFailures: number;
   loginWindowMs: number;
@@ -50,11 +54,6 @@ const optionalNonEmpty = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
 
-const bool = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .optional()
-  .transform((v) => v === "1" || v === "true" || v === "yes");
-
 const origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin);
 
 export const envSchema = z.object({
@@ -68,7 +67,13 @@ export const envSchema = z.object({
   SKEWDESK_USERS_FILE: optionalNonEmpty,
   SKEWDESK_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   SKEWDESK_COOKIE_SECURE: z.enum(["auto", "always", "never"]).default("auto"),
-  SKEWDESK_TRUST_PROXY: bool,
+  SKEWDESK_TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === "" || v === "false" || v === "no" ? "0" : v === "true" || v === "yes" ? "1" : v))
+    .pipe(z.string().regex(/^[0-9]$/, "must be the number of proxies in front of the desk (0–9), or true/false"))
+    .transform(Number),
   SKEWDESK_PUBLIC_ORIGIN: z
     .string()
     .optional()
@@ -119,7 +124,7 @@ export function webConfigFromEnv(env: Record<string, string | undefined> = proce
       usersFile: e.SKEWDESK_USERS_FILE === undefined ? undefined : resolve(cwd, e.SKEWDESK_USERS_FILE),
       sessionTtlMs: Math.round(e.SKEWDESK_SESSION_TTL_HOURS * 3600_000),
       cookieSecure: e.SKEWDESK_COOKIE_SECURE,
-      trustProxy: e.SKEWDESK_TRUST_PROXY,
+      trustProxyHops: e.SKEWDESK_TRUST_PROXY,
       bcryptRounds: e.SKEWDESK_BCRYPT_ROUNDS,
       loginMaxFailures: 5,
       loginWindowMs: 15 * 60_000,

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { setupRequestSchema, SetupRefused } from "@/server/auth/accounts";
 import type { Auth } from "@/server/auth/auth";
+import { deviceCookie } from "@/server/auth/device";
 import { isSameOrigin } from "@/server/auth/origin";
 import { clearSessionCookie, sessionCookie, type Session } from "@/server/auth/session";
 import { CommandRejected } from "@/server/runner/commands";
@@ -93,6 +94,13 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
     }
   };
 
+  /** The session cookie, and the device cookie that lets this browser past throttling next time (device.ts). */
+  const signedInCookies = async (req: IncomingMessage, token: string, session: Session, deviceId?: string): Promise<string[]> => {
+    const secure = auth.secureCookie(req);
+    const device = await auth.devices.issue(session.username, deviceId);
+    return [sessionCookie(token, session.expiresAt, secure), deviceCookie(device.token, device.expiresAt, secure)];
+  };
+
   const routes: Route<never, never>[] = [
     route({ method: "GET", path: "/api/health", access: "public", query: noQuery, handle: async () => ({ ok: true }) }),
     route({
@@ -116,7 +124,9 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       body: loginRequestSchema,
       handle: async (ctx) => {
         const { username, password } = ctx.body;
-        const limit = auth.limiter.check(ctx.ip, username);
+        const device = await auth.deviceFrom(ctx.req, username);
+        const keys = auth.loginKeys(ctx.ip, username, device);
+        const limit = auth.limiter.check(keys);
         if (!limit.allowed) {
           throw new HttpError(429, `Too many failed logins: try again in ${limit.retryAfterSec} s`, undefined, {
             "Retry-After": String(limit.retryAfterSec),
@@ -124,14 +134,14 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         }
         const account = await auth.accounts.verify(username, password);
         if (!account) {
-          auth.limiter.fail(ctx.ip, username);
+          auth.limiter.fail(keys);
           await audit({ ...ctx, session: null }, "auth.login_failed", username);
           throw new HttpError(401, "Wrong username or password");
         }
-        auth.limiter.succeed(ctx.ip, username);
+        auth.limiter.succeed(keys);
         const { token, session } = await auth.signer.issue(account.username, account.role);
         await audit({ ...ctx, session }, "auth.login", account.username, undefined, { role: account.role });
-        return new Reply(200, { username: account.username, role: account.role }, { "Set-Cookie": sessionCookie(token, session.expiresAt, auth.secureCookie(ctx.req)) });
+        return new Reply(200, { username: account.username, role: account.role }, { "Set-Cookie": await signedInCookies(ctx.req, token, session, device?.id) });
       },
     }),
     route({
@@ -151,7 +161,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         }
         const { token, session } = await auth.signer.issue(account.username, account.role);
         await audit({ ...ctx, session }, "auth.setup", account.username, null, { role: account.role });
-        return new Reply(201, { username: account.username, role: account.role }, { "Set-Cookie": sessionCookie(token, session.expiresAt, auth.secureCookie(ctx.req)) });
+        return new Reply(201, { username: account.username, role: account.role }, { "Set-Cookie": await signedInCookies(ctx.req, token, session) });
       },
     }),
     route({

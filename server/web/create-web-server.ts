@@ -133,6 +133,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
           server.closeAllConnections();
         });
         await pages?.close().catch(() => undefined);
+        await auth.flush();
       })();
       return closing;
     },
