@@ -1,6 +1,6 @@
 // Authentication for the web process: accounts, signed sessions, login throttling, and the start-up rules
 // (no live desk with a default secret, no desk reachable beyond localhost without accounts). Throttling state
-// is kept in the data folder, so neither a restart nor a crash forgets it.
+// and logouts are kept in the data folder, so neither a restart nor a crash forgets them.
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
@@ -14,9 +14,11 @@ import { StateFile } from "@/server/auth/state-file";
 import { isLoopback, type WebConfig } from "@/server/config/web-config";
 
 const limiterFileSchema = z.record(z.string().max(400), z.array(z.number()).max(64));
+const revokedFileSchema = z.record(z.string().max(100), z.number());
 
 export interface AuthFiles {
   limiter: StateFile<LimiterState>;
+  revoked: StateFile<Record<string, number>>;
 }
 
 export class Auth {
@@ -48,6 +50,12 @@ export class Auth {
   /** The device cookie of this request, when it signed in as `username` before. */
   deviceFrom(req: IncomingMessage, username: string): Promise<Device | null> {
     return this.devices.verify(parseCookies(req.headers.cookie).get(DEVICE_COOKIE), username);
+  }
+
+  /** Ends a session for good: the revocation is on disk before this resolves. */
+  async logout(session: Session): Promise<void> {
+    this.signer.revoke(session);
+    await this.files.revoked.save(this.signer.revokedEntries());
   }
 
   /** Writes the throttling state now (shutdown). */
@@ -125,6 +133,7 @@ export async function createAuth(config: WebConfig, opts: { now?: () => number }
   const signer = new SessionSigner(key, config.auth.sessionTtlMs);
   const files: AuthFiles = {
     limiter: new StateFile(join(config.dataDir, "login-throttle.json"), limiterFileSchema),
+    revoked: new StateFile(join(config.dataDir, "revoked-sessions.json"), revokedFileSchema),
   };
   const limiter: LoginLimiter = new LoginLimiter({
     windowMs: config.auth.loginWindowMs,
@@ -132,5 +141,6 @@ export async function createAuth(config: WebConfig, opts: { now?: () => number }
     persist: () => files.limiter.saveSoon(() => limiter.snapshot()),
   });
   limiter.restore((await files.limiter.load()) ?? {});
+  signer.restoreRevoked((await files.revoked.load()) ?? {});
   return new Auth(accounts, signer, limiter, config, new DeviceSigner(key), files);
 }

@@ -172,7 +172,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       allowEmptyBody: true,
       handle: async (ctx) => {
         if (ctx.session) {
-          auth.signer.revoke(ctx.session);
+          await auth.logout(ctx.session);
           deps.endSession(ctx.session.jti);
           await audit(ctx, "auth.logout", ctx.session.username);
         }

@@ -1,5 +1,5 @@
-// Issue 9, item 7: login throttling that slows guessing without locking the operator out, the client's
-// address from the right end of the proxy chain, and throttling that survives a restart. The
+// Issue 9, items 7 and 8: login throttling that slows guessing without locking the operator out, the client's
+// address from the right end of the proxy chain, and throttling and logouts that survive a restart. The
 // throttle's clock is injected: no test waits for a real second.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -101,6 +101,22 @@ describe("kept across a restart", () => {
     try {
       assert.equal((await login(b, "operator", OPERATOR_PASSWORD)).status, 429);
       assert.equal(statSync(join(dataDir, "login-throttle.json")).mode & 0o777, 0o600);
+    } finally {
+      await b.close();
+    }
+  });
+
+  test("item 8: a logged-out session stays logged out after a restart (was: 401 before, 200 after)", async () => {
+    const a = await WebHarness.start({ dataDir, login: false, clock: () => t + 3_600_000 });
+    const cookie = await a.login("viewer", VIEWER_PASSWORD);
+    assert.equal((await a.get("/api/auth/me", cookie)).status, 200);
+    assert.equal((await a.send("/api/auth/logout", { method: "POST", cookie })).status, 200);
+    assert.equal((await a.get("/api/auth/me", cookie)).status, 401);
+    await a.close();
+    const b = await WebHarness.start({ dataDir, login: false });
+    try {
+      assert.equal((await b.get("/api/auth/me", cookie)).status, 401);
+      assert.equal(statSync(join(dataDir, "revoked-sessions.json")).mode & 0o777, 0o600);
     } finally {
       await b.close();
     }
