@@ -1,10 +1,10 @@
 // The one place a PrismaClient is made. DATABASE_URL → that PostgreSQL through @prisma/adapter-pg;
 // otherwise embedded PGlite in a data folder that survives restarts. Migrations apply before it is handed out.
-import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { ensurePrivateDir } from "@/server/config/private-dir";
 import { resolveDbTarget, type DbOptions, type DbTarget } from "./config";
 import { PrismaClient } from "./generated/client";
 import { lockDataDir } from "./data-dir-lock";
@@ -47,7 +47,7 @@ async function open(
   const inMemory = target.dataDir.startsWith("memory://");
   let unlock = () => {};
   if (!inMemory) {
-    mkdirSync(target.dataDir, { recursive: true });
+    ensurePrivateDir(target.dataDir);
     unlock = lockDataDir(target.dataDir);
   }
   try {

@@ -185,10 +185,15 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       path: "/api/metrics",
       access: "viewer",
       query: metricsQuerySchema,
-      handle: async ({ query }) => {
+      handle: async (ctx) => {
+        const { query } = ctx;
+        // Reading is for everyone signed in; starting a new measuring window is an operator's act, on record.
+        if (query.reset === "1" && ctx.session!.role !== "operator") throw new HttpError(403, "Resetting the metrics needs the operator role");
         const runner = host.metrics ? await host.metrics(query.reset === "1") : { ticks: 0, tickP50Us: 0, tickP99Us: 0, tickMaxUs: 0, loopDelayP99Us: 0, queuedWrites: 0, runnerHeapMb: 0 };
         const mem = process.memoryUsage();
-        return { ...runner, webHeapMb: Math.round(mem.heapUsed / 1e5) / 10, rssMb: Math.round(mem.rss / 1e5) / 10, sockets: deps.sockets?.() ?? 0 };
+        const out = { ...runner, webHeapMb: Math.round(mem.heapUsed / 1e5) / 10, rssMb: Math.round(mem.rss / 1e5) / 10, sockets: deps.sockets?.() ?? 0 };
+        if (query.reset === "1") await audit(ctx, "metrics.reset", "metrics", undefined, out);
+        return out;
       },
     }),
     route({

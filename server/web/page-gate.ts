@@ -7,6 +7,8 @@ const PUBLIC_PREFIXES = ["/_next/", "/favicon", "/login", "/robots.txt"];
 const DEV_PREFIXES = ["/__nextjs"];
 
 export function isPublicPage(pathname: string, dev: boolean): boolean {
+  // The image optimizer fetches and re-encodes on request: not for visitors without a session.
+  if (pathname === "/_next/image" || pathname.startsWith("/_next/image/")) return false;
   if (pathname === "/login" || pathname.startsWith("/login/") || pathname.startsWith("/login?")) return true;
   const prefixes = dev ? [...PUBLIC_PREFIXES, ...DEV_PREFIXES] : PUBLIC_PREFIXES;
   return prefixes.some((p) => p !== "/login" && pathname.startsWith(p));

@@ -3,6 +3,7 @@
 import { createAuth } from "@/server/auth/auth";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { webConfigFromEnv, type WebConfig } from "@/server/config/web-config";
+import { ensurePrivateDir } from "@/server/config/private-dir";
 import { createWebServer, type WebServer } from "@/server/web/create-web-server";
 
 /** What server/host/worker-host.ts exports: starts the runner worker and returns its port. */
@@ -24,6 +25,10 @@ export async function startDesk(opts: {
 }): Promise<Desk> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const config = webConfigFromEnv(opts.env);
+  // Everything the desk writes from here on is its user's alone (PGlite's files included), and the data
+  // folder itself is closed to others.
+  process.umask(0o077);
+  ensurePrivateDir(config.dataDir);
   // Refusals (live without a secret, beyond localhost without accounts) happen before the runner starts.
   const auth = await createAuth(config);
   const createRunnerHost = await opts.loadRunnerHostFactory();
