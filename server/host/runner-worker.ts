@@ -3,7 +3,8 @@
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import type { AlertDTO, FillDTO, ParamsBase, SnapshotDTO } from "@/lib/events";
+import type { AlertDTO, FillDTO, ParamsBase } from "@/lib/events";
+import { snapshotDto } from "@/server/host/dtos";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
@@ -11,7 +12,7 @@ import { createParamCommands } from "@/server/host/param-commands";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { orderDto } from "@/server/runner/runner";
-import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
+import type { AlertRecord, FillRecord, JsonValue } from "@/server/store";
 import type { RemoteStore } from "@/server/store/remote-store";
 import type { RegimeSetting } from "@/server/venue/paper";
 
@@ -19,26 +20,6 @@ const port = parentPort;
 if (!port) throw new Error("runner-worker must run in a worker thread");
 const post = (m: WorkerMessage) => port.postMessage(m);
 const init = workerData as WorkerInit;
-
-function snapshotDto(s: Snapshot): SnapshotDTO {
-  const total = s.realizedPnl.add(s.unrealizedPnl).sub(s.fees);
-  return {
-    ts: s.ts.getTime(),
-    mid: s.mid.toString(),
-    bestBid: s.bestBid?.toString() ?? null,
-    bestAsk: s.bestAsk?.toString() ?? null,
-    ourBid: s.ourBid?.toString() ?? null,
-    ourAsk: s.ourAsk?.toString() ?? null,
-    inventory: s.inventory.toString(),
-    ratio: s.ratio.toNumber(),
-    skew: s.skew.toNumber(),
-    realizedPnl: s.realizedPnl.toString(),
-    unrealizedPnl: s.unrealizedPnl.toString(),
-    totalPnl: total.toString(),
-    fees: s.fees.toString(),
-    riskState: s.riskState,
-  };
-}
 
 function fillDto(f: FillRecord): FillDTO {
   return {
@@ -170,6 +151,9 @@ async function main(): Promise<void> {
       post({ type: "result", id: m.id, ok: false, error: serialize(err) });
     }
   });
+  // History reads from the web thread go straight to the database thread, never through this one.
+  const readPort = (store as Partial<RemoteStore>).openReadPort?.();
+  if (readPort) port!.postMessage({ type: "readPort", port: readPort, strategyId: sid } satisfies WorkerMessage, [readPort]);
   post({ type: "ready" });
 }
 

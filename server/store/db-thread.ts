@@ -1,7 +1,8 @@
 // The database's own thread: opens (and migrates) the database and serves Store calls by message.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { createDb, type DbOptions } from "@/server/db";
 import { createPrismaStore } from "@/server/store/prisma-store";
+import { serveReadPort } from "@/server/store/read-port";
 import { decodeValue, encodeValue, type DbThreadMessage } from "@/server/store/remote-store";
 
 const port = parentPort!;
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
     onLockRegained: () => post({ type: "event", event: "lockRegained", detail: "" }),
   });
   const store = createPrismaStore(db) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  port.on("message", async (m: { type: "call"; id: number; method: string; args: unknown }) => {
+  port.on("message", async (m: { type: "call"; id: number; method: string; args: unknown } | { type: "port"; port: MessagePort }) => {
+    if (m.type === "port") return serveReadPort(m.port, store);
     try {
       let value: unknown;
       if (m.method === "$close") value = await db.close();

@@ -2,14 +2,14 @@
 // that calls it; giving it a thread of its own keeps its work off the runner's event loop. Calls cross as
 // messages: decimal.js values are tagged so they arrive as Decimals, Dates survive structured clone, and
 // a store error arrives with its name (callers match on it) and message.
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import Decimal from "decimal.js";
 import type { DbOptions } from "@/server/db";
 import * as storeErrors from "@/server/store/errors";
 import type { Store } from "@/server/store/types";
 
 /** Rebuilds the store's own error class from its name, so `instanceof` works across the thread boundary. */
-function revive(error: { name: string; message: string; props?: Record<string, unknown> }): Error {
+export function revive(error: { name: string; message: string; props?: Record<string, unknown> }): Error {
   const cls = (storeErrors as Record<string, unknown>)[error.name];
   const e: Error = typeof cls === "function" ? Object.create((cls as { prototype: Error }).prototype) : new Error();
   Object.assign(e, error.props ?? {}, { message: error.message, name: error.name });
@@ -52,6 +52,8 @@ export type DbThreadMessage =
 export interface RemoteStore extends Store {
   readonly kind: string;
   readonly location: string;
+  /** A port straight to the database thread for reads (read-port.ts), to hand to another thread. */
+  openReadPort(): MessagePort;
   /** Listens for the database thread's own reports (see DbEvent); returns the unsubscribe. */
   onDbEvent(listener: (event: DbEvent, detail: string) => void): () => void;
   close(): Promise<void>;
@@ -107,6 +109,11 @@ export async function openRemoteStore(options: DbOptions): Promise<RemoteStore> 
   const base = {
     kind: info.kind,
     location: info.location,
+    openReadPort() {
+      const { port1, port2 } = new MessageChannel();
+      worker.postMessage({ type: "port", port: port2 }, [port2]);
+      return port1;
+    },
     onDbEvent(listener: (event: DbEvent, detail: string) => void) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

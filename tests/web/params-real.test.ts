@@ -1,4 +1,4 @@
-// Issue 9, items 1, 3 and 10 against the REAL runner (worker thread, embedded database, story market): runaway
+// Issue 9, items 1, 3, 10 and 11 against the REAL runner (worker thread, embedded database, story market): runaway
 // parameter values are refused with the field's message before they reach the strategy, a change is a patch on
 // the current version, and a reset to the market's preset is its own explicit action with a preview.
 import { after, before, describe, test } from "node:test";
@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRunnerHost } from "@/server/host/worker-host";
-import type { RunnerHost } from "@/server/host/runner-host";
 import { createWebServer, type WebServer } from "@/server/web/create-web-server";
 import { defaultWebConfig } from "@/server/config/web-config";
 
@@ -15,7 +14,7 @@ const password = "params-real-operator";
 
 describe("parameter changes against the real runner (story market)", () => {
   let dir: string;
-  let host: RunnerHost;
+  let host: Awaited<ReturnType<typeof createRunnerHost>>;
   let server: WebServer;
   let cookie: string;
   let origin: string;
@@ -115,5 +114,20 @@ describe("parameter changes against the real runner (story market)", () => {
     assert.match(r.json.fields?.reason ?? "", /control characters/);
     const ack = await post("/api/alerts/ack", { id: "a\u0000b" });
     assert.equal(ack.status, 400, JSON.stringify(ack.json));
+  });
+
+  test("item 11: history reads go straight to the database thread, never through the runner's thread", async () => {
+    let rows = await host.snapshots({ from: 0, limit: 5000 });
+    for (let i = 0; i < 100 && rows.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      rows = await host.snapshots({ from: 0, limit: 5000 });
+    }
+    assert.ok(rows.length > 0, "snapshots are stored");
+    assert.match(rows[0]!.mid ?? "", /^\d/);
+    const before = host.stats();
+    for (let i = 0; i < 20; i++) await host.snapshots({ from: 0, limit: 5000 });
+    const after = host.stats();
+    assert.equal(after.directReads - before.directReads, 20);
+    assert.equal(after.runnerCalls.snapshots ?? 0, 0, "the runner's thread served none");
   });
 });
