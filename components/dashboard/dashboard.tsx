@@ -13,6 +13,7 @@ import { AlertsFeed } from "./alerts-feed";
 import { ChartsPanel } from "./charts";
 import { Header } from "./header";
 import { ModeBanner } from "./mode-banner";
+import { ReconciliationBanner } from "./reconciliation-banner";
 import { StatePanel } from "./state-panel";
 import { FillsTable, OrdersTable } from "./tables";
 
@@ -34,6 +35,7 @@ function DashboardBody() {
     <div className="min-h-screen">
       <ModeBanner mode={mode} />
       <Header connection={connection} />
+      <ReconciliationBanner isOperator={isOperator} />
       {statusError && !mode ? (
         <p className="m-3 rounded border border-red-500/50 bg-red-500/10 px-3 py-2 text-red-300">Status unavailable: {statusError.message}</p>
       ) : null}

@@ -39,6 +39,13 @@ export const runnerEnvSchema = z.object({
   /** The desk's ceilings for maxInventory and for orderSize / maxPosition: no parameter change may exceed them. */
   SKEWDESK_MAX_INVENTORY: limit,
   SKEWDESK_MAX_ORDER_SIZE: limit,
+  SKEWDESK_RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000, "must be at least 1000 (ms)").max(3_600_000).default(10_000),
+  /** Base units; unset = one lot of the market. */
+  SKEWDESK_RECONCILE_TOLERANCE: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,18})?$/, "a non-negative decimal in base units, e.g. 0.001")
+    .optional(),
+  SKEWDESK_VENUE_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 export type RunnerEnv = z.infer<typeof runnerEnvSchema>;
 
