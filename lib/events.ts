@@ -120,10 +120,22 @@ export interface ReconciliationDTO {
   unknownOrders: number;
 }
 
+/**
+ * Free text a person typed (a reason): printable, tabs and newlines allowed. A NUL or other control character
+ * is refused here; PostgreSQL cannot store NUL in text and answered 500 for it.
+ */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const NO_CONTROL_CHARS = "reason must not contain control characters (such as a NUL byte)";
+
 /** How an operator resolves a reconciliation mismatch. */
 export const resolveMismatchSchema = z.object({
   action: z.enum(["adopt", "flatten"]),
-  reason: z.string().trim().min(3, "say why (at least 3 characters)").max(500),
+  reason: z
+    .string()
+    .trim()
+    .min(3, "say why (at least 3 characters)")
+    .max(500)
+    .refine((s) => !CONTROL_CHARS.test(s), NO_CONTROL_CHARS),
 }).strict();
 export type ResolveMismatchRequest = z.infer<typeof resolveMismatchSchema>;
 
@@ -184,16 +196,12 @@ export const snapshotQuerySchema = z
 
 export const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
-/**
- * Free text a person typed (a reason): printable, tabs and newlines allowed. A NUL or other control character
- * is refused here; PostgreSQL cannot store NUL in text and answered 500 for it.
- */
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** A reason given with a change: optional, at most 500 characters, no control characters (see above). */
 const reasonText = z
   .string()
   .trim()
   .max(500, "reason is at most 500 characters")
-  .refine((s) => !CONTROL_CHARS.test(s), "reason must not contain control characters (such as a NUL byte)")
+  .refine((s) => !CONTROL_CHARS.test(s), NO_CONTROL_CHARS)
   .default("");
 
 /** Decimal-looking text, for the check below: anything else (a mode name) passes through to the host. */

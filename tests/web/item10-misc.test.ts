@@ -33,6 +33,21 @@ describe("metrics reset and the image optimizer", () => {
     assert.equal(a.actor, "operator");
   });
 
+  test("a NUL in a reason is a 400 naming the field on every endpoint that takes one (was 500)", async () => {
+    const before = h.fake.mutations.length;
+    for (const [path, body] of [
+      ["/api/params", { params: { skewFactor: 1 }, reason: "x\u0000y" }],
+      ["/api/params/rollback", { version: 1, reason: "x\u0000y" }],
+      ["/api/reconciliation/resolve", { action: "adopt", reason: "missed\u0000fills" }],
+      ["/api/alerts/ack", { id: "A\u00001" }],
+    ] as const) {
+      const r = await h.post(path, body);
+      assert.equal(r.status, 400, `${path}: ${r.text}`);
+      assert.match(r.text, /control characters|alert id may use/, path);
+    }
+    assert.equal(h.fake.mutations.length, before, "nothing changed");
+  });
+
   test("/_next/image needs a session (was: served to anyone)", async () => {
     const r = await h.send("/_next/image?url=%2Fscreenshot.png&w=640&q=75");
     assert.equal(r.status, 302);
