@@ -66,12 +66,18 @@ export class FillLedger {
     }
   }
 
-  /** Books the journal's entries the database never saw (the process died, or the database was down). */
-  replayJournal(): LedgerEntry[] {
+  /**
+   * Books the journal's entries the database never saw (the process died, or the database was down).
+   * `each` runs right after each entry is booked, before the next: what it writes (its order's new state)
+   * queues behind that fill and ahead of the next one, as when the fills arrived live.
+   */
+  replayJournal(each?: (e: LedgerEntry) => void): LedgerEntry[] {
     const booked: LedgerEntry[] = [];
     for (const j of this.deps.journal.readAll()) {
       const e = fromJournal(j);
-      if (this.book(e, false)) booked.push(e);
+      if (!this.book(e, false)) continue;
+      booked.push(e);
+      each?.(e);
     }
     return booked;
   }

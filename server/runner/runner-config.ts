@@ -46,7 +46,7 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   notFoundGraceMs: 3_000,
   retainClosedMs: 60_000,
   flattenCancelWaitMs: 1_000,
-  answerWithinMs: 800,
+  answerWithinMs: 600,
 });
 
 export interface RunnerStats {

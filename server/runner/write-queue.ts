@@ -139,8 +139,10 @@ export class WriteQueue {
     for (;;) {
       await this.kick();
       if (this.length === 0) return true;
-      if (this.now() >= deadline) return false;
-      await sleep(retryEveryMs);
+      const left = deadline - this.now();
+      if (left <= 0) return false;
+      // Never past the deadline: a caller with an answer budget (the emergency close) relies on it.
+      await sleep(Math.min(retryEveryMs, left));
     }
   }
 
