@@ -11,7 +11,7 @@
 // - Alerts and risk-state changes waited behind every fill queued before them, so "database writes failing"
 //   never arrived. They go in the priority lane, which always drains first.
 
-import { StoreError } from "@/server/store/errors";
+import { IllegalOrderStateChange, StoreError } from "@/server/store/errors";
 
 export type WriteLane = "priority" | "normal";
 
@@ -76,7 +76,9 @@ function sqlStateOf(err: Record<string, unknown>): string | undefined {
  * anything unrecognised are retryable: dropping a write on a guess would lose it.
  */
 export function isPermanentWriteError(err: unknown): boolean {
-  if (err instanceof StoreError) return true;
+  // The store's own refusals: a value out of range, a conflict, a missing row, a state the order table cannot
+  // reach. The same write is refused again on every retry.
+  if (err instanceof StoreError || err instanceof IllegalOrderStateChange) return true;
   if (typeof err !== "object" || err === null) return false;
   const e = err as Record<string, unknown>;
   if (e.name === "PrismaClientValidationError") return true;

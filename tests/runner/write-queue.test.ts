@@ -3,7 +3,7 @@
 // reports how far behind it is by count and by age. Clocks are injected: nothing here waits on the wall.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DecimalRangeError, OrderConflictError } from "@/server/store";
+import { DecimalRangeError, IllegalOrderStateChange, OrderConflictError } from "@/server/store";
 import { openRemoteStore } from "@/server/store/remote-store";
 import { WriteQueue, isPermanentWriteError, type WriteQueueOptions } from "@/server/runner/write-queue";
 
@@ -152,6 +152,7 @@ describe("isPermanentWriteError", () => {
   const rows: Array<[string, unknown, boolean]> = [
     ["the store's range check", new DecimalRangeError("x"), true],
     ["the store's conflict", new OrderConflictError("x"), true],
+    ["an illegal order state change", new IllegalOrderStateChange("c1", "filled", "partially_filled"), true],
     ["pg: numeric overflow", Object.assign(new Error("numeric field overflow"), { code: "22003" }), true],
     ["pg: unique violation", Object.assign(new Error("duplicate key"), { code: "23505" }), true],
     ["Prisma P2002 with the adapter's cause", { name: "PrismaClientKnownRequestError", code: "P2002", meta: { driverAdapterError: { cause: { originalCode: "23505" } } } }, true],
