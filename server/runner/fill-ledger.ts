@@ -118,15 +118,18 @@ export class FillLedger {
         realizedPnlAfter: realizedAfter,
         ts: new Date(e.ts),
       });
-      this.truncateJournalIfDrained();
+      this.truncateJournalIfDrained(true);
     });
     this.deps.onBooked(e, this.pos);
     return true;
   }
 
-  /** Only the last queued write may truncate: everything journaled is then in the database. */
-  truncateJournalIfDrained(): void {
-    if (this.deps.writes.length <= 1 && !this.broken) {
+  /**
+   * Truncates once everything journaled is in the database: the queue is empty, or (`fromLastWrite`) the
+   * caller is the last queued write itself, which has just succeeded.
+   */
+  truncateJournalIfDrained(fromLastWrite = false): void {
+    if (this.deps.writes.length <= (fromLastWrite ? 1 : 0) && !this.broken) {
       try {
         this.deps.journal.truncate();
       } catch {

@@ -55,8 +55,8 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   const live = r.tracker.live().length;
   r.quoter.standDown("restart");
   const quiet = await r.quiet(r.config.venueDeadlineMs);
-  await r.writes.flush();
-  r.ledger.truncateJournalIfDrained();
+  // With the database down the journal keeps its entries: the next start replays them.
+  if (await r.writes.flush()) r.ledger.truncateJournalIfDrained();
   r.log(
     `recovered ${r.strategy.name}: inventory ${r.ledger.position.qty} from ${rec.fills.length} fills (+${journaled.length} from the journal, ` +
       `+${report.fillsRecovered} from the venue); ${rec.openOrders.length} live orders in the database, ${live} after reconciliation` +
