@@ -12,6 +12,7 @@ import { mergeParams, type ParamsState } from "@/components/live/lists";
 import { queryKeys } from "@/components/live/query-keys";
 import { buildFields, limitHint, showValue, toFormValues, validate, type FormValues, type ParamField } from "./fields";
 import { PARAM_GROUPS, schemaFor } from "./schema";
+import { PresetReset } from "./preset-reset";
 import { PreviewView } from "./preview-view";
 
 export function TuningPanel({ isOperator }: { isOperator: boolean }) {
@@ -21,6 +22,7 @@ export function TuningPanel({ isOperator }: { isOperator: boolean }) {
       {isPending ? <p className="text-faint">Loading parameters…</p> : null}
       {error ? <p className="text-red-400">Parameters unavailable: {error.message}</p> : null}
       {data ? <TuningForm current={data.current} isOperator={isOperator} /> : null}
+      {data && isOperator ? <PresetReset current={data.current} /> : null}
     </Panel>
   );
 }

@@ -7,6 +7,7 @@ import type {
   EmergencyPreviewDTO,
   FillDTO,
   OrderDTO,
+  ParamsBase,
   ParamVersionDTO,
   QuotePreviewDTO,
   ResolveMismatchRequest,
@@ -22,9 +23,13 @@ export interface RunnerHost {
   alerts(limit: number): Promise<AlertDTO[]>;
   acknowledgeAlert(id: string, by: string): Promise<AlertDTO>;
   params(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }>;
-  /** Throws CommandRejected with field errors when the params are invalid; changes nothing. */
-  previewParams(params: Record<string, unknown>): Promise<QuotePreviewDTO>;
-  applyParams(params: Record<string, unknown>, reason: string, by: string): Promise<ParamVersionDTO>;
+  /**
+   * `params` is a patch on the current version (omitted fields keep their values), or on the market's preset with
+   * base "preset" (the explicit reset). Throws CommandRejected with field errors when the result is invalid or
+   * does not fit the market; changes nothing.
+   */
+  previewParams(params: Record<string, unknown>, base?: ParamsBase): Promise<QuotePreviewDTO>;
+  applyParams(params: Record<string, unknown>, reason: string, by: string, base?: ParamsBase): Promise<ParamVersionDTO>;
   rollbackParams(version: number, reason: string, by: string): Promise<ParamVersionDTO>;
   control(action: ControlAction, by: string): Promise<StatusDTO>;
   emergencyPreview(): Promise<EmergencyPreviewDTO>;

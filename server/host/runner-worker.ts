@@ -4,41 +4,25 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
-import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ResolveMismatchRequest, type SnapshotDTO } from "@/lib/events";
+import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ParamsBase, type ResolveMismatchRequest } from "@/lib/events";
+import { snapshotDto } from "@/server/host/dtos";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
+import { createParamCommands } from "@/server/host/param-commands";
 import { openPaperSession } from "@/server/runner/open-paper-session";
-import { openLiveSession } from "@/server/runner/open-live-session";
+import { liveParamsPreset, openLiveSession } from "@/server/runner/open-live-session";
 import { liveConfigFromEnv } from "@/server/config/live-config";
+import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { storedOrderDto } from "@/server/runner/publisher";
-import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
+import type { AlertRecord, FillRecord, JsonValue } from "@/server/store";
+import type { RemoteStore } from "@/server/store/remote-store";
 import type { RegimeSetting } from "@/server/venue/paper";
 
 const port = parentPort;
 if (!port) throw new Error("runner-worker must run in a worker thread");
 const post = (m: WorkerMessage) => port.postMessage(m);
 const init = workerData as WorkerInit;
-
-function snapshotDto(s: Snapshot): SnapshotDTO {
-  const total = s.realizedPnl.add(s.unrealizedPnl).sub(s.fees);
-  return {
-    ts: s.ts.getTime(),
-    mid: s.mid.toString(),
-    bestBid: s.bestBid?.toString() ?? null,
-    bestAsk: s.bestAsk?.toString() ?? null,
-    ourBid: s.ourBid?.toString() ?? null,
-    ourAsk: s.ourAsk?.toString() ?? null,
-    inventory: s.inventory.toString(),
-    ratio: s.ratio.toNumber(),
-    skew: s.skew.toNumber(),
-    realizedPnl: s.realizedPnl.toString(),
-    unrealizedPnl: s.unrealizedPnl.toString(),
-    totalPnl: total.toString(),
-    fees: s.fees.toString(),
-    riskState: s.riskState,
-  };
-}
 
 function fillDto(f: FillRecord): FillDTO {
   return {
@@ -83,7 +67,15 @@ async function main(): Promise<void> {
   };
   const emit = (event: string, payload: unknown) => post({ type: "event", event, payload } as WorkerMessage);
   const log = (line: string) => console.log(`[runner] ${line}`);
-  const db = env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(init.dataDir, "pglite") };
+  // exclusive: one desk per PostgreSQL schema (a second start is refused); PGlite has its folder lock.
+  const db = env.DATABASE_URL
+    ? {
+        databaseUrl: env.DATABASE_URL,
+        exclusive: true,
+        connectTimeoutMs: env.SKEWDESK_DB_CONNECT_TIMEOUT_MS,
+        statementTimeoutMs: env.SKEWDESK_DB_STATEMENT_TIMEOUT_MS,
+      }
+    : { dataDir: join(init.dataDir, "pglite") };
   const session =
     init.mode === "live"
       ? await openLiveSession({ live: liveConfigFromEnv(init.env), strategyName: env.SKEWDESK_STRATEGY, tickMs: env.SKEWDESK_TICK_MS, db, journalDir: init.dataDir, runnerConfig, emit, log })
@@ -103,10 +95,25 @@ async function main(): Promise<void> {
         });
   const { runner, store } = session;
   const sid = runner.strategyId;
+  // The desk lock's connection broke: another desk could take the lock and quote the same strategy, so this
+  // one stops quoting until an operator resumes it (after the lock is back: the log says when).
+  (store as Partial<RemoteStore>).onDbEvent?.((event, detail) => {
+    if (event === "lockRegained") return console.log("[runner] desk lock re-taken; resume from the dashboard when ready");
+    console.error(`[runner] desk lock lost (${detail}): pausing so that two desks never quote at once`);
+    runner.control("pause", "system: desk lock lost").catch((err: unknown) => console.error(`[runner] pause failed: ${(err as Error).message}`));
+  });
   void session.clock.start();
   // How late the runner thread's event loop runs: what any contention would do to ticks.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];
+  const paramCommands = createParamCommands(runner, {
+    market: init.mode === "live" ? runner.market : paper.market,
+    preset: init.mode === "live" ? liveParamsPreset(runner.market) : (paper.params as Record<string, unknown>),
+    limits: { maxInventory: env.SKEWDESK_MAX_INVENTORY, maxOrderSize: env.SKEWDESK_MAX_ORDER_SIZE },
+    current: async () => ((await store.getParameterVersion(sid))?.params ?? {}) as Record<string, unknown>,
+    version: async (n) => ((await store.getParameterVersion(sid, n))?.params ?? null) as Record<string, unknown> | null,
+  });
 
   const methods: Record<string, (...args: never[]) => unknown> = {
     status: () => runner.status(),
@@ -121,9 +128,9 @@ async function main(): Promise<void> {
       return alertDto(a);
     },
     params: () => runner.paramsList(),
-    previewParams: (p: Record<string, unknown>) => runner.previewParams(p),
-    applyParams: (p: Record<string, unknown>, reason: string, by: string) => runner.applyParams(p, reason, by),
-    rollbackParams: (v: number, reason: string, by: string) => runner.rollbackParams(v, reason, by),
+    previewParams: (p: Record<string, unknown>, base?: ParamsBase) => paramCommands.preview(p, base),
+    applyParams: (p: Record<string, unknown>, reason: string, by: string, base?: ParamsBase) => paramCommands.apply(p, reason, by, base),
+    rollbackParams: (v: number, reason: string, by: string) => paramCommands.rollback(v, reason, by),
     control: (a: ControlAction, by: string) => runner.control(a, by),
     emergencyPreview: () => runner.emergencyPreview(),
     emergencyClose: (by: string) => runner.emergencyClose(by),
@@ -157,6 +164,9 @@ async function main(): Promise<void> {
       post({ type: "result", id: m.id, ok: false, error: serialize(err) });
     }
   });
+  // History reads from the web thread go straight to the database thread, never through this one.
+  const readPort = (store as Partial<RemoteStore>).openReadPort?.();
+  if (readPort) port!.postMessage({ type: "readPort", port: readPort, strategyId: sid } satisfies WorkerMessage, [readPort]);
   post({ type: "ready" });
 }
 

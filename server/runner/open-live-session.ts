@@ -3,6 +3,7 @@
 // quotes nothing until an operator arms it. Its strategy is its own (mode live, this venue): a strategy
 // with paper history is never reused for live money, nor the reverse.
 import { join } from "node:path";
+import type { MarketSpec } from "@/lib/market";
 import { parseStrategyParams } from "@/lib/strategy";
 import type { LiveConfig } from "@/server/config/live-config";
 import { describeLive } from "@/server/config/live-config";
@@ -35,6 +36,12 @@ export interface LiveSession {
   close(reason?: string): Promise<void>;
 }
 
+/** A live desk's starting parameters: the story market's, which are in dollars around 2000 (a start for
+ * ETH-like perps; tune on the dashboard), with sizes of a few venue minimums. */
+export function liveParamsPreset(market: MarketSpec): Record<string, unknown> {
+  return { ...PAPER_MARKETS.story.params, orderSize: market.minSize.mul(2).toString(), maxPosition: market.minSize.mul(2).toString(), maxInventory: market.minSize.mul(10).toString() };
+}
+
 export function liveStrategyName(live: LiveConfig): string {
   return `live-${live.venue}-${live.network}-${live.symbol.split("/")[0]!.replace(/[^A-Za-z0-9._-]/g, "_")}`;
 }
@@ -61,8 +68,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
       log: (line) => log(`[hyperliquid] ${line}`),
     });
     const market = venue.market;
-    // The story market's parameters are in dollars around 2000: a start for ETH-like perps; tune on the dashboard.
-    const params = parseStrategyParams({ ...PAPER_MARKETS.story.params, orderSize: market.minSize.mul(2).toString(), maxPosition: market.minSize.mul(2).toString(), maxInventory: market.minSize.mul(10).toString() });
+    const params = parseStrategyParams(liveParamsPreset(market));
     const strategy = await store.ensureStrategy({ name, market: market.symbol, symbol: market.symbol, venue: opts.live.venue, mode: "live", initialParams: params as unknown as JsonObject });
     const journal = new FillJournal(join(opts.journalDir, `fills-${strategy.name}.journal`), true);
     const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), ...opts.runnerConfig, requireArming: true };

@@ -5,6 +5,7 @@ import { StartupRefused } from "@/server/auth/secret";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { webConfigFromEnv, type WebConfig } from "@/server/config/web-config";
 import { describeLive, liveConfigFromEnv } from "@/server/config/live-config";
+import { ensurePrivateDir } from "@/server/config/private-dir";
 import { createWebServer, type WebServer } from "@/server/web/create-web-server";
 
 /** What server/host/worker-host.ts exports: starts the runner worker and returns its port. */
@@ -26,6 +27,10 @@ export async function startDesk(opts: {
 }): Promise<Desk> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const config = webConfigFromEnv(opts.env);
+  // Everything the desk writes from here on is its user's alone (PGlite's files included), and the data
+  // folder itself is closed to others.
+  process.umask(0o077);
+  ensurePrivateDir(config.dataDir);
   // Refusals (live without a secret, beyond localhost without accounts) happen before the runner starts.
   const auth = await createAuth(config);
   // Live: the venue, network, market and credentials are checked before the runner starts (never echoing the key).
