@@ -26,6 +26,16 @@ async function passive(c: Connected, clientOrderId: string, ticks = 30): Promise
   return { clientOrderId, side: "buy", type: "limit", price: book.bids[0]!.price.sub(c.venue.market.tickSize.mul(ticks)), size: c.venue.market.minSize, postOnly: true };
 }
 
+/** A runner on the adapter, in memory, with a far periodic reconciliation (only events trigger one). */
+async function runnerOn(c: Connected, name: string): Promise<Runner> {
+  const store = createMemoryStore();
+  const strategy = await store.ensureStrategy({ name, market: c.venue.market.symbol, symbol: c.venue.market.symbol, venue: "hyperliquid", mode: "live", initialParams: parseStrategyParams({ ...PAPER_MARKETS.story.params, orderSize: c.venue.market.minSize.mul(2).toString(), maxPosition: c.venue.market.minSize.mul(2).toString(), maxInventory: c.venue.market.minSize.mul(10).toString() }) as unknown as JsonObject });
+  const journal = new FillJournal(join(mkdtempSync(join(tmpdir(), "skewdesk-hl-")), "fills.journal"), false);
+  const runner = new Runner({ venue: c.venue, store, strategy, market: c.venue.market, time: wallTime, journal, config: { ...defaultRunnerConfig(200), reconcileEveryMs: 3_600_000, reconcileTolerance: new Decimal("0.0001") } });
+  await runner.open();
+  return runner;
+}
+
 const exchangeCount = (c: Connected) => c.fake.requests.filter((r) => r.route === "exchange").length;
 
 test("4. a 429 backs off with jitter: new orders are refused locally (no storm) while cancels still go out", async () => {
@@ -71,6 +81,25 @@ test("5. a WebSocket drop makes the book stale at once and reconnects; a silent 
     assert.deepEqual(states.slice(-2), ["disconnected", "connected"]);
     const book = await c.venue.fetchOrderBook();
     await until("books to flow on the new connection", () => c.venue.stream.book !== null && c.venue.stream.book.ts > book.ts);
+  } finally {
+    await c.close();
+  }
+});
+
+test("5b. while the stream is down the desk takes its quotes down at once (REST still works), and quotes again after it is back", async () => {
+  const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1" } });
+  try {
+    const runner = await runnerOn(c, "hl-stream-down");
+    const tick = () => runner.tick(Date.now());
+    await until("quotes resting on the fake", async () => (await tick(), c.fake.engine.openOrders(c.user).length === 2), 20_000);
+    c.fake.faults.refuseWebSockets = true;
+    c.fake.dropWebSockets();
+    await until("the adapter to see the drop", () => c.venue.stream.state === "disconnected");
+    await tick();
+    await until("our quotes cancelled over REST", async () => (await tick(), c.fake.engine.openOrders(c.user).length === 0), 10_000);
+    c.fake.faults.refuseWebSockets = false;
+    await until("quoting again after the reconnect", async () => (await tick(), c.fake.engine.openOrders(c.user).length === 2), 30_000);
+    await runner.shutdown("test");
   } finally {
     await c.close();
   }

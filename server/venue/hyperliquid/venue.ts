@@ -3,7 +3,7 @@
 // before the request leaves), reads the venue's raw answers leg by leg, and keeps the dead-man switch.
 import Decimal from "decimal.js";
 import type { MarketSpec, OrderBook } from "@/lib/market";
-import { AuthenticationError, ExchangeError, InvalidOrder, OrderNotFound, VenueError, VenueUnavailable } from "@/server/venue/errors";
+import { AuthenticationError, ExchangeError, InvalidOrder, MarketDataDown, OrderNotFound, VenueError, VenueUnavailable } from "@/server/venue/errors";
 import { parseVenueData } from "@/server/venue/schemas";
 import type { CreateOrderRequest, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "@/server/venue/types";
 import { Calls } from "./calls";
@@ -133,7 +133,7 @@ export class HyperliquidVenue implements Venue {
   }
 
   async fetchOrderBook(): Promise<OrderBook> {
-    if (this.stream.state === "disconnected") throw new VenueUnavailable("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
+    if (this.stream.state === "disconnected") throw new MarketDataDown("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
     if (this.stream.book) return this.stream.book;
     const raw = parseVenueData(l2BookSchema, await this.info("l2Book", { type: "l2Book", coin: this.perp.coin }), "l2Book", VENUE);
     return { bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })), asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })), ts: raw.time };

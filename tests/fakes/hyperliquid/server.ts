@@ -34,6 +34,8 @@ export class Faults {
   rateLimited: Rule[] = [];
   lost: Rule[] = [];
   delays: (Rule & { ms: number })[] = [];
+  /** While true, WebSocket upgrades are refused (the venue's stream endpoint is down). */
+  refuseWebSockets = false;
   /** Sockets that stay open but get nothing more (a silently stalled stream). */
   readonly stalled = new Set<unknown>();
   /** Answer every request with HTTP 429 (`count` times) when it matches. */
@@ -53,6 +55,7 @@ export class Faults {
     this.lost = [];
     this.delays = [];
     this.stalled.clear();
+    this.refuseWebSockets = false;
   }
   take<T extends Rule>(rules: T[], route: Route, body: Record<string, unknown>): T | undefined {
     const r = rules.find((x) => x.route === route && x.count > 0 && (!x.match || x.match(body)));
@@ -184,7 +187,7 @@ export async function startFakeHyperliquid(opts: FakeOptions = {}): Promise<Fake
 
   const wss = new WebSocketServer({ noServer: true });
   server.on("upgrade", (req, socket, head) => {
-    if (req.url !== "/ws") return socket.destroy();
+    if (req.url !== "/ws" || faults.refuseWebSockets) return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
   wss.on("connection", (ws: WebSocket) => {
