@@ -71,7 +71,8 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
     const params = parseStrategyParams(liveParamsPreset(market));
     const strategy = await store.ensureStrategy({ name, market: market.symbol, symbol: market.symbol, venue: opts.live.venue, mode: "live", initialParams: params as unknown as JsonObject });
     const journal = new FillJournal(join(opts.journalDir, `fills-${strategy.name}.journal`), true);
-    const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), ...opts.runnerConfig, requireArming: true };
+    // A new book runs a decision at once, at most every 25 ms (the venue sends one per block, ~0.1–0.5 s).
+    const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), quoteOnBookMs: 25, ...opts.runnerConfig, requireArming: true };
     const runner = new Runner({ venue, store, strategy, market, time: wallTime, journal, config, emit: opts.emit, log });
     await runner.open({ seed: null, config: { venue: opts.live.venue, network: opts.live.network, symbol: market.symbol, tickMs } });
     const clock = new Clock({ intervalMs: tickMs, speed: "realtime", onError: (err, n) => log(`tick ${n} failed: ${err instanceof Error ? err.stack : String(err)}`) }, (_n, ts) => runner.tick(ts));

@@ -29,6 +29,8 @@ export interface RunnerConfig {
   flattenCancelWaitMs: number;
   /** Operator commands answer within this (wall time), whatever the venue does. */
   answerWithinMs: number;
+  /** Decide on each new book from the venue's stream, at most once per this many ms; null: on ticks only. */
+  quoteOnBookMs: number | null;
   /** Live money: nothing is quoted until an operator arms the desk (each start), an audited command. */
   requireArming: boolean;
 }
@@ -50,6 +52,7 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   flattenCancelWaitMs: 1_000,
   answerWithinMs: 600,
   requireArming: false,
+  quoteOnBookMs: null,
 });
 
 export interface RunnerStats {

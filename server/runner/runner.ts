@@ -14,6 +14,7 @@ import type { JsonObject, Store, StrategyRecord } from "@/server/store";
 import { RateLimitExceeded } from "@/server/venue/errors";
 import type { Venue, VenueFill } from "@/server/venue/types";
 import type { TimeSource } from "@/server/runner/clock";
+import type { BookTrigger } from "@/server/runner/book-trigger";
 import { Execution } from "@/server/runner/execution";
 import type { FillJournal } from "@/server/runner/fill-journal";
 import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
@@ -205,7 +206,26 @@ export class Runner {
 
   // ------------------------------------------------------------------ the tick
 
+  /** Set while the desk decides on book updates (live): see book-trigger.ts. */
+  bookTrigger: BookTrigger | null = null;
+  private inTick = false;
+  get ticking(): boolean {
+    return this.inTick;
+  }
+
   async tick(ts: number): Promise<void> {
+    // With decisions on book updates, a clock tick that finds one under way leaves it be (never two at once).
+    if (this.bookTrigger && this.inTick) return;
+    this.inTick = true;
+    try {
+      await this.tickOnce(ts);
+    } finally {
+      this.inTick = false;
+      this.bookTrigger?.settled();
+    }
+  }
+
+  private async tickOnce(ts: number): Promise<void> {
     const t0 = performance.now();
     this.stats.ticks++;
     this.lastTickAt = ts;
@@ -303,6 +323,7 @@ export class Runner {
     this.quoter.standDown(`shutdown: ${reason}`);
     if (!(await this.quiet(this.config.venueDeadlineMs))) this.log(`shutdown: ${this.tracker.live().length} orders not confirmed closed by the venue`);
     this.unsubscribeFills?.();
+    this.bookTrigger?.stop();
     if (this.runId) {
       const id = this.runId;
       this.writes.push(() => this.store.stopRun(id, reason, new Date(this.time.now())));

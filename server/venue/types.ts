@@ -109,6 +109,11 @@ export interface Venue {
    * the paper and replay venues have no connection to lose.
    */
   watchConnection?(listener: (state: "connected" | "disconnected") => void): () => void;
+  /**
+   * Each new book as the venue's stream delivers it, for venues with a stream (live quoting on book updates).
+   * Optional: the paper and replay venues are read on the clock's ticks.
+   */
+  watchBook?(listener: (book: OrderBook) => void): () => void;
   /** Each of our fills, pushed as the venue reports it. Returns the unsubscribe function. */
   watchFills(listener: (fill: VenueFill) => void): () => void;
   close(): Promise<void>;

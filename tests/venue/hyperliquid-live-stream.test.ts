@@ -15,7 +15,7 @@ import { Runner, defaultRunnerConfig } from "@/server/runner/runner";
 import { createMemoryStore, type JsonObject } from "@/server/store";
 import { RateLimitExceeded, VenueUnavailable } from "@/server/venue/errors";
 import type { CreateOrderRequest } from "@/server/venue/types";
-import { connect, until, type Connected } from "../fakes/hyperliquid/harness";
+import { connect, runnerOn, until, type Connected } from "../fakes/hyperliquid/harness";
 import { startFakeHyperliquid } from "../fakes/hyperliquid/server";
 
 let n = 0;
@@ -24,16 +24,6 @@ const id = (tag: string) => `ls-${tag}-${++n}-${Date.now().toString(36)}`;
 async function passive(c: Connected, clientOrderId: string, ticks = 30): Promise<CreateOrderRequest> {
   const book = await c.venue.fetchOrderBook();
   return { clientOrderId, side: "buy", type: "limit", price: book.bids[0]!.price.sub(c.venue.market.tickSize.mul(ticks)), size: c.venue.market.minSize, postOnly: true };
-}
-
-/** A runner on the adapter, in memory, with a far periodic reconciliation (only events trigger one). */
-async function runnerOn(c: Connected, name: string): Promise<Runner> {
-  const store = createMemoryStore();
-  const strategy = await store.ensureStrategy({ name, market: c.venue.market.symbol, symbol: c.venue.market.symbol, venue: "hyperliquid", mode: "live", initialParams: parseStrategyParams({ ...PAPER_MARKETS.story.params, orderSize: c.venue.market.minSize.mul(2).toString(), maxPosition: c.venue.market.minSize.mul(2).toString(), maxInventory: c.venue.market.minSize.mul(10).toString() }) as unknown as JsonObject });
-  const journal = new FillJournal(join(mkdtempSync(join(tmpdir(), "skewdesk-hl-")), "fills.journal"), false);
-  const runner = new Runner({ venue: c.venue, store, strategy, market: c.venue.market, time: wallTime, journal, config: { ...defaultRunnerConfig(200), reconcileEveryMs: 3_600_000, reconcileTolerance: new Decimal("0.0001") } });
-  await runner.open();
-  return runner;
 }
 
 const exchangeCount = (c: Connected) => c.fake.requests.filter((r) => r.route === "exchange").length;
