@@ -29,6 +29,8 @@ export interface RawHooks {
   onOrders?: (data: unknown) => void;
   /** Any WebSocket message (liveness). */
   onMessage?: () => void;
+  /** A REST request leaves for the venue (after ccxt's throttle, as it is handed to the HTTP client). */
+  onRequest?: (url: string, body: unknown) => void;
 }
 
 type WsClient = { resolve(v: unknown, hash: string): void; reset(e: unknown): void; close(): void; url: string };
@@ -43,6 +45,11 @@ export class HyperliquidClient extends pro.hyperliquid {
       timeout: cfg.timeoutMs,
       enableRateLimit: true,
       rateLimit: cfg.rateLimitMs ?? 50,
+      // ccxt's default for Hyperliquid is a leaky bucket that credits no idle time: every request after
+      // another waits rateLimit × its weight (a re-quote's cancel 50 ms). The venue's rule is a budget of
+      // 1200 weight a minute (60 000 / rateLimit): a rolling window says exactly that and lets a burst out.
+      rollingWindowSize: 60_000,
+      rateLimiterAlgorithm: "rollingWindow",
       options: {
         // Perpetuals only: no spot or builder-deployed (hip3) market calls at start.
         fetchMarkets: { types: ["swap"] },
@@ -83,6 +90,11 @@ export class HyperliquidClient extends pro.hyperliquid {
     const r = response as { status?: unknown } | null;
     if (r && typeof r === "object" && r.status === "ok") return undefined;
     return super.handleErrors(code, reason, url, method, headers as never, body, response as never, requestHeaders, requestBody) as undefined;
+  }
+
+  override fetch(url: string, method?: string, headers?: unknown, body?: unknown): Promise<unknown> {
+    this.hooks.onRequest?.(url, body);
+    return super.fetch(url, method, headers, body) as Promise<unknown>;
   }
 
   override handleMessage(client: never, message: unknown): void {

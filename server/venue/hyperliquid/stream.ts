@@ -46,6 +46,7 @@ export class HyperliquidStream {
     private readonly cfg: StreamConfig,
   ) {
     client.hooks = {
+      ...client.hooks,
       onMessage: () => (this.lastMessageAt = Date.now()),
       onBook: (d) => this.onBook(d),
       onFills: (d) => this.onFills(d),
