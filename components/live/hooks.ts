@@ -2,13 +2,14 @@
 // What components read. History comes over HTTP through react-query, live updates over the socket into
 // the same caches; while the socket is down the lists fall back to polling so nothing silently freezes.
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import type { AlertDTO, FillDTO, OrderDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 import { api } from "@/components/api/client";
 import { useLive } from "./live-provider";
 import { queryKeys } from "./query-keys";
 import { windowOf } from "./snapshot-store";
-import type { ParamsState } from "./lists";
+import { mergeAlerts, mergeFills, mergeOrders, type ParamsState } from "./lists";
+import { fetchMergingLive } from "./list-cache";
 
 const HISTORY_LIMIT = 20_000;
 const POLL_WHEN_OFFLINE_MS = 5_000;
@@ -90,8 +91,13 @@ export function useLatestSnapshot(): SnapshotDTO | undefined {
 }
 
 export function useFills(limit = 100) {
+  const qc = useQueryClient();
   const refetchInterval = usePollWhenOffline();
-  return useQuery({ queryKey: queryKeys.fills, queryFn: () => api.get<FillDTO[]>(`/api/fills?limit=${limit}`), refetchInterval });
+  return useQuery({
+    queryKey: queryKeys.fills,
+    queryFn: () => fetchMergingLive(qc, queryKeys.fills, () => api.get<FillDTO[]>(`/api/fills?limit=${limit}`), mergeFills),
+    refetchInterval,
+  });
 }
 
 /** Order statuses from the database every few seconds as well: a socket push may announce an order
@@ -99,16 +105,22 @@ export function useFills(limit = 100) {
 const ORDERS_REFRESH_MS = 5_000;
 
 export function useOrders(limit = 100) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: queryKeys.orders,
-    queryFn: () => api.get<OrderDTO[]>(`/api/orders?limit=${limit}`),
+    queryFn: () => fetchMergingLive(qc, queryKeys.orders, () => api.get<OrderDTO[]>(`/api/orders?limit=${limit}`), mergeOrders),
     refetchInterval: ORDERS_REFRESH_MS,
   });
 }
 
 export function useAlerts(limit = 100) {
+  const qc = useQueryClient();
   const refetchInterval = usePollWhenOffline();
-  return useQuery({ queryKey: queryKeys.alerts, queryFn: () => api.get<AlertDTO[]>(`/api/alerts?limit=${limit}`), refetchInterval });
+  return useQuery({
+    queryKey: queryKeys.alerts,
+    queryFn: () => fetchMergingLive(qc, queryKeys.alerts, () => api.get<AlertDTO[]>(`/api/alerts?limit=${limit}`), mergeAlerts),
+    refetchInterval,
+  });
 }
 
 export function useParams() {

@@ -3,18 +3,38 @@ import type { AlertDTO, FillDTO, OrderDTO, ParamVersionDTO } from "@/lib/events"
 
 export const LIST_CAP = 200;
 
-function mergeBy<T>(current: readonly T[] | undefined, incoming: readonly T[], key: (x: T) => string, newer: (a: T, b: T) => number): T[] {
+/**
+ * One entry per key, newest first, capped. On a key both sides hold, `keep` decides (default: the incoming
+ * one): a read of the database that ran before a push must not revert what the push reported.
+ */
+function mergeBy<T>(
+  current: readonly T[] | undefined,
+  incoming: readonly T[],
+  key: (x: T) => string,
+  newer: (a: T, b: T) => number,
+  keep: (held: T, incoming: T) => T = (_held, inc) => inc,
+): T[] {
   const byKey = new Map<string, T>();
   for (const x of current ?? []) byKey.set(key(x), x);
-  for (const x of incoming) byKey.set(key(x), x);
+  for (const x of incoming) {
+    const held = byKey.get(key(x));
+    byKey.set(key(x), held === undefined ? x : keep(held, x));
+  }
   return [...byKey.values()].sort(newer).slice(0, LIST_CAP);
 }
 
 export const mergeFills = (cur: readonly FillDTO[] | undefined, inc: readonly FillDTO[]) =>
   mergeBy(cur, inc, (f) => f.tradeId, (a, b) => b.ts - a.ts);
 
+/** An order changes state: the report with the later updatedAt wins, whichever side (read or push) it came by. */
 export const mergeOrders = (cur: readonly OrderDTO[] | undefined, inc: readonly OrderDTO[]) =>
-  mergeBy(cur, inc, (o) => o.clientOrderId, (a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt);
+  mergeBy(
+    cur,
+    inc,
+    (o) => o.clientOrderId,
+    (a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt,
+    (held, x) => (x.updatedAt >= held.updatedAt ? x : held),
+  );
 
 export const mergeAlerts = (cur: readonly AlertDTO[] | undefined, inc: readonly AlertDTO[]) =>
   mergeBy(cur, inc, (a) => a.id, (a, b) => b.createdAt - a.createdAt);

@@ -7,6 +7,7 @@ import type { AlertDTO, FillDTO, OrderDTO, StatusDTO } from "@/lib/events";
 import { backfillInto, createLiveSocket, type ConnectionState, type LiveSocket } from "./socket";
 import { SnapshotStore } from "./snapshot-store";
 import { mergeAlerts, mergeFills, mergeOrders, mergeParams, type ParamsState } from "./lists";
+import { pushLive } from "./list-cache";
 import { queryKeys } from "./query-keys";
 
 interface LiveContextValue {
@@ -68,9 +69,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
     s.on("snapshots", (batch) => store.merge(batch));
     s.on("status", (status) => qc.setQueryData<StatusDTO>(queryKeys.status, status));
-    s.on("fills", (fills) => qc.setQueryData<FillDTO[]>(queryKeys.fills, (cur) => mergeFills(cur, fills)));
-    s.on("orders", (orders) => qc.setQueryData<OrderDTO[]>(queryKeys.orders, (cur) => mergeOrders(cur, orders)));
-    s.on("alert", (alert) => qc.setQueryData<AlertDTO[]>(queryKeys.alerts, (cur) => mergeAlerts(cur, [alert])));
+    s.on("fills", (fills) => pushLive<FillDTO>(qc, queryKeys.fills, fills, mergeFills));
+    s.on("orders", (orders) => pushLive<OrderDTO>(qc, queryKeys.orders, orders, mergeOrders));
+    s.on("alert", (alert) => pushLive<AlertDTO>(qc, queryKeys.alerts, [alert], mergeAlerts));
     s.on("params", (v) => {
       const cur = qc.getQueryData<ParamsState>(queryKeys.params);
       if (cur) qc.setQueryData<ParamsState>(queryKeys.params, mergeParams(cur, v));
