@@ -4,6 +4,7 @@
 import { z } from "zod";
 
 import type { AlertKind, Mode, RiskState, SideDTO } from "./domain";
+import { ORDER_STATES, type OrderState } from "./orders";
 
 export type { AlertKind, Mode, RiskState, Role, SideDTO } from "./domain";
 
@@ -48,6 +49,8 @@ export interface FillDTO {
   liquidity: "maker" | "taker";
   inventoryAfter: string;
   ts: number;
+  /** The database's row id (recording order), on rows read back; a live push has none yet. */
+  seq?: string;
 }
 
 export interface AlertDTO {
@@ -68,6 +71,24 @@ export interface ParamVersionDTO {
   reason: string;
   createdAt: number;
   rolledBackFrom: number | null;
+}
+
+/** The instrument the desk trades and the parameter preset it started from. Decimal strings. */
+export interface MarketDTO {
+  symbol: string;
+  /** What sizes and inventory count, e.g. ETH. */
+  baseCurrency: string;
+  /** What prices, fees and PnL are in, e.g. USD. */
+  quoteCurrency: string;
+  tickSize: string;
+  lotSize: string;
+  minSize: string;
+  minPrice: string;
+  maxPrice: string;
+  makerFeeRate: string;
+  takerFeeRate: string;
+  /** The strategy's parameters as this market's preset sets them: what "default" means on this desk. */
+  presetParams: Record<string, unknown>;
 }
 
 /** The state panel: everything the operator must see at a glance. */
@@ -191,5 +212,52 @@ export interface MetricsDTO {
   rssMb: number;
   sockets: number;
 }
+
+// ── history: paged lists with totals, and CSV exports ───────────────────────────────────────────────────
+
+/** One page of a list, newest first: `total` counts every row the filter matches, `next` reads older ones. */
+export interface ListPageDTO<T> {
+  rows: T[];
+  total: number;
+  /** Opaque cursor for the next (older) page; null when this page reached the oldest row. */
+  next: string | null;
+}
+
+const side = z.enum(["buy", "sell"]);
+const ms = z.coerce.number().int().nonnegative();
+/** "<ts>:<id>": the last row read. Fills page by (ts, row id), orders by (createdAt, clientOrderId). */
+const fillCursor = z
+  .string()
+  .regex(/^\d{1,15}:\d{1,19}$/, "is not a cursor this list gave out")
+  .transform((c) => ({ ts: Number(c.slice(0, c.indexOf(":"))), id: c.slice(c.indexOf(":") + 1) }));
+const orderCursor = z
+  .string()
+  .regex(/^\d{1,15}:.{1,128}$/, "is not a cursor this list gave out")
+  .transform((c) => ({ ts: Number(c.slice(0, c.indexOf(":"))), id: c.slice(c.indexOf(":") + 1) }));
+const statusList = z
+  .string()
+  .max(400)
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(ORDER_STATES, { error: `must list order states (${ORDER_STATES.join(", ")})` })).min(1, "must name at least one order state"));
+
+export const fillsPageQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(1000).default(100), side: side.optional(), before: fillCursor.optional(), from: ms.optional(), to: ms.optional() })
+  .strict();
+export type FillsPageQuery = z.output<typeof fillsPageQuerySchema>;
+
+export const ordersPageQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(1000).default(100), side: side.optional(), status: statusList.optional(), before: orderCursor.optional() })
+  .strict();
+export type OrdersPageQuery = z.output<typeof ordersPageQuerySchema>;
+
+/** Cursor of a row, in the form the page queries take. */
+export const fillCursorOf = (f: { ts: number; seq?: string }): string | null => (f.seq === undefined ? null : `${f.ts}:${f.seq}`);
+export const orderCursorOf = (o: { createdAt: number; clientOrderId: string }): string => `${o.createdAt}:${o.clientOrderId}`;
+
+/** A CSV export: a time range (ms since epoch, from inclusive, to exclusive) and the list's own filters. */
+export const exportFillsQuerySchema = z.object({ from: ms.optional(), to: ms.optional(), side: side.optional() }).strict();
+export const exportOrdersQuerySchema = z.object({ from: ms.optional(), to: ms.optional(), side: side.optional(), status: statusList.optional() }).strict();
+export const exportSnapshotsQuerySchema = z.object({ from: ms.optional(), to: ms.optional() }).strict();
+export type { OrderState };
 
 export const metricsQuerySchema = z.object({ reset: z.enum(["0", "1"]).default("0") }).strict();

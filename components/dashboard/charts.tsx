@@ -279,6 +279,21 @@ export function ChartsPanel() {
         <div className="flex items-center gap-2">
           {error ? <span className="text-[11px] text-red-400">history: {error.message}</span> : null}
           {loading ? <span className="text-[11px] text-faint">loading history…</span> : null}
+          <a
+            href="/api/export/snapshots.csv"
+            download
+            data-testid="chart-csv"
+            title="Download the charts' data for the window shown as CSV"
+            // The window ends now: the range is fixed at the moment of the click, not of the last render.
+            onClick={(e) => {
+              const q = new URLSearchParams({ to: String(Date.now()) });
+              if (Number.isFinite(windowMs)) q.set("from", String(Math.max(0, Date.now() - windowMs)));
+              e.currentTarget.href = `/api/export/snapshots.csv?${q}`;
+            }}
+            className="rounded border border-edge-strong bg-raised px-1.5 py-0.5 text-[11px] text-gray-200 hover:border-sky-500 hover:text-white"
+          >
+            CSV
+          </a>
           <div role="group" aria-label="Time window" className="flex overflow-hidden rounded border border-edge-strong">
             {WINDOWS.map((w, i) => (
               <button

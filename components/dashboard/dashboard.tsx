@@ -14,7 +14,8 @@ import { ChartsPanel } from "./charts";
 import { Header } from "./header";
 import { ModeBanner } from "./mode-banner";
 import { StatePanel } from "./state-panel";
-import { FillsTable, OrdersTable } from "./tables";
+import { FillsTable } from "./fills-table";
+import { OrdersTable } from "./orders-table";
 
 export function Dashboard() {
   return (

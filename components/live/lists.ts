@@ -1,5 +1,6 @@
-// Merging live socket pushes into the lists react-query holds (newest first, one entry per id, capped).
-import type { AlertDTO, FillDTO, OrderDTO, ParamVersionDTO } from "@/lib/events";
+// Merging live socket pushes into the alerts and parameter lists react-query holds (newest first, one
+// entry per id, capped). Fills and orders are paged lists: paged-list.ts.
+import type { AlertDTO, ParamVersionDTO } from "@/lib/events";
 
 export const LIST_CAP = 200;
 
@@ -22,19 +23,6 @@ function mergeBy<T>(
   }
   return [...byKey.values()].sort(newer).slice(0, LIST_CAP);
 }
-
-export const mergeFills = (cur: readonly FillDTO[] | undefined, inc: readonly FillDTO[]) =>
-  mergeBy(cur, inc, (f) => f.tradeId, (a, b) => b.ts - a.ts);
-
-/** An order changes state: the report with the later updatedAt wins, whichever side (read or push) it came by. */
-export const mergeOrders = (cur: readonly OrderDTO[] | undefined, inc: readonly OrderDTO[]) =>
-  mergeBy(
-    cur,
-    inc,
-    (o) => o.clientOrderId,
-    (a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt,
-    (held, x) => (x.updatedAt >= held.updatedAt ? x : held),
-  );
 
 export const mergeAlerts = (cur: readonly AlertDTO[] | undefined, inc: readonly AlertDTO[]) =>
   mergeBy(cur, inc, (a) => a.id, (a, b) => b.createdAt - a.createdAt);

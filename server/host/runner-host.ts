@@ -6,7 +6,11 @@ import type {
   EmergencyOutcomeDTO,
   EmergencyPreviewDTO,
   FillDTO,
+  FillsPageQuery,
+  ListPageDTO,
+  MarketDTO,
   OrderDTO,
+  OrdersPageQuery,
   ParamVersionDTO,
   QuotePreviewDTO,
   SnapshotDTO,
@@ -19,6 +23,11 @@ export interface RunnerHost {
   fills(limit: number): Promise<FillDTO[]>;
   orders(limit: number): Promise<OrderDTO[]>;
   alerts(limit: number): Promise<AlertDTO[]>;
+  /** One page of fills, newest first, with the filter's total and the cursor of the next (older) page. */
+  fillsPage(query: FillsPageQuery): Promise<ListPageDTO<FillDTO>>;
+  ordersPage(query: OrdersPageQuery): Promise<ListPageDTO<OrderDTO>>;
+  /** The instrument (its currencies, grid, fees) and the parameter preset the desk started from. */
+  market(): Promise<MarketDTO>;
   acknowledgeAlert(id: string, by: string): Promise<AlertDTO>;
   params(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }>;
   /** Throws CommandRejected with field errors when the params are invalid; changes nothing. */

@@ -3,65 +3,22 @@
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import type { AlertDTO, FillDTO, SnapshotDTO } from "@/lib/events";
+import type { FillsPageQuery, OrdersPageQuery } from "@/lib/events";
+import { parseStrategyParams } from "@/lib/strategy/params";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
-import { orderDto } from "@/server/runner/runner";
-import type { AlertRecord, FillRecord, JsonValue, Snapshot } from "@/server/store";
+import { PAPER_MARKETS } from "@/server/runner/paper-market";
+import type { JsonValue } from "@/server/store";
+import { alertDto, fillDto, marketDto, orderDto, snapshotDto } from "@/server/host/dto";
+import { fillsPage, ordersPage } from "@/server/host/history";
 import type { RegimeSetting } from "@/server/venue/paper";
 
 const port = parentPort;
 if (!port) throw new Error("runner-worker must run in a worker thread");
 const post = (m: WorkerMessage) => port.postMessage(m);
 const init = workerData as WorkerInit;
-
-function snapshotDto(s: Snapshot): SnapshotDTO {
-  const total = s.realizedPnl.add(s.unrealizedPnl).sub(s.fees);
-  return {
-    ts: s.ts.getTime(),
-    mid: s.mid.toString(),
-    bestBid: s.bestBid?.toString() ?? null,
-    bestAsk: s.bestAsk?.toString() ?? null,
-    ourBid: s.ourBid?.toString() ?? null,
-    ourAsk: s.ourAsk?.toString() ?? null,
-    inventory: s.inventory.toString(),
-    ratio: s.ratio.toNumber(),
-    skew: s.skew.toNumber(),
-    realizedPnl: s.realizedPnl.toString(),
-    unrealizedPnl: s.unrealizedPnl.toString(),
-    totalPnl: total.toString(),
-    fees: s.fees.toString(),
-    riskState: s.riskState,
-  };
-}
-
-function fillDto(f: FillRecord): FillDTO {
-  return {
-    tradeId: f.venueTradeId,
-    clientOrderId: f.clientOrderId ?? "",
-    side: f.side,
-    price: f.price.toString(),
-    size: f.size.toString(),
-    fee: f.fee.toString(),
-    liquidity: f.liquidity,
-    inventoryAfter: f.inventoryAfter.toString(),
-    ts: f.ts.getTime(),
-  };
-}
-
-function alertDto(a: AlertRecord): AlertDTO {
-  return {
-    id: a.id,
-    kind: a.kind,
-    severity: a.severity,
-    message: a.message,
-    createdAt: a.createdAt.getTime(),
-    acknowledgedBy: a.acknowledgedBy,
-    acknowledgedAt: a.acknowledgedAt?.getTime() ?? null,
-  };
-}
 
 function serialize(err: unknown): SerializedError {
   if (err instanceof CommandRejected) return { name: err.name, message: err.message, fields: err.fields, status: err.status };
@@ -91,6 +48,8 @@ async function main(): Promise<void> {
   });
   const { runner, store } = session;
   const sid = runner.strategyId;
+  const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];
+  const market = marketDto(paper.market, parseStrategyParams(paper.params) as unknown as Record<string, unknown>);
   void session.clock.start();
   // How late the runner thread's event loop runs: what any contention would do to ticks.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -103,6 +62,9 @@ async function main(): Promise<void> {
     fills: async (limit: number) => (await store.listFills(sid, { limit })).map(fillDto),
     orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(orderDto),
     alerts: async (limit: number) => (await store.listAlerts(sid, { limit })).map(alertDto),
+    fillsPage: (q: FillsPageQuery) => fillsPage(store, sid, q),
+    ordersPage: (q: OrdersPageQuery) => ordersPage(store, sid, q),
+    market: () => market,
     acknowledgeAlert: async (id: string, by: string) => {
       const a = await store.acknowledgeAlert(id, by);
       if (!a) throw new CommandRejected(`no alert ${id}`, { id: "no such alert" }, 404);

@@ -31,8 +31,10 @@ import {
   type Liquidity,
   type ListAlertsOptions,
   type ListAuditOptions,
+  type FillFilter,
   type ListFillsOptions,
   type ListOrdersOptions,
+  type OrderFilter,
   type ListSnapshotsOptions,
   type NewAlert,
   type NewAuditEvent,
@@ -204,6 +206,17 @@ interface StrategyData {
   rebalanceCount: number;
   emergencyCount: number;
   runs: RunRow[];
+}
+
+function orderMatcher(f: OrderFilter): (o: OrderRow) => boolean {
+  const statuses = f.statuses ? new Set<OrderStatus>(f.statuses) : null;
+  return (o) => (f.side === undefined || o.side === f.side) && (statuses === null || statuses.has(o.status));
+}
+
+/** A fill id is the decimal string of its sequence number, as the database's bigint identity. */
+function fillSeqIn(id: string): number {
+  if (!/^\d{1,15}$/.test(id)) throw new StoreError(`fill id must be a decimal integer, got ${JSON.stringify(id)}`);
+  return Number(id);
 }
 
 const byOrderKey = (a: OrderRow, b: OrderRow) => a.createdAt - b.createdAt || compareText(a.clientOrderId, b.clientOrderId);
@@ -569,8 +582,21 @@ export class MemoryStore implements Store {
     const limit = limitOf(opts.limit, 100, 10_000);
     const rows = this.strategies.get(strategyId)?.orders ?? [];
     const before = opts.before ? msIn(opts.before, "before") : undefined;
-    const end = before === undefined ? rows.length : firstIndex(rows, (o) => o.createdAt >= before);
-    return rows.slice(Math.max(0, end - limit), end).reverse().map(orderOut);
+    const beforeId = opts.beforeId;
+    // Rows are sorted by (createdAt, clientOrderId): everything below the cursor is a prefix.
+    const end =
+      before === undefined
+        ? rows.length
+        : firstIndex(rows, (o) => o.createdAt > before || (o.createdAt === before && (beforeId === undefined || compareText(o.clientOrderId, beforeId) >= 0)));
+    const match = orderMatcher(opts);
+    const out: OrderRecord[] = [];
+    for (let i = end - 1; i >= 0 && out.length < limit; i--) if (match(rows[i]!)) out.push(orderOut(rows[i]!));
+    return out;
+  }
+
+  async countOrders(strategyId: string, filter: OrderFilter = {}): Promise<number> {
+    const match = orderMatcher(filter);
+    return (this.strategies.get(strategyId)?.orders ?? []).filter(match).length;
   }
 
   // ── fills ──
@@ -641,11 +667,35 @@ export class MemoryStore implements Store {
   async listFills(strategyId: string, opts: ListFillsOptions = {}): Promise<FillRecord[]> {
     const limit = limitOf(opts.limit, 100, 10_000);
     const rows = this.strategies.get(strategyId)?.fillsByTs ?? [];
-    const from = opts.from ? msIn(opts.from, "from") : undefined;
-    const to = opts.to ? msIn(opts.to, "to") : undefined;
-    const start = from === undefined ? 0 : firstIndex(rows, (f) => f.ts >= from);
-    const end = to === undefined ? rows.length : firstIndex(rows, (f) => f.ts >= to);
-    return rows.slice(Math.max(start, end - limit), Math.max(start, end)).reverse().map(fillOut);
+    const [start, rangeEnd] = this.fillRange(rows, opts);
+    let end = rangeEnd;
+    if (opts.before) {
+      const ts = msIn(opts.before.ts, "before.ts");
+      const seq = fillSeqIn(opts.before.id);
+      end = Math.min(end, firstIndex(rows, (f) => f.ts > ts || (f.ts === ts && f.seq >= seq)));
+    }
+    const side = opts.side;
+    const out: FillRecord[] = [];
+    for (let i = end - 1; i >= start && out.length < limit; i--) if (side === undefined || rows[i]!.side === side) out.push(fillOut(rows[i]!));
+    return out;
+  }
+
+  async countFills(strategyId: string, filter: FillFilter = {}): Promise<number> {
+    const rows = this.strategies.get(strategyId)?.fillsByTs ?? [];
+    const [start, end] = this.fillRange(rows, filter);
+    if (filter.side === undefined) return Math.max(0, end - start);
+    let n = 0;
+    for (let i = start; i < end; i++) if (rows[i]!.side === filter.side) n++;
+    return n;
+  }
+
+  /** [start, end) of the rows (sorted by ts) inside the filter's time range. */
+  private fillRange(rows: readonly FillRow[], f: FillFilter): [number, number] {
+    const from = f.from ? msIn(f.from, "from") : undefined;
+    const to = f.to ? msIn(f.to, "to") : undefined;
+    const start = from === undefined ? 0 : firstIndex(rows, (r) => r.ts >= from);
+    const end = to === undefined ? rows.length : firstIndex(rows, (r) => r.ts >= to);
+    return [start, Math.max(start, end)];
   }
 
   // ── snapshots ──

@@ -20,6 +20,7 @@ import {
   TERMINAL_ORDER_STATUSES,
   type AlertRecord,
   type AuditRecord,
+  type FillFilter,
   type FillRecord,
   type ListAlertsOptions,
   type ListAuditOptions,
@@ -32,6 +33,7 @@ import {
   type NewOrder,
   type NewParameterVersion,
   type NewRun,
+  type OrderFilter,
   type OrderPatch,
   type OrderRecord,
   type OrderStatus,
@@ -240,12 +242,21 @@ export class PrismaStore implements Store {
   }
 
   async listOrders(strategyId: string, opts: ListOrdersOptions = {}): Promise<OrderRecord[]> {
+    const before: Prisma.OrderWhereInput = !opts.before
+      ? {}
+      : opts.beforeId === undefined
+        ? { createdAt: { lt: opts.before } }
+        : { OR: [{ createdAt: { lt: opts.before } }, { createdAt: opts.before, clientOrderId: { lt: opts.beforeId } }] };
     const rows = await this.prisma.order.findMany({
-      where: { strategyId, ...(opts.before ? { createdAt: { lt: opts.before } } : {}) },
+      where: { AND: [orderWhere(strategyId, opts), before] },
       orderBy: [{ createdAt: "desc" }, { clientOrderId: "desc" }],
       take: limitOf(opts.limit, 100, 10_000),
     });
     return rows.map(toOrder);
+  }
+
+  countOrders(strategyId: string, filter: OrderFilter = {}): Promise<number> {
+    return this.prisma.order.count({ where: orderWhere(strategyId, filter) });
   }
 
   // ── fills ──
@@ -295,15 +306,18 @@ export class PrismaStore implements Store {
   }
 
   async listFills(strategyId: string, opts: ListFillsOptions = {}): Promise<FillRecord[]> {
-    const ts: Prisma.DateTimeFilter<"Fill"> = {};
-    if (opts.from) ts.gte = opts.from;
-    if (opts.to) ts.lt = opts.to;
+    const b = opts.before;
+    const before: Prisma.FillWhereInput = b ? { OR: [{ ts: { lt: b.ts } }, { ts: b.ts, id: { lt: fillIdIn(b.id) } }] } : {};
     const rows = await this.prisma.fill.findMany({
-      where: { strategyId, ...(opts.from || opts.to ? { ts } : {}) },
+      where: { AND: [fillWhere(strategyId, opts), before] },
       orderBy: [{ ts: "desc" }, { id: "desc" }],
       take: limitOf(opts.limit, 100, 10_000),
     });
     return rows.map(toFill);
+  }
+
+  countFills(strategyId: string, filter: FillFilter = {}): Promise<number> {
+    return this.prisma.fill.count({ where: fillWhere(strategyId, filter) });
   }
 
   // ── snapshots ──
@@ -498,6 +512,23 @@ async function appendVersion(tx: Tx, change: NewParameterVersion): Promise<Param
     },
   });
   return toParameterVersion(row);
+}
+
+function orderWhere(strategyId: string, f: OrderFilter): Prisma.OrderWhereInput {
+  return { strategyId, ...(f.side ? { side: f.side } : {}), ...(f.statuses ? { status: { in: f.statuses } } : {}) };
+}
+
+function fillWhere(strategyId: string, f: FillFilter): Prisma.FillWhereInput {
+  const ts: Prisma.DateTimeFilter<"Fill"> = {};
+  if (f.from) ts.gte = f.from;
+  if (f.to) ts.lt = f.to;
+  return { strategyId, ...(f.side ? { side: f.side } : {}), ...(f.from || f.to ? { ts } : {}) };
+}
+
+/** A fill id is the decimal string of the row's bigint sequence. */
+function fillIdIn(id: string): bigint {
+  if (!/^\d{1,19}$/.test(id)) throw new StoreError(`fill id must be a decimal integer, got ${JSON.stringify(id)}`);
+  return BigInt(id);
 }
 
 /** The store for a database made by createDb. */

@@ -275,20 +275,38 @@ export interface AuditRecord {
 
 // ── list options ────────────────────────────────────────────────────────────────────────────────────────
 
-export interface ListOrdersOptions {
+export interface OrderFilter {
+  side?: Side;
+  /** Only orders in one of these states. */
+  statuses?: OrderStatus[];
+}
+
+export interface ListOrdersOptions extends OrderFilter {
   /** Default 100, max 10 000. */
   limit?: number;
   /** Only orders created strictly before this instant (paging backwards). */
   before?: Date;
+  /**
+   * With `before`: the last row already read, so orders created at exactly `before` whose clientOrderId
+   * sorts below it come too. Rows share a millisecond often enough that paging on the instant alone
+   * would skip them.
+   */
+  beforeId?: string;
 }
 
-export interface ListFillsOptions {
+export interface FillFilter {
+  side?: Side;
   /** ts >= from */
   from?: Date;
   /** ts < to */
   to?: Date;
+}
+
+export interface ListFillsOptions extends FillFilter {
   /** Default 100, max 10 000. The newest fills in range are kept. */
   limit?: number;
+  /** Paging backwards: only fills strictly older than this one in the list's (ts, id) order. */
+  before?: { ts: Date; id: string };
 }
 
 export interface ListSnapshotsOptions {
@@ -364,6 +382,8 @@ export interface Store {
   listOpenOrders(strategyId: string): Promise<OrderRecord[]>;
   /** Newest first. */
   listOrders(strategyId: string, opts?: ListOrdersOptions): Promise<OrderRecord[]>;
+  /** How many orders match: the total a paged list shows. */
+  countOrders(strategyId: string, filter?: OrderFilter): Promise<number>;
 
   /**
    * Inserts the fill unless (venue, strategyId, venueTradeId) is already recorded and, in the same transaction,
@@ -372,6 +392,8 @@ export interface Store {
   recordFill(fill: NewFill): Promise<RecordFillResult>;
   /** Newest first. */
   listFills(strategyId: string, opts?: ListFillsOptions): Promise<FillRecord[]>;
+  /** How many fills match: the total a paged list shows. */
+  countFills(strategyId: string, filter?: FillFilter): Promise<number>;
 
   insertSnapshot(snapshot: Snapshot): Promise<void>;
   /** One statement for the batch; returns the number of rows written. */

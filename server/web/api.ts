@@ -27,8 +27,10 @@ import {
 import { metricsQuerySchema } from "@/lib/events";
 import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
+import { historyRoutes } from "@/server/web/history-routes";
+import { sendText, TextReply } from "@/server/web/text-reply";
 
-type Access = "public" | "session-optional" | "viewer" | "operator";
+export type Access = "public" | "session-optional" | "viewer" | "operator";
 
 /** A response with a status or headers other than 200 + JSON body. */
 class Reply {
@@ -39,7 +41,7 @@ class Reply {
   ) {}
 }
 
-interface Ctx<B, Q> {
+export interface Ctx<B, Q> {
   req: IncomingMessage;
   session: Session | null;
   ip: string;
@@ -47,7 +49,7 @@ interface Ctx<B, Q> {
   query: Q;
 }
 
-interface Route<B = unknown, Q = unknown> {
+export interface Route<B = unknown, Q = unknown> {
   method: "GET" | "POST";
   path: string;
   access: Access;
@@ -265,6 +267,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         return outcome;
       },
     }),
+    ...historyRoutes(host),
   ] as Route<never, never>[];
 
   const byPath = new Map<string, Route<never, never>[]>();
@@ -295,7 +298,8 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       }
       const ctx = { req, session, ip: auth.clientIp(req), body: body as never, query: query as never };
       const out = await r.handle(ctx);
-      if (out instanceof Reply) sendJson(res, out.status, out.body, out.headers);
+      if (out instanceof TextReply) sendText(res, out);
+      else if (out instanceof Reply) sendJson(res, out.status, out.body, out.headers);
       else sendJson(res, 200, out);
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err);

@@ -324,6 +324,48 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.deepEqual((await store.listFills(s.id, { limit: 2 })).map((f) => f.venueTradeId), ["r-4", "r-3"]);
     });
 
+    test("fills page backwards by (ts, id) without skipping rows that share a millisecond; side filter and totals", async () => {
+      const s = await strategy();
+      const t0 = Date.UTC(2030, 0, 2);
+      // Three fills in one millisecond, then two later ones: a page boundary falls inside the shared instant.
+      const spec: Array<[string, number, "buy" | "sell"]> = [["a", 0, "buy"], ["b", 0, "sell"], ["c", 0, "buy"], ["d", 5, "sell"], ["e", 9, "buy"]];
+      for (const [id, dt, side] of spec) await store.recordFill(fill(s.id, { venueTradeId: id, side, ts: new Date(t0 + dt) }));
+      const pages: string[][] = [];
+      let cursor: { ts: Date; id: string } | undefined;
+      for (;;) {
+        const page = await store.listFills(s.id, { limit: 2, ...(cursor ? { before: cursor } : {}) });
+        if (!page.length) break;
+        pages.push(page.map((f) => f.venueTradeId));
+        const last = page[page.length - 1]!;
+        cursor = { ts: last.ts, id: last.id };
+      }
+      assert.deepEqual(pages, [["e", "d"], ["c", "b"], ["a"]]);
+      assert.deepEqual((await store.listFills(s.id, { side: "buy" })).map((f) => f.venueTradeId), ["e", "c", "a"]);
+      assert.equal(await store.countFills(s.id), 5);
+      assert.equal(await store.countFills(s.id, { side: "sell" }), 2);
+      assert.equal(await store.countFills(s.id, { from: new Date(t0 + 1), to: new Date(t0 + 9) }), 1);
+      assert.equal(await store.countFills((await strategy()).id), 0);
+    });
+
+    test("orders page backwards by (createdAt, clientOrderId); side and status filters; totals", async () => {
+      const s = await strategy();
+      const t0 = new Date(Date.UTC(2030, 0, 3));
+      const t1 = new Date(t0.getTime() + 1000);
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-a`, createdAt: t0, status: "filled" }));
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-b`, createdAt: t0, status: "cancelled", side: "sell" }));
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-c`, createdAt: t0, status: "open" }));
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-d`, createdAt: t1, status: "open", side: "sell" }));
+      const first = await store.listOrders(s.id, { limit: 2 });
+      assert.deepEqual(first.map((o) => o.clientOrderId.slice(-1)), ["d", "c"]);
+      const last = first[1]!;
+      const next = await store.listOrders(s.id, { limit: 2, before: last.createdAt, beforeId: last.clientOrderId });
+      assert.deepEqual(next.map((o) => o.clientOrderId.slice(-1)), ["b", "a"]);
+      assert.deepEqual((await store.listOrders(s.id, { side: "sell" })).map((o) => o.clientOrderId.slice(-1)), ["d", "b"]);
+      assert.deepEqual((await store.listOrders(s.id, { statuses: ["open"] })).map((o) => o.clientOrderId.slice(-1)), ["d", "c"]);
+      assert.equal(await store.countOrders(s.id), 4);
+      assert.equal(await store.countOrders(s.id, { side: "buy", statuses: ["open", "filled"] }), 2);
+    });
+
     // ── decimals ──
 
     test("decimals round-trip exactly at the column's limits", async () => {

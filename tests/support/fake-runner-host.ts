@@ -10,7 +10,11 @@ import type {
   EmergencyOutcomeDTO,
   EmergencyPreviewDTO,
   FillDTO,
+  FillsPageQuery,
+  ListPageDTO,
+  MarketDTO,
   OrderDTO,
+  OrdersPageQuery,
   ParamVersionDTO,
   QuotePreviewDTO,
   SideDTO,
@@ -273,6 +277,7 @@ export class FakeRunnerHost implements RunnerHost {
       liquidity,
       inventoryAfter: after.toFixed(2),
       ts: Date.now(),
+      seq: String(this.seq),
     };
     this.fillLog.push(fill);
     this.emit("fill", fill);
@@ -326,6 +331,48 @@ export class FakeRunnerHost implements RunnerHost {
   async alerts(limit: number): Promise<AlertDTO[]> {
     this.record("alerts", [limit]);
     return this.alertLog.slice(-limit).reverse();
+  }
+
+  async fillsPage(q: FillsPageQuery): Promise<ListPageDTO<FillDTO>> {
+    this.record("fillsPage", [q]);
+    const key = (f: FillDTO): [number, number] => [f.ts, Number(f.seq ?? 0)];
+    const older = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+    const matching = this.fillLog
+      .filter((f) => (!q.side || f.side === q.side) && (q.from === undefined || f.ts >= q.from) && (q.to === undefined || f.ts < q.to))
+      .sort((a, b) => b.ts - a.ts || Number(b.seq) - Number(a.seq));
+    const rows = q.before ? matching.filter((f) => older(key(f), [q.before!.ts, Number(q.before!.id)])) : matching;
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { rows: page, total: matching.length, next: rows.length > q.limit && last ? `${last.ts}:${last.seq}` : null };
+  }
+
+  async ordersPage(q: OrdersPageQuery): Promise<ListPageDTO<OrderDTO>> {
+    this.record("ordersPage", [q]);
+    const matching = this.orderLog
+      .filter((o) => (!q.side || o.side === q.side) && (!q.status || q.status.includes(o.status as never)))
+      .sort((a, b) => b.createdAt - a.createdAt || (b.clientOrderId < a.clientOrderId ? -1 : b.clientOrderId > a.clientOrderId ? 1 : 0));
+    const b = q.before;
+    const rows = b ? matching.filter((o) => o.createdAt < b.ts || (o.createdAt === b.ts && b.id !== "" && o.clientOrderId < b.id)) : matching;
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { rows: page, total: matching.length, next: rows.length > q.limit && last ? `${last.createdAt}:${last.clientOrderId}` : null };
+  }
+
+  async market(): Promise<MarketDTO> {
+    this.record("market", []);
+    return {
+      symbol: "FAKE-YES",
+      baseCurrency: "YES",
+      quoteCurrency: "USDC",
+      tickSize: "0.001",
+      lotSize: "0.01",
+      minSize: "1",
+      minPrice: "0.01",
+      maxPrice: "0.99",
+      makerFeeRate: "0",
+      takerFeeRate: "0.002",
+      presetParams: { ...this.versions[0]!.params },
+    };
   }
 
   async acknowledgeAlert(id: string, by: string): Promise<AlertDTO> {

@@ -1,0 +1,57 @@
+"use client";
+// Every fill, newest first: the latest page live, older ones on scroll; the header counts them all.
+import { useState } from "react";
+import type { FillDTO } from "@/lib/events";
+import { Panel } from "@/components/ui/panel";
+import { fmtDecimal, fmtExact, fmtTime } from "@/components/format/decimal";
+import { useFillsList } from "@/components/live/hooks";
+import { fillsQuery, type SideFilter } from "@/components/live/history-lists";
+import { Choice, CsvLink, HistoryTable, ListFooter, SideCell, td, tdl } from "./table-parts";
+
+const SIDES: Array<[SideFilter, string]> = [
+  ["all", "Both sides"],
+  ["buy", "Buys"],
+  ["sell", "Sells"],
+];
+
+export function FillsTable() {
+  const [side, setSide] = useState<SideFilter>("all");
+  const { list, loadOlder, loadingOlder, olderError } = useFillsList({ side });
+  const data = list.data;
+  const rows = (data?.rows ?? []).map((f: FillDTO) => (
+    <tr key={f.tradeId} data-testid="fill-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${f.tradeId} · order ${f.clientOrderId} · ${f.liquidity}`}>
+      <td className={`${tdl} text-muted`}>{fmtTime(f.ts)}</td>
+      <td className={tdl}>
+        <SideCell side={f.side} /> <span className="text-[10px] text-faint">{f.liquidity === "maker" ? "mkr" : "tkr"}</span>
+      </td>
+      <td className={td}>{fmtExact(f.price)}</td>
+      <td className={td}>{fmtExact(f.size)}</td>
+      <td className={`${td} text-muted`}>{fmtDecimal(f.fee, 4)}</td>
+      <td className={td}>{fmtExact(f.inventoryAfter)}</td>
+    </tr>
+  ));
+  return (
+    <Panel
+      title="Fills"
+      testId="fills"
+      bodyClassName="p-0"
+      actions={
+        <>
+          {list.error ? <span className="text-[11px] text-red-400">{list.error.message}</span> : null}
+          <span data-testid="fills-total" data-value={data?.total ?? ""} className="num text-[11px] text-faint" title="All fills matching the filter">
+            {data ? data.total.toLocaleString("en-US") : "…"}
+          </span>
+          <Choice label="Side" testId="fills-side" value={side} options={SIDES} onChange={setSide} />
+          <CsvLink href={`/api/export/fills.csv?${fillsQuery({ side })}`} testId="fills-csv" title="Download every fill matching the filter as CSV" />
+        </>
+      }
+    >
+      <HistoryTable testId="fills-table" head={["Time", "Side", "Price", "Size", "Fee", "Inv after"]} empty="No fills yet" onEnd={data?.next ? loadOlder : undefined}>
+        {rows}
+      </HistoryTable>
+      {data ? (
+        <ListFooter testId="fills" noun="fills" shown={data.rows.length} total={data.total} more={!!data.next} loading={loadingOlder} error={olderError} onMore={loadOlder} />
+      ) : null}
+    </Panel>
+  );
+}

@@ -1,0 +1,136 @@
+"use client";
+// Pieces both history tables share: the scrolling table whose end loads older rows, the filter chips,
+// the count line ("100 of 1,234") and the CSV link.
+import { useEffect, useRef, type ReactNode } from "react";
+
+export function SideCell({ side }: { side: "buy" | "sell" }) {
+  return <span className={side === "buy" ? "font-semibold text-emerald-400" : "font-semibold text-red-400"}>{side.toUpperCase()}</span>;
+}
+
+export const td = "px-1.5 py-1 text-right whitespace-nowrap";
+export const tdl = "px-1.5 py-1 text-left whitespace-nowrap";
+
+/**
+ * `wideOnly` columns (by header) show only on very wide screens; the row's title still carries them.
+ * Reaching the end of the scroll area calls `onEnd` (load older rows).
+ */
+export function HistoryTable({
+  head,
+  children,
+  empty,
+  testId,
+  wideOnly = [],
+  onEnd,
+}: {
+  head: string[];
+  children: ReactNode[];
+  empty: string;
+  testId: string;
+  wideOnly?: string[];
+  onEnd?: () => void;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const end = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!onEnd || !box.current || !end.current) return;
+    const io = new IntersectionObserver((e) => e.some((x) => x.isIntersecting) && onEnd(), { root: box.current, rootMargin: "40px" });
+    io.observe(end.current);
+    return () => io.disconnect();
+  }, [onEnd]);
+  return (
+    <div ref={box} className="max-h-[260px] overflow-auto">
+      <table data-testid={testId} className="num w-full border-collapse text-[12px]">
+        <thead className="sticky top-0 z-10 bg-panel">
+          <tr className="text-faint">
+            {head.map((h, i) => (
+              <th
+                key={h}
+                className={`border-b border-edge px-1.5 py-1.5 text-[10px] font-semibold tracking-wider whitespace-nowrap uppercase ${i < 2 ? "text-left" : "text-right"} ${wideOnly.includes(h) ? "hidden 2xl:table-cell" : ""}`}
+              >
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {children.length ? (
+            children
+          ) : (
+            <tr>
+              <td colSpan={head.length} className="px-2 py-6 text-center font-sans text-faint">
+                {empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <div ref={end} className="h-px" />
+    </div>
+  );
+}
+
+export function Choice<V extends string>({ label, value, options, onChange, testId }: { label: string; value: V; options: Array<[V, string]>; onChange: (v: V) => void; testId: string }) {
+  return (
+    <label className="flex items-center gap-1 text-[11px] text-faint">
+      <span className="sr-only">{label}</span>
+      <select
+        data-testid={testId}
+        aria-label={label}
+        value={value}
+        onChange={(e) => onChange(e.target.value as V)}
+        className="h-6 rounded border border-edge-strong bg-raised px-1 text-[11px] text-gray-200 outline-none focus:border-sky-500"
+      >
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function CsvLink({ href, testId, title }: { href: string; testId: string; title: string }) {
+  return (
+    <a href={href} download data-testid={testId} title={title} className="rounded border border-edge-strong bg-raised px-1.5 py-0.5 text-[11px] text-gray-200 hover:border-sky-500 hover:text-white">
+      CSV
+    </a>
+  );
+}
+
+/** "100 of 1,234" and the way to the older rows. */
+export function ListFooter({
+  shown,
+  total,
+  more,
+  loading,
+  error,
+  onMore,
+  noun,
+  testId,
+}: {
+  shown: number;
+  total: number;
+  more: boolean;
+  loading: boolean;
+  error: Error | null;
+  onMore: () => void;
+  noun: string;
+  testId: string;
+}) {
+  return (
+    <div className="flex items-center justify-between gap-2 border-t border-edge px-2 py-1 text-[11px] text-faint">
+      <span data-testid={`${testId}-shown`} data-shown={shown} data-total={total}>
+        {shown.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun}
+      </span>
+      {error ? <span className="text-red-400">older rows: {error.message}</span> : null}
+      {more ? (
+        <button type="button" data-testid={`${testId}-older`} disabled={loading} onClick={onMore} className="text-sky-300 hover:text-sky-200 disabled:text-faint">
+          {loading ? "loading…" : "Load older"}
+        </button>
+      ) : shown > 0 ? (
+        <span>oldest shown</span>
+      ) : null}
+    </div>
+  );
+}

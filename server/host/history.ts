@@ -1,0 +1,31 @@
+// The paged, filtered history the dashboard's tables read: one page of rows, newest first, with the total
+// the filter matches and a cursor for the next (older) page. One row more than asked is read to know
+// whether an older page exists without a second query.
+import type { FillDTO, FillsPageQuery, ListPageDTO, OrderDTO, OrdersPageQuery } from "@/lib/events";
+import { fillCursorOf, orderCursorOf } from "@/lib/events";
+import type { Store } from "@/server/store";
+import { fillDto, orderDto } from "./dto";
+
+export async function fillsPage(store: Store, strategyId: string, q: FillsPageQuery): Promise<ListPageDTO<FillDTO>> {
+  const filter = {
+    ...(q.side ? { side: q.side } : {}),
+    ...(q.from !== undefined ? { from: new Date(q.from) } : {}),
+    ...(q.to !== undefined ? { to: new Date(q.to) } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    store.listFills(strategyId, { ...filter, limit: q.limit + 1, ...(q.before ? { before: { ts: new Date(q.before.ts), id: q.before.id } } : {}) }),
+    store.countFills(strategyId, filter),
+  ]);
+  const page = rows.slice(0, q.limit).map(fillDto);
+  const last = page[page.length - 1];
+  return { rows: page, total, next: rows.length > q.limit && last ? fillCursorOf(last) : null };
+}
+
+export async function ordersPage(store: Store, strategyId: string, q: OrdersPageQuery): Promise<ListPageDTO<OrderDTO>> {
+  const filter = { ...(q.side ? { side: q.side } : {}), ...(q.status ? { statuses: q.status } : {}) };
+  const before = q.before ? { before: new Date(q.before.ts), ...(q.before.id ? { beforeId: q.before.id } : {}) } : {};
+  const [rows, total] = await Promise.all([store.listOrders(strategyId, { ...filter, ...before, limit: q.limit + 1 }), store.countOrders(strategyId, filter)]);
+  const page = rows.slice(0, q.limit).map(orderDto);
+  const last = page[page.length - 1];
+  return { rows: page, total, next: rows.length > q.limit && last ? orderCursorOf(last) : null };
+}

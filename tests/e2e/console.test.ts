@@ -1,0 +1,104 @@
+// The operator's console (issue 14) in headless Chromium, against the real web server in front of the
+// runner test double (tests/support/serve-fake.ts): history tables with totals, paging, filters and CSV
+// export. Waits are on what the server reports, never on how fast the desk moves.
+// Screenshots go to test-artifacts/e2e-console-*.png.
+import { readFile } from "node:fs/promises";
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { FillDTO, ListPageDTO } from "@/lib/events";
+import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+
+async function getJson<T>(page: Page, server: RunningServer, path: string): Promise<T> {
+  const res = await page.request.get(`${server.url}${path}`);
+  assert.equal(res.status(), 200, `GET ${path} → ${res.status()} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: artifactPath(`e2e-console-${name}.png`), fullPage });
+}
+
+describe("the operator's console in headless Chromium (fake runner)", { timeout: 300_000 }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    chromiumPath();
+    server = await startServer({ kind: "fake" });
+    browser = await launchBrowser();
+    ({ context, page } = await newPage(browser, 1280, 900));
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await login(page, server);
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("fills: the header counts every fill, older ones load at the end of the table, the side filter and CSV follow", async () => {
+    // The desk fills all the time: compare the page's total with the server's until they agree.
+    await eventually(
+      "the fills header to show the server's total",
+      async () => {
+        const shown = Number(await page.getAttribute('[data-testid="fills-total"]', "data-value"));
+        const api = await getJson<ListPageDTO<FillDTO>>(page, server, "/api/fills/page?limit=1");
+        return { shown, total: api.total };
+      },
+      (v) => v.total > 100 && v.shown === v.total,
+      20_000,
+    );
+    const shownBefore = Number(await page.getAttribute('[data-testid="fills-shown"]', "data-shown"));
+    assert.ok(shownBefore <= 110, `the first page, plus a few live rows (${shownBefore})`);
+    await page.click('[data-testid="fills-older"]');
+    await eventually(
+      "older fills below the first page (all of them, or another page)",
+      async () => ({
+        shown: Number(await page.getAttribute('[data-testid="fills-shown"]', "data-shown")),
+        total: Number(await page.getAttribute('[data-testid="fills-shown"]', "data-total")),
+      }),
+      (v) => v.shown >= Math.min(v.total, shownBefore + 90),
+      10_000,
+    );
+
+    await page.selectOption('[data-testid="fills-side"]', "sell");
+    await eventually("only sells listed", () => page.locator('[data-testid="fill-row"]').allTextContents(), (rows) => rows.length > 0 && rows.every((r) => r.includes("SELL")), 10_000);
+    const href = await page.getAttribute('[data-testid="fills-csv"]', "href");
+    assert.equal(href, "/api/export/fills.csv?side=sell");
+    const csv = await page.request.get(`${server.url}${href}`);
+    assert.equal(csv.status(), 200);
+    const lines = (await csv.text()).trimEnd().split("\r\n");
+    assert.equal(lines[0], "time_utc,trade_id,order_id,side,liquidity,price_USDC,size_YES,fee_USDC,inventory_after_YES");
+    assert.ok(lines.slice(1).every((l) => l.split(",")[3] === "sell"));
+    await shot(page, "fills-sells");
+  });
+
+  test("orders: status filter and totals past 200", async () => {
+    await page.selectOption('[data-testid="orders-status"]', "filled");
+    await eventually("only filled orders listed", () => page.locator('[data-testid="order-row"]').allTextContents(), (rows) => rows.length > 0 && rows.every((r) => r.includes("filled")), 10_000);
+    const total = Number(await page.getAttribute('[data-testid="orders-total"]', "data-value"));
+    assert.ok(total > 0);
+  });
+
+  test("chart data: the window shown downloads as CSV with units", async () => {
+    await page.click('[data-testid="window-1m"]');
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 15_000 }), page.click('[data-testid="chart-csv"]')]);
+    assert.match(download.suggestedFilename(), /^skewdesk-chart-FAKE-YES-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv$/);
+    const text = await readFile((await download.path())!, "utf8");
+    const lines = text.trimEnd().split("\r\n");
+    assert.match(lines[0]!, /^time_utc,mid_USDC,/);
+    const times = lines.slice(1).map((l) => Date.parse(l.split(",")[0]!));
+    assert.ok(times.length > 10, `${times.length} points in the last minute`);
+    assert.ok(times[0]! >= Date.now() - 90_000, "the window, not all history");
+  });
+
+  test("no uncaught errors in any page", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
