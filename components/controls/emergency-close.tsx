@@ -8,8 +8,7 @@ import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { fmtExact } from "@/components/format/decimal";
 import { queryKeys } from "@/components/live/query-keys";
-
-export const CONFIRM_WORD = "CLOSE";
+import { CONFIRM_HINT, CONFIRM_WORD, confirmsClose } from "./confirm-word";
 
 export function EmergencyClose({ disabled }: { disabled: boolean }) {
   const [open, setOpen] = useState(false);
@@ -69,7 +68,7 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
 
   const p = preview.data;
   const nothing = !!p && (p.side === null || /^[-+]?0*(\.0*)?$/.test(p.amount));
-  const armed = typed.trim().toUpperCase() === CONFIRM_WORD && !!p && !close.isPending && !close.data;
+  const armed = confirmsClose(typed) && !!p && !close.isPending && !close.data;
 
   return (
     <div className="fixed inset-0 z-50 flex items-start justify-center overflow-auto bg-black/70 p-3 pt-[8vh] backdrop-blur-[2px]" onMouseDown={(e) => e.target === e.currentTarget && !close.isPending && onClose()}>
@@ -126,7 +125,7 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
               <li>raises a critical alert</li>
             </ul>
             <label className="block text-[12px] text-gray-300">
-              Type <span className="num rounded bg-red-950 px-1 font-bold text-red-300">{CONFIRM_WORD}</span> to confirm
+              Type <span className="num rounded bg-red-950 px-1 font-bold text-red-300">{CONFIRM_WORD}</span> ({CONFIRM_HINT}) to confirm
               <input
                 ref={inputRef}
                 data-testid="emergency-confirm-input"

@@ -13,6 +13,7 @@ import { queryKeys } from "@/components/live/query-keys";
 import { buildFields, limitHint, showValue, toFormValues, validate, type FormValues, type ParamField } from "./fields";
 import { PARAM_GROUPS, schemaFor } from "./schema";
 import { PreviewView } from "./preview-view";
+import { serverFieldErrors } from "./server-errors";
 
 export function TuningPanel({ isOperator }: { isOperator: boolean }) {
   const { data, error, isPending } = useParams();
@@ -78,15 +79,9 @@ function TuningForm({ current, isOperator }: { current: ParamVersionDTO; isOpera
 
   function serverErrors(e: unknown) {
     if (e instanceof ApiError) {
-      const fieldErrors: Record<string, string> = {};
-      let orphan: string | null = null;
-      for (const [k, msg] of Object.entries(e.fields ?? {})) {
-        const path = k.replace(/^params\./, "");
-        if (fields.some((f) => f.path === path)) fieldErrors[path] = msg;
-        else orphan = `${k}: ${msg}`;
-      }
+      const { fieldErrors, summary } = serverFieldErrors(e.message, e.fields, fields);
       setErrors(fieldErrors);
-      setFormError(orphan ?? (Object.keys(fieldErrors).length ? `${e.message} — see the highlighted fields` : e.message));
+      setFormError(summary);
     } else setFormError(String(e));
   }
 

@@ -77,10 +77,11 @@ export const strategyParamsSchema = z
       const y = dec(b);
       if (x && y && !ok(x, y)) ctx.addIssue({ code: "custom", path: [path], message });
     };
-    rule(v.rebalanceThreshold, v.emergencyThreshold, (x, y) => x.lt(y), "rebalanceThreshold", "must be less than emergencyThreshold");
-    rule(v.minSpread, v.maxSpread, (x, y) => x.lte(y), "minSpread", "must not exceed maxSpread");
-    rule(v.minPrice, v.maxPrice, (x, y) => x.lt(y), "minPrice", "must be less than maxPrice");
-    rule(v.safeRangeLow, v.safeRangeHigh, (x, y) => x.lt(y), "safeRangeLow", "must be less than safeRangeHigh");
+    // Messages name the other value as the form labels it: the operator reads them, not the code.
+    rule(v.rebalanceThreshold, v.emergencyThreshold, (x, y) => x.lt(y), "rebalanceThreshold", `must be below the emergency threshold (${v.emergencyThreshold})`);
+    rule(v.minSpread, v.maxSpread, (x, y) => x.lte(y), "minSpread", `must not exceed the max spread (${v.maxSpread})`);
+    rule(v.minPrice, v.maxPrice, (x, y) => x.lt(y), "minPrice", `must be below the max price (${v.maxPrice})`);
+    rule(v.safeRangeLow, v.safeRangeHigh, (x, y) => x.lt(y), "safeRangeLow", `must be below the safe range high (${v.safeRangeHigh})`);
   });
 
 /** Validated parameters: decimal strings, the lookback as an integer, nullable market-dependent fields. */

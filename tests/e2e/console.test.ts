@@ -98,6 +98,16 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     assert.ok(times[0]! >= Date.now() - 90_000, "the window, not all history");
   });
 
+  test("the emergency dialog says the word is accepted in any case, and lower case arms it", async () => {
+    await page.click('[data-testid="emergency-open"]');
+    await page.waitForSelector('[data-testid="emergency-dialog"]');
+    assert.match((await page.textContent('[data-testid="emergency-dialog"]')) ?? "", /Type CLOSE \(in any case\) to confirm/);
+    await page.fill('[data-testid="emergency-confirm-input"]', "close");
+    await eventually("confirm armed", () => page.isEnabled('[data-testid="emergency-confirm"]'), (v) => v, 10_000);
+    await page.keyboard.press("Escape");
+    await page.waitForSelector('[data-testid="emergency-dialog"]', { state: "detached" });
+  });
+
   test("no uncaught errors in any page", () => {
     assert.deepEqual(pageErrors, []);
   });

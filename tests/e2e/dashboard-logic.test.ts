@@ -166,7 +166,7 @@ describe("tuning form field model (real strategy schema)", () => {
     const values = toFormValues(defaultStrategyParams as Record<string, unknown>, fields);
     const r = validate({ ...values, skewFactor: "2", rebalanceThreshold: "0.99", depthLookback: "x" }, fields, fit!.schema);
     assert.match(r.errors.skewFactor ?? "", /at most 1/);
-    assert.match(r.errors.rebalanceThreshold ?? "", /less than emergencyThreshold/);
+    assert.match(r.errors.rebalanceThreshold ?? "", /below the emergency threshold/);
     assert.match(r.errors.depthLookback ?? "", /number/);
   });
 
