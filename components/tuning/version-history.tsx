@@ -9,6 +9,7 @@ import { useParams } from "@/components/live/hooks";
 import { mergeParams, type ParamsState } from "@/components/live/lists";
 import { queryKeys } from "@/components/live/query-keys";
 import { diffParams, humanize, showValue } from "./fields";
+import { labelOf } from "./param-help";
 
 export function VersionHistory({ isOperator }: { isOperator: boolean }) {
   const qc = useQueryClient();
@@ -68,7 +69,7 @@ export function VersionHistory({ isOperator }: { isOperator: boolean }) {
                 <ul className="mt-1 flex flex-wrap gap-1">
                   {diff.map((d) => (
                     <li key={d.path} className="num rounded bg-raised px-1.5 py-0.5 text-[11px]" title={d.path}>
-                      <span className="text-muted">{humanize(d.path)}</span> <span className="text-red-300/90 line-through decoration-red-400/40">{showValue(d.before)}</span>
+                      <span className="text-muted">{labelOf(d.path, humanize)}</span> <span className="text-red-300/90 line-through decoration-red-400/40">{showValue(d.before)}</span>
                       <span className="text-faint"> → </span>
                       <span className="text-emerald-300">{showValue(d.after)}</span>
                     </li>
