@@ -124,13 +124,24 @@ export interface StatusDTO {
   ourAsk: string | null;
 }
 
-export interface QuotePreviewDTO {
+/** What one tick would quote with a parameter set, on a given book and inventory. */
+export interface QuoteDecisionDTO {
   bid: { price: string; size: string } | null;
   ask: { price: string; size: string } | null;
   skipped: Array<{ side: SideDTO; reason: string }>;
   action: { kind: "rebalance" | "emergency"; side: SideDTO; amount: string } | null;
   mid: string | null;
   warnings: string[];
+}
+
+/**
+ * A preview: the proposed parameters' quotes and, priced on the very same book and inventory, the quotes
+ * of the parameters in force (version `currentVersion`). Comparing with the resting quotes instead would
+ * mix in how the book moved since they were placed.
+ */
+export interface QuotePreviewDTO extends QuoteDecisionDTO {
+  current?: QuoteDecisionDTO;
+  currentVersion?: number;
 }
 
 export interface EmergencyPreviewDTO {

@@ -13,6 +13,7 @@ import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import type { JsonValue } from "@/server/store";
 import { alertDto, fillDto, marketDto, orderDto, snapshotDto } from "@/server/host/dto";
 import { fillsPage, ordersPage } from "@/server/host/history";
+import { previewSideBySide } from "@/server/host/preview";
 import type { RegimeSetting } from "@/server/venue/paper";
 
 const port = parentPort;
@@ -71,7 +72,15 @@ async function main(): Promise<void> {
       return alertDto(a);
     },
     params: () => runner.paramsList(),
-    previewParams: (p: Record<string, unknown>) => runner.previewParams(p),
+    previewParams: (p: Record<string, unknown>) =>
+      previewSideBySide(
+        {
+          paramVersion: () => runner.status().paramVersion,
+          paramsOf: async (v) => (await store.getParameterVersion(sid, v))?.params ?? null,
+          preview: (params) => runner.previewParams(params),
+        },
+        p,
+      ),
     applyParams: (p: Record<string, unknown>, reason: string, by: string) => runner.applyParams(p, reason, by),
     rollbackParams: (v: number, reason: string, by: string) => runner.rollbackParams(v, reason, by),
     control: (a: ControlAction, by: string) => runner.control(a, by),

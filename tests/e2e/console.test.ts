@@ -108,6 +108,19 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await page.waitForSelector('[data-testid="emergency-dialog"]', { state: "detached" });
   });
 
+  test("preview: the parameters in force and the proposal side by side on one book; no change previews as no change", async () => {
+    await page.click('[data-testid="tuning-preview"]');
+    await page.waitForSelector('[data-testid="tuning-preview-result"]', { timeout: 10_000 });
+    assert.match((await page.textContent('[data-testid="tuning-preview-result"]')) ?? "", /Now \(v\d+\)/);
+    assert.equal((await page.textContent('[data-testid="preview-bid-change"]'))?.trim(), "no change");
+    assert.equal((await page.textContent('[data-testid="preview-ask-change"]'))?.trim(), "no change");
+    await page.fill('[data-testid="param-spreadBps"]', "400");
+    await page.click('[data-testid="tuning-preview"]');
+    await eventually("a wider bid in the proposal", async () => (await page.textContent('[data-testid="preview-bid-change"]'))?.trim() ?? "", (t) => t.startsWith("−"), 10_000);
+    await page.locator('[data-testid="tuning-preview-result"]').screenshot({ path: artifactPath("e2e-console-preview-side-by-side.png") });
+    await page.click("text=Reset");
+  });
+
   test("no uncaught errors in any page", () => {
     assert.deepEqual(pageErrors, []);
   });

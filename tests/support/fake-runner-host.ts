@@ -410,15 +410,18 @@ export class FakeRunnerHost implements RunnerHost {
   async previewParams(params: Record<string, unknown>): Promise<QuotePreviewDTO> {
     this.record("previewParams", [params]);
     const p = this.validate(params);
-    const q = this.quotes(p);
-    return {
-      bid: q.bid ? { price: q.bid.toFixed(3), size: p.orderSize } : null,
-      ask: q.ask ? { price: q.ask.toFixed(3), size: p.orderSize } : null,
-      skipped: [],
-      action: null,
-      mid: this.mid.toFixed(4),
-      warnings: p.skewFactor > 2 ? ["skewFactor above 2 moves quotes far from mid"] : [],
+    const price = (q: FakeParams) => {
+      const x = this.quotes(q);
+      return {
+        bid: x.bid ? { price: x.bid.toFixed(3), size: q.orderSize } : null,
+        ask: x.ask ? { price: x.ask.toFixed(3), size: q.orderSize } : null,
+        skipped: [],
+        action: null,
+        mid: this.mid.toFixed(4),
+        warnings: q.skewFactor > 2 ? ["skewFactor above 2 moves quotes far from mid"] : [],
+      };
     };
+    return { ...price(p), current: price(this.params_), currentVersion: this.current.version };
   }
 
   async applyParams(params: Record<string, unknown>, reason: string, by: string): Promise<ParamVersionDTO> {
