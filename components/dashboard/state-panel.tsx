@@ -119,7 +119,7 @@ function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | un
           <TickAge status={status} />
         </Cell>
 
-        <Cell label="Realized PnL">
+        <Cell label="Realized PnL (before fees)">
           <span data-testid="pnl-realized" className={pnlClass(status.realizedPnl)}>
             {fmtDecimal(status.realizedPnl, 2, { sign: true })}
           </span>

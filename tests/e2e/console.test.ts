@@ -121,6 +121,20 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await page.click("text=Reset");
   });
 
+  test("PnL: realized is labelled before fees; the chart's tooltip reads to the cent in the quote currency", async () => {
+    assert.match((await page.textContent('[data-testid="state-panel"]')) ?? "", /Realized PnL \(before fees\)/i);
+    const chart = page.locator('[data-testid="chart-pnl"] .recharts-surface');
+    await chart.scrollIntoViewIfNeeded();
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    const tip = page.locator('[data-testid="chart-pnl"] [data-testid="chart-tooltip"]');
+    await tip.waitFor({ timeout: 5_000 });
+    const text = (await tip.textContent()) ?? "";
+    assert.match(text, /realized \(before fees\)[+−]?[\d,]+\.\d{2} USDC/);
+    assert.match(text, /total \(net of fees\)[+−]?[\d,]+\.\d{2} USDC/);
+    await tip.screenshot({ path: artifactPath("e2e-console-pnl-tooltip.png") });
+  });
+
   test("no uncaught errors in any page", () => {
     assert.deepEqual(pageErrors, []);
   });
