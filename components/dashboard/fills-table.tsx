@@ -6,7 +6,7 @@ import { Panel } from "@/components/ui/panel";
 import { fmtDecimal, fmtExact, fmtTime } from "@/components/format/decimal";
 import { useFillsList } from "@/components/live/hooks";
 import { fillsQuery, type SideFilter } from "@/components/live/history-lists";
-import { Choice, CsvLink, HistoryTable, ListFooter, SideCell, td, tdl } from "./table-parts";
+import { Choice, CsvLink, HistoryTable, ListFooter, notOnPhone, SideCell, td, tdl } from "./table-parts";
 
 const SIDES: Array<[SideFilter, string]> = [
   ["all", "Both sides"],
@@ -19,14 +19,14 @@ export function FillsTable() {
   const { list, loadOlder, loadingOlder, olderError } = useFillsList({ side });
   const data = list.data;
   const rows = (data?.rows ?? []).map((f: FillDTO) => (
-    <tr key={f.tradeId} data-testid="fill-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${f.tradeId} · order ${f.clientOrderId} · ${f.liquidity}`}>
+    <tr key={f.tradeId} data-testid="fill-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${f.tradeId} · order ${f.clientOrderId} · ${f.liquidity} · fee ${f.fee}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(f.ts)}</td>
       <td className={tdl}>
-        <SideCell side={f.side} /> <span className="text-[10px] text-faint">{f.liquidity === "maker" ? "mkr" : "tkr"}</span>
+        <SideCell side={f.side} /> <span className={`text-[10px] text-faint ${notOnPhone}`}>{f.liquidity === "maker" ? "mkr" : "tkr"}</span>
       </td>
       <td className={td}>{fmtExact(f.price)}</td>
       <td className={td}>{fmtExact(f.size)}</td>
-      <td className={`${td} text-muted`}>{fmtDecimal(f.fee, 4)}</td>
+      <td className={`${td} text-muted ${notOnPhone}`}>{fmtDecimal(f.fee, 4)}</td>
       <td className={td}>{fmtExact(f.inventoryAfter)}</td>
     </tr>
   ));
@@ -46,7 +46,7 @@ export function FillsTable() {
         </>
       }
     >
-      <HistoryTable testId="fills-table" head={["Time", "Side", "Price", "Size", "Fee", "Inv after"]} empty="No fills yet" onEnd={data?.next ? loadOlder : undefined}>
+      <HistoryTable testId="fills-table" head={["Time", "Side", "Price", "Size", "Fee", "Inv after"]} hide={{ Fee: notOnPhone }} empty="No fills yet" onEnd={data?.next ? loadOlder : undefined}>
         {rows}
       </HistoryTable>
       {data ? (

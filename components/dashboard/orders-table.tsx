@@ -7,7 +7,7 @@ import { fmtExact, fmtTime } from "@/components/format/decimal";
 import { useNow, useOrdersList, useStatus } from "@/components/live/hooks";
 import { ordersQuery, type OrderStatusGroup, type SideFilter } from "@/components/live/history-lists";
 import { LIVE_ORDER_STATES } from "@/lib/orders";
-import { Choice, CsvLink, HistoryTable, ListFooter, SideCell, td, tdl } from "./table-parts";
+import { Choice, CsvLink, HistoryTable, ListFooter, notOnPhone, onlyVeryWide, SideCell, td, tdl } from "./table-parts";
 
 const SIDES: Array<[SideFilter, string]> = [
   ["all", "Both sides"],
@@ -35,6 +35,13 @@ const statusTone: Record<string, string> = {
   rejected: "text-red-400",
 };
 
+/** Short words for the long state names, so the column fits a phone; the row's title has the exact one. */
+const statusWord: Record<string, string> = {
+  pending_new: "sending",
+  partially_filled: "partial",
+  pending_cancel: "cancelling",
+};
+
 const OPEN_LIKE = new Set<string>(LIVE_ORDER_STATES);
 /** An order younger than this may be open before the status lists it. */
 const LISTING_GRACE_MS = 2_000;
@@ -52,18 +59,20 @@ export function OrdersTable() {
   const shownStatus = (o: OrderDTO) =>
     openIds !== undefined && OPEN_LIKE.has(o.status.toLowerCase()) && !open.has(o.clientOrderId) && now - o.updatedAt > LISTING_GRACE_MS ? "closed" : o.status;
   const rows = (data?.rows ?? []).map((o: OrderDTO) => (
-    <tr key={o.clientOrderId} data-testid="order-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${o.clientOrderId} · ${o.reason}`}>
+    <tr key={o.clientOrderId} data-testid="order-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${o.clientOrderId} · ${o.reason} · ${o.status}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(o.createdAt)}</td>
       <td className={tdl}>
-        <SideCell side={o.side} /> <span className="text-faint">{o.type === "market" ? "MKT" : "LMT"}</span>
+        <SideCell side={o.side} /> <span className={`text-faint ${notOnPhone}`}>{o.type === "market" ? "MKT" : "LMT"}</span>
       </td>
       <td className={td}>{o.price === null ? "market" : fmtExact(o.price)}</td>
       <td className={td}>
         {fmtExact(o.filledSize)}
         <span className="text-faint">/{fmtExact(o.size)}</span>
       </td>
-      <td className={`${td} ${statusTone[shownStatus(o).toLowerCase()] ?? "text-gray-300"}`}>{shownStatus(o)}</td>
-      <td className={`${td} hidden max-w-[140px] truncate font-sans text-muted 2xl:table-cell`}>{o.reason}</td>
+      <td data-status={shownStatus(o)} className={`${td} ${statusTone[shownStatus(o).toLowerCase()] ?? "text-gray-300"}`}>
+        {statusWord[shownStatus(o)] ?? shownStatus(o)}
+      </td>
+      <td className={`${td} max-w-[140px] truncate font-sans text-muted ${onlyVeryWide}`}>{o.reason}</td>
     </tr>
   ));
   return (
@@ -83,7 +92,7 @@ export function OrdersTable() {
         </>
       }
     >
-      <HistoryTable testId="orders-table" head={["Time", "Side", "Price", "Filled/Size", "Status", "Reason"]} wideOnly={["Reason"]} empty="No orders yet" onEnd={data?.next ? loadOlder : undefined}>
+      <HistoryTable testId="orders-table" head={["Time", "Side", "Price", "Filled/Size", "Status", "Reason"]} hide={{ Reason: onlyVeryWide }} empty="No orders yet" onEnd={data?.next ? loadOlder : undefined}>
         {rows}
       </HistoryTable>
       {data ? (

@@ -7,11 +7,14 @@ export function SideCell({ side }: { side: "buy" | "sell" }) {
   return <span className={side === "buy" ? "font-semibold text-emerald-400" : "font-semibold text-red-400"}>{side.toUpperCase()}</span>;
 }
 
-export const td = "px-1.5 py-1 text-right whitespace-nowrap";
-export const tdl = "px-1.5 py-1 text-left whitespace-nowrap";
+export const td = "px-1 py-1 text-right whitespace-nowrap sm:px-1.5";
+export const tdl = "px-1 py-1 text-left whitespace-nowrap sm:px-1.5";
+/** Columns a phone does without (the row's title and the CSV still carry them). */
+export const notOnPhone = "hidden sm:table-cell";
+export const onlyVeryWide = "hidden 2xl:table-cell";
 
 /**
- * `wideOnly` columns (by header) show only on very wide screens; the row's title still carries them.
+ * `hide` gives a column's visibility class by header (notOnPhone, onlyVeryWide); rows use the same class.
  * Reaching the end of the scroll area calls `onEnd` (load older rows).
  */
 export function HistoryTable({
@@ -19,14 +22,14 @@ export function HistoryTable({
   children,
   empty,
   testId,
-  wideOnly = [],
+  hide = {},
   onEnd,
 }: {
   head: string[];
   children: ReactNode[];
   empty: string;
   testId: string;
-  wideOnly?: string[];
+  hide?: Record<string, string>;
   onEnd?: () => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -45,7 +48,7 @@ export function HistoryTable({
             {head.map((h, i) => (
               <th
                 key={h}
-                className={`border-b border-edge px-1.5 py-1.5 text-[10px] font-semibold tracking-wider whitespace-nowrap uppercase ${i < 2 ? "text-left" : "text-right"} ${wideOnly.includes(h) ? "hidden 2xl:table-cell" : ""}`}
+                className={`border-b border-edge px-1 py-1.5 text-[10px] font-semibold tracking-wider whitespace-nowrap uppercase sm:px-1.5 ${i < 2 ? "text-left" : "text-right"} ${hide[h] ?? ""}`}
               >
                 {h}
               </th>

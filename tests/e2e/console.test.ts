@@ -122,7 +122,7 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
   });
 
   test("PnL: realized is labelled before fees; the chart's tooltip reads to the cent in the quote currency", async () => {
-    assert.match((await page.textContent('[data-testid="state-panel"]')) ?? "", /Realized PnL \(before fees\)/i);
+    assert.match((await page.textContent('[data-cell="Realized PnL"]')) ?? "", /Realized PnL.*before fees/i);
     const chart = page.locator('[data-testid="chart-pnl"] .recharts-surface');
     await chart.scrollIntoViewIfNeeded();
     const box = (await chart.boundingBox())!;
@@ -133,6 +133,36 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     assert.match(text, /realized \(before fees\)[+−]?[\d,]+\.\d{2} USDC/);
     assert.match(text, /total \(net of fees\)[+−]?[\d,]+\.\d{2} USDC/);
     await tip.screenshot({ path: artifactPath("e2e-console-pnl-tooltip.png") });
+  });
+
+  test("rollback asks first: nothing changes until it is confirmed", async () => {
+    // A second version to roll back from.
+    await page.fill('[data-testid="param-spreadBps"]', "250");
+    await page.fill('[data-testid="tuning-reason"]', "e2e: a version to roll back");
+    await page.click('[data-testid="tuning-apply"]');
+    const applied = Number(/v(\d+)/.exec((await page.textContent('[data-testid="tuning-applied"]', { timeout: 10_000 })) ?? "")?.[1]);
+    await page.click(`[data-testid="rollback-${applied - 1}"]`);
+    await page.waitForSelector(`[data-testid="rollback-ask-${applied - 1}"]`);
+    assert.match((await page.textContent(`[data-testid="rollback-ask-${applied - 1}"]`)) ?? "", new RegExp(`Make v${applied - 1}'s values current again as v${applied + 1}`));
+    const before = await getJson<{ current: { version: number } }>(page, server, "/api/params");
+    assert.equal(before.current.version, applied, "asking sent nothing");
+    await page.click(`[data-testid="rollback-confirm-${applied - 1}"]`);
+    await eventually("the rollback applied", () => getJson<{ current: { version: number; rolledBackFrom: number | null } }>(page, server, "/api/params"), (p) => p.current.version === applied + 1 && p.current.rolledBackFrom === applied - 1, 10_000);
+  });
+
+  test("controls: no Start button (it could never be enabled); disconnected, the tiles say so and every control is off with the reason", async () => {
+    assert.equal(await page.locator('[data-testid="control-start"]').count(), 0);
+    assert.ok(await page.isEnabled('[data-testid="emergency-open"]'));
+    await page.evaluate(() => window.__skewdeskLive!.offlineFor(3000));
+    await eventually("the connection to drop", () => page.getAttribute('[data-testid="connection"]', "data-state"), (s) => s !== "live", 3_000);
+    assert.equal((await page.textContent('[data-testid="run-state"]'))?.trim(), "DISCONNECTED");
+    assert.equal((await page.textContent('[data-testid="risk-state"]'))?.trim(), "UNKNOWN");
+    assert.ok(await page.isDisabled('[data-testid="emergency-open"]'), "emergency close is off while disconnected");
+    assert.ok(await page.isDisabled('[data-testid="control-pause"]'));
+    assert.match((await page.textContent('[data-testid="controls-offline"]')) ?? "", /No live connection/);
+    await shot(page, "disconnected");
+    await eventually("the connection back", () => page.getAttribute('[data-testid="connection"]', "data-state"), (s) => s === "live", 15_000);
+    await eventually("emergency close back on", () => page.isEnabled('[data-testid="emergency-open"]'), (v) => v, 5_000);
   });
 
   test("no uncaught errors in any page", () => {

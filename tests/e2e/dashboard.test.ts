@@ -227,6 +227,9 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     await row.waitFor({ timeout: 5_000 });
     assert.match((await row.textContent()) ?? "", /skew factor/i, "the history shows the diff");
     await page.click(`[data-testid="rollback-${targetVersion}"]`);
+    // Nothing is sent until the operator confirms.
+    await page.waitForSelector(`[data-testid="rollback-ask-${targetVersion}"]`, { timeout: 5_000 });
+    await page.click(`[data-testid="rollback-confirm-${targetVersion}"]`);
     const rolled = page.locator(`[data-testid="param-version"][data-version="${skewVersion + 1}"]`);
     await rolled.waitFor({ timeout: 10_000 });
     assert.match((await rolled.textContent()) ?? "", new RegExp(`rollback to v${targetVersion}`));
@@ -322,6 +325,12 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
         assert.ok(box.y >= lastBottom - 0.5, `${id} is below the previous panel`);
         lastBottom = box.y + box.height;
       }
+      // Every table column fits: nothing (inventory after, status) hides behind a sideways scroll.
+      for (const table of ["fills-table", "orders-table"]) {
+        await p.waitForSelector(`[data-testid="${table}"] tbody tr`, { timeout: 15_000 });
+        const { scroll, client } = await p.$eval(`[data-testid="${table}"]`, (t) => ({ scroll: t.parentElement!.scrollWidth, client: t.parentElement!.clientWidth }));
+        assert.ok(scroll <= client, `${table} is ${scroll} px wide in a ${client} px box: its last columns are cut off`);
+      }
       const ec = await p.locator('[data-testid="emergency-open"]').boundingBox();
       assert.ok(ec && ec.width > 300 && ec.height >= 40, "emergency close is a big target");
       await p.screenshot({ path: artifactPath(`e2e-${KIND}-375-top.png`) });
@@ -338,7 +347,7 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
       await login(p, { url: server.url, username: "viewer", password: viewerPassword });
       assert.match((await p.textContent('[data-testid="signed-in"]')) ?? "", /viewer\s*\(viewer\)/);
       await p.waitForSelector('[data-testid="viewer-note"]');
-      for (const id of ["control-start", "control-pause", "control-resume", "control-rearm", "emergency-open", "param-skewFactor", "tuning-apply"]) {
+      for (const id of ["control-pause", "control-resume", "control-rearm", "emergency-open", "param-skewFactor", "tuning-apply"]) {
         assert.ok(await p.isDisabled(`[data-testid="${id}"]`), `${id} is disabled for a viewer`);
       }
       await p.screenshot({ path: artifactPath(`e2e-${KIND}-viewer.png`) });
