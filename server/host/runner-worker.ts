@@ -30,6 +30,9 @@ function serialize(err: unknown): SerializedError {
 async function main(): Promise<void> {
   const env = runnerEnvFrom(init.env);
   if (init.mode === "live") throw new Error("live mode needs a live venue adapter; this build ships the paper venue only");
+  // The slow part of a first start (creating and migrating the embedded database): say so as it happens.
+  const opening = Date.now();
+  console.log(`[runner] opening ${env.DATABASE_URL ? "PostgreSQL" : `the embedded database in ${join(init.dataDir, "pglite")}`}, applying migrations, recovering the desk's state…`);
   const session: PaperSession = await openPaperSession({
     strategyName: env.SKEWDESK_STRATEGY,
     market: env.SKEWDESK_MARKET,
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
     emit: (event, payload) => post({ type: "event", event, payload } as WorkerMessage),
     log: (line) => console.log(`[runner] ${line}`),
   });
+  console.log(`[runner] ${env.SKEWDESK_MARKET} paper market ready in ${((Date.now() - opening) / 1000).toFixed(1)} s`);
   const { runner, store } = session;
   const sid = runner.strategyId;
   const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];

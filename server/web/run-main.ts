@@ -21,21 +21,40 @@ export async function startDesk(opts: {
   dev: boolean;
   loadRunnerHostFactory: () => Promise<RunnerHostFactory>;
   log?: (msg: string) => void;
+  /** How often a slow step says it is still going (the first start migrates a new database). */
+  progressEveryMs?: number;
 }): Promise<Desk> {
   const log = opts.log ?? ((m: string) => console.log(m));
+  const started = Date.now();
+  const secs = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  // A first start spends most of a minute in steps that print nothing of their own: say what is going on.
+  const step = async <T>(what: string, still: string, work: () => Promise<T>): Promise<T> => {
+    log(`[start] ${what}…`);
+    const beat = setInterval(() => log(`[start] … still ${still} (${secs()})`), opts.progressEveryMs ?? 10_000);
+    try {
+      return await work();
+    } finally {
+      clearInterval(beat);
+    }
+  };
   const config = webConfigFromEnv(opts.env);
   // Refusals (live without a secret, beyond localhost without accounts) happen before the runner starts.
-  const auth = await createAuth(config);
+  const auth = await step("Checking the accounts", "checking the accounts", () => createAuth(config));
   const createRunnerHost = await opts.loadRunnerHostFactory();
-  const host = await createRunnerHost(config);
+  const host = await step(
+    "Starting the runner: opening the database and applying migrations (a first start can take a minute)",
+    "starting the runner",
+    async () => createRunnerHost(config),
+  );
+  log(`[start] runner ready (${secs()})`);
   let server: WebServer;
   try {
-    server = await createWebServer({ host, config, dev: opts.dev, auth });
+    server = await step("Starting the web server and loading the dashboard pages", "loading the pages", () => createWebServer({ host, config, dev: opts.dev, auth }));
   } catch (err) {
     await host.stop("startup failed").catch(() => undefined);
     throw err;
   }
-  log(`Skewdesk (${config.mode.toUpperCase()}) listening on ${server.url}${opts.dev ? " [dev]" : ""}`);
+  log(`Skewdesk (${config.mode.toUpperCase()}) listening on ${server.url}${opts.dev ? " [dev]" : ""} (started in ${secs()})`);
   if (auth.accounts.size === 0) log(`No account yet: open ${server.url}/login on this machine to create the operator account.`);
 
   let stopping: Promise<number> | null = null;
