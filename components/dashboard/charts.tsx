@@ -2,9 +2,8 @@
 // The four live charts. Points come from useLiveSnapshots (history + live), are windowed and thinned to a
 // few hundred, and only then converted to numbers for plotting (chart-series.ts, time-chart.tsx).
 import { useMemo, useState } from "react";
-import { unitsOf } from "@/lib/units";
 import { Panel } from "@/components/ui/panel";
-import { useLiveSnapshots, useMarket, useStatus } from "@/components/live/hooks";
+import { useLiveSnapshots, useStatus, useUnits } from "@/components/live/hooks";
 import { downsample } from "@/components/live/snapshot-store";
 import { C, PNL_SERIES, PRICE_SERIES, RATIO_SERIES, SKEW_SERIES, toPlotPoint } from "./chart-series";
 import { TimeChart } from "./time-chart";
@@ -28,9 +27,7 @@ const fixed3 = (v: number) => v.toFixed(3);
 
 export function ChartsPanel() {
   const thresholds = useStatus((s) => ({ rebalance: s.rebalanceThreshold, emergency: s.emergencyThreshold })).data;
-  const market = useMarket().data;
-  const symbol = useStatus((s) => s.market).data;
-  const units = useMemo(() => unitsOf(market?.symbol ?? symbol, market ?? {}), [market, symbol]);
+  const units = useUnits();
   const [windowIdx, setWindowIdx] = useState(1);
   const windowMs = WINDOWS[windowIdx]!.ms;
   const { points, loading, error } = useLiveSnapshots(windowMs);

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { FillDTO } from "@/lib/events";
 import { Panel } from "@/components/ui/panel";
 import { fmtDecimal, fmtExact, fmtTime } from "@/components/format/decimal";
-import { useFillsList } from "@/components/live/hooks";
+import { useFillsList, useUnits } from "@/components/live/hooks";
 import { fillsQuery, type SideFilter } from "@/components/live/history-lists";
 import { Choice, CsvLink, HistoryTable, ListFooter, notOnPhone, SideCell, td, tdl } from "./table-parts";
 
@@ -18,6 +18,7 @@ export function FillsTable() {
   const [side, setSide] = useState<SideFilter>("all");
   const { list, loadOlder, loadingOlder, olderError } = useFillsList({ side });
   const data = list.data;
+  const u = useUnits();
   const rows = (data?.rows ?? []).map((f: FillDTO) => (
     <tr key={f.tradeId} data-testid="fill-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${f.tradeId} · order ${f.clientOrderId} · ${f.liquidity} · fee ${f.fee}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(f.ts)}</td>
@@ -46,7 +47,7 @@ export function FillsTable() {
         </>
       }
     >
-      <HistoryTable testId="fills-table" head={["Time", "Side", "Price", "Size", "Fee", "Inv after"]} hide={{ Fee: notOnPhone }} empty="No fills yet" onEnd={data?.next ? loadOlder : undefined}>
+      <HistoryTable testId="fills-table" head={["Time", "Side", ["Price", u.quote], ["Size", u.base], ["Fee", u.quote], ["Inv after", u.base]]} hide={{ Fee: notOnPhone }} empty="No fills yet" onEnd={data?.next ? loadOlder : undefined}>
         {rows}
       </HistoryTable>
       {data ? (

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { OrderDTO } from "@/lib/events";
 import { Panel } from "@/components/ui/panel";
 import { fmtExact, fmtTime } from "@/components/format/decimal";
-import { useNow, useOrdersList, useStatus } from "@/components/live/hooks";
+import { useNow, useOrdersList, useStatus, useUnits } from "@/components/live/hooks";
 import { ordersQuery, type OrderStatusGroup, type SideFilter } from "@/components/live/history-lists";
 import { LIVE_ORDER_STATES } from "@/lib/orders";
 import { Choice, CsvLink, HistoryTable, ListFooter, notOnPhone, onlyVeryWide, SideCell, td, tdl } from "./table-parts";
@@ -51,6 +51,7 @@ export function OrdersTable() {
   const [status, setStatus] = useState<OrderStatusGroup>("all");
   const { list, loadOlder, loadingOlder, olderError } = useOrdersList({ side, status });
   const data = list.data;
+  const u = useUnits();
   // The status lists what rests right now (every tick): a row still "open" that is not listed there has
   // closed since it was pushed, and says so until the next refresh tells how.
   const openIds = useStatus((s) => s.openOrders.map((o) => o.clientOrderId).join("\n")).data;
@@ -92,7 +93,7 @@ export function OrdersTable() {
         </>
       }
     >
-      <HistoryTable testId="orders-table" head={["Time", "Side", "Price", "Filled/Size", "Status", "Reason"]} hide={{ Reason: onlyVeryWide }} empty="No orders yet" onEnd={data?.next ? loadOlder : undefined}>
+      <HistoryTable testId="orders-table" head={["Time", "Side", ["Price", u.quote], ["Filled/Size", u.base], "Status", "Reason"]} hide={{ Reason: onlyVeryWide }} empty="No orders yet" onEnd={data?.next ? loadOlder : undefined}>
         {rows}
       </HistoryTable>
       {data ? (

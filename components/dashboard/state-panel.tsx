@@ -5,7 +5,8 @@ import type { SnapshotDTO, StatusDTO } from "@/lib/events";
 import { Badge } from "@/components/ui/badge";
 import { Panel } from "@/components/ui/panel";
 import { fmtAge, fmtDecimal, fmtExact, fmtRatio, signOf } from "@/components/format/decimal";
-import { useConnection, useLatestSnapshot, useNow, useStatus } from "@/components/live/hooks";
+import { useConnection, useLatestSnapshot, useNow, useStatus, useUnits } from "@/components/live/hooks";
+import type { MarketUnits } from "@/lib/units";
 import { riskText, riskTone } from "./risk";
 
 /** `value` is the raw figure (decimal string) on data-value, so tests read what the server sent. */
@@ -56,11 +57,15 @@ export function StatePanel() {
   const last = useLatestSnapshot();
   // Without the live connection the last status is only what the desk was doing when we lost it.
   const linked = useConnection() === "live";
+  const units = useUnits();
   if (!status) return <div className="h-[150px] animate-pulse rounded-md border border-edge bg-panel" />;
-  return <StateGrid status={status} last={last} linked={linked} />;
+  return <StateGrid status={status} last={last} linked={linked} u={units} />;
 }
 
-function StateGrid({ status, last, linked }: { status: StatusDTO; last: SnapshotDTO | undefined; linked: boolean }) {
+/** A figure's currency, quieter than the figure. */
+const Unit = ({ children }: { children: string }) => <span className="ml-1 text-[11px] font-normal text-faint">{children}</span>;
+
+function StateGrid({ status, last, linked, u }: { status: StatusDTO; last: SnapshotDTO | undefined; linked: boolean; u: MarketUnits }) {
   const total = totalPnlOf(status, last);
   const ratioAbs = Math.abs(status.ratio);
   const ratioClass =
@@ -105,6 +110,7 @@ function StateGrid({ status, last, linked }: { status: StatusDTO; last: Snapshot
           }
         >
           {fmtExact(status.inventory)}
+          <Unit>{u.base}</Unit>
         </Cell>
         <Cell
           label="Ratio"
@@ -125,19 +131,23 @@ function StateGrid({ status, last, linked }: { status: StatusDTO; last: Snapshot
           <span data-testid="pnl-realized" className={pnlClass(status.realizedPnl)}>
             {fmtDecimal(status.realizedPnl, 2, { sign: true })}
           </span>
+          <Unit>{u.quote}</Unit>
         </Cell>
         <Cell label="Unrealized PnL">
           <span data-testid="pnl-unrealized" className={pnlClass(status.unrealizedPnl)}>
             {fmtDecimal(status.unrealizedPnl, 2, { sign: true })}
           </span>
+          <Unit>{u.quote}</Unit>
         </Cell>
-        <Cell label="Total PnL (net)" sub={`fees ${fmtDecimal(status.fees, 2)}`}>
+        <Cell label="Total PnL (net)" sub={`fees ${fmtDecimal(status.fees, 2)} ${u.quote}`}>
           <span data-testid="pnl-total" className={pnlClass(total)}>
             {fmtDecimal(total, 2, { sign: true })}
           </span>
+          <Unit>{u.quote}</Unit>
         </Cell>
-        <Cell label="Peak |inv|" testId="peak">
+        <Cell label="Peak |inv|" testId="peak" value={status.peak}>
           {fmtExact(status.peak)}
+          <Unit>{u.base}</Unit>
         </Cell>
         <Cell label="Rebalances" testId="rebalance-count" value={String(status.rebalanceCount)}>
           {status.rebalanceCount}
@@ -146,12 +156,12 @@ function StateGrid({ status, last, linked }: { status: StatusDTO; last: Snapshot
           {status.openOrders.length}
         </Cell>
       </div>
-      <QuoteStrip status={status} />
+      <QuoteStrip status={status} quote={u.quote} />
     </Panel>
   );
 }
 
-function QuoteStrip({ status }: { status: StatusDTO }) {
+function QuoteStrip({ status, quote }: { status: StatusDTO; quote: string }) {
   const item = (label: string, value: string | null, testId: string, cls: string) => (
     <div className="flex items-baseline gap-1.5">
       <span className="text-[10px] font-semibold tracking-[0.1em] text-faint uppercase">{label}</span>
@@ -167,6 +177,7 @@ function QuoteStrip({ status }: { status: StatusDTO }) {
       {item("Mid", status.mid, "mid", "text-gray-100")}
       {item("Best ask", status.bestAsk, "best-ask", "text-red-400")}
       {item("Our ask", status.ourAsk, "our-ask", "text-fuchsia-300")}
+      <span className="text-[10px] text-faint">prices in {quote}</span>
     </div>
   );
 }

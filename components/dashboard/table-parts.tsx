@@ -25,7 +25,8 @@ export function HistoryTable({
   hide = {},
   onEnd,
 }: {
-  head: string[];
+  /** Column names; [name, unit] puts the unit (ETH, USD) under the name. */
+  head: Array<string | [string, string]>;
   children: ReactNode[];
   empty: string;
   testId: string;
@@ -45,14 +46,18 @@ export function HistoryTable({
       <table data-testid={testId} className="num w-full border-collapse text-[12px]">
         <thead className="sticky top-0 z-10 bg-panel">
           <tr className="text-faint">
-            {head.map((h, i) => (
-              <th
-                key={h}
-                className={`border-b border-edge px-1 py-1.5 text-[10px] font-semibold tracking-wider whitespace-nowrap uppercase sm:px-1.5 ${i < 2 ? "text-left" : "text-right"} ${hide[h] ?? ""}`}
-              >
-                {h}
-              </th>
-            ))}
+            {head.map((col, i) => {
+              const [name, unit] = typeof col === "string" ? [col, null] : col;
+              return (
+                <th
+                  key={name}
+                  className={`border-b border-edge px-1 py-1.5 align-bottom text-[10px] font-semibold tracking-wider whitespace-nowrap uppercase sm:px-1.5 ${i < 2 ? "text-left" : "text-right"} ${hide[name] ?? ""}`}
+                >
+                  {name}
+                  {unit ? <span className="block text-[9px] font-normal tracking-normal text-faint/80 normal-case">{unit}</span> : null}
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>

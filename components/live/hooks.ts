@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useMutation, useQuery, useQueryClient, type QueryKey, type UseQueryResult } from "@tanstack/react-query";
 import type { AlertDTO, FillDTO, ListPageDTO, MarketDTO, OrderDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 import { api } from "@/components/api/client";
+import { unitsOf, type MarketUnits } from "@/lib/units";
 import { useLive } from "./live-provider";
 import { queryKeys } from "./query-keys";
 import { windowOf } from "./snapshot-store";
@@ -134,6 +135,13 @@ const ORDERS_REFRESH_MS = 5_000;
 
 export function useOrdersList(filter: OrdersFilter) {
   return usePagedList<OrderDTO>(queryKeys.ordersList(filter), ordersSpec, "/api/orders/page", ordersQuery(filter), ORDERS_REFRESH_MS);
+}
+
+/** The currencies of sizes (base) and of prices and money (quote): the market's, else read from its symbol. */
+export function useUnits(): MarketUnits {
+  const market = useMarket().data;
+  const symbol = useStatus((s) => s.market).data;
+  return useMemo(() => unitsOf(market?.symbol ?? symbol, market ?? {}), [market, symbol]);
 }
 
 /** The instrument and its preset: read once, it does not change while the desk runs. */

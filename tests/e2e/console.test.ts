@@ -102,6 +102,10 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await page.click('[data-testid="emergency-open"]');
     await page.waitForSelector('[data-testid="emergency-dialog"]');
     assert.match((await page.textContent('[data-testid="emergency-dialog"]')) ?? "", /Type CLOSE \(in any case\) to confirm/);
+    // Units: the amount in the base currency, the price in the quote currency.
+    await page.waitForSelector('[data-testid="emergency-preview"]', { timeout: 10_000 });
+    const said = (await page.textContent('[data-testid="emergency-preview"]')) ?? "";
+    assert.match(said, /(Nothing to flatten: inventory [−\d.,]+ YES|(SELL|BUY) [\d.,]+ YES at market, estimated price [\d.,]+ USDC)/);
     await page.fill('[data-testid="emergency-confirm-input"]', "close");
     await eventually("confirm armed", () => page.isEnabled('[data-testid="emergency-confirm"]'), (v) => v, 10_000);
     await page.keyboard.press("Escape");
@@ -163,6 +167,17 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await shot(page, "disconnected");
     await eventually("the connection back", () => page.getAttribute('[data-testid="connection"]', "data-state"), (s) => s === "live", 15_000);
     await eventually("emergency close back on", () => page.isEnabled('[data-testid="emergency-open"]'), (v) => v, 5_000);
+  });
+
+  test("units on every figure: table headers, state tiles, quotes", async () => {
+    const heads = await page.locator('[data-testid="fills-table"] thead th').allTextContents();
+    // The unit sits on its own line under the name: textContent runs them together.
+    assert.deepEqual(heads.slice(2), ["PriceUSDC", "SizeYES", "FeeUSDC", "Inv afterYES"]);
+    const orderHeads = await page.locator('[data-testid="orders-table"] thead th').allTextContents();
+    assert.ok(orderHeads.includes("PriceUSDC") && orderHeads.includes("Filled/SizeYES"), orderHeads.join("|"));
+    for (const [cell, unit] of [["Inventory", "YES"], ["Realized PnL", "USDC"], ["Unrealized PnL", "USDC"], ["Total PnL (net)", "USDC"], ["Peak |inv|", "YES"]] as const)
+      assert.match((await page.textContent(`[data-cell="${cell}"]`)) ?? "", new RegExp(`${unit.replace("|", "\\|")}`), cell);
+    assert.match((await page.textContent('[data-testid="state-panel"]')) ?? "", /prices in USDC/);
   });
 
   test("no uncaught errors in any page", () => {
