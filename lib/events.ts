@@ -256,8 +256,21 @@ export const fillsPageQuerySchema = z
   .strict();
 export type FillsPageQuery = z.output<typeof fillsPageQuerySchema>;
 
+const ORDER_REASONS = ["quote", "rebalance", "emergency"] as const;
+const reasonList = z
+  .string()
+  .max(100)
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(ORDER_REASONS, { error: `must list order reasons (${ORDER_REASONS.join(", ")})` })).min(1, "must name at least one reason"));
+
 export const ordersPageQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(1000).default(100), side: side.optional(), status: statusList.optional(), before: orderCursor.optional() })
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    side: side.optional(),
+    status: statusList.optional(),
+    reason: reasonList.optional(),
+    before: orderCursor.optional(),
+  })
   .strict();
 export type OrdersPageQuery = z.output<typeof ordersPageQuerySchema>;
 

@@ -7,6 +7,8 @@ import { useLiveSnapshots, useStatus, useUnits } from "@/components/live/hooks";
 import { downsample } from "@/components/live/snapshot-store";
 import { C, PNL_SERIES, PRICE_SERIES, RATIO_SERIES, SKEW_SERIES, toPlotPoint } from "./chart-series";
 import { TimeChart } from "./time-chart";
+import { chartMarkers, MARKER_COLORS } from "./chart-markers";
+import { useMarkerData, useVersions } from "@/components/live/marker-hooks";
 
 export const WINDOWS = [
   { label: "1m", ms: 60_000 },
@@ -34,6 +36,14 @@ export function ChartsPanel() {
 
   const data = useMemo(() => downsample(points, MAX_PLOT_POINTS).map(toPlotPoint), [points]);
   const lastTs = points[points.length - 1]?.ts ?? null;
+  const firstTs = points[0]?.ts ?? null;
+  const { fills, actions } = useMarkerData(windowMs);
+  const versions = useVersions();
+  const markers = useMemo(
+    () => (firstTs === null || lastTs === null ? { fills: [], events: [] } : chartMarkers({ from: firstTs, to: lastTs, fills, actions, versions, points })),
+    [firstTs, lastTs, fills, actions, versions, points],
+  );
+  const actionLines = useMemo(() => markers.events.filter((m) => m.kind === "rebalance" || m.kind === "emergency"), [markers]);
   // The widest hole in the window: after a reconnect the backfill must keep it near one tick.
   const maxGapMs = useMemo(() => {
     let gap = 0;
@@ -113,6 +123,7 @@ export function ChartsPanel() {
           ticks={RATIO_TICKS}
           refs={ratioRefs}
           yFormat={fixed2}
+          events={markers.events}
         />
         <TimeChart
           title="Skew"
@@ -134,6 +145,8 @@ export function ChartsPanel() {
           series={PRICE_SERIES}
           units={units}
           unitLabel={units.quote}
+          events={actionLines}
+          dots={markers.fills}
         />
         <TimeChart
           title="PnL"
@@ -147,6 +160,27 @@ export function ChartsPanel() {
           refs={ZERO_REF}
         />
       </div>
+      <MarkerLegend />
     </Panel>
+  );
+}
+
+function MarkerLegend() {
+  const item = (color: string, text: string, dot = false) => (
+    <span className="flex items-center gap-1">
+      {dot ? <span className="inline-block h-2 w-2 rounded-full" style={{ background: color }} /> : <span className="inline-block h-3 w-0.5" style={{ background: color }} />}
+      {text}
+    </span>
+  );
+  return (
+    <div data-testid="marker-legend" className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-0.5 px-1 text-[10px] text-muted">
+      <span className="text-faint">markers:</span>
+      {item(MARKER_COLORS.buy, "buy fill", true)}
+      {item(MARKER_COLORS.sell, "sell fill", true)}
+      {item(MARKER_COLORS.rebalance, "rebalance")}
+      {item(MARKER_COLORS.emergency, "emergency close")}
+      {item(MARKER_COLORS.param, "parameter version")}
+      {item(MARKER_COLORS.risk, "risk state change")}
+    </div>
   );
 }

@@ -18,10 +18,14 @@ export type OrderStatusGroup = keyof typeof ORDER_STATUS_GROUPS;
 
 export interface FillsFilter {
   side: SideFilter;
+  /** The charts' own list of the fills in their window (ms): a separate cache entry from the table's. */
+  window?: number;
 }
 export interface OrdersFilter {
   side: SideFilter;
   status: OrderStatusGroup;
+  /** Only orders placed for these reasons (the chart markers read the rebalances and emergency closes). */
+  reasons?: readonly OrderDTO["reason"][];
 }
 
 /** Rows kept per list; a tab left open for a day still renders quickly. Older ones load again on demand. */
@@ -52,7 +56,8 @@ export const fillsMatcher = (f: FillsFilter | undefined) => (x: FillDTO) => !f |
 export function ordersMatcher(f: OrdersFilter | undefined): (x: OrderDTO) => boolean {
   const states = f ? ORDER_STATUS_GROUPS[f.status] : null;
   const set = states ? new Set<string>(states) : null;
-  return (x) => (!f || f.side === "all" || x.side === f.side) && (!set || set.has(x.status));
+  const reasons = f?.reasons ? new Set<string>(f.reasons) : null;
+  return (x) => (!f || f.side === "all" || x.side === f.side) && (!set || set.has(x.status)) && (!reasons || reasons.has(x.reason));
 }
 
 export function fillsQuery(f: FillsFilter): URLSearchParams {
@@ -66,5 +71,6 @@ export function ordersQuery(f: OrdersFilter): URLSearchParams {
   if (f.side !== "all") q.set("side", f.side);
   const states = ORDER_STATUS_GROUPS[f.status];
   if (states) q.set("status", states.join(","));
+  if (f.reasons) q.set("reason", f.reasons.join(","));
   return q;
 }

@@ -22,7 +22,7 @@ export async function fillsPage(store: Store, strategyId: string, q: FillsPageQu
 }
 
 export async function ordersPage(store: Store, strategyId: string, q: OrdersPageQuery): Promise<ListPageDTO<OrderDTO>> {
-  const filter = { ...(q.side ? { side: q.side } : {}), ...(q.status ? { statuses: q.status } : {}) };
+  const filter = { ...(q.side ? { side: q.side } : {}), ...(q.status ? { statuses: q.status } : {}), ...(q.reason ? { reasons: q.reason } : {}) };
   const before = q.before ? { before: new Date(q.before.ts), ...(q.before.id ? { beforeId: q.before.id } : {}) } : {};
   const [rows, total] = await Promise.all([store.listOrders(strategyId, { ...filter, ...before, limit: q.limit + 1 }), store.countOrders(strategyId, filter)]);
   const page = rows.slice(0, q.limit).map(orderDto);

@@ -210,7 +210,8 @@ interface StrategyData {
 
 function orderMatcher(f: OrderFilter): (o: OrderRow) => boolean {
   const statuses = f.statuses ? new Set<OrderStatus>(f.statuses) : null;
-  return (o) => (f.side === undefined || o.side === f.side) && (statuses === null || statuses.has(o.status));
+  const reasons = f.reasons ? new Set<OrderReason>(f.reasons) : null;
+  return (o) => (f.side === undefined || o.side === f.side) && (statuses === null || statuses.has(o.status)) && (reasons === null || reasons.has(o.reason));
 }
 
 /** A fill id is the decimal string of its sequence number, as the database's bigint identity. */

@@ -515,7 +515,12 @@ async function appendVersion(tx: Tx, change: NewParameterVersion): Promise<Param
 }
 
 function orderWhere(strategyId: string, f: OrderFilter): Prisma.OrderWhereInput {
-  return { strategyId, ...(f.side ? { side: f.side } : {}), ...(f.statuses ? { status: { in: f.statuses } } : {}) };
+  return {
+    strategyId,
+    ...(f.side ? { side: f.side } : {}),
+    ...(f.statuses ? { status: { in: f.statuses } } : {}),
+    ...(f.reasons ? { reason: { in: f.reasons } } : {}),
+  };
 }
 
 function fillWhere(strategyId: string, f: FillFilter): Prisma.FillWhereInput {

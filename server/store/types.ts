@@ -279,6 +279,8 @@ export interface OrderFilter {
   side?: Side;
   /** Only orders in one of these states. */
   statuses?: OrderStatus[];
+  /** Only orders placed for one of these reasons (e.g. the rebalances and emergency closes). */
+  reasons?: OrderReason[];
 }
 
 export interface ListOrdersOptions extends OrderFilter {

@@ -54,8 +54,10 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
       (v) => v.total > 100 && v.shown === v.total,
       20_000,
     );
+    // The first page (and the fills pushed since), not all of them: older ones wait for "Load older".
     const shownBefore = Number(await page.getAttribute('[data-testid="fills-shown"]', "data-shown"));
-    assert.ok(shownBefore <= 110, `the first page, plus a few live rows (${shownBefore})`);
+    const totalBefore = Number(await page.getAttribute('[data-testid="fills-shown"]', "data-total"));
+    assert.ok(shownBefore < totalBefore, `${shownBefore} of ${totalBefore} shown before loading older ones`);
     await page.click('[data-testid="fills-older"]');
     await eventually(
       "older fills below the first page (all of them, or another page)",
@@ -178,6 +180,33 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     for (const [cell, unit] of [["Inventory", "YES"], ["Realized PnL", "USDC"], ["Unrealized PnL", "USDC"], ["Total PnL (net)", "USDC"], ["Peak |inv|", "YES"]] as const)
       assert.match((await page.textContent(`[data-cell="${cell}"]`)) ?? "", new RegExp(`${unit.replace("|", "\\|")}`), cell);
     assert.match((await page.textContent('[data-testid="state-panel"]')) ?? "", /prices in USDC/);
+  });
+
+  test("chart markers: fills at their price, parameter versions and an emergency close where they happened", async () => {
+    await page.click('[data-testid="window-5m"]');
+    await eventually("fill markers on the prices chart", () => page.locator('[data-testid="chart-prices"] .marker-fill').count(), (n) => n > 0, 15_000);
+    // The rollback step applied versions inside this window.
+    await eventually("parameter-version markers on the ratio chart", () => page.locator('[data-testid="chart-ratio"] .marker-param').count(), (n) => n >= 2, 10_000);
+    // An emergency close (the test double flattens at once): its marker appears on both charts.
+    const { inventory } = await getJson<{ inventory: string }>(page, server, "/api/status");
+    await eventually(
+      "emergency close to be enabled",
+      async () => ({ enabled: await page.isEnabled('[data-testid="emergency-open"]'), connection: await page.getAttribute('[data-testid="connection"]', "data-state") }),
+      (v) => v.enabled,
+      20_000,
+    );
+    await page.click('[data-testid="emergency-open"]');
+    await page.waitForSelector('[data-testid="emergency-preview"]', { timeout: 10_000 });
+    await page.fill('[data-testid="emergency-confirm-input"]', "CLOSE");
+    await page.click('[data-testid="emergency-confirm"]');
+    await page.waitForSelector('[data-testid="emergency-outcome"]', { timeout: 10_000 });
+    await page.click('[data-testid="emergency-done"]');
+    if (Number(inventory) !== 0) {
+      for (const chart of ["chart-ratio", "chart-prices"])
+        await eventually(`an emergency marker on ${chart}`, () => page.locator(`[data-testid="${chart}"] .marker-emergency`).count(), (n) => n > 0, 10_000);
+    }
+    await page.locator('[data-testid="charts"]').screenshot({ path: artifactPath("e2e-console-chart-markers.png") });
+    await page.click('[data-testid="control-resume"]');
   });
 
   test("no uncaught errors in any page", () => {

@@ -364,6 +364,10 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.deepEqual((await store.listOrders(s.id, { statuses: ["open"] })).map((o) => o.clientOrderId.slice(-1)), ["d", "c"]);
       assert.equal(await store.countOrders(s.id), 4);
       assert.equal(await store.countOrders(s.id, { side: "buy", statuses: ["open", "filled"] }), 2);
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-r`, createdAt: t1, status: "filled", reason: "rebalance" }));
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-e`, createdAt: t1, status: "filled", reason: "emergency", type: "market", price: null }));
+      assert.deepEqual((await store.listOrders(s.id, { reasons: ["rebalance", "emergency"] })).map((o) => o.clientOrderId.slice(-1)), ["r", "e"]);
+      assert.equal(await store.countOrders(s.id, { reasons: ["quote"] }), 4);
     });
 
     // ── decimals ──

@@ -248,7 +248,7 @@ export class FakeRunnerHost implements RunnerHost {
     return s;
   }
 
-  applyFill(side: SideDTO, price: Decimal, size: Decimal, liquidity: "maker" | "taker" = "maker"): FillDTO {
+  applyFill(side: SideDTO, price: Decimal, size: Decimal, liquidity: "maker" | "taker" = "maker", ts = Date.now()): FillDTO {
     const signed = side === "buy" ? size : size.neg();
     const before = this.inventory;
     const after = before.plus(signed);
@@ -276,7 +276,7 @@ export class FakeRunnerHost implements RunnerHost {
       fee: fee.toFixed(4),
       liquidity,
       inventoryAfter: after.toFixed(2),
-      ts: Date.now(),
+      ts,
       seq: String(this.seq),
     };
     this.fillLog.push(fill);
@@ -349,7 +349,7 @@ export class FakeRunnerHost implements RunnerHost {
   async ordersPage(q: OrdersPageQuery): Promise<ListPageDTO<OrderDTO>> {
     this.record("ordersPage", [q]);
     const matching = this.orderLog
-      .filter((o) => (!q.side || o.side === q.side) && (!q.status || q.status.includes(o.status as never)))
+      .filter((o) => (!q.side || o.side === q.side) && (!q.status || q.status.includes(o.status as never)) && (!q.reason || q.reason.includes(o.reason as never)))
       .sort((a, b) => b.createdAt - a.createdAt || (b.clientOrderId < a.clientOrderId ? -1 : b.clientOrderId > a.clientOrderId ? 1 : 0));
     const b = q.before;
     const rows = b ? matching.filter((o) => o.createdAt < b.ts || (o.createdAt === b.ts && b.id !== "" && o.clientOrderId < b.id)) : matching;
@@ -510,6 +510,7 @@ export class FakeRunnerHost implements RunnerHost {
     if (!gap.isZero()) {
       const side: SideDTO = gap.isPositive() ? "sell" : "buy";
       const price = side === "sell" ? b.bestBid : b.bestAsk;
+      this.pushActionOrder("emergency", side, gap.abs());
       this.applyFill(side, price, gap.abs(), "taker");
       averagePrice = price.toFixed(4);
     }
@@ -545,6 +546,25 @@ export class FakeRunnerHost implements RunnerHost {
     this.running = false;
   }
 
+  /** A reduce-only rebalance or an emergency flatten, as the runner places them (a market order, filled). */
+  pushActionOrder(reason: "rebalance" | "emergency", side: SideDTO, size: Decimal, now = Date.now()): OrderDTO {
+    const order: OrderDTO = {
+      clientOrderId: `O${++this.seq}-${reason}`,
+      side,
+      type: "market",
+      price: null,
+      size: size.toFixed(2),
+      filledSize: size.toFixed(2),
+      status: "filled",
+      reason,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.orderLog.push(order);
+    this.emit("order", order);
+    return order;
+  }
+
   // ---- a live, plausible stream (serve-fake.ts) --------------------------------------------------------
 
   /** One simulated tick: mid random walk, sometimes a fill against our quote, sometimes an alert. */
@@ -553,10 +573,12 @@ export class FakeRunnerHost implements RunnerHost {
     const step = new Decimal(Math.round((rand() - 0.5) * 6)).div(1000);
     this.mid = Decimal.max(new Decimal("0.05"), Decimal.min(new Decimal("0.95"), this.mid.plus(step)));
     const q = this.quotes();
+    // History made at start-up carries the tick's own time, so it spreads over the charts like live data.
+    const at = ts ?? Date.now();
     if (q.bid && q.ask && rand() < 0.15) {
       const side: SideDTO = rand() < 0.5 + this.ratio() * 0.3 ? "sell" : "buy";
       const size = new Decimal(this.params_.orderSize);
-      this.applyFill(side, side === "buy" ? q.bid : q.ask, size);
+      this.applyFill(side, side === "buy" ? q.bid : q.ask, size, "maker", at);
       const order: OrderDTO = {
         clientOrderId: `O${this.seq}`,
         side,
@@ -566,8 +588,8 @@ export class FakeRunnerHost implements RunnerHost {
         filledSize: size.toFixed(2),
         status: "filled",
         reason: "quote",
-        createdAt: Date.now(),
-        updatedAt: Date.now(),
+        createdAt: at,
+        updatedAt: at,
       };
       this.orderLog.push(order);
       this.emit("order", order);
@@ -575,6 +597,7 @@ export class FakeRunnerHost implements RunnerHost {
       if (r >= this.params_.rebalanceThreshold && this.riskState === "ACTIVE") {
         this.riskState = "REDUCING";
         this.rebalanceCount++;
+        this.pushActionOrder("rebalance", this.ratio() > 0 ? "sell" : "buy", size, at);
         this.raiseAlert("rebalance", "warning", `Inventory ratio ${r.toFixed(2)} past rebalance threshold`);
       } else if (r < this.params_.rebalanceThreshold / 2 && this.riskState === "REDUCING") {
         this.riskState = "ACTIVE";
