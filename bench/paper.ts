@@ -3,11 +3,16 @@
 //   raw:      two resting quotes near the touch, re-placed only when filled; time advanced in big steps.
 //   requote:  like a runner tick: every N ms of simulated time cancel both quotes (confirmed) and place two
 //             new ones around the touch through the async Venue API (latency 0, as the bench's clock jumps).
+//             Once more on a paper account in a temporary folder: what writing every order change and fill
+//             (writeSync, no fsync) costs.
 // Run alone: node --import tsx bench/paper.ts
 import Decimal from "decimal.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ManualClock } from "@/server/venue/clock";
-import { PaperVenue, storyPaperOptions } from "@/server/venue/paper";
+import { PaperVenue, openPaperAccount, storyPaperOptions } from "@/server/venue/paper";
 
 const T0 = 1_700_000_000_000;
 const SIZE = new Decimal("0.1");
@@ -16,9 +21,10 @@ const SIZE = new Decimal("0.1");
 // (a single 'falling' regime would reach the price floor within the hours of simulated time a run covers).
 const REGIMES = { markov: { states: ["calm", "falling", "trending_up", "volatile"] as const, meanDwellMs: 300_000 } };
 
-function makeVenue(seed: number, latencyMs = 0) {
+function makeVenue(seed: number, latencyMs = 0, accountDir?: string) {
   const clock = new ManualClock(T0);
-  const venue = new PaperVenue({ ...storyPaperOptions(seed, { markov: { ...REGIMES.markov, states: [...REGIMES.markov.states] } }), clock, latencyMs });
+  const opts = { ...storyPaperOptions(seed, { markov: { ...REGIMES.markov, states: [...REGIMES.markov.states] } }), clock, latencyMs };
+  const venue = accountDir ? openPaperAccount({ ...opts, dir: accountDir }) : new PaperVenue(opts);
   return { venue, clock };
 }
 
@@ -56,8 +62,8 @@ async function raw(targetEvents: number): Promise<{ eventsPerSec: number; events
 }
 
 /** Events/s when both quotes are cancelled and re-placed every `everyMs` of simulated time. */
-async function requote(everyMs: number, targetEvents: number): Promise<{ eventsPerSec: number; requotes: number; usPerRequote: number; fills: number }> {
-  const { venue, clock } = makeVenue(2);
+async function requote(everyMs: number, targetEvents: number, accountDir?: string): Promise<{ eventsPerSec: number; requotes: number; usPerRequote: number; fills: number }> {
+  const { venue, clock } = makeVenue(2, 0, accountDir);
   let n = 0;
   const t0 = performance.now();
   const e0 = venue.stats.events;
@@ -86,6 +92,15 @@ export async function run(): Promise<void> {
     console.log(
       `  re-quote every ${String(every).padStart(4)} ms simulated:       ${fmt(q.eventsPerSec)} events/s  (${fmt(q.requotes)} cancel-all + 2 places, ${q.usPerRequote.toFixed(1)} us per cycle incl. advancing, ${fmt(q.fills)} fills)`,
     );
+  }
+  const dir = mkdtempSync(join(tmpdir(), "skewdesk-bench-account-"));
+  try {
+    const q = await requote(1000, 300_000, join(dir, "account"));
+    console.log(
+      `  the same, every 1000 ms, paper account:  ${fmt(q.eventsPerSec)} events/s  (${q.usPerRequote.toFixed(1)} us per cycle, every order change and fill written to the account's logs)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

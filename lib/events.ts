@@ -122,7 +122,30 @@ export interface StatusDTO {
   bestAsk: string | null;
   ourBid: string | null;
   ourAsk: string | null;
+  /** Desk books against the venue's: a mismatch HALTs the desk until an operator resolves it. */
+  reconciliation?: ReconciliationDTO;
 }
+
+export interface ReconciliationDTO {
+  /** "mismatch" until an operator adopts the venue's position or flattens. */
+  state: "ok" | "mismatch" | "not_checked";
+  deskInventory: string;
+  venuePosition: string | null;
+  /** venue − desk. */
+  difference: string | null;
+  tolerance: string;
+  checkedAt: number | null;
+  detectedAt: number | null;
+  /** Orders whose outcome we did not hear, being resolved with the venue. */
+  unknownOrders: number;
+}
+
+/** How an operator resolves a reconciliation mismatch. */
+export const resolveMismatchSchema = z.object({
+  action: z.enum(["adopt", "flatten"]),
+  reason: z.string().trim().min(3, "say why (at least 3 characters)").max(500),
+}).strict();
+export type ResolveMismatchRequest = z.infer<typeof resolveMismatchSchema>;
 
 /** What one tick would quote with a parameter set, on a given book and inventory. */
 export interface QuoteDecisionDTO {

@@ -35,7 +35,8 @@ export const isLive = (s: OrderState): boolean => !terminal.has(s);
  *   cancelled     the venue confirmed it no longer rests (also an expiring market order's unfilled rest)
  *   rejected      the venue refused the create
  *   expired       the venue expired it (GTD, IOC remainder)
- *   not_found     the venue, asked repeatedly over the grace period, does not know it: it never rested
+ *   not_found     the venue, asked repeatedly over the grace period, does not know it: a never-acknowledged
+ *                 order never rested (rejected); one that rested is gone (cancelled)
  *   found_open    asked about an unknown order, the venue says it rests
  */
 export type OrderEvent =
@@ -70,6 +71,7 @@ export const ORDER_STATE_TABLE: Table = {
     rejected: "rejected",
     cancelled: "cancelled",
     expired: "expired",
+    not_found: "rejected",
   },
   open: {
     fill: "partially_filled",
@@ -78,6 +80,7 @@ export const ORDER_STATE_TABLE: Table = {
     cancelled: "cancelled",
     expired: "expired",
     accepted: "open",
+    not_found: "cancelled",
   },
   partially_filled: {
     fill: "partially_filled",
@@ -86,6 +89,7 @@ export const ORDER_STATE_TABLE: Table = {
     cancelled: "cancelled",
     expired: "expired",
     accepted: "partially_filled",
+    not_found: "cancelled",
   },
   pending_cancel: {
     fill: "pending_cancel",
@@ -99,6 +103,7 @@ export const ORDER_STATE_TABLE: Table = {
     cancel_failed: "open",
     accepted: "pending_cancel",
     rejected: "rejected",
+    not_found: "cancelled",
   },
   unknown: {
     found_open: "open",
@@ -142,4 +147,26 @@ export interface OrderTransition {
   to: OrderState;
   event: OrderEvent;
   reason?: string;
+}
+
+/**
+ * Whether a stored order may go from one state to another: some event of the table leads there. An
+ * acknowledged order with fills is partially_filled wherever the table says open.
+ */
+export function canMoveOrderState(from: OrderState, to: OrderState): boolean {
+  if (from === to) return true;
+  const targets = Object.values(ORDER_STATE_TABLE[from]);
+  return targets.includes(to) || (to === "partially_filled" && targets.includes("open"));
+}
+
+/** A stored order asked to move to a state the table cannot reach from where it is. */
+export class IllegalOrderStateChange extends Error {
+  constructor(
+    readonly clientOrderId: string,
+    readonly from: OrderState,
+    readonly to: OrderState,
+  ) {
+    super(`order ${clientOrderId}: ${from} → ${to} is not a legal state change`);
+    this.name = "IllegalOrderStateChange";
+  }
 }

@@ -13,6 +13,7 @@ import { AlertsFeed } from "./alerts-feed";
 import { ChartsPanel } from "./charts";
 import { Header } from "./header";
 import { ModeBanner } from "./mode-banner";
+import { ReconciliationBanner } from "./reconciliation-banner";
 import { StatePanel } from "./state-panel";
 import { FillsTable } from "./fills-table";
 import { OrdersTable } from "./orders-table";
@@ -35,6 +36,7 @@ function DashboardBody() {
     <div className="min-h-screen">
       <ModeBanner mode={mode} />
       <Header connection={connection} />
+      <ReconciliationBanner isOperator={isOperator} />
       {statusError && !mode ? (
         <p className="m-3 rounded border border-red-500/50 bg-red-500/10 px-3 py-2 text-red-300">Status unavailable: {statusError.message}</p>
       ) : null}

@@ -1,9 +1,10 @@
 // Stored records → the wire's DTOs, for what the host reads from the database on the web's behalf
-// (history pages, exports). Money leaves as decimal strings, instants as epoch milliseconds.
-import type { AlertDTO, FillDTO, MarketDTO, OrderDTO, SnapshotDTO } from "@/lib/events";
+// (history pages, exports). Money leaves as decimal strings, instants as epoch milliseconds. Orders use
+// the runner's own mapping (publisher.ts), as its live pushes do.
+import type { AlertDTO, FillDTO, MarketDTO, SnapshotDTO } from "@/lib/events";
 import type { MarketSpec } from "@/lib/market";
 import { unitsOf } from "@/lib/units";
-import type { AlertRecord, FillRecord, OrderRecord, Snapshot } from "@/server/store";
+import type { AlertRecord, FillRecord, Snapshot } from "@/server/store";
 
 export function snapshotDto(s: Snapshot): SnapshotDTO {
   const total = s.realizedPnl.add(s.unrealizedPnl).sub(s.fees);
@@ -37,21 +38,6 @@ export function fillDto(f: FillRecord): FillDTO {
     inventoryAfter: f.inventoryAfter.toString(),
     ts: f.ts.getTime(),
     seq: f.id,
-  };
-}
-
-export function orderDto(o: OrderRecord): OrderDTO {
-  return {
-    clientOrderId: o.clientOrderId,
-    side: o.side,
-    type: o.type,
-    price: o.price?.toString() ?? null,
-    size: o.size.toString(),
-    filledSize: o.filledSize.toString(),
-    status: o.status,
-    reason: o.reason,
-    createdAt: o.createdAt.getTime(),
-    updatedAt: o.updatedAt.getTime(),
   };
 }
 

@@ -4,7 +4,8 @@
 import type { FillDTO, FillsPageQuery, ListPageDTO, OrderDTO, OrdersPageQuery } from "@/lib/events";
 import { fillCursorOf, orderCursorOf } from "@/lib/events";
 import type { Store } from "@/server/store";
-import { fillDto, orderDto } from "./dto";
+import { storedOrderDto } from "@/server/runner/publisher";
+import { fillDto } from "./dto";
 
 export async function fillsPage(store: Store, strategyId: string, q: FillsPageQuery): Promise<ListPageDTO<FillDTO>> {
   const filter = {
@@ -25,7 +26,7 @@ export async function ordersPage(store: Store, strategyId: string, q: OrdersPage
   const filter = { ...(q.side ? { side: q.side } : {}), ...(q.status ? { statuses: q.status } : {}), ...(q.reason ? { reasons: q.reason } : {}) };
   const before = q.before ? { before: new Date(q.before.ts), ...(q.before.id ? { beforeId: q.before.id } : {}) } : {};
   const [rows, total] = await Promise.all([store.listOrders(strategyId, { ...filter, ...before, limit: q.limit + 1 }), store.countOrders(strategyId, filter)]);
-  const page = rows.slice(0, q.limit).map(orderDto);
+  const page = rows.slice(0, q.limit).map(storedOrderDto);
   const last = page[page.length - 1];
   return { rows: page, total, next: rows.length > q.limit && last ? orderCursorOf(last) : null };
 }

@@ -17,6 +17,13 @@ export const runnerEnvSchema = z.object({
   SKEWDESK_STRATEGY: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, "letters, digits, . _ - only").optional(),
   SKEWDESK_MAX_ORDERS_PER_SEC: z.coerce.number().int().min(1).max(10_000).default(100),
   SKEWDESK_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
+  SKEWDESK_RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000, "must be at least 1000 (ms)").max(3_600_000).default(10_000),
+  /** Base units; unset = one lot of the market. */
+  SKEWDESK_RECONCILE_TOLERANCE: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,18})?$/, "a non-negative decimal in base units, e.g. 0.001")
+    .optional(),
+  SKEWDESK_VENUE_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 export type RunnerEnv = z.infer<typeof runnerEnvSchema>;
 

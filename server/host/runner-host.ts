@@ -13,6 +13,7 @@ import type {
   OrdersPageQuery,
   ParamVersionDTO,
   QuotePreviewDTO,
+  ResolveMismatchRequest,
   SnapshotDTO,
   StatusDTO,
 } from "@/lib/events";
@@ -37,6 +38,8 @@ export interface RunnerHost {
   control(action: ControlAction, by: string): Promise<StatusDTO>;
   emergencyPreview(): Promise<EmergencyPreviewDTO>;
   emergencyClose(by: string): Promise<EmergencyOutcomeDTO>;
+  /** Resolves a reconciliation mismatch: adopt the venue's position (an audited adjustment), or adopt and flatten. */
+  resolveMismatch(req: ResolveMismatchRequest, by: string): Promise<StatusDTO>;
   /** Records a mutation in the audit trail (who, what, before and after). */
   audit(event: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }): Promise<void>;
   on<K extends keyof RunnerEvents>(event: K, listener: (payload: RunnerEvents[K]) => void): () => void;

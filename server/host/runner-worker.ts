@@ -2,16 +2,18 @@
 // messages, so a burst of page loads or sockets can delay an answer but never a tick.
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
-import type { FillsPageQuery, OrdersPageQuery } from "@/lib/events";
+import { resolveMismatchSchema, type FillsPageQuery, type OrdersPageQuery, type ResolveMismatchRequest } from "@/lib/events";
 import { parseStrategyParams } from "@/lib/strategy/params";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
+import { storedOrderDto } from "@/server/runner/publisher";
 import type { JsonValue } from "@/server/store";
-import { alertDto, fillDto, marketDto, orderDto, snapshotDto } from "@/server/host/dto";
+import { alertDto, fillDto, marketDto, snapshotDto } from "@/server/host/dto";
 import { fillsPage, ordersPage } from "@/server/host/history";
 import { previewSideBySide } from "@/server/host/preview";
 import type { RegimeSetting } from "@/server/venue/paper";
@@ -46,6 +48,9 @@ async function main(): Promise<void> {
     runnerConfig: {
       maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
       ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
+      reconcileEveryMs: env.SKEWDESK_RECONCILE_EVERY_MS,
+      reconcileTolerance: env.SKEWDESK_RECONCILE_TOLERANCE ? new Decimal(env.SKEWDESK_RECONCILE_TOLERANCE) : null,
+      venueDeadlineMs: env.SKEWDESK_VENUE_DEADLINE_MS,
     },
     emit: (event, payload) => post({ type: "event", event, payload } as WorkerMessage),
     log: (line) => console.log(`[runner] ${line}`),
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
     snapshots: async (q: { from?: number; to?: number; limit: number }) =>
       (await store.listSnapshots(sid, { from: q.from !== undefined ? new Date(q.from) : undefined, to: q.to !== undefined ? new Date(q.to) : undefined, limit: q.limit })).map(snapshotDto),
     fills: async (limit: number) => (await store.listFills(sid, { limit })).map(fillDto),
-    orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(orderDto),
+    orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(storedOrderDto),
     alerts: async (limit: number) => (await store.listAlerts(sid, { limit })).map(alertDto),
     fillsPage: (q: FillsPageQuery) => fillsPage(store, sid, q),
     ordersPage: (q: OrdersPageQuery) => ordersPage(store, sid, q),
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
     control: (a: ControlAction, by: string) => runner.control(a, by),
     emergencyPreview: () => runner.emergencyPreview(),
     emergencyClose: (by: string) => runner.emergencyClose(by),
+    resolveMismatch: (req: ResolveMismatchRequest, by: string) => runner.resolveMismatch(resolveMismatchSchema.parse(req), by),
     audit: async (e: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }) => {
       await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
     },

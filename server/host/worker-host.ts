@@ -90,6 +90,7 @@ export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode
     control: (a, by) => call("control", a, by),
     emergencyPreview: () => call("emergencyPreview"),
     emergencyClose: (by) => call("emergencyClose", by),
+    resolveMismatch: (req, by) => call("resolveMismatch", req, by),
     audit: (e) => call("audit", e),
     metrics: (reset) => call("metrics", reset),
     on(event, listener) {

@@ -7,16 +7,18 @@ import { z } from "zod";
 
 export const journalFillSchema = z.object({
   tradeId: z.string().min(1),
-  clientOrderId: z.string().min(1),
-  venueOrderId: z.string(),
+  clientOrderId: z.string().min(1).nullable(),
+  venueOrderId: z.string().nullable(),
   side: z.enum(["buy", "sell"]),
   price: z.string(),
   size: z.string(),
   fee: z.string(),
   liquidity: z.enum(["maker", "taker"]),
   ts: z.number(),
+  kind: z.enum(["trade", "adjustment"]).default("trade"),
+  note: z.string().nullable().default(null),
 });
-export type JournalFill = z.infer<typeof journalFillSchema>;
+export type JournalFill = z.input<typeof journalFillSchema>;
 
 export class JournalWriteError extends Error {
   constructor(cause: unknown) {

@@ -5,7 +5,7 @@ import { parseStrategyParams } from "@/lib/strategy";
 import { createDb, type Db, type DbOptions } from "@/server/db";
 import { createMemoryStore, createPrismaStore, type JsonObject, type Store } from "@/server/store";
 import { openRemoteStore } from "@/server/store/remote-store";
-import { PaperVenue, type PaperVenueOptions, type RegimeSetting } from "@/server/venue/paper";
+import { PaperVenue, openPaperAccount, type PaperVenueOptions, type RegimeSetting } from "@/server/venue/paper";
 import { Clock, SimulatedTime, wallTime, type TimeSource } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS, type PaperMarketName } from "@/server/runner/paper-market";
@@ -30,7 +30,13 @@ export interface PaperSessionOptions {
   wrapStore?: (store: Store) => Store;
   /** Folder for the fill journal; defaults to the data dir (or ./data). */
   journalDir?: string;
-  /** fsync every journal append (default true). */
+  /**
+   * Where paper accounts live (one sub-folder per strategy, market and seed), or null for an in-memory
+   * venue that forgets everything with the process. Default: `<journalDir>/paper-account` when the session
+   * opens its own database (the product, the CLI with a database), null with db "none" or a Db passed in.
+   */
+  paperAccountDir?: string | null;
+  /** fsync every journal append, and every paper account record (default true). */
   durableJournal?: boolean;
   paramsOverride?: Record<string, unknown>;
   runnerConfig?: Partial<RunnerConfig>;
@@ -53,6 +59,12 @@ export interface PaperSession {
 }
 
 const isDb = (x: unknown): x is Db => typeof x === "object" && x !== null && "prisma" in x;
+
+/** One paper account per strategy, market and seed: `<strategy>__<market>__seed<seed>`, unsafe characters as "_". */
+export function paperAccountFolder(strategyName: string, market: string, seed: number): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_");
+  return `${safe(strategyName)}__${safe(market)}__seed${seed}`;
+}
 
 export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<PaperSession> {
   const marketName = opts.market ?? "story";
@@ -79,13 +91,29 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
     initialParams: params as unknown as JsonObject,
   });
 
-  const venue = new PaperVenue({
+  const journalDir = opts.journalDir ?? join(process.cwd(), "data");
+  const venueOptions: PaperVenueOptions = {
     ...paper.venueOptions(seed, opts.regime),
     ...opts.venueOverrides,
     clock: simTime ?? undefined,
     startTime,
-  });
-  const journalDir = opts.journalDir ?? join(process.cwd(), "data");
+  };
+  const accountRoot = opts.paperAccountDir !== undefined ? opts.paperAccountDir : opts.db === "none" || isDb(opts.db) ? null : join(journalDir, "paper-account");
+  const closeDb = async () => {
+    if (ownsDb) await db?.close();
+    await remote?.close();
+  };
+  let venue: PaperVenue;
+  try {
+    // The paper venue is an account: restarting the desk continues its orders, fills, ids and market.
+    venue = accountRoot
+      ? openPaperAccount({ ...venueOptions, dir: join(accountRoot, paperAccountFolder(strategy.name, marketName, seed)), fsync: opts.durableJournal ?? true })
+      : new PaperVenue(venueOptions);
+  } catch (err) {
+    // A paper account that cannot be opened stops the start (never a fresh account over it): say why, leave nothing open.
+    await closeDb();
+    throw err;
+  }
   const journal = new FillJournal(join(journalDir, `fills-${strategy.name}.journal`), opts.durableJournal ?? true);
   const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), ...opts.runnerConfig };
   const runner = new Runner({ venue, store, strategy, market: paper.market, time, journal, config, emit: opts.emit, log: opts.log });
@@ -116,8 +144,7 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
       await runner.shutdown(reason);
       journal.close();
       await venue.close();
-      if (ownsDb) await db?.close();
-      await remote?.close();
+      await closeDb();
     },
   };
 }

@@ -1,60 +1,39 @@
-// The managed market maker: on each tick it reads the market, asks the strategy core what it wants,
-// passes the intents through the risk gate, cancels before it re-quotes (a cancel that is not confirmed
-// stops the cycle: never two sets of quotes), places orders, and books every fill: journal first, then
-// memory, then the database. The strategy never touches the venue; the runner never does quote maths.
+// The managed market maker, composed: each tick reads the book (with a deadline), asks the strategy core
+// what it wants, and hands that to the quoter, which moves the order tracker toward it by sending commands
+// whose answers come back as order events. No tick and no operator command ever waits on a venue call:
+// pause, resume and the emergency close answer whatever the venue does. Fills go through the fill ledger;
+// the reconciler checks the desk's books against the venue's; the publisher tells the dashboard.
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
-import type { MarketSpec, OrderBook, Side } from "@/lib/market";
-import { applyFill, flatPosition, totalPnl, unrealizedPnl, type Position } from "@/lib/portfolio";
-import { compileStrategyParams, decideQuotes, strategyParamsSchema, type CompiledParams, type QuoteDecision } from "@/lib/strategy";
-import type {
-  AlertDTO,
-  AlertKind,
-  EmergencyOutcomeDTO,
-  EmergencyPreviewDTO,
-  FillDTO,
-  OrderDTO,
-  ParamVersionDTO,
-  QuotePreviewDTO,
-  RiskState,
-  SnapshotDTO,
-  StatusDTO,
-} from "@/lib/events";
-import { CommandRejected, type ControlAction, type RunnerEvents } from "@/server/runner/commands";
-import type { JsonObject, OrderRecord, OrderStatus, ParameterVersionRecord, Store, StrategyRecord } from "@/server/store";
-import { ExchangeError, NetworkError, PostOnlyWouldCross, RateLimitExceeded, isRetryable } from "@/server/venue/errors";
-import type { Venue, VenueFill, VenueOrder } from "@/server/venue/types";
+import type { RiskState } from "@/lib/domain";
+import type { EmergencyOutcomeDTO, EmergencyPreviewDTO, ParamVersionDTO, QuotePreviewDTO, ResolveMismatchRequest, SnapshotDTO, StatusDTO } from "@/lib/events";
+import type { MarketSpec, Side } from "@/lib/market";
+import { decideQuotes, type CompiledParams, type QuoteDecision } from "@/lib/strategy";
+import { CommandRejected, type ControlAction } from "@/server/runner/commands";
+import type { JsonObject, Store, StrategyRecord } from "@/server/store";
+import { RateLimitExceeded } from "@/server/venue/errors";
+import type { Venue, VenueFill } from "@/server/venue/types";
 import type { TimeSource } from "@/server/runner/clock";
-import { FillJournal, JournalWriteError, type JournalFill } from "@/server/runner/fill-journal";
-import type { OrderIntent } from "@/server/runner/intents";
-import { excludeOwnOrders } from "@/server/runner/own-orders";
+import { Execution } from "@/server/runner/execution";
+import type { FillJournal } from "@/server/runner/fill-journal";
+import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
+import { Flattener, type FlattenResult } from "@/server/runner/flattener";
+import { OrderTracker } from "@/server/runner/order-tracker";
+import { ParamService } from "@/server/runner/param-service";
+import { Publisher, trackedOrderDto, type Emit } from "@/server/runner/publisher";
+import { Quoter } from "@/server/runner/quoter";
+import { Reconciler, type Mismatch } from "@/server/runner/reconciler";
 import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
+import { emergencyPreviewOf, previewOf } from "@/server/runner/previews";
+import { defaultRunnerConfig, newRunnerStats, type RunnerConfig, type RunnerStats } from "@/server/runner/runner-config";
+import { TickTimer } from "@/server/runner/tick-timer";
+import { ratioOf, snapshotOf, snapshotRecordOf, statusOf, type ViewState } from "@/server/runner/views";
 import { WriteQueue } from "@/server/runner/write-queue";
+import { recover } from "@/server/runner/recovery";
+import { DecisionLoop } from "@/server/runner/decision-loop";
+import { control, emergencyClose, resolveMismatch } from "@/server/runner/operator-commands";
 
-export interface RunnerConfig {
-  tickMs: number;
-  /** Market data older than this (by the book's timestamp) is stale: cancel all, alert, wait. */
-  staleAfterMs: number;
-  /** A resting quote within this many ticks of the new price, with the same size, is left alone. */
-  requoteToleranceTicks: number;
-  /** How often a snapshot is persisted (every tick is streamed). */
-  snapshotEveryMs: number;
-  maxOrdersPerSecond: number;
-  /** After a venue throttle or reject, quoting pauses at least this long (doubling while it repeats). */
-  backoffMs: number;
-  /** Largest single rebalance order, in base units; the excess is worked down tick by tick. */
-  rebalanceChunk: Decimal | null;
-}
-
-export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
-  tickMs,
-  staleAfterMs: Math.max(5_000, tickMs * 5),
-  requoteToleranceTicks: 1,
-  snapshotEveryMs: Math.max(1_000, tickMs),
-  maxOrdersPerSecond: 100,
-  backoffMs: Math.max(1_000, tickMs * 2),
-  rebalanceChunk: null,
-});
+export { defaultRunnerConfig, type RunnerConfig, type RunnerStats };
 
 export interface RunnerDeps {
   venue: Venue;
@@ -65,803 +44,280 @@ export interface RunnerDeps {
   journal: FillJournal;
   config: RunnerConfig;
   runMeta?: { seed?: number | null; config?: JsonObject };
-  emit?: <K extends keyof RunnerEvents>(event: K, payload: RunnerEvents[K]) => void;
+  emit?: Emit;
   log?: (line: string) => void;
 }
 
-interface Resting {
-  clientOrderId: string;
-  side: Side;
-  price: Decimal;
-  size: Decimal;
-  filled: Decimal;
-  reduceOnly: boolean;
-  reason: OrderIntent["reason"];
-}
-
-export interface RunnerStats {
-  ticks: number;
-  fills: number;
-  ordersPlaced: number;
-  cancels: number;
-  requotesSkipped: number;
-  emergencies: number;
-  rebalances: number;
-  maxAbsInventory: Decimal;
-  ticksAboveRebalance: number;
-  ticksQuoting: number;
-}
-
-const ZERO = new Decimal(0);
-const SIDES: readonly Side[] = ["buy", "sell"];
-const str = (d: Decimal | null | undefined) => (d ? d.toString() : null);
+const CLIENT_ID_PREFIX = "sd-";
+const sleep = (ms: number) => new Promise<"late">((r) => setTimeout(() => r("late"), ms).unref?.());
 
 export class Runner {
-  private readonly venue: Venue;
-  private readonly store: Store;
-  private readonly market: MarketSpec;
-  private readonly time: TimeSource;
-  private readonly journal: FillJournal;
-  private readonly config: RunnerConfig;
-  private readonly gate: RiskGate;
-  private readonly writes: WriteQueue;
-  private readonly emitEvent: NonNullable<RunnerDeps["emit"]>;
-  /** Without a listener (simulations, benchmarks) no DTO is built for streaming. */
+  readonly venue: Venue;
+  readonly store: Store;
+  readonly market: MarketSpec;
+  readonly time: TimeSource;
+  readonly config: RunnerConfig;
+  readonly writes: WriteQueue;
+  readonly tracker: OrderTracker;
+  readonly execution: Execution;
+  readonly ledger: FillLedger;
+  readonly reconciler: Reconciler;
+  readonly params: ParamService;
+  readonly publisher: Publisher;
+  readonly stats: RunnerStats = newRunnerStats();
+  readonly quoter: Quoter;
+  readonly flattener: Flattener;
+  readonly loop: DecisionLoop;
+  private readonly emitEvent: Emit;
   private readonly streaming: boolean;
-  private readonly log: (line: string) => void;
+  readonly log: (line: string) => void;
+  private readonly timer = new TickTimer();
 
-  private strategy: StrategyRecord;
-  private params!: CompiledParams;
-  private paramVersion = 0;
-  private position: Position = flatPosition;
-  private riskState: RiskState;
-  private paused: boolean;
-  private running = false;
-  private rebalanceCount = 0;
-  private inRebalance = false;
-  private runId: string | null = null;
-  private readonly seenTrades = new Set<string>();
-  private readonly resting = new Map<Side, Resting>();
-  /** Sides whose last cancel was not confirmed: nothing new goes there until a cancel confirms. */
-  private readonly unconfirmed = new Map<Side, string>();
-  private lastBook: OrderBook | null = null;
-  private lastDecision: QuoteDecision | null = null;
+  strategy: StrategyRecord;
+  riskState: RiskState;
+  paused: boolean;
+  running = false;
+  rebalanceCount = 0;
+  runId: string | null = null;
+  mismatch: Mismatch | null = null;
+  unsubscribeFills: (() => void) | null = null;
+  lastDecision: QuoteDecision | null = null;
   private lastTickAt: number | null = null;
-  private lastSnapshotPersisted = 0;
-  private stale = false;
-  private backoffUntil = 0;
-  private backoffMs: number;
-  private emergencyPending = false;
-  private journalBroken = false;
-  private busy: Promise<unknown> = Promise.resolve();
-  private unsubscribeFills: (() => void) | null = null;
-  private readonly alertLast = new Map<string, number>();
-  readonly stats: RunnerStats = {
-    ticks: 0,
-    fills: 0,
-    ordersPlaced: 0,
-    cancels: 0,
-    requotesSkipped: 0,
-    emergencies: 0,
-    rebalances: 0,
-    maxAbsInventory: ZERO,
-    ticksAboveRebalance: 0,
-    ticksQuoting: 0,
-  };
+  private lastSnapshotStored = -Infinity;
+  snapshotWanted = false;
 
   constructor(deps: RunnerDeps) {
     this.venue = deps.venue;
     this.store = deps.store;
     this.market = deps.market;
     this.time = deps.time;
-    this.journal = deps.journal;
     this.config = deps.config;
     this.strategy = deps.strategy;
     this.riskState = deps.strategy.riskState;
     this.paused = deps.strategy.paused;
-    this.backoffMs = deps.config.backoffMs;
-    this.gate = new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond));
     this.emitEvent = deps.emit ?? (() => {});
     this.streaming = deps.emit !== undefined;
     this.log = deps.log ?? (() => {});
+    const now = () => this.time.now();
+    const sid = () => this.strategy.id;
     this.writes = new WriteQueue({
       maxDroppable: 10_000,
       onError: (err, n) => {
         if (n !== 1) return;
         const why = err instanceof Error ? err.message : String(err);
-        this.log(`database write failed, will retry: ${why}`);
-        void this.alert("error", "critical", `database writes failing (${why}): writes are queued in order, fills are journaled; trading continues`);
+        this.publisher.alert("error", "critical", `database writes failing (${why}): writes are queued in order, fills are journaled; trading continues`);
       },
-      onRecovered: (n) => {
-        this.log(`database writes recovered after ${n} failed attempts`);
-        void this.alert("error", "info", `database available again after ${n} failed write attempts; journaled fills replayed`);
+      onRecovered: (n) => this.publisher.alert("error", "info", `database available again after ${n} failed write attempts; journaled fills replayed`),
+    });
+    this.publisher = new Publisher({ store: this.store, writes: this.writes, strategyId: sid, now, emit: this.emitEvent, log: this.log });
+    this.tracker = new OrderTracker({ now, retainClosedMs: deps.config.retainClosedMs });
+    this.tracker.onChange((o, t) => {
+      if (t?.from === "pending_cancel" && t.to === "cancelled") this.stats.cancels++;
+      this.publisher.persistOrder(o, t === null && o.history.length === 0 && o.state === "pending_new", this.strategy.id, this.runId);
+      if (this.streaming) this.emitEvent("order", trackedOrderDto(o));
+    });
+    this.execution = new Execution(this.venue, this.tracker, now, deps.config.venueDeadlineMs, {
+      onRejected: (_o, err) => {
+        if (err instanceof RateLimitExceeded || !(err instanceof Error && err.name === "PostOnlyWouldCross")) this.loop.backoff(err, "venue refused an order");
       },
+      onLost: (o, kind, why) => {
+        const what = kind === "create" ? `order ${o.clientOrderId} (${o.side} ${o.size})` : `cancel of ${o.side} ${o.clientOrderId}`;
+        this.publisher.alertThrottled("cancel_failure", kind === "cancel" ? "critical" : "warning", `${what} not confirmed (${why}): outcome unknown, asking the venue; no new ${o.side} order until it is resolved`);
+      },
+      onSettled: () => this.loop.afterOrderEvent(),
+    });
+    this.ledger = new FillLedger({
+      journal: deps.journal,
+      store: this.store,
+      writes: this.writes,
+      venueId: this.venue.id,
+      strategyId: deps.strategy.id,
+      runId: () => this.runId,
+      onJournalBroken: (err) => {
+        this.riskState = "HALTED";
+        this.writes.push(() => this.store.setRiskState(this.strategy.id, "HALTED", err.message));
+        this.publisher.alert("error", "critical", `${err.message}: quoting HALTED`);
+      },
+      onBooked: (e, pos) => {
+        this.stats.fills++;
+        const abs = pos.qty.abs();
+        if (abs.gt(this.stats.maxAbsInventory)) this.stats.maxAbsInventory = abs;
+        // A point on the chart at every fill: the peaks that trigger rebalances and emergencies are seen.
+        if (this.params.loaded) this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, this.time.now()));
+        if (this.params.loaded && ratioOf(pos, this.params.current).abs().gte(this.params.current.emergencyThreshold)) this.loop.emergencyPending = true;
+        this.emitEvent("fill", { tradeId: e.tradeId, clientOrderId: e.clientOrderId ?? "", side: e.side, price: e.price.toString(), size: e.size.toString(), fee: e.fee.toString(), liquidity: e.liquidity, inventoryAfter: pos.qty.toString(), ts: e.ts });
+      },
+    });
+    this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId);
+    this.flattener = new Flattener({
+      tracker: this.tracker,
+      execution: this.execution,
+      market: this.market,
+      now,
+      excess: () => this.excess(),
+      inventory: () => this.ledger.position.qty,
+      newId: this.newId,
+      cancelWaitMs: deps.config.flattenCancelWaitMs,
+    });
+    this.reconciler = new Reconciler({
+      venue: this.venue,
+      tracker: this.tracker,
+      ledger: this.ledger,
+      execution: this.execution,
+      now,
+      config: {
+        intervalMs: deps.config.reconcileEveryMs,
+        tolerance: deps.config.reconcileTolerance ?? this.market.lotSize,
+        notFoundAttempts: deps.config.notFoundAttempts,
+        notFoundGraceMs: deps.config.notFoundGraceMs,
+        deadlineMs: deps.config.venueDeadlineMs,
+      },
+      ownsOrder: (id) => id.startsWith(CLIENT_ID_PREFIX),
+      book: (f) => this.onVenueFill(f),
+      onMismatch: (m) => this.loop.onMismatch(m),
+      log: this.log,
+    });
+    this.loop = new DecisionLoop(this);
+    this.params = new ParamService(this.store, sid, (dto) => {
+      this.snapshotWanted = true;
+      this.emitEvent("params", dto);
+      this.emitStatus();
     });
   }
 
-  // ------------------------------------------------------------------ start-up and recovery
+  private readonly newId = (): string => `${CLIENT_ID_PREFIX}${randomUUID()}`;
 
-  /**
-   * Rebuilds everything from the database and the journal (a kill -9 can strike at any point), then
-   * squares the venue with it: fills the venue reports that we never booked are booked, orders we think
-   * rest but the venue does not know are closed, orders the venue holds are cancelled (quotes are cheap to
-   * re-place; adopting a half-known order is not).
-   */
-  async open(runMeta?: RunnerDeps["runMeta"]): Promise<void> {
-    const rec = await this.store.loadRecoveryState(this.strategy.id);
-    this.strategy = rec.strategy;
-    this.riskState = rec.strategy.riskState;
-    this.paused = rec.strategy.paused;
-    this.rebalanceCount = rec.rebalanceCount;
-    if (!rec.params) throw new Error(`strategy ${this.strategy.name} has no parameter version: create it with initial parameters`);
-    this.setParams(rec.params);
-
-    for (const f of rec.fills) {
-      this.seenTrades.add(f.venueTradeId);
-      this.position = applyFill(this.position, f);
-    }
-    // Journal entries the database never saw (the process died, or the database was down).
-    const journaled = this.journal.readAll().filter((j) => !this.seenTrades.has(j.tradeId));
-    for (const j of journaled) this.bookFill(fromJournal(j), { journal: false });
-
-    if (rec.lastRun && rec.lastRun.stoppedAt === null) {
-      this.writes.push(() => this.store.stopRun(rec.lastRun!.id, "process died; recovered on restart", new Date(this.time.now())));
-    }
-    const run = await this.store.startRun({
-      strategyId: this.strategy.id,
-      mode: this.strategy.mode,
-      seed: runMeta?.seed ?? null,
-      config: runMeta?.config,
-      startedAt: new Date(this.time.now()),
-    });
-    this.runId = run.id;
-
-    this.unsubscribeFills = this.venue.watchFills((f) => this.bookFill(f, { journal: true }));
-
-    // Fills the venue has for orders we thought open (missed while we were down).
-    const openInDb = rec.openOrders;
-    if (openInDb.length) {
-      const since = Math.min(...openInDb.map((o) => o.createdAt.getTime()));
-      for (const f of await this.venue.fetchMyTrades({ since })) this.bookFill(f, { journal: true });
-    }
-    const atVenue = await this.venue.fetchOpenOrders();
-    const atVenueIds = new Set(atVenue.map((o) => o.clientOrderId));
-    const nowDate = () => new Date(this.time.now());
-    for (const o of openInDb) {
-      if (!atVenueIds.has(o.clientOrderId)) {
-        this.writes.push(() =>
-          this.store.updateOrder(o.clientOrderId, { status: "cancelled", statusReason: "not held by the venue at restart", closedAt: nowDate() }),
-        );
-      }
-    }
-    if (atVenue.length) {
-      const cancelled = await this.venue.cancelAllOrders();
-      for (const o of cancelled) this.persistVenueOrder(o, "cancelled at restart");
-    }
-    await this.writes.flush();
-    this.truncateJournalIfDrained();
-    this.log(
-      `recovered ${this.strategy.name}: inventory ${this.position.qty} from ${rec.fills.length} fills (+${journaled.length} from the journal), ` +
-        `${openInDb.length} open orders in the database, ${atVenue.length} at the venue`,
-    );
-    this.running = true;
-    this.emitStatus();
+  /** Rebuilds from the database and the journal, then squares the books with the venue (recovery.ts). */
+  open(runMeta?: RunnerDeps["runMeta"]): Promise<void> {
+    return recover(this, runMeta);
   }
 
-  private setParams(v: ParameterVersionRecord): void {
-    this.params = compileStrategyParams(v.params);
-    this.paramVersion = v.version;
+  /** Books a fill the venue reported (pushed or fetched): once, whatever the path. */
+  onVenueFill(f: VenueFill): boolean {
+    if (!this.ledger.book(entryOfFill(f))) return false;
+    this.flattener.onFill(f.clientOrderId, f.price, f.size);
+    this.tracker.onFill(f);
+    return true;
   }
 
   // ------------------------------------------------------------------ the tick
 
-  /** Serializes ticks and operator commands: a command never interleaves with a half-done tick. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.busy.then(fn, fn);
-    this.busy = next.catch(() => undefined);
-    return next;
-  }
-
-  tick(ts: number): Promise<void> {
-    return this.exclusive(async () => {
-      const t0 = performance.now();
-      await this.runTick(ts);
-      this.tickDurations[this.tickCount++ % this.tickDurations.length] = performance.now() - t0;
-    });
-  }
-
-  private readonly tickDurations = new Float64Array(8192);
-  private tickCount = 0;
-
-  /** Wall-clock duration of the recent ticks (up to the last 8192), in microseconds. */
-  tickMetrics(reset = false): { ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number } {
-    const n = Math.min(this.tickCount, this.tickDurations.length);
-    const xs = Array.from(this.tickDurations.subarray(0, n)).sort((a, b) => a - b);
-    const at = (q: number) => (n ? Math.round(xs[Math.min(n - 1, Math.floor(q * n))]! * 1000) : 0);
-    const out = { ticks: this.tickCount, tickP50Us: at(0.5), tickP99Us: at(0.99), tickMaxUs: n ? Math.round(xs[n - 1]! * 1000) : 0 };
-    if (reset) this.tickCount = 0;
-    return out;
-  }
-
-  private async runTick(ts: number): Promise<void> {
+  async tick(ts: number): Promise<void> {
+    const t0 = performance.now();
     this.stats.ticks++;
     this.lastTickAt = ts;
     void this.writes.kick();
     if (!this.running) return;
-
-    if (ts < this.backoffUntil) {
-      // Backing off after a throttle or reject: no request at all, what rests stays.
-      this.publishTick(null);
-      return;
-    }
-    let book: OrderBook;
-    try {
-      book = await this.venue.fetchOrderBook();
-    } catch (err) {
-      if (err instanceof RateLimitExceeded) await this.backoff(err, "venue throttled a market data request");
-      else await this.alertThrottled("error", "warning", `market data unavailable: ${errText(err)}`);
-      this.publishTick(null);
-      return;
-    }
-
-    const age = ts - book.ts;
-    if (age > this.config.staleAfterMs) {
-      if (!this.stale) {
-        this.stale = true;
-        await this.alert("stale_data", "warning", `market data is ${Math.round(age / 1000)} s old: quotes cancelled until it is fresh again`);
-        await this.cancelAll("stale market data");
-      }
-      this.publishTick(null);
-      return;
-    }
-    if (this.stale) {
-      this.stale = false;
-      await this.alert("stale_data", "info", "market data fresh again: quoting resumes");
-    }
-
-    const own = [...this.resting.values()].map((r) => ({ side: r.side, price: r.price, remaining: r.size.sub(r.filled) }));
-    this.lastBook = excludeOwnOrders(book, own);
-    const decision = decideQuotes({ inventory: this.position.qty }, this.params, this.lastBook, this.market);
-    this.lastDecision = decision;
-    this.trackRebalance(decision);
-
-    if (this.journalBroken) {
-      await this.cancelAll("fill journal cannot be written");
-    } else if (decision.action?.kind === "emergency" || this.emergencyPending) {
-      this.emergencyPending = false;
-      if (decision.action?.kind === "emergency") await this.emergencyFlatten("emergency threshold reached", decision);
-    } else if (this.paused || this.riskState === "HALTED") {
-      if (this.resting.size) await this.cancelAll(this.paused ? "paused" : "risk state HALTED");
-    } else {
-      await this.requote(decision, ts);
-    }
+    this.execution.expire();
+    this.tracker.prune();
+    this.reconciler.onTick();
+    this.flattener.step();
+    const decision = ts < this.loop.backoffUntil ? null : await this.loop.decide(ts);
     this.publishTick(decision);
+    this.timer.record(performance.now() - t0);
   }
 
-  private trackRebalance(decision: QuoteDecision): void {
-    const above = decision.action !== null;
-    if (above) this.stats.ticksAboveRebalance++;
-    if (above && !this.inRebalance) {
-      this.inRebalance = true;
-      this.rebalanceCount++;
-      this.stats.rebalances++;
-      const a = decision.action!;
-      void this.alert(
-        "rebalance",
-        a.kind === "emergency" ? "critical" : "warning",
-        `inventory ratio ${decision.metrics.ratio.toFixed(3)} past the ${a.kind} threshold: ${a.side} ${a.amount} toward target`,
-      );
-    } else if (!above) this.inRebalance = false;
+  excess(): Decimal {
+    return this.ledger.position.qty.sub(this.params.current.targetInventory);
   }
 
-  private intentsFor(decision: QuoteDecision): OrderIntent[] {
-    const intents: OrderIntent[] = [];
-    const action = decision.action?.kind === "rebalance" ? decision.action : null;
-    for (const side of SIDES) {
-      const q = side === "buy" ? decision.bid : decision.ask;
-      if (action && action.side === side) {
-        // Work the excess back with a reduce-only order at the opposite best price, one chunk per tick.
-        const chunk = this.config.rebalanceChunk ?? this.params.orderSize;
-        const size = Decimal.min(action.amount, chunk);
-        const price = action.limitPrice ?? q?.price ?? null;
-        if (price && size.gt(0)) {
-          intents.push({ side, type: "limit", price, size, postOnly: false, reduceOnly: true, reason: "rebalance" });
-          continue;
-        }
-      }
-      if (q) intents.push({ side, type: "limit", price: q.price, size: q.size, postOnly: true, reduceOnly: false, reason: "quote" });
-    }
-    return intents;
-  }
-
-  private async requote(decision: QuoteDecision, ts: number): Promise<void> {
-    const { accepted } = this.gate.check(this.intentsFor(decision), {
-      riskState: this.riskState,
-      inventory: this.position.qty,
-      targetInventory: this.params.targetInventory,
-      maxInventory: this.params.maxInventory,
-      lotSize: this.market.lotSize,
-      now: ts,
-    });
-    const want = new Map<Side, OrderIntent>();
-    for (const i of accepted) want.set(i.side, i);
-
-    // Cancel first, both sides at once, and only then place (both at once, as the Rust document's
-    // tokio::join!): a failed or unconfirmed cancel stops the whole cycle.
-    const clearSide = async (side: Side): Promise<{ ok: boolean; place: OrderIntent | null }> => {
-      const desired = want.get(side) ?? null;
-      const stuck = this.unconfirmed.get(side);
-      if (stuck && !(await this.cancelConfirmed(side, stuck, "retrying an unconfirmed cancel"))) return { ok: false, place: null };
-      const rest = this.resting.get(side);
-      if (rest && desired && this.withinTolerance(rest, desired)) {
-        this.stats.requotesSkipped++;
-        return { ok: true, place: null };
-      }
-      if (rest && !(await this.cancelConfirmed(side, rest.clientOrderId, "re-quote"))) return { ok: false, place: null };
-      return { ok: true, place: desired };
-    };
-    const cleared = await Promise.all(SIDES.map(clearSide));
-    if (cleared.some((c) => !c.ok)) return;
-    const toPlace = cleared.flatMap((c) => (c.place ? [c.place] : []));
-    if (toPlace.length) this.stats.ticksQuoting++;
-    await Promise.all(toPlace.map((intent) => this.place(intent, ts)));
-  }
-
-  private withinTolerance(rest: Resting, desired: OrderIntent): boolean {
-    if (!desired.price || rest.reduceOnly !== desired.reduceOnly) return false;
-    const tolerance = this.market.tickSize.mul(this.config.requoteToleranceTicks);
-    return rest.price.sub(desired.price).abs().lte(tolerance) && rest.size.sub(rest.filled).eq(desired.size);
-  }
-
-  /** true when the venue confirmed the order no longer rests. */
-  private async cancelConfirmed(side: Side, clientOrderId: string, why: string): Promise<boolean> {
-    this.writes.push(() => this.store.updateOrder(clientOrderId, { status: "pending_cancel" }).catch(ignoreMissingOrder));
-    try {
-      const final = await this.venue.cancelOrder(clientOrderId);
-      this.stats.cancels++;
-      this.persistVenueOrder(final, why);
-      this.resting.delete(side);
-      this.unconfirmed.delete(side);
-      return true;
-    } catch (err) {
-      if (err instanceof ExchangeError && err.name === "OrderNotFound") {
-        // The venue no longer has it (filled or expired): nothing rests there.
-        this.writes.push(() =>
-          this.store.updateOrder(clientOrderId, { status: "cancelled", statusReason: "unknown to the venue", closedAt: new Date(this.time.now()) }).catch(ignoreMissingOrder),
-        );
-        this.resting.delete(side);
-        this.unconfirmed.delete(side);
-        return true;
-      }
-      this.unconfirmed.set(side, clientOrderId);
-      await this.alertThrottled("cancel_failure", "critical", `cancel of ${side} ${clientOrderId} not confirmed (${errText(err)}): no new ${side} quote until the venue confirms`);
-      return false;
-    }
-  }
-
-  private async place(intent: OrderIntent, ts: number): Promise<"ok" | "skip" | "stop"> {
-    const clientOrderId = `sd-${randomUUID()}`;
-    const at = new Date(ts);
-    this.writes.push(() =>
-      this.store.saveOrder({
-        clientOrderId,
-        strategyId: this.strategy.id,
-        runId: this.runId,
-        side: intent.side,
-        type: intent.type,
-        price: intent.price,
-        size: intent.size,
-        status: "pending_new",
-        reduceOnly: intent.reduceOnly,
-        postOnly: intent.postOnly,
-        reason: intent.reason,
-        createdAt: at,
-      }),
-    );
-    if (intent.type === "limit" && intent.price) {
-      // Track before the call: fills can arrive while the venue is still acknowledging.
-      this.resting.set(intent.side, { clientOrderId, side: intent.side, price: intent.price, size: intent.size, filled: ZERO, reduceOnly: intent.reduceOnly, reason: intent.reason });
-    }
-    try {
-      const o = await this.venue.createOrder({
-        clientOrderId,
-        side: intent.side,
-        type: intent.type,
-        price: intent.price ?? undefined,
-        size: intent.size,
-        postOnly: intent.postOnly,
-        reduceOnly: intent.reduceOnly,
-      });
-      this.stats.ordersPlaced++;
-      this.backoffMs = this.config.backoffMs;
-      this.persistVenueOrder(o, null);
-      if (o.status !== "open" && o.status !== "partially_filled") this.resting.delete(intent.side);
-      return "ok";
-    } catch (err) {
-      this.resting.delete(intent.side);
-      const closed = { status: "rejected" as OrderStatus, statusReason: errText(err), closedAt: new Date(this.time.now()) };
-      if (err instanceof PostOnlyWouldCross) {
-        this.writes.push(() => this.store.updateOrder(clientOrderId, closed));
-        return "skip";
-      }
-      if (err instanceof RateLimitExceeded || err instanceof ExchangeError) {
-        this.writes.push(() => this.store.updateOrder(clientOrderId, closed));
-        await this.backoff(err, "venue refused an order");
-        return "stop";
-      }
-      if (err instanceof NetworkError || isRetryable(err)) {
-        // Unknown outcome: the order may rest. Treat it as resting until a cancel confirms.
-        this.unconfirmed.set(intent.side, clientOrderId);
-        await this.alertThrottled("error", "warning", `order ${clientOrderId} outcome unknown (${errText(err)}): will cancel before quoting that side`);
-        return "stop";
-      }
-      throw err;
-    }
-  }
-
-  /** Exponential backoff (to a minute) after a throttle or a reject: the venue sees no order storm. */
-  private async backoff(err: unknown, what: string): Promise<void> {
-    const retryAfter = err instanceof RateLimitExceeded ? (err.retryAfterMs ?? 0) : 0;
-    const wait = Math.max(this.backoffMs, retryAfter);
-    this.backoffUntil = this.time.now() + wait;
-    await this.alertThrottled("error", "warning", `${what} (${errText(err)}): backing off ${wait} ms`);
-    this.backoffMs = Math.min(this.backoffMs * 2, 60_000);
-  }
-
-  private async cancelAll(why: string): Promise<number> {
-    let n = 0;
-    for (const side of SIDES) {
-      const id = this.resting.get(side)?.clientOrderId ?? this.unconfirmed.get(side);
-      if (id && (await this.cancelConfirmed(side, id, why))) n++;
-    }
-    return n;
-  }
-
-  // ------------------------------------------------------------------ fills
-
-  /**
-   * Journal first (durable), then memory, then the database through the ordered write queue. A fill
-   * seen twice (venue redelivery, reconciliation, journal replay) is booked once.
-   */
-  private bookFill(f: VenueFill, opts: { journal: boolean }): void {
-    if (this.seenTrades.has(f.tradeId)) return;
-    if (opts.journal) {
-      try {
-        this.journal.append(toJournal(f));
-      } catch (err) {
-        if (err instanceof JournalWriteError && !this.journalBroken) {
-          // Booking continues in memory and in the database, but quoting halts: we can no longer promise durability.
-          this.journalBroken = true;
-          this.riskState = "HALTED";
-          this.writes.push(() => this.store.setRiskState(this.strategy.id, "HALTED", err.message));
-          void this.alert("error", "critical", `${err.message}: quoting HALTED`);
-        }
-      }
-    }
-    this.seenTrades.add(f.tradeId);
-    this.position = applyFill(this.position, f);
-    this.stats.fills++;
-    if (this.captureNotional) this.notionalCaptured = this.notionalCaptured.add(f.price.mul(f.size));
-    const abs = this.position.qty.abs();
-    if (abs.gt(this.stats.maxAbsInventory)) this.stats.maxAbsInventory = abs;
-
-    const r = this.resting.get(f.side);
-    if (r && r.clientOrderId === f.clientOrderId) {
-      r.filled = r.filled.add(f.size);
-      const done = r.filled.gte(r.size);
-      if (this.streaming) this.emitEvent("order", { ...restingDto(r, f.ts), status: done ? "filled" : "partially_filled" });
-      if (done) this.resting.delete(f.side);
-    }
-    const inventoryAfter = this.position.qty;
-    const realizedAfter = this.position.realized;
-    this.writes.push(async () => {
-      await this.store.recordFill({
-        strategyId: this.strategy.id,
-        runId: this.runId,
-        venue: this.venue.id,
-        venueTradeId: f.tradeId,
-        clientOrderId: f.clientOrderId,
-        side: f.side,
-        price: f.price,
-        size: f.size,
-        fee: f.fee,
-        liquidity: f.liquidity,
-        inventoryAfter,
-        realizedPnlAfter: realizedAfter,
-        ts: new Date(f.ts),
-      });
-      this.truncateJournalIfDrained();
-    });
-
-    // A fill that pushes |ratio| past the emergency threshold is flattened on the next tick at the latest.
-    if (this.params && this.ratio().abs().gte(this.params.emergencyThreshold)) this.emergencyPending = true;
-    this.emitEvent("fill", fillDto(f, inventoryAfter));
-  }
-
-  private truncateJournalIfDrained(): void {
-    // Only the last write in the queue may truncate: everything journaled is then in the database.
-    if (this.writes.length <= 1 && !this.journalBroken) {
-      try {
-        this.journal.truncate();
-      } catch {
-        // Leaving entries behind is harmless: recovery skips those already in the database.
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ emergency close
-
-  private excess(): Decimal {
-    return this.position.qty.sub(this.params.targetInventory);
-  }
-
-  private ratio(): Decimal {
-    return this.excess().div(this.params.maxInventory);
-  }
-
-  /**
-   * Market orders until |inventory − target| is under one lot, the book runs dry, or five attempts:
-   * a thin book can fill only part of one market order.
-   */
-  private async flatten(reason: "emergency", why: string): Promise<{ filled: Decimal; failure: string | null }> {
-    let filled = ZERO;
-    let failure: string | null = null;
-    await this.cancelAll(why);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const excess = this.excess();
-      const amount = excess.abs().div(this.market.lotSize).floor().mul(this.market.lotSize);
-      if (amount.lt(this.market.minSize) || amount.isZero()) break;
-      const side: Side = excess.gt(0) ? "sell" : "buy";
-      const clientOrderId = `sd-${randomUUID()}`;
-      const before = this.position.qty;
-      // Reduce-only only when the move to target shrinks the position without crossing zero; a target
-      // further from zero than the position (e.g. −0.9 while holding −0.4) needs an order that adds.
-      const after = before.sub(excess.gt(0) ? amount : amount.neg());
-      const reduceOnly = after.abs().lte(before.abs()) && (after.isZero() || after.isNegative() === before.isNegative());
-      this.writes.push(() =>
-        this.store.saveOrder({
-          clientOrderId,
-          strategyId: this.strategy.id,
-          runId: this.runId,
-          side,
-          type: "market",
-          price: null,
-          size: amount,
-          status: "pending_new",
-          reduceOnly,
-          postOnly: false,
-          reason,
-          createdAt: new Date(this.time.now()),
-        }),
-      );
-      try {
-        const o = await this.venue.createOrder({ clientOrderId, side, type: "market", size: amount, reduceOnly });
-        this.stats.ordersPlaced++;
-        this.persistVenueOrder(o, why, "emergency");
-      } catch (err) {
-        this.writes.push(() => this.store.updateOrder(clientOrderId, { status: "rejected", statusReason: errText(err), closedAt: new Date(this.time.now()) }));
-        failure = `market ${side} ${amount} failed: ${errText(err)}`;
-        await this.alert("emergency", "critical", `emergency ${failure}`);
-        break;
-      }
-      const moved = before.sub(this.position.qty).abs();
-      if (moved.isZero()) break;
-      filled = filled.add(moved);
-    }
-    return { filled, failure };
-  }
-
-  private async emergencyFlatten(why: string, decision: QuoteDecision): Promise<void> {
-    this.stats.emergencies++;
-    const before = this.position.qty;
-    const { filled } = await this.flatten("emergency", why);
-    await this.setRisk("REDUCING", `${why}: flattened ${filled}, stays REDUCING until an operator re-arms`);
-    await this.alert(
-      "emergency",
-      "critical",
-      `EMERGENCY CLOSE (${why}): ratio ${decision.metrics.ratio.toFixed(3)}, inventory ${before} → ${this.position.qty}; REDUCING until re-armed`,
-    );
+  async boundedFlatten(why: string): Promise<FlattenResult | null> {
+    const r = await Promise.race([this.flattener.start(why), sleep(this.config.answerWithinMs)]);
+    return r === "late" ? null : r;
   }
 
   // ------------------------------------------------------------------ operator commands
 
   emergencyPreview(): EmergencyPreviewDTO {
-    const excess = this.excess();
-    const amount = excess.abs().div(this.market.lotSize).floor().mul(this.market.lotSize);
-    const side: Side | null = amount.gt(0) ? (excess.gt(0) ? "sell" : "buy") : null;
-    return {
-      side,
-      amount: amount.toString(),
-      estimatedPrice: side ? str(this.estimateMarketPrice(side, amount)) : null,
-      inventory: this.position.qty.toString(),
-      targetInventory: this.params.targetInventory.toString(),
-    };
-  }
-
-  /** Volume-weighted price a market order of `amount` would get from the last book. */
-  private estimateMarketPrice(side: Side, amount: Decimal): Decimal | null {
-    const levels = side === "sell" ? this.lastBook?.bids : this.lastBook?.asks;
-    if (!levels?.length) return null;
-    let left = amount;
-    let cost = ZERO;
-    for (const l of levels) {
-      const take = Decimal.min(left, l.size);
-      cost = cost.add(take.mul(l.price));
-      left = left.sub(take);
-      if (left.lte(0)) break;
-    }
-    const got = amount.sub(left);
-    return got.gt(0) ? cost.div(got).toDecimalPlaces(this.market.tickSize.decimalPlaces()) : null;
+    return emergencyPreviewOf(this.ledger.position.qty, this.params.current.targetInventory, this.market, this.loop.lastBook);
   }
 
   emergencyClose(by: string): Promise<EmergencyOutcomeDTO> {
-    return this.exclusive(async () => {
-      const before = this.position.qty;
-      const fillsBefore = this.stats.fills;
-      const cancelledBefore = this.stats.cancels;
-      this.captureNotional = true;
-      this.notionalCaptured = ZERO;
-      const { filled, failure } = await this.flatten("emergency", `emergency close by ${by}`);
-      this.captureNotional = false;
-      await this.setPaused(true);
-      const avg = filled.gt(0) ? this.notionalCaptured.div(filled).toDecimalPlaces(this.market.tickSize.decimalPlaces()) : null;
-      this.notionalCaptured = ZERO;
-      const left = this.excess().abs();
-      const message = failure
-        ? `${filled.gt(0) ? `flattened ${filled} at ~${avg}, then ` : ""}${failure}: inventory ${before} → ${this.position.qty}, ${left} from target; strategy paused`
-        : filled.gt(0)
-          ? `flattened ${filled} at ~${avg}: inventory ${before} → ${this.position.qty}; strategy paused`
-          : `nothing to flatten (inventory ${before} at target); quotes cancelled, strategy paused`;
-      await this.alert("emergency", "critical", `EMERGENCY CLOSE by ${by}: ${message}`);
-      // The page reloads orders, fills and alerts when the answer arrives: they must already be stored.
-      // Bounded, so that a database outage delays the answer by seconds, not forever (the journal has the fills).
-      await this.writes.flush(5_000);
-      this.emitStatus();
-      return {
-        filled: filled.toString(),
-        averagePrice: str(avg),
-        inventoryAfter: this.position.qty.toString(),
-        cancelledOrders: this.stats.cancels - cancelledBefore,
-        paused: true,
-        message: `${message} (${this.stats.fills - fillsBefore} fills)`,
-      };
-    });
+    return emergencyClose(this, by);
   }
-
-  private captureNotional = false;
-  private notionalCaptured = ZERO;
 
   control(action: ControlAction, by: string): Promise<StatusDTO> {
-    return this.exclusive(async () => {
-      switch (action) {
-        case "start":
-        case "resume":
-          if (this.riskState === "HALTED" && this.journalBroken) throw new CommandRejected("the fill journal cannot be written: fix the disk, then restart", undefined, 409);
-          await this.setPaused(false);
-          break;
-        case "pause":
-          await this.setPaused(true);
-          await this.cancelAll(`paused by ${by}`);
-          break;
-        case "rearm": {
-          if (this.riskState === "ACTIVE") throw new CommandRejected("already ACTIVE: nothing to re-arm", undefined, 409);
-          if (this.journalBroken) throw new CommandRejected("the fill journal cannot be written: fix the disk, then restart", undefined, 409);
-          if (this.ratio().abs().gte(this.params.emergencyThreshold)) {
-            throw new CommandRejected(`inventory ratio ${this.ratio().toFixed(3)} is still past the emergency threshold: flatten first`, undefined, 409);
-          }
-          await this.setRisk("ACTIVE", `re-armed by ${by}`);
-          break;
-        }
-      }
-      this.emitStatus();
-      return this.status();
-    });
+    return control(this, action, by);
   }
 
-  private async setPaused(paused: boolean): Promise<void> {
+  /** Resolves a reconciliation mismatch (operator-commands.ts). */
+  resolveMismatch(req: ResolveMismatchRequest, by: string): Promise<StatusDTO> {
+    return resolveMismatch(this, req, by);
+  }
+
+  setPaused(paused: boolean): void {
     if (this.paused === paused) return;
     this.paused = paused;
     this.writes.push(() => this.store.setPaused(this.strategy.id, paused));
   }
 
-  private async setRisk(state: RiskState, reason: string): Promise<void> {
+  setRisk(state: RiskState, reason: string): void {
     if (this.riskState === state) return;
     const from = this.riskState;
     this.riskState = state;
+    this.snapshotWanted = true;
     this.writes.push(() => this.store.setRiskState(this.strategy.id, state, reason));
-    await this.alert("risk_state", state === "ACTIVE" ? "info" : "critical", `risk state ${from} → ${state}: ${reason}`);
+    this.publisher.alert("risk_state", state === "ACTIVE" ? "info" : "critical", `risk state ${from} → ${state}: ${reason}`);
   }
 
-  /** Validates without applying; throws CommandRejected with field errors. */
   validateParams(input: Record<string, unknown>): CompiledParams {
-    const parsed = strategyParamsSchema.safeParse(input);
-    if (!parsed.success) {
-      const fields: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join(".") || "params";
-        fields[key] ??= issue.message;
-      }
-      throw new CommandRejected(`invalid parameters: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join("; ")}`, fields);
-    }
-    return compileStrategyParams(parsed.data);
+    return this.params.validate(input);
   }
 
   previewParams(input: Record<string, unknown>): QuotePreviewDTO {
-    const compiled = this.validateParams(input);
-    const book = this.lastBook;
-    if (!book) throw new CommandRejected("no market data yet: wait for the first tick", undefined, 409);
-    const d = decideQuotes({ inventory: this.position.qty }, compiled, book, this.market);
-    return {
-      bid: d.bid ? { price: d.bid.price.toString(), size: d.bid.size.toString() } : null,
-      ask: d.ask ? { price: d.ask.price.toString(), size: d.ask.size.toString() } : null,
-      skipped: d.skipped.map((s) => ({ side: s.side, reason: s.reason })),
-      action: d.action ? { kind: d.action.kind, side: d.action.side, amount: d.action.amount.toString() } : null,
-      mid: str(d.metrics.mid),
-      warnings: d.warnings,
-    };
+    const compiled = this.params.validate(input);
+    if (!this.loop.lastBook) throw new CommandRejected("no market data yet: wait for the first tick", undefined, 409);
+    return previewOf(decideQuotes({ inventory: this.ledger.position.qty }, compiled, this.loop.lastBook, this.market));
   }
 
-  applyParams(input: Record<string, unknown>, reason: string, by: string, rolledBackFrom?: number): Promise<ParamVersionDTO> {
-    const compiled = this.validateParams(input);
-    return this.exclusive(async () => {
-      // The version is persisted before it takes effect: what trades is always on record.
-      const v = await this.store.appendParameterVersion({
-        strategyId: this.strategy.id,
-        params: compiled.source as unknown as JsonObject,
-        changedBy: by,
-        reason,
-        rolledBackFrom,
-        expectedCurrentVersion: this.paramVersion,
-      });
-      this.params = compiled;
-      this.paramVersion = v.version;
-      const dto = paramDto(v);
-      this.emitEvent("params", dto);
-      this.emitStatus();
-      return dto;
-    });
+  applyParams(input: Record<string, unknown>, reason: string, by: string): Promise<ParamVersionDTO> {
+    return this.params.apply(input, reason, by);
   }
 
-  async rollbackParams(version: number, reason: string, by: string): Promise<ParamVersionDTO> {
-    const v = await this.store.getParameterVersion(this.strategy.id, version);
-    if (!v) throw new CommandRejected(`no parameter version ${version}`, { version: "no such version" }, 404);
-    return this.applyParams(v.params, reason || `rollback to version ${version}`, by, version);
+  rollbackParams(version: number, reason: string, by: string): Promise<ParamVersionDTO> {
+    return this.params.rollback(version, reason, by);
   }
 
-  async paramsList(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }> {
-    const versions = await this.store.listParameterVersions(this.strategy.id, { limit: 200 });
-    const current = versions.find((v) => v.version === this.paramVersion) ?? (await this.store.getParameterVersion(this.strategy.id));
-    if (!current) throw new Error("strategy has no parameter version");
-    return { current: paramDto(current), versions: versions.map(paramDto) };
+  paramsList(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }> {
+    return this.params.list();
   }
 
   // ------------------------------------------------------------------ shutdown
 
+  /**
+   * Resolves once every order call sent has been answered (or lost), or after `ms` of wall time: the venue may
+   * never answer. True when no order is left live.
+   */
+  async quiet(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (this.execution.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    return this.tracker.liveCount === 0;
+  }
+
   /** SIGTERM: cancel every quote, flush every write, close the run. */
-  shutdown(reason: string): Promise<void> {
-    return this.exclusive(async () => {
-      this.running = false;
-      try {
-        await this.cancelAll(`shutdown: ${reason}`);
-      } catch (err) {
-        this.log(`cancel on shutdown failed: ${errText(err)}`);
-      }
-      this.unsubscribeFills?.();
-      if (this.runId) {
-        const id = this.runId;
-        this.writes.push(() => this.store.stopRun(id, reason, new Date(this.time.now())));
-      }
-      const flushed = await this.writes.flush(15_000);
-      if (!flushed) this.log(`shutdown: ${this.writes.length} writes still queued; fills among them are in the journal`);
-      else this.truncateJournalIfDrained();
-    });
+  async shutdown(reason: string): Promise<void> {
+    this.running = false;
+    this.quoter.standDown(`shutdown: ${reason}`);
+    if (!(await this.quiet(this.config.venueDeadlineMs))) this.log(`shutdown: ${this.tracker.live().length} orders not confirmed closed by the venue`);
+    this.unsubscribeFills?.();
+    if (this.runId) {
+      const id = this.runId;
+      this.writes.push(() => this.store.stopRun(id, reason, new Date(this.time.now())));
+    }
+    if (!(await this.writes.flush(15_000))) this.log(`shutdown: ${this.writes.length} writes still queued; fills among them are in the journal`);
+    else this.ledger.truncateJournalIfDrained();
   }
 
   flushWrites(timeoutMs?: number): Promise<boolean> {
     return this.writes.flush(timeoutMs);
   }
 
-  /** Writes waiting for the database (fills, orders, snapshots, alerts), oldest first. */
+  // ------------------------------------------------------------------ views
+
+  tickMetrics(reset = false): { ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number } {
+    return this.timer.metrics(reset);
+  }
+
   get queuedWrites(): number {
     return this.writes.length;
   }
@@ -870,267 +326,78 @@ export class Runner {
     return this.writes.healthy;
   }
 
-  // ------------------------------------------------------------------ views
-
   get strategyId(): string {
     return this.strategy.id;
   }
 
   get inventory(): Decimal {
-    return this.position.qty;
+    return this.ledger.position.qty;
   }
 
-  get currentPosition(): Position {
-    return this.position;
+  get currentPosition() {
+    return this.ledger.position;
   }
 
   get state(): { riskState: RiskState; paused: boolean; rebalanceCount: number; paramVersion: number } {
-    return { riskState: this.riskState, paused: this.paused, rebalanceCount: this.rebalanceCount, paramVersion: this.paramVersion };
+    return { riskState: this.riskState, paused: this.paused, rebalanceCount: this.rebalanceCount, paramVersion: this.params.version };
   }
 
   get openQuotes(): Array<{ side: Side; price: Decimal; size: Decimal; clientOrderId: string }> {
-    return [...this.resting.values()].map((r) => ({ side: r.side, price: r.price, size: r.size.sub(r.filled), clientOrderId: r.clientOrderId }));
+    return this.tracker.live().flatMap((o) => (o.price ? [{ side: o.side, price: o.price, size: o.size.sub(o.filled), clientOrderId: o.clientOrderId }] : []));
   }
 
-  private mark(): Decimal | null {
-    return this.lastDecision?.metrics.mid ?? null;
-  }
-
-  snapshot(ts: number): SnapshotDTO {
-    const d = this.lastDecision;
-    const mark = this.mark();
+  private view(): ViewState {
     return {
-      ts,
-      mid: str(d?.metrics.mid),
-      bestBid: str(d?.metrics.bestBid),
-      bestAsk: str(d?.metrics.bestAsk),
-      ourBid: str(this.resting.get("buy")?.price),
-      ourAsk: str(this.resting.get("sell")?.price),
-      inventory: this.position.qty.toString(),
-      ratio: this.ratio().toNumber(),
-      skew: d?.metrics.skew ?? 0,
-      realizedPnl: this.position.realized.toString(),
-      unrealizedPnl: unrealizedPnl(this.position, mark).toString(),
-      totalPnl: totalPnl(this.position, mark).toString(),
-      fees: this.position.fees.toString(),
-      riskState: this.riskState,
-    };
-  }
-
-  status(): StatusDTO {
-    const d = this.lastDecision;
-    const mark = this.mark();
-    return {
-      strategy: this.strategy.name,
-      market: this.market.symbol,
-      venue: this.venue.id,
+      strategyName: this.strategy.name,
       mode: this.strategy.mode,
+      venueId: this.venue.id,
+      market: this.market,
+      position: this.ledger.position,
+      params: this.params.current,
+      paramVersion: this.params.version,
       riskState: this.riskState,
       running: this.running,
       paused: this.paused,
-      inventory: this.position.qty.toString(),
-      targetInventory: this.params.targetInventory.toString(),
-      maxInventory: this.params.maxInventory.toString(),
-      ratio: this.ratio().toNumber(),
-      skew: d?.metrics.skew ?? 0,
-      peak: this.position.peak.toString(),
       rebalanceCount: this.rebalanceCount,
-      realizedPnl: this.position.realized.toString(),
-      unrealizedPnl: unrealizedPnl(this.position, mark).toString(),
-      fees: this.position.fees.toString(),
-      openOrders: [...this.resting.values()].map((r) => restingDto(r, this.lastTickAt ?? 0)),
+      decision: this.lastDecision,
       lastTickAt: this.lastTickAt,
-      tickIntervalMs: this.config.tickMs,
+      tickMs: this.config.tickMs,
       staleAfterMs: this.config.staleAfterMs,
-      paramVersion: this.paramVersion,
-      rebalanceThreshold: this.params.rebalanceThreshold,
-      emergencyThreshold: this.params.emergencyThreshold,
-      mid: str(d?.metrics.mid),
-      bestBid: str(d?.metrics.bestBid),
-      bestAsk: str(d?.metrics.bestAsk),
-      ourBid: str(this.resting.get("buy")?.price),
-      ourAsk: str(this.resting.get("sell")?.price),
+      tracker: this.tracker,
+      mismatch: this.mismatch,
+      lastReconcile: this.reconciler.last,
+      tolerance: this.config.reconcileTolerance ?? this.market.lotSize,
     };
   }
 
+  snapshot(ts: number): SnapshotDTO {
+    return snapshotOf(this.view(), ts);
+  }
+
+  status(): StatusDTO {
+    return statusOf(this.view());
+  }
+
+  /** Streams every tick; stores a point on a timer and at every fill, rebalance, emergency and parameter change. */
   private publishTick(decision: QuoteDecision | null): void {
     const ts = this.lastTickAt ?? this.time.now();
-    const persist = decision?.metrics.mid && ts - this.lastSnapshotPersisted >= this.config.snapshotEveryMs;
-    if (!this.streaming && !persist) return;
-    const snap = this.snapshot(ts);
+    const persist = (decision?.metrics.mid ?? this.lastDecision?.metrics.mid) && (this.snapshotWanted || ts - this.lastSnapshotStored >= this.config.snapshotEveryMs);
     if (this.streaming) {
-      this.emitEvent("snapshot", snap);
+      this.emitEvent("snapshot", this.snapshot(ts));
       this.emitStatus();
     }
-    if (persist && decision?.metrics.mid) {
-      this.lastSnapshotPersisted = ts;
-      const mark = decision.metrics.mid;
-      const pos = this.position;
-      const risk = this.riskState;
-      this.writes.push(
-        () =>
-          this.store.insertSnapshot({
-            strategyId: this.strategy.id,
-            ts: new Date(ts),
-            mid: mark,
-            bestBid: decision.metrics.bestBid,
-            bestAsk: decision.metrics.bestAsk,
-            ourBid: snap.ourBid ? new Decimal(snap.ourBid) : null,
-            ourAsk: snap.ourAsk ? new Decimal(snap.ourAsk) : null,
-            inventory: pos.qty,
-            ratio: new Decimal(snap.ratio),
-            skew: new Decimal(decision.metrics.skew),
-            realizedPnl: pos.realized,
-            unrealizedPnl: unrealizedPnl(pos, mark),
-            fees: pos.fees,
-            riskState: risk,
-          }),
-        true,
-      );
+    if (persist) {
+      this.lastSnapshotStored = ts;
+      this.snapshotWanted = false;
+      this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, ts));
     }
   }
 
-  private emitStatus(): void {
-    if (this.streaming && this.params) this.emitEvent("status", this.status());
+  emitStatus(): void {
+    if (this.streaming && this.params.loaded) this.emitEvent("status", this.status());
   }
 
-  private persistVenueOrder(o: VenueOrder, reason: string | null, orderReason?: OrderIntent["reason"]): void {
-    const now = new Date(this.time.now());
-    if (this.streaming) {
-      // Every change of an order reaches the live tables, not only its placement.
-      const why = orderReason ?? [...this.resting.values()].find((r) => r.clientOrderId === o.clientOrderId)?.reason ?? "quote";
-      this.emitEvent("order", {
-        clientOrderId: o.clientOrderId,
-        side: o.side,
-        type: o.type,
-        price: str(o.price),
-        size: o.size.toString(),
-        filledSize: o.filledSize.toString(),
-        status: o.status,
-        reason: why,
-        createdAt: o.ts,
-        updatedAt: now.getTime(),
-      });
-    }
-    const terminal = o.status === "filled" || o.status === "cancelled" || o.status === "rejected";
-    this.writes.push(() =>
-      this.store
-        .updateOrder(o.clientOrderId, {
-          status: o.status,
-          venueOrderId: o.venueOrderId,
-          ...(o.status === "open" ? { openedAt: now } : {}),
-          ...(terminal ? { closedAt: now } : {}),
-          ...(reason ? { statusReason: reason } : {}),
-        })
-        .catch(ignoreMissingOrder),
-    );
+  markRunning(): void {
+    this.running = true;
   }
-
-  // ------------------------------------------------------------------ alerts
-
-  private async alert(kind: AlertKind, severity: AlertDTO["severity"], message: string): Promise<void> {
-    this.log(`[${severity}] ${kind}: ${message}`);
-    const createdAt = new Date(this.time.now());
-    // The operator sees the alert at once (even while the database is down); its row follows through
-    // the write queue under the same id, which is what acknowledge uses.
-    const id = randomUUID();
-    this.emitEvent("alert", { id, kind, severity, message, createdAt: createdAt.getTime(), acknowledgedBy: null, acknowledgedAt: null });
-    this.writes.push(() => this.store.raiseAlert({ id, strategyId: this.strategy.id, kind, severity, message, createdAt }));
-  }
-
-  /** The same alert at most once every 30 s (simulated or wall time): a stuck venue must not flood the feed. */
-  private async alertThrottled(kind: AlertKind, severity: AlertDTO["severity"], message: string): Promise<void> {
-    const key = `${kind}:${message.slice(0, 40)}`;
-    const now = this.time.now();
-    const last = this.alertLast.get(key);
-    if (last !== undefined && now - last < 30_000) return;
-    this.alertLast.set(key, now);
-    await this.alert(kind, severity, message);
-  }
-}
-
-// ------------------------------------------------------------------ mapping
-
-function errText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-function ignoreMissingOrder(err: unknown): void {
-  // A status update for an order the store never saw (its insert was dropped): nothing to correct.
-  if (err instanceof Error && err.name === "OrderNotFoundError") return;
-  throw err;
-}
-
-function toJournal(f: VenueFill): JournalFill {
-  return {
-    tradeId: f.tradeId,
-    clientOrderId: f.clientOrderId,
-    venueOrderId: f.venueOrderId,
-    side: f.side,
-    price: f.price.toString(),
-    size: f.size.toString(),
-    fee: f.fee.toString(),
-    liquidity: f.liquidity,
-    ts: f.ts,
-  };
-}
-
-function fromJournal(j: JournalFill): VenueFill {
-  return { ...j, price: new Decimal(j.price), size: new Decimal(j.size), fee: new Decimal(j.fee) };
-}
-
-function fillDto(f: VenueFill, inventoryAfter: Decimal): FillDTO {
-  return {
-    tradeId: f.tradeId,
-    clientOrderId: f.clientOrderId,
-    side: f.side,
-    price: f.price.toString(),
-    size: f.size.toString(),
-    fee: f.fee.toString(),
-    liquidity: f.liquidity,
-    inventoryAfter: inventoryAfter.toString(),
-    ts: f.ts,
-  };
-}
-
-function restingDto(r: Resting, ts: number): OrderDTO {
-  return {
-    clientOrderId: r.clientOrderId,
-    side: r.side,
-    type: "limit",
-    price: r.price.toString(),
-    size: r.size.toString(),
-    filledSize: r.filled.toString(),
-    status: r.filled.gt(0) ? "partially_filled" : "open",
-    reason: r.reason,
-    createdAt: ts,
-    updatedAt: ts,
-  };
-}
-
-export function orderDto(o: OrderRecord): OrderDTO {
-  return {
-    clientOrderId: o.clientOrderId,
-    side: o.side,
-    type: o.type,
-    price: str(o.price),
-    size: o.size.toString(),
-    filledSize: o.filledSize.toString(),
-    status: o.status,
-    reason: o.reason,
-    createdAt: o.createdAt.getTime(),
-    updatedAt: o.updatedAt.getTime(),
-  };
-}
-
-export function paramDto(v: ParameterVersionRecord): ParamVersionDTO {
-  return {
-    version: v.version,
-    params: v.params,
-    previous: v.previous,
-    changedBy: v.changedBy,
-    reason: v.reason,
-    createdAt: v.createdAt.getTime(),
-    rolledBackFrom: v.rolledBackFrom,
-  };
 }

@@ -59,6 +59,7 @@ import {
   type StrategyRecord,
 } from "./types";
 import type { Side } from "@/lib/market";
+import { canMoveOrderState, IllegalOrderStateChange, type OrderTransition } from "@/lib/orders";
 
 const TERMINAL = new Set<OrderStatus>(TERMINAL_ORDER_STATUSES);
 const LIVE = new Set<OrderStatus>(LIVE_ORDER_STATUSES);
@@ -73,7 +74,7 @@ const ENUMS = {
   status: new Set<OrderStatus>([...LIVE_ORDER_STATUSES, ...TERMINAL_ORDER_STATUSES]),
   reason: new Set<OrderReason>(["quote", "rebalance", "emergency"]),
   liquidity: new Set<Liquidity>(["maker", "taker"]),
-  kind: new Set<AlertKind>(["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "error"]),
+  kind: new Set<AlertKind>(["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "error", "reconciliation"]),
   severity: new Set<AlertSeverity>(["info", "warning", "critical"]),
   mode: new Set<StrategyMode>(["paper", "live"]),
   riskState: new Set<RiskState>(["ACTIVE", "REDUCING", "HALTED"]),
@@ -178,7 +179,7 @@ function firstIndex<T>(rows: readonly T[], pred: (row: T) => boolean): number {
 
 type StrategyRow = Stored<StrategyRecord>;
 type ParameterVersionRow = Stored<Omit<ParameterVersionRecord, "params" | "previous">> & { params: StoredJson; previous: StoredJson };
-type OrderRow = Stored<OrderRecord>;
+type OrderRow = Stored<Omit<OrderRecord, "history">> & { history: string };
 type FillRow = Stored<FillRecord> & { seq: number };
 type SnapshotRow = Stored<Snapshot> & { seq: number };
 type AlertRow = Stored<Omit<AlertRecord, "data">> & { data: StoredJson };
@@ -250,6 +251,7 @@ function orderOut(r: OrderRow): OrderRecord {
     updatedAt: dateOut(r.updatedAt),
     openedAt: dateOutNullable(r.openedAt),
     closedAt: dateOutNullable(r.closedAt),
+    history: JSON.parse(r.history) as OrderTransition[],
   };
 }
 
@@ -260,6 +262,8 @@ function fillOut(r: FillRow): FillRecord {
     runId: r.runId,
     venue: r.venue,
     venueTradeId: r.venueTradeId,
+    kind: r.kind,
+    note: r.note,
     clientOrderId: r.clientOrderId,
     side: r.side,
     price: decOut(r.price),
@@ -536,6 +540,7 @@ export class MemoryStore implements Store {
       updatedAt: Date.now(),
       openedAt: status === "open" ? createdAt : null,
       closedAt: null,
+      history: "[]",
     };
     this.orders.set(row.clientOrderId, row);
     insertSorted(d.orders, row, byOrderKey);
@@ -550,8 +555,10 @@ export class MemoryStore implements Store {
     const closedAt = patch.closedAt === undefined ? undefined : msInNullable(patch.closedAt, "order.closedAt");
     const row = this.orders.get(clientOrderId);
     if (!row) throw new OrderNotFoundError(`no order ${clientOrderId}`);
+    if (patch.status !== undefined && !canMoveOrderState(row.status, patch.status)) throw new IllegalOrderStateChange(clientOrderId, row.status, patch.status);
 
     const now = Date.now();
+    if (patch.history !== undefined) row.history = JSON.stringify(patch.history);
     if (patch.statusReason !== undefined) row.statusReason = patch.statusReason;
     if (filledSize !== undefined) row.filledSize = filledSize;
     if (patch.venueOrderId !== undefined) row.venueOrderId = patch.venueOrderId;
@@ -634,6 +641,8 @@ export class MemoryStore implements Store {
       runId,
       venue: fill.venue,
       venueTradeId: fill.venueTradeId,
+      kind: fill.kind ?? "trade",
+      note: fill.note ?? null,
       clientOrderId,
       side: fill.side,
       price,

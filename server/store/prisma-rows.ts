@@ -10,6 +10,7 @@ import type {
   Strategy,
 } from "@/server/db/generated/client";
 import { Prisma } from "@/server/db/generated/client";
+import type { OrderTransition } from "@/lib/orders";
 import { fromDb, fromDbNullable } from "./decimal";
 import type {
   AlertRecord,
@@ -90,6 +91,7 @@ export function toOrder(r: Order): OrderRecord {
     updatedAt: r.updatedAt,
     openedAt: r.openedAt,
     closedAt: r.closedAt,
+    history: Array.isArray(r.history) ? (r.history as unknown as OrderTransition[]) : [],
   };
 }
 
@@ -100,6 +102,8 @@ export function toFill(r: Fill): FillRecord {
     runId: r.runId,
     venue: r.venue,
     venueTradeId: r.venueTradeId,
+    kind: r.kind,
+    note: r.note,
     clientOrderId: r.clientOrderId,
     side: r.side,
     price: fromDb(r.price),

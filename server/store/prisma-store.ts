@@ -3,6 +3,7 @@
 // Inside a transaction only `tx` is used: PGlite has a single session, so touching `this.prisma` there
 // would wait on the transaction itself.
 import type Decimal from "decimal.js";
+import { canMoveOrderState, IllegalOrderStateChange } from "@/lib/orders";
 import type { Db } from "@/server/db";
 import { Prisma, type PrismaClient } from "@/server/db/generated/client";
 import { exactToDb, fromDb, roundedToDb } from "./decimal";
@@ -209,18 +210,22 @@ export class PrismaStore implements Store {
     if (patch.venueOrderId !== undefined) data.venueOrderId = patch.venueOrderId;
     if (patch.openedAt !== undefined) data.openedAt = patch.openedAt;
     if (patch.closedAt !== undefined) data.closedAt = patch.closedAt;
+    if (patch.history !== undefined) data.history = patch.history as unknown as Prisma.InputJsonValue;
 
     const needsOpened = patch.status === "open" && patch.openedAt === undefined;
     const needsClosed = patch.status !== undefined && TERMINAL.has(patch.status) && patch.closedAt === undefined;
-    if (!needsOpened && !needsClosed) {
+    if (!needsOpened && !needsClosed && patch.status === undefined) {
       const rows = await this.prisma.order.updateManyAndReturn({ where: { clientOrderId }, data });
       if (!rows[0]) throw new OrderNotFoundError(`no order ${clientOrderId}`);
       return toOrder(rows[0]);
     }
     // Timestamps default to now only when still empty, so a repeated status report does not move them.
     return this.prisma.$transaction(async (tx) => {
-      const current = await tx.order.findUnique({ where: { clientOrderId }, select: { openedAt: true, closedAt: true } });
+      const current = await tx.order.findUnique({ where: { clientOrderId }, select: { openedAt: true, closedAt: true, status: true } });
       if (!current) throw new OrderNotFoundError(`no order ${clientOrderId}`);
+      if (patch.status !== undefined && !canMoveOrderState(current.status, patch.status)) {
+        throw new IllegalOrderStateChange(clientOrderId, current.status, patch.status);
+      }
       const now = new Date();
       if (needsOpened && current.openedAt === null) data.openedAt = now;
       if (needsClosed && current.closedAt === null) data.closedAt = now;
@@ -268,6 +273,8 @@ export class PrismaStore implements Store {
       runId: fill.runId ?? null,
       venue: fill.venue,
       venueTradeId: fill.venueTradeId,
+      kind: fill.kind ?? "trade",
+      note: fill.note ?? null,
       clientOrderId: fill.clientOrderId,
       side: fill.side,
       price: exactToDb(fill.price, "fill.price"),

@@ -4,7 +4,9 @@
 import type Decimal from "decimal.js";
 import type { AlertKind, Mode, RiskState } from "@/lib/domain";
 import type { Side } from "@/lib/market";
-import { LIVE_ORDER_STATES, TERMINAL_ORDER_STATES, type OrderState } from "@/lib/orders";
+import { LIVE_ORDER_STATES, TERMINAL_ORDER_STATES, type OrderState, type OrderTransition } from "@/lib/orders";
+
+export type { OrderTransition };
 
 export type { AlertKind, RiskState };
 export type StrategyMode = Mode;
@@ -13,6 +15,8 @@ export type OrderStatus = OrderState;
 /** Why an order exists: a regular quote, a reduce-only rebalance, or an emergency flatten. */
 export type OrderReason = "quote" | "rebalance" | "emergency";
 export type Liquidity = "maker" | "taker";
+/** A trade the venue reported, or an operator's audited correction of inventory to the venue's. */
+export type FillKind = "trade" | "adjustment";
 export type AlertSeverity = "info" | "warning" | "critical";
 
 /** Statuses in which an order may still rest or trade at the venue. */
@@ -124,6 +128,8 @@ export interface OrderRecord {
   updatedAt: Date;
   openedAt: Date | null;
   closedAt: Date | null;
+  /** Every state transition, oldest first. */
+  history: OrderTransition[];
 }
 
 /**
@@ -138,6 +144,8 @@ export interface OrderPatch {
   venueOrderId?: string | null;
   openedAt?: Date | null;
   closedAt?: Date | null;
+  /** Replaces the stored history (the order tracker holds the whole of it). */
+  history?: OrderTransition[];
 }
 
 export interface NewFill {
@@ -146,6 +154,10 @@ export interface NewFill {
   /** With strategyId and venueTradeId, the fill's identity: the same trade recorded twice is one row. */
   venue: string;
   venueTradeId: string;
+  /** Default "trade". */
+  kind?: FillKind;
+  /** Why an adjustment was booked; null for trades. */
+  note?: string | null;
   /** Our order, if known. A fill for an unknown order is still recorded (it is money that moved). */
   clientOrderId: string | null;
   side: Side;
@@ -167,6 +179,8 @@ export interface FillRecord {
   runId: string | null;
   venue: string;
   venueTradeId: string;
+  kind: FillKind;
+  note: string | null;
   clientOrderId: string | null;
   side: Side;
   price: Decimal;

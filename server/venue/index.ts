@@ -19,6 +19,6 @@ export {
 } from "./schemas";
 export { ManualClock, systemClock, type VenueClock } from "./clock";
 export { MarketGrid } from "./grid";
-export { SimulatedVenue, type SimulatedVenueOptions, type SimulatedVenueStats, type CancelFault } from "./simulated-venue";
+export { SimulatedVenue, type SimulatedVenueOptions, type SimulatedVenueStats, type CancelFault, type CreateFault, type HangMethod } from "./simulated-venue";
 export * from "./paper";
 export * from "./replay";

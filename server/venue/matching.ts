@@ -43,6 +43,8 @@ export interface SimOrder {
   queueAheadLots: number;
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
+  /** When the venue accepted it (after latency); NaN while in flight. Fresh orders may be hidden from reads. */
+  acceptedAt: number;
   updatedAt: number;
 }
 

@@ -1,12 +1,12 @@
 // What the paper simulator and the replay venue have in common: the Venue interface over an integer
-// market model, latency as scheduled actions in simulated time, the order lifecycle, fees, fill delivery
-// and the fault-injection hooks. Subclasses only supply the market: its two displayed book sides and
-// advanceMarket(), which processes their exogenous events (book updates, trades) in time order.
+// market model, latency as scheduled actions in simulated time, the order lifecycle, fill delivery and
+// the fault-injection hooks. The account (orders, fills, position, cash) is a SimAccount (sim-account.ts),
+// the fault hooks and what they armed come from FaultHooks (sim-faults.ts). Subclasses only supply the market: its two displayed book
+// sides and advanceMarket(), which processes their exogenous events (book updates, trades) in time order.
 import Decimal from "decimal.js";
-import type { BookLevel, MarketSpec, OrderBook, Side } from "@/lib/market";
+import type { MarketSpec, OrderBook, Side } from "@/lib/market";
 import { systemClock, type VenueClock } from "./clock";
 import {
-  InvalidOrder,
   OrderNotFound,
   OrderRejected,
   PostOnlyWouldCross,
@@ -15,9 +15,8 @@ import {
   VenueError,
   VenueUnavailable,
 } from "./errors";
-import { LazyLevel, MarketGrid } from "./grid";
+import { MarketGrid } from "./grid";
 import {
-  RestingOrders,
   applyFill,
   displayedAt,
   fillCrossed,
@@ -29,7 +28,14 @@ import {
   type LevelSource,
   type SimOrder,
 } from "./matching";
+import { SimAccount } from "./sim-account";
+import { buildBookSide } from "./sim-book";
+import { FaultHooks, type CancelFault, type CreateFault, type HangMethod } from "./sim-faults";
+import { validateOrder } from "./sim-orders";
+import { ActionQueue, type PendingAction } from "./sim-schedule";
 import type { CreateOrderRequest, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "./types";
+
+export type { CancelFault, CreateFault, HangMethod };
 
 export interface SimulatedVenueOptions {
   /** Venue id, also the prefix of venue order ids and trade ids. */
@@ -41,7 +47,7 @@ export interface SimulatedVenueOptions {
   latencyMs?: number;
   /** Queue position model for resting orders (see matching.ts). Default true. */
   queuePosition?: boolean;
-  /** How long a request may stay unanswered before RequestTimeout (the 'timeout' cancel fault). Default 5000. */
+  /** How long a request may stay unanswered before RequestTimeout (the 'timeout' and 'lost_ack' faults). Default 5000. */
   requestTimeoutMs?: number;
   /** Show our resting orders in fetchOrderBook like a real venue does. Default true. */
   bookIncludesOwnOrders?: boolean;
@@ -53,8 +59,6 @@ export interface SimulatedVenueOptions {
   onListenerError?: (err: unknown) => void;
 }
 
-export type CancelFault = "error" | "timeout" | "hang";
-
 export interface SimulatedVenueStats {
   /** Exogenous market events processed (book updates + trades). */
   events: number;
@@ -63,22 +67,9 @@ export interface SimulatedVenueStats {
   fills: number;
 }
 
-type ActionKind = "place" | "cancel" | "cancelAll" | "timeout";
-
-/** A request in flight: takes effect at simulated time `at`. A record, not a closure: this path is hot. */
-interface PendingAction {
-  at: number;
-  kind: ActionKind;
-  order: SimOrder | null;
-  /** Injected rejection reason (place) or error message (timeout). */
-  note: string | undefined;
-  resolve: (v: never) => void;
-  reject: (err: unknown) => void;
-}
-
 const ZERO = new Decimal(0);
 
-export abstract class SimulatedVenue implements Venue {
+export abstract class SimulatedVenue extends FaultHooks implements Venue {
   readonly id: string;
   readonly market: MarketSpec;
   readonly grid: MarketGrid;
@@ -87,7 +78,8 @@ export abstract class SimulatedVenue implements Venue {
   protected readonly clock: VenueClock;
   protected readonly latencyMs: number;
   protected readonly queue: boolean;
-  protected readonly resting = new RestingOrders();
+  protected readonly account: SimAccount;
+  protected readonly resting: SimAccount["resting"];
   /** Simulated time up to which the market has been processed. */
   protected simNow: number;
   /** Time of the event being processed; fills and order updates are stamped with it. */
@@ -103,39 +95,19 @@ export abstract class SimulatedVenue implements Venue {
   private readonly requestTimeoutMs: number;
   private readonly ownInBook: boolean;
   private readonly bookDepth: number;
-  private readonly maxRetained: number;
   private readonly onListenerError: (err: unknown) => void;
-  private readonly makerRate: Decimal;
-  private readonly takerRate: Decimal;
-  private readonly makerUnit: Decimal;
-  private readonly takerUnit: Decimal;
 
-  private readonly orders = new Map<string, SimOrder>();
-  private readonly finished: string[] = [];
-  private finishedHead = 0;
-  private readonly fills: VenueFill[] = [];
   private outbox: VenueFill[] = [];
   private readonly listeners = new Set<(fill: VenueFill) => void>();
-  private pending: PendingAction[] = [];
-  private actionSeq = 0;
-  private orderSeq = 0;
-  private tradeSeq = 0;
-  private positionLots = 0;
-  /** Quote currency held: starts at 0 (paper accounts trade on credit), moves by every fill's cash flow and fee. */
-  private cash = ZERO;
+  private readonly actions: ActionQueue;
   private syncing = false;
   private closed = false;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-
-  // Fault injection.
-  private cancelFaults: CancelFault[] = [];
-  private rejectQueue: string[] = [];
-  private throttled = 0;
+  private closedWhy = "";
   private staleFrozen: OrderBook | null = null;
   private staleWanted = false;
-  private duplicateFills = 0;
 
   protected constructor(opts: SimulatedVenueOptions, startMs: number | undefined) {
+    super();
     this.id = opts.id ?? "sim";
     this.market = opts.market;
     this.grid = new MarketGrid(opts.market);
@@ -145,12 +117,15 @@ export abstract class SimulatedVenue implements Venue {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 5000;
     this.ownInBook = opts.bookIncludesOwnOrders ?? true;
     this.bookDepth = opts.bookDepth ?? 50;
-    this.maxRetained = opts.maxRetainedOrders ?? 100_000;
     this.onListenerError = opts.onListenerError ?? ((err) => console.error(`[venue ${this.id}] fill listener threw`, err));
-    this.makerRate = new Decimal(opts.market.makerFeeRate);
-    this.takerRate = new Decimal(opts.market.takerFeeRate);
-    this.makerUnit = this.grid.tick.mul(this.grid.lot).mul(this.makerRate);
-    this.takerUnit = this.grid.tick.mul(this.grid.lot).mul(this.takerRate);
+    this.account = new SimAccount(this.id, opts.market, this.grid, opts.maxRetainedOrders ?? 100_000);
+    this.resting = this.account.resting;
+    this.actions = new ActionQueue(this.clock, {
+      sync: () => this.sync(),
+      processedUntil: () => this.simNow,
+      closed: () => this.closed,
+      onError: this.onListenerError,
+    });
     if (!(this.latencyMs >= 0) || !Number.isFinite(this.latencyMs)) throw new Error(`latencyMs must be >= 0, got ${this.latencyMs}`);
     this.simNow = startMs ?? this.clock.now();
     this.eventTime = this.simNow;
@@ -163,9 +138,9 @@ export abstract class SimulatedVenue implements Venue {
     return this.simNow;
   }
 
-  /** Net position the venue has seen us trade, in lots of the market (reduce-only checks use it). */
+  /** Net position the venue holds for us (reduce-only checks use it). */
   get position(): Decimal {
-    return this.grid.size(this.positionLots);
+    return this.grid.size(this.account.position);
   }
 
   /**
@@ -184,11 +159,14 @@ export abstract class SimulatedVenue implements Venue {
       this.syncing = false;
     }
     this.flush();
+    this.afterAdvance();
   }
 
+  /** Runs after each top-level advance, once fills are delivered (a persistent account checkpoints here). */
+  protected afterAdvance(): void {}
+
   private advanceCore(ms: number): void {
-    while (this.pending.length && this.pending[0]!.at <= ms) {
-      const a = this.pending.shift()!;
+    for (let a = this.actions.takeDue(ms); a; a = this.actions.takeDue(ms)) {
       if (a.at > this.simNow) {
         this.advanceMarket(a.at, false);
         this.simNow = a.at;
@@ -224,16 +202,9 @@ export abstract class SimulatedVenue implements Venue {
     }
   }
 
-  /** Queues a request to take effect at simulated time `at`; the promise settles when it does. */
-  private schedule<T>(at: number, kind: ActionKind, order: SimOrder | null, note?: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const action: PendingAction = { at, kind, order, note, resolve: resolve as (v: never) => void, reject };
-      const q = this.pending;
-      let i = q.length;
-      while (i > 0 && q[i - 1]!.at > at) i--;
-      q.splice(i, 0, action);
-      this.wake(at);
-    });
+  private timeoutAfter<T>(what: string): Promise<T> {
+    const msg = `venue ${this.id}: ${what} unanswered after ${this.requestTimeoutMs} ms (injected)`;
+    return this.actions.schedule<T>(this.simNow + this.requestTimeoutMs, "timeout", null, msg);
   }
 
   private runAction(a: PendingAction): void {
@@ -255,86 +226,58 @@ export abstract class SimulatedVenue implements Venue {
         case "timeout":
           throw new RequestTimeout(a.note!, { venue: this.id });
       }
+      // The venue failed while acting (its account could not be written): the answer must not go out.
+      if (this.closed) throw new VenueUnavailable(`venue ${this.id} failed before answering${this.closedWhy}`, { venue: this.id });
       a.resolve(result as never);
     } catch (err) {
       a.reject(err);
     }
   }
 
-  /** Makes sure the simulation reaches `at` once the clock does. */
-  private wake(at: number): void {
-    const clock = this.clock;
-    if (at <= clock.now()) {
-      queueMicrotask(this.syncDue);
-      return;
-    }
-    const done = () => this.closed || this.simNow >= at;
-    if (clock.sleepUntil) {
-      clock.sleepUntil(at).then(
-        () => !this.closed && this.sync(),
-        (err) => this.onListenerError(err),
-      );
-    } else if (clock.advanceTo) {
-      // Simulated time owned by the caller: waiting for an answer consumes it.
-      queueMicrotask(() => {
-        if (done()) return;
-        clock.advanceTo!(at);
-        this.sync();
-      });
-    } else {
-      const poll = () => {
-        if (done()) return;
-        const now = clock.now();
-        if (now >= at) {
-          this.sync();
-          if (done()) return;
-        }
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          poll();
-        }, Math.min(50, Math.max(1, at - now)));
-        this.timers.add(timer);
-      };
-      queueMicrotask(poll);
+  private guard(): void {
+    if (this.closed) throw new VenueUnavailable(`venue ${this.id} is closed${this.closedWhy}`, { venue: this.id });
+    const f = this.faults;
+    if (f.throttled > 0) {
+      f.throttled--;
+      throw new RateLimitExceeded(`venue ${this.id}: rate limit exceeded`, { venue: this.id, retryAfterMs: 1000 });
     }
   }
 
-  private readonly syncDue = (): void => {
-    if (!this.closed) this.sync();
-  };
-
-  private guard(): void {
-    if (this.closed) throw new VenueUnavailable(`venue ${this.id} is closed`, { venue: this.id });
-    if (this.throttled > 0) {
-      this.throttled--;
-      throw new RateLimitExceeded(`venue ${this.id}: rate limit exceeded`, { venue: this.id, retryAfterMs: 1000 });
-    }
+  private notFound(clientOrderId: string): OrderNotFound {
+    return new OrderNotFound(`venue ${this.id}: no order ${clientOrderId}`, { venue: this.id });
   }
 
   // ---------------------------------------------------------------- reads
 
   async fetchOrderBook(): Promise<OrderBook> {
     this.guard();
+    if (this.faults.takeHang("fetchOrderBook")) return this.faults.hang();
     this.sync();
     return this.staleFrozen ?? this.buildBook();
   }
 
   async fetchOpenOrders(): Promise<VenueOrder[]> {
     this.guard();
+    if (this.faults.takeHang("fetchOpenOrders")) return this.faults.hang();
     this.sync();
-    return this.resting.all().map((o) => this.view(o));
+    const all = this.resting.all();
+    const shown = this.faults.hideFreshMs > 0 ? all.filter((o) => !this.faults.hidden(o, this.simNow)) : all;
+    return shown.map((o) => this.view(o));
   }
 
   async fetchOrder(clientOrderId: string): Promise<VenueOrder> {
     this.guard();
+    if (this.faults.takeHang("fetchOrder")) return this.faults.hang();
     this.sync();
-    const o = this.orders.get(clientOrderId);
-    if (!o) throw new OrderNotFound(`venue ${this.id}: no order ${clientOrderId}`, { venue: this.id });
+    const o = this.account.get(clientOrderId);
+    // An order still in flight has not reached the venue: it does not know it yet.
+    if (!o || this.faults.hidden(o, this.simNow)) throw this.notFound(clientOrderId);
     return this.view(o);
   }
 
   async fetchPosition(): Promise<VenuePosition> {
     this.guard();
+    if (this.faults.takeHang("fetchPosition")) return this.faults.hang();
     this.sync();
     return { qty: this.position, ts: Math.floor(this.simNow) };
   }
@@ -342,14 +285,14 @@ export abstract class SimulatedVenue implements Venue {
   async fetchBalance(): Promise<VenueBalance> {
     this.guard();
     this.sync();
-    return { quote: this.cash, base: this.position, ts: Math.floor(this.simNow) };
+    return { quote: this.account.cash, base: this.position, ts: Math.floor(this.simNow) };
   }
 
   async fetchMyTrades(opts: { since?: number } = {}): Promise<VenueFill[]> {
     this.guard();
+    if (this.faults.takeHang("fetchMyTrades")) return this.faults.hang();
     this.sync();
-    const since = opts.since;
-    return since === undefined ? [...this.fills] : this.fills.filter((f) => f.ts >= since);
+    return this.account.fillHistory(opts.since);
   }
 
   watchFills(listener: (fill: VenueFill) => void): () => void {
@@ -362,15 +305,28 @@ export abstract class SimulatedVenue implements Venue {
   }
 
   async close(): Promise<void> {
+    this.shutdown("");
+  }
+
+  /**
+   * Stops the venue for good because it can no longer keep its promises (a persistent account that cannot
+   * write): every call, and every request in flight, fails with VenueUnavailable naming `why`, and fills
+   * not yet delivered never are (they did not become durable either).
+   */
+  protected fail(why: string): void {
+    this.shutdown(why);
+  }
+
+  private shutdown(why: string): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    const pending = this.pending;
-    this.pending = [];
+    this.closedWhy = why ? `: ${why}` : "";
     this.listeners.clear();
-    // Settle everything in flight so no caller waits forever on a closed venue.
-    for (const a of pending) a.reject(new VenueUnavailable(`venue ${this.id} closed before answering`, { venue: this.id }));
+    this.outbox = [];
+    // Settle everything in flight, hanging calls included, so no caller waits forever on a closed venue.
+    const err = () => new VenueUnavailable(`venue ${this.id} closed before answering${this.closedWhy}`, { venue: this.id });
+    this.actions.close(err);
+    this.faults.settleHung(err());
   }
 
   // ---------------------------------------------------------------- orders
@@ -378,85 +334,65 @@ export abstract class SimulatedVenue implements Venue {
   async createOrder(req: CreateOrderRequest): Promise<VenueOrder> {
     this.guard();
     this.sync();
-    const o = this.validate(req);
-    this.orders.set(o.clientOrderId, o);
-    const reject = this.rejectQueue.shift();
-    return this.schedule(this.simNow + this.latencyMs, "place", o, reject);
+    const spec = validateOrder(req, this.id, this.market, this.grid, (id) => this.account.has(id));
+    const fault = this.faults.createFaults.shift();
+    // The first three never reach the venue: nothing is placed and the client id stays free.
+    if (fault === "error") throw new VenueUnavailable(`venue ${this.id}: order ${req.clientOrderId} not sent (injected)`, { venue: this.id });
+    if (fault === "timeout") return this.timeoutAfter(`order ${req.clientOrderId}`);
+    if (fault === "hang") return this.faults.hang();
+    const o = this.account.register(spec, this.simNow);
+    const reject = this.faults.rejects.shift();
+    const at = this.simNow + this.latencyMs;
+    if (fault === undefined) return this.actions.schedule(at, "place", o, reject);
+    this.actions.scheduleUnheard(at, "place", o, reject);
+    return fault === "lost_ack" ? this.timeoutAfter(`order ${req.clientOrderId}`) : this.faults.hang();
   }
 
   async cancelOrder(clientOrderId: string): Promise<VenueOrder> {
     this.guard();
     this.sync();
-    const o = this.orders.get(clientOrderId);
-    if (!o) throw new OrderNotFound(`venue ${this.id}: no order ${clientOrderId}`, { venue: this.id });
-    const fault = this.cancelFaults.shift();
+    const o = this.account.get(clientOrderId);
+    if (!o) throw this.notFound(clientOrderId);
+    const fault = this.faults.cancelFaults.shift();
     if (fault === "error") throw new VenueUnavailable(`venue ${this.id}: cancel ${clientOrderId} failed (injected)`, { venue: this.id });
-    if (fault === "hang") return new Promise<VenueOrder>(() => undefined);
-    if (fault === "timeout") {
-      const msg = `venue ${this.id}: cancel ${clientOrderId} unconfirmed after ${this.requestTimeoutMs} ms (injected)`;
-      return this.schedule(this.simNow + this.requestTimeoutMs, "timeout", null, msg);
-    }
-    return this.schedule(this.simNow + this.latencyMs, "cancel", o);
+    if (fault === "hang") return this.faults.hang();
+    if (fault === "timeout") return this.timeoutAfter(`cancel ${clientOrderId}`);
+    const at = this.simNow + this.latencyMs;
+    if (fault === undefined) return this.actions.schedule(at, "cancel", o);
+    this.actions.scheduleUnheard(at, "cancel", o);
+    return this.timeoutAfter(`cancel ${clientOrderId}`);
   }
 
   async cancelAllOrders(): Promise<VenueOrder[]> {
     this.guard();
+    if (this.faults.takeHang("cancelAllOrders")) return this.faults.hang();
     this.sync();
-    return this.schedule(this.simNow + this.latencyMs, "cancelAll", null);
+    return this.actions.schedule(this.simNow + this.latencyMs, "cancelAll", null);
   }
 
   private cancelResting(o: SimOrder): void {
     this.resting.remove(o);
     o.status = "cancelled";
     o.updatedAt = this.eventTime;
-    this.retire(o);
+    this.account.retire(o);
+    this.account.changed(o);
   }
 
-  private invalid(req: CreateOrderRequest, why: string): never {
-    throw new InvalidOrder(`venue ${this.id}: order ${req.clientOrderId}: ${why}`, { venue: this.id });
-  }
-
-  private validate(req: CreateOrderRequest): SimOrder {
-    if (typeof req.clientOrderId !== "string" || !req.clientOrderId) this.invalid(req, "clientOrderId is required");
-    if (this.orders.has(req.clientOrderId)) this.invalid(req, "clientOrderId already used");
-    if (req.side !== "buy" && req.side !== "sell") this.invalid(req, `side must be buy or sell, got ${String(req.side)}`);
-    if (req.type !== "limit" && req.type !== "market") this.invalid(req, `type must be limit or market, got ${String(req.type)}`);
-    if (!Decimal.isDecimal(req.size)) this.invalid(req, "size must be a Decimal");
-    const sizeLots = this.grid.lotsExact(req.size);
-    if (sizeLots === null) this.invalid(req, `size ${req.size} is not a multiple of the lot size ${this.grid.lot}`);
-    if (sizeLots! < this.grid.minLots) this.invalid(req, `size ${req.size} is below the minimum ${this.market.minSize}`);
-    let priceTick = NaN;
-    if (req.type === "limit") {
-      if (!Decimal.isDecimal(req.price)) this.invalid(req, "a limit order needs a Decimal price");
-      const t = this.grid.ticksExact(req.price!);
-      if (t === null) this.invalid(req, `price ${req.price} is not on the tick grid ${this.grid.tick}`);
-      if (t! < this.grid.minTick || t! > this.grid.maxTick) this.invalid(req, `price ${req.price} is outside [${this.market.minPrice}, ${this.market.maxPrice}]`);
-      priceTick = t!;
-    } else if (req.postOnly) this.invalid(req, "a market order cannot be post-only");
-    const seq = ++this.orderSeq;
-    return {
-      seq,
-      clientOrderId: req.clientOrderId,
-      venueOrderId: `${this.id}-${seq}`,
-      side: req.side,
-      type: req.type,
-      priceTick,
-      sizeLots: sizeLots!,
-      filledLots: 0,
-      status: "pending",
-      queueAheadLots: 0,
-      postOnly: req.postOnly ?? false,
-      reduceOnly: req.reduceOnly ?? false,
-      updatedAt: this.simNow,
-    };
-  }
-
-  /** The order reaches the venue (after latency). Throws to reject. */
+  /** The order reaches the venue (after latency). Throws to reject. Its outcome is logged either way. */
   private activate(o: SimOrder, injectedReject: string | undefined): VenueOrder {
+    try {
+      return this.accept(o, injectedReject);
+    } finally {
+      this.account.changed(o);
+    }
+  }
+
+  private accept(o: SimOrder, injectedReject: string | undefined): VenueOrder {
     o.updatedAt = this.eventTime;
+    o.acceptedAt = this.eventTime;
     if (injectedReject !== undefined) return this.rejectOrder(o, new OrderRejected(`venue ${this.id}: order ${o.clientOrderId} rejected: ${injectedReject}`, { venue: this.id }));
     if (o.reduceOnly) {
-      const pos = this.positionLots;
+      const pos = this.account.position;
       const reduces = o.side === "buy" ? pos < 0 : pos > 0;
       if (!reduces || o.sizeLots > Math.abs(pos)) {
         return this.rejectOrder(o, new OrderRejected(`venue ${this.id}: reduce-only order ${o.clientOrderId} would not reduce the position (${this.position})`, { venue: this.id }));
@@ -467,7 +403,7 @@ export abstract class SimulatedVenue implements Venue {
       this.take(o, opposite, NaN);
       if (o.status !== "filled") {
         o.status = "cancelled"; // no more liquidity: the unfilled rest expires, as market orders do
-        this.retire(o);
+        this.account.retire(o);
       }
       return this.view(o);
     }
@@ -493,7 +429,7 @@ export abstract class SimulatedVenue implements Venue {
 
   private rejectOrder(o: SimOrder, err: VenueError): never {
     o.status = "rejected";
-    this.retire(o);
+    this.account.retire(o);
     throw err;
   }
 
@@ -502,57 +438,23 @@ export abstract class SimulatedVenue implements Venue {
       applyFill(o, lots, this.eventTime);
       this.sink(o, lots, tick, "taker");
     });
-    if (o.status === "filled") this.retire(o);
+    if (o.status === "filled") this.account.retire(o);
     this.settle();
-  }
-
-  /** Remembers a finished order for look-ups, forgetting the oldest past the cap. */
-  private retire(o: SimOrder): void {
-    this.finished.push(o.clientOrderId);
-    if (this.finished.length - this.finishedHead > this.maxRetained) {
-      const old = this.finished[this.finishedHead++]!;
-      const oo = this.orders.get(old);
-      if (oo && oo.status !== "open" && oo.status !== "partially_filled" && oo.status !== "pending") this.orders.delete(old);
-      if (this.finishedHead > 65_536) {
-        this.finished.splice(0, this.finishedHead);
-        this.finishedHead = 0;
-      }
-    }
   }
 
   // ---------------------------------------------------------------- fills
 
   /** FillSink for the matching functions: one VenueFill per call. */
   protected readonly sink: FillSink = (o, lots, tick, liquidity) => {
-    const price = this.grid.price(tick);
-    const size = this.grid.size(lots);
-    // price x size x rate = (tick x lot x rate) x (ticks x lots): one Decimal multiplication, same exact value.
-    const units = tick * lots;
-    const fee = Number.isSafeInteger(units)
-      ? (liquidity === "maker" ? this.makerUnit : this.takerUnit).mul(units)
-      : price.mul(size).mul(liquidity === "maker" ? this.makerRate : this.takerRate);
-    const fill: VenueFill = {
-      tradeId: `${this.id}-T${++this.tradeSeq}`,
-      clientOrderId: o.clientOrderId,
-      venueOrderId: o.venueOrderId,
-      side: o.side,
-      price,
-      size,
-      fee,
-      liquidity,
-      ts: Math.floor(this.eventTime),
-    };
+    // Booked (and, on a persistent account, written) here, before any listener can see it.
+    const fill = this.account.fill(o, lots, tick, liquidity, this.eventTime);
     this.stats.fills++;
-    this.fills.push(fill);
     this.outbox.push(fill);
-    if (this.duplicateFills > 0) {
-      this.duplicateFills--;
+    if (this.faults.duplicateFills > 0) {
+      this.faults.duplicateFills--;
       this.outbox.push(fill);
     }
-    this.positionLots += o.side === "buy" ? lots : -lots;
-    const notional = price.mul(size);
-    this.cash = this.cash.add(o.side === "buy" ? notional.neg() : notional).sub(fee);
-    if (liquidity === "maker" && o.status === "filled") this.retire(o);
+    if (liquidity === "maker" && o.status === "filled") this.account.retire(o);
     // Matching may be iterating the resting arrays right now: enforce reduce-only once it is done.
     if (this.resting.reduceOnlyCount > 0) this.reduceOnlyDirty = true;
   };
@@ -580,7 +482,7 @@ export abstract class SimulatedVenue implements Venue {
 
   /** A resting reduce-only order that could now grow or flip the position is cancelled, as venues do. */
   private enforceReduceOnly(): void {
-    const pos = this.positionLots;
+    const pos = this.account.position;
     for (const o of this.resting.all()) {
       if (!o.reduceOnly || o.status === "filled") continue;
       const reduces = o.side === "buy" ? pos < 0 : pos > 0;
@@ -613,61 +515,22 @@ export abstract class SimulatedVenue implements Venue {
 
   private buildBook(): OrderBook {
     return {
-      bids: this.buildSide(this.bids, this.ownInBook ? this.resting.bids : []),
-      asks: this.buildSide(this.asks, this.ownInBook ? this.resting.asks : []),
+      bids: buildBookSide(this.bids, this.ownInBook ? this.resting.bids : [], this.bookDepth, this.grid),
+      asks: buildBookSide(this.asks, this.ownInBook ? this.resting.asks : [], this.bookDepth, this.grid),
       ts: Math.floor(this.bookTime()),
     };
   }
 
-  /** Displayed levels after depletion, merged with our resting orders, best first. */
-  private buildSide(src: LevelSource, own: SimOrder[]): BookLevel[] {
-    const dir = src.dir;
-    const ticks: number[] = [];
-    const lots: number[] = [];
-    const n = src.levelCount();
-    let cum = 0;
-    for (let i = 0; i < n; i++) {
-      const l = src.levelLots(i);
-      let rem = cum + l - src.depleted;
-      rem = rem <= 0 ? 0 : rem > l ? l : rem;
-      cum += l;
-      if (rem > 0) {
-        ticks.push(src.levelTick(i));
-        lots.push(rem);
-      }
-    }
-    for (const o of own) {
-      const rem = o.sizeLots - o.filledLots;
-      let k = 0;
-      while (k < ticks.length && (dir < 0 ? ticks[k]! > o.priceTick : ticks[k]! < o.priceTick)) k++;
-      if (ticks[k] === o.priceTick) lots[k]! += rem;
-      else {
-        ticks.splice(k, 0, o.priceTick);
-        lots.splice(k, 0, rem);
-      }
-    }
-    const out: BookLevel[] = [];
-    const depth = Math.min(ticks.length, this.bookDepth);
-    for (let k = 0; k < depth; k++) out.push(new LazyLevel(this.grid, ticks[k]!, lots[k]!));
-    return out;
-  }
+  // ---------------------------------------------------------------- fault hooks needing the venue (the rest: sim-faults.ts)
 
-  // ---------------------------------------------------------------- fault injection
-
-  /** The next cancel fails: 'error' throws VenueUnavailable at once, 'timeout' throws RequestTimeout after
-   * requestTimeoutMs, 'hang' never settles. The order stays open in every case. Calls queue up. */
-  failNextCancel(mode: CancelFault = "error"): void {
-    this.cancelFaults.push(mode);
-  }
-
-  /** The next createOrder is rejected by the venue (OrderRejected) when it arrives. Calls queue up. */
-  rejectNext(reason = "injected rejection"): void {
-    this.rejectQueue.push(reason);
-  }
-
-  /** The next `calls` requests (any method but watchFills/close) throw RateLimitExceeded. */
-  throttle(calls = 1): void {
-    this.throttled += calls;
+  /** Test-only divergence: the venue's position moves by `qtyDelta` (base units, on the lot grid) without a
+   * fill anyone can see; cash does not move. Reduce-only checks use the new position. */
+  adjustPosition(qtyDelta: Decimal.Value): void {
+    const lots = this.grid.lotsExact(new Decimal(qtyDelta));
+    if (lots === null) throw new Error(`adjustPosition: ${String(qtyDelta)} is not a multiple of the lot size ${this.grid.lot}`);
+    this.sync();
+    this.account.adjust(lots, this.simNow);
+    if (this.resting.reduceOnlyCount > 0) this.enforceReduceOnly();
   }
 
   /** While on, fetchOrderBook returns the snapshot of the moment it was switched on (same ts): a stale
@@ -676,11 +539,4 @@ export abstract class SimulatedVenue implements Venue {
     this.staleWanted = on;
     this.staleFrozen = on ? this.buildBook() : null;
   }
-
-  /** The next `count` fills are delivered twice to watchFills listeners (same tradeId); fetchMyTrades
-   * still lists each once. */
-  duplicateNextFill(count = 1): void {
-    this.duplicateFills += count;
-  }
 }
-

@@ -103,6 +103,12 @@ export interface Venue {
   cancelOrder(clientOrderId: string): Promise<VenueOrder>;
   /** Confirmed cancel of every resting order; resolves with the orders it cancelled. */
   cancelAllOrders(): Promise<VenueOrder[]>;
+  /**
+   * The venue's stream connection, for venues that have one: "disconnected" when it drops, "connected" when
+   * it is back. After a reconnect the desk reconciles (a stream does not replay what it missed). Optional:
+   * the paper and replay venues have no connection to lose.
+   */
+  watchConnection?(listener: (state: "connected" | "disconnected") => void): () => void;
   /** Each of our fills, pushed as the venue reports it. Returns the unsubscribe function. */
   watchFills(listener: (fill: VenueFill) => void): () => void;
   close(): Promise<void>;

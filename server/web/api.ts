@@ -17,6 +17,7 @@ import {
   applyParamsRequestSchema,
   controlRequestSchema,
   emergencyCloseRequestSchema,
+  resolveMismatchSchema,
   listQuerySchema,
   loginRequestSchema,
   previewParamsRequestSchema,
@@ -265,6 +266,18 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         const outcome = await host.emergencyClose(ctx.session!.username);
         await audit(ctx, "emergency.close", "runner", before, outcome);
         return outcome;
+      },
+    }),
+    route({
+      method: "POST",
+      path: "/api/reconciliation/resolve",
+      access: "operator",
+      body: resolveMismatchSchema,
+      handle: async (ctx) => {
+        const before = (await host.status()).reconciliation ?? null;
+        const after = await host.resolveMismatch(ctx.body, ctx.session!.username);
+        await audit(ctx, `reconciliation.${ctx.body.action}`, "runner", { reconciliation: before, reason: ctx.body.reason }, statusSummary(after));
+        return after;
       },
     }),
     ...historyRoutes(host),

@@ -15,13 +15,16 @@ const T0 = Date.UTC(2026, 0, 1);
 let counter = 0;
 
 async function session(db: Db, opts: Partial<PaperSessionOptions> = {}): Promise<PaperSession> {
+  const journalDir = opts.journalDir ?? mkdtempSync(join(tmpdir(), "skewdesk-journal-"));
   return openPaperSession({
     db,
     strategyName: opts.strategyName ?? `t${process.pid}-${++counter}`,
     speed: "max",
     startTime: T0,
     tickMs: 500,
-    journalDir: opts.journalDir ?? mkdtempSync(join(tmpdir(), "skewdesk-journal-")),
+    journalDir,
+    // The venue is an account that outlives the session, as a restarted desk finds it.
+    paperAccountDir: join(journalDir, "paper-account"),
     durableJournal: false,
     ...opts,
   });
@@ -33,9 +36,13 @@ async function run(s: PaperSession, ticks: number, each?: (i: number) => Promise
     const t = s.time.now() + 500;
     (s.time as unknown as { advanceTo(t: number): void }).advanceTo(t);
     await s.runner.tick(t);
+    await settle();
     await each?.(i);
   }
 }
+
+/** Lets every venue answer already due arrive: the simulated venue answers within microtasks. */
+const settle = () => new Promise<void>((r) => setImmediate(r));
 
 /** A store whose every call fails while `isDown()`: the database unavailable. */
 const failWhile =
@@ -119,20 +126,46 @@ for (const target of testDatabases("runner")) {
       await s.close();
     });
 
-    test("a cancel that hangs: no new quote on that side until the venue confirms", async () => {
+    test("a cancel that never answers: the side stays blocked, controls answer at once, the order is resolved with the venue", async () => {
       const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
       await run(s, 3);
-      s.venue.failNextCancel("timeout");
-      const placed = s.runner.stats.ordersPlaced;
+      s.venue.failNextCancel("hang");
       await run(s, 1);
-      assert.equal(s.runner.stats.ordersPlaced, placed);
-      const sides = await sidesAtVenue(s);
-      assert.ok(sides.buy <= 1 && sides.sell <= 1);
+      const hung = s.runner.tracker.live().find((o) => o.state === "pending_cancel");
+      assert.ok(hung, "no cancel in flight after the re-quote tick");
+      // The decision loop does not wait: ticks go on, and no second order joins the hung one on its side.
+      for (let i = 0; i < 14; i++) {
+        await run(s, 1);
+        const live = s.runner.tracker.liveOn(hung.side);
+        const atVenue = (await s.venue.fetchOpenOrders()).filter((o) => o.side === hung.side);
+        assert.ok(atVenue.length <= 1, `two ${hung.side} orders at the venue while a cancel hangs`);
+        if (live.includes(hung)) assert.equal(live.length, 1, `a new ${hung.side} order was placed beside the unresolved one`);
+      }
+      // Past the deadline the cancel's outcome is unknown; the reconciler asked the venue and the order ended.
+      assert.ok(hung.history.some((t) => t.to === "unknown" || t.to === "filled"), `history: ${hung.history.map((t) => t.to).join(" → ")}`);
+      assert.ok(!s.runner.tracker.live().includes(hung), `the hung order is still ${hung.state}`);
+      await s.close();
+    });
+
+    test("pause and the emergency close answer within a second while a venue call never returns", async () => {
+      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      await run(s, 3);
+      s.venue.failNextCancel("hang");
+      s.venue.failNextCancel("hang");
+      const within = <T>(p: Promise<T>, what: string) =>
+        Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within 1 s`)), 1000))]);
+      const paused = await within(s.runner.control("pause", "tester"), "pause");
+      assert.equal(paused.paused, true);
+      const out = await within(s.runner.emergencyClose("tester"), "emergency close");
+      assert.equal(out.paused, true);
+      const resumed = await within(s.runner.control("resume", "tester"), "resume");
+      assert.equal(resumed.paused, false);
       await s.close();
     });
 
     test("a fill that pushes the ratio to 0.95 is flattened on the next tick; REDUCING until re-armed", async () => {
-      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      const journalDir = mkdtempSync(join(tmpdir(), "skewdesk-journal-"));
+      const s = await session(db, { journalDir, runnerConfig: { requoteToleranceTicks: 0 } });
       await run(s, 2);
       await s.runner.control("pause", "tester");
       await run(s, 1);
@@ -162,7 +195,7 @@ for (const target of testDatabases("runner")) {
       const name = (await s.store.getStrategyById(s.runner.strategyId))!.name;
       await s.close();
       // The episode count, risk state and position survive a restart.
-      const again = await session(db, { strategyName: name });
+      const again = await session(db, { strategyName: name, journalDir });
       assert.deepEqual(again.runner.state, state);
       await again.close();
     });
@@ -350,7 +383,7 @@ for (const target of testDatabases("runner")) {
     });
 
     test("a fill journal that cannot be written halts quoting", async () => {
-      const s = await session(db, { journalDir: "/dev/null/not-a-dir" });
+      const s = await session(db, { journalDir: "/dev/null/not-a-dir", paperAccountDir: null });
       await run(s, 200);
       assert.ok(s.runner.stats.fills > 0);
       assert.equal(s.runner.state.riskState, "HALTED");

@@ -211,7 +211,7 @@ describe("memory store", () => {
     );
   });
 
-  test("an order leaves the open list when it fills or closes, and rejoins it if reported live again", async () => {
+  test("an order leaves the open list when it fills or closes and never rejoins; an unknown one stays live until resolved", async () => {
     const store = createMemoryStore();
     const s = await newStrategy(store);
     const mk = (id: string) =>
@@ -221,8 +221,15 @@ describe("memory store", () => {
     await store.recordFill(fillAt(s.id, "f1", T0, { clientOrderId: "a", size: D(2) }));
     await store.updateOrder("b", { status: "cancelled" });
     assert.deepEqual(await store.listOpenOrders(s.id), []);
-    await store.updateOrder("b", { status: "pending_cancel" });
-    assert.deepEqual((await store.listOpenOrders(s.id)).map((o) => o.clientOrderId), ["b"]);
+    // A cancel the venue confirmed is final: the state table has no way back.
+    await assert.rejects(store.updateOrder("b", { status: "pending_cancel" }), (e: Error) => e.name === "IllegalOrderStateChange");
+    assert.equal((await store.getOrder("b"))!.status, "cancelled");
+    await mk("c");
+    await store.updateOrder("c", { status: "pending_cancel" });
+    await store.updateOrder("c", { status: "unknown" });
+    assert.deepEqual((await store.listOpenOrders(s.id)).map((o) => o.clientOrderId), ["c"]);
+    await store.updateOrder("c", { status: "open" });
+    assert.deepEqual((await store.listOpenOrders(s.id)).map((o) => o.clientOrderId), ["c"]);
   });
 
   test("listAlerts agrees with filter-sort-newest-first; recovery counts rebalance and emergency alerts", async () => {

@@ -29,6 +29,7 @@ export const MUTATING_METHODS = [
   "rollbackParams",
   "control",
   "emergencyClose",
+  "resolveMismatch",
 ] as const;
 
 export interface RecordedCall {
@@ -207,7 +208,20 @@ export class FakeRunnerHost implements RunnerHost {
     const p = this.params_;
     const q = this.quotes();
     const b = this.book();
+    const reconciliation = this.mismatch
+      ? {
+          state: "mismatch" as const,
+          deskInventory: this.inventory.toFixed(2),
+          venuePosition: this.mismatch.venue,
+          difference: new Decimal(this.mismatch.venue).minus(this.inventory).toFixed(2),
+          tolerance: "0.01",
+          checkedAt: Date.now(),
+          detectedAt: Date.now(),
+          unknownOrders: 0,
+        }
+      : undefined;
     return {
+      ...(reconciliation ? { reconciliation } : {}),
       strategy: "inventory-skew",
       market: "FAKE-YES",
       venue: "paper",
@@ -500,6 +514,20 @@ export class FakeRunnerHost implements RunnerHost {
       inventory: this.inventory.toFixed(2),
       targetInventory: this.params_.targetInventory,
     };
+  }
+
+  /** A mismatch to resolve, for tests of the banner and the API; null when the books agree. */
+  mismatch: { desk: string; venue: string } | null = null;
+
+  async resolveMismatch(req: { action: "adopt" | "flatten"; reason: string }, by: string): Promise<StatusDTO> {
+    this.record("resolveMismatch", [req, by]);
+    if (!this.mismatch) throw new CommandRejected("no reconciliation mismatch to resolve", undefined, 409);
+    this.inventory = new Decimal(this.mismatch.venue);
+    this.mismatch = null;
+    this.mutated("resolveMismatch", [req, by]);
+    const s = this.statusNow();
+    this.emit("status", s);
+    return s;
   }
 
   async emergencyClose(by: string): Promise<EmergencyOutcomeDTO> {

@@ -24,6 +24,9 @@ export interface VenueUnderTest {
   makerFillWithinMs?: number;
 }
 
+// Sums of many notionals and fees: decimal.js's default 20 significant digits could round them.
+const Exact = Decimal.clone({ precision: 100 });
+
 let ids = 0;
 const cid = (tag: string) => `ct-${tag}-${++ids}-${Date.now().toString(36)}`;
 
@@ -244,6 +247,57 @@ export function venueContract(name: string, makeVenue: () => Promise<VenueUnderT
       assert.ok(cancelled.every((o) => o.status === "cancelled"));
       assert.deepEqual(await venue.fetchOpenOrders(), []);
       assert.deepEqual(await venue.cancelAllOrders(), [], "nothing left to cancel");
+    }));
+
+    test("fetchOrder by client id returns open and finished orders; an unknown id throws OrderNotFound", withVenue(async (h) => {
+      const { venue } = h;
+      const m = venue.market;
+      const book = await venue.fetchOrderBook();
+      const restingId = cid("fo-rest");
+      const placed = await venue.createOrder({ clientOrderId: restingId, side: "buy", type: "limit", price: passivePrice(venue, book, "buy", 40), size: m.minSize, postOnly: true });
+      const open = await venue.fetchOrder(restingId);
+      assert.equal(open.clientOrderId, restingId);
+      assert.equal(open.venueOrderId, placed.venueOrderId);
+      assert.equal(open.status, "open");
+      assert.ok(open.price?.eq(placed.price!) && open.size.eq(m.minSize) && open.filledSize.eq(0));
+      const cancelled = await venue.cancelOrder(restingId);
+      const after = await venue.fetchOrder(restingId);
+      assert.equal(after.status, "cancelled", "a cancelled order is still known");
+      assert.equal(after.venueOrderId, placed.venueOrderId);
+      assert.equal(after.ts, cancelled.ts);
+      const mktId = cid("fo-mkt");
+      const filled = await venue.createOrder({ clientOrderId: mktId, side: "buy", type: "market", size: m.minSize.mul(2) });
+      await h.advance(1);
+      const got = await venue.fetchOrder(mktId);
+      assert.equal(got.status, "filled");
+      assert.ok(got.filledSize.eq(filled.filledSize) && got.filledSize.eq(m.minSize.mul(2)));
+      await assert.rejects(venue.fetchOrder(cid("fo-nobody")), (e) => assertExchangeError(e, OrderNotFound));
+    }));
+
+    test("position is the signed sum of our fills, cash is -buy notional + sell notional - fees", withVenue(async (h) => {
+      const { venue } = h;
+      const m = venue.market;
+      await venue.createOrder({ clientOrderId: cid("pb-b"), side: "buy", type: "market", size: m.minSize.mul(7) });
+      await h.advance(300);
+      await venue.createOrder({ clientOrderId: cid("pb-s"), side: "sell", type: "market", size: m.minSize.mul(3) });
+      await h.advance(300);
+      const fills = await venue.fetchMyTrades();
+      assert.ok(fills.length >= 2, "the market orders filled");
+      let qty = new Exact(0);
+      let cash = new Exact(0);
+      for (const f of fills) {
+        const notional = new Exact(f.price).mul(f.size);
+        qty = f.side === "buy" ? qty.add(f.size) : qty.sub(f.size);
+        cash = (f.side === "buy" ? cash.sub(notional) : cash.add(notional)).sub(f.fee);
+      }
+      const position = await venue.fetchPosition();
+      assert.ok(Decimal.isDecimal(position.qty) && Number.isFinite(position.ts));
+      assert.equal(position.qty.toString(), qty.toString(), "position = signed sum of fills");
+      assert.ok(qty.gte(m.minSize.mul(4)), `bought 7, sold 3 lots of minSize: ${qty}`);
+      const balance = await venue.fetchBalance();
+      assert.equal(balance.quote.toString(), cash.toString(), "cash = -buys + sells - fees");
+      assert.equal(balance.base.toString(), position.qty.toString(), "base balance = position");
+      assert.ok(Number.isFinite(balance.ts));
     }));
 
     test("a quote improving the touch gets maker fills at its price with the maker fee", async (t) => {

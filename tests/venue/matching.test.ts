@@ -23,7 +23,7 @@ const asks = () => side(1, [[102, 10], [103, 20], [104, 30]]);
 let seq = 0;
 function order(side: "buy" | "sell", priceTick: number, sizeLots: number, queueAheadLots = 0): SimOrder {
   const n = ++seq;
-  return { seq: n, clientOrderId: `o${n}`, venueOrderId: `v${n}`, side, type: "limit", priceTick, sizeLots, filledLots: 0, status: "open", queueAheadLots, postOnly: true, reduceOnly: false, updatedAt: 0 };
+  return { seq: n, clientOrderId: `o${n}`, venueOrderId: `v${n}`, side, type: "limit", priceTick, sizeLots, filledLots: 0, status: "open", queueAheadLots, postOnly: true, reduceOnly: false, acceptedAt: 0, updatedAt: 0 };
 }
 
 type Got = Array<[string, number, number, string]>;

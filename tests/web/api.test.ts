@@ -189,6 +189,28 @@ describe("JSON API happy paths", () => {
     assert.equal(h.fake.calls.length, n);
   });
 
+  test("a reconciliation mismatch: shown on the status, resolved by an operator with a reason, audited", async () => {
+    h.fake.mismatch = { desk: h.fake.inventory.toFixed(2), venue: "0.75" };
+    const st = (await h.get("/api/status")).json as StatusDTO;
+    assert.equal(st.reconciliation?.state, "mismatch");
+    assert.equal(st.reconciliation?.venuePosition, "0.75");
+    const calls = h.fake.calls.length;
+    const noReason = await h.post("/api/reconciliation/resolve", { action: "adopt", reason: "" });
+    assert.equal(noReason.status, 400);
+    assert.match((noReason.json as ApiErrorDTO).error, /say why/);
+    const viewer = await h.post("/api/reconciliation/resolve", { action: "adopt", reason: "missed fills" }, h.viewerCookie);
+    assert.equal(viewer.status, 403);
+    assert.equal(h.fake.calls.length, calls, "a refused request reached the runner");
+    const ok = await h.post("/api/reconciliation/resolve", { action: "adopt", reason: "missed fills during the outage" });
+    assert.equal(ok.status, 200);
+    assert.equal((ok.json as StatusDTO).inventory, "0.75");
+    const a = h.fake.audits.findLast((x) => x.action === "reconciliation.adopt")!;
+    assert.equal(a.actor, "operator");
+    assert.match(JSON.stringify(a.before), /missed fills during the outage/);
+    const again = await h.post("/api/reconciliation/resolve", { action: "adopt", reason: "again" });
+    assert.equal(again.status, 409);
+  });
+
   test("GET /api/auth/me names the user and role", async () => {
     assert.deepEqual((await h.get("/api/auth/me")).json, { username: "operator", role: "operator" });
     assert.deepEqual((await h.get("/api/auth/me", h.viewerCookie)).json, { username: "viewer", role: "viewer" });

@@ -13,7 +13,7 @@
 import Decimal from "decimal.js";
 import type { LevelSource } from "../matching";
 import { SimulatedVenue, type SimulatedVenueOptions } from "../simulated-venue";
-import { Rng, hash01 } from "./rng";
+import { Rng, hash01, type RngState } from "./rng";
 import { resolveRegime, validateRegimeSetting, type RegimeParams, type RegimeSetting } from "./regimes";
 
 export interface PaperBookOptions {
@@ -55,13 +55,41 @@ export interface PaperVenueOptions extends SimulatedVenueOptions {
   startTime?: number;
 }
 
+/**
+ * The simulated market at one moment: everything the next events depend on (the book's sizes and the
+ * Poisson flow follow from these and the options). A paper account saves it to continue the same market
+ * after a restart (paper-account.ts).
+ */
+export interface PaperMarketState {
+  /** Simulated time it was taken at, ms. */
+  time: number;
+  /** Time the regime schedule counts from. */
+  start: number;
+  /** Fair price in ticks (a model quantity, not money). */
+  fair: number;
+  /** Book version: with the seed, fixes every level's size. */
+  version: number;
+  /** Lots traded off the top of each side since the last book update. */
+  depletedBids: number;
+  depletedAsks: number;
+  lastUpdate: number;
+  nextAt: number;
+  rng: RngState;
+  /** JSON of the regime setting the indices below refer to. */
+  regimeSetting: string;
+  scheduleIdx: number;
+  markovState: number;
+  /** null: no switch ahead. */
+  nextSwitchAt: number | null;
+}
+
 export class PaperVenue extends SimulatedVenue {
   protected readonly bids: LevelSource;
   protected readonly asks: LevelSource;
 
   private readonly rng: Rng;
   private readonly sizeKey: number;
-  private readonly start: number;
+  private start: number;
   private readonly spreadTicks: number;
   private readonly stepTicks: number;
   private readonly levels: number;
@@ -239,6 +267,14 @@ export class PaperVenue extends SimulatedVenue {
 
   /** A fresh book around the fair price: new version (new sizes), nothing depleted. */
   private layBook(): void {
+    this.placeBook();
+    this.version++;
+    this.bids.depleted = 0;
+    this.asks.depleted = 0;
+  }
+
+  /** Best prices and level counts around the fair price. */
+  private placeBook(): void {
     const g = this.grid;
     const s = this.spreadTicks;
     let bid = Math.round(this.fair - s / 2);
@@ -249,9 +285,67 @@ export class PaperVenue extends SimulatedVenue {
     const step = this.stepTicks;
     this.bidCount = Math.min(this.levels, Math.floor((bid - g.minTick) / step) + 1);
     this.askCount = Math.min(this.levels, Math.floor((g.maxTick - this.bestAsk) / step) + 1);
-    this.version++;
-    this.bids.depleted = 0;
-    this.asks.depleted = 0;
+  }
+
+  // ---------------------------------------------------------------- saved state
+
+  /** The market as it stands, for a paper account to save. */
+  marketState(): PaperMarketState {
+    return {
+      time: this.simNow,
+      start: this.start,
+      fair: this.fair,
+      version: this.version,
+      depletedBids: this.bids.depleted,
+      depletedAsks: this.asks.depleted,
+      lastUpdate: this.lastUpdate,
+      nextAt: this.nextAt,
+      rng: this.rng.state(),
+      regimeSetting: JSON.stringify(this.setting),
+      scheduleIdx: this.scheduleIdx,
+      markovState: this.markovState,
+      nextSwitchAt: Number.isFinite(this.nextSwitchAt) ? this.nextSwitchAt : null,
+    };
+  }
+
+  /**
+   * Continues a saved market at this venue's start time. Every pending time moves by the gap, so the
+   * market resumes where it stopped instead of simulating the downtime (venue timestamps are wall time,
+   * and hours of events would both take long and fill resting orders nobody was watching). A changed
+   * regime setting starts over from its first regime; book and flow options apply as they are now.
+   */
+  protected restoreMarket(s: PaperMarketState): void {
+    const shift = this.simNow - s.time;
+    this.rng.restore(s.rng);
+    this.fair = Math.min(this.fairHi, Math.max(this.fairLo, s.fair));
+    this.version = s.version;
+    this.lastUpdate = s.lastUpdate + shift;
+    this.nextAt = s.nextAt + shift;
+    if (s.regimeSetting === JSON.stringify(this.setting)) {
+      this.start = s.start + shift;
+      this.scheduleIdx = s.scheduleIdx;
+      this.markovState = s.markovState;
+      this.nextSwitchAt = s.nextSwitchAt === null ? Infinity : s.nextSwitchAt + shift;
+      this.regimeParams = this.regimeNow();
+    } else {
+      this.start = this.simNow;
+      this.scheduleIdx = 0;
+      this.nextSwitchAt = Infinity;
+      this.regimeParams = this.initialRegime();
+    }
+    this.rates();
+    this.placeBook();
+    this.bids.depleted = s.depletedBids;
+    this.asks.depleted = s.depletedAsks;
+  }
+
+  /** The regime the saved indices point at; throws when they do not fit the setting. */
+  private regimeNow(): RegimeParams {
+    const s = this.setting;
+    if (typeof s === "string" || "driftPerMin" in s) return resolveRegime(s as RegimeParams);
+    const r = "schedule" in s ? s.schedule[this.scheduleIdx]?.regime : s.markov.states[this.markovState];
+    if (r === undefined) throw new Error(`saved regime index ${"schedule" in s ? this.scheduleIdx : this.markovState} does not fit the regime setting`);
+    return resolveRegime(r);
   }
 
   protected bookTime(): number {

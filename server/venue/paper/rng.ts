@@ -12,6 +12,15 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** The four state words of xoshiro128** and the normal deviate kept for the next call (null when none). */
+export interface RngState {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  spare: number | null;
+}
+
 /** xoshiro128**: fast, 128-bit state, good statistical quality for simulation. */
 export class Rng {
   private a: number;
@@ -29,6 +38,20 @@ export class Rng {
     this.c = sm();
     this.d = sm();
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  /** The generator's position in its stream, to continue it in another process. */
+  state(): RngState {
+    return { a: this.a, b: this.b, c: this.c, d: this.d, spare: Number.isNaN(this.spare) ? null : this.spare };
+  }
+
+  restore(s: RngState): void {
+    if (((s.a | s.b | s.c | s.d) >>> 0) === 0) throw new Error("rng state must not be all zero");
+    this.a = s.a | 0;
+    this.b = s.b | 0;
+    this.c = s.c | 0;
+    this.d = s.d | 0;
+    this.spare = s.spare ?? NaN;
   }
 
   /** Uniform uint32. */

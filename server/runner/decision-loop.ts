@@ -1,0 +1,141 @@
+// The decision loop: each tick reads the book (the one venue call a tick waits for, with a deadline), asks
+// the strategy core what it wants and hands it to the quoter or the flattener. It owns the tick-to-tick state
+// (stale data, backoff, a pending emergency, the rebalance episode); it never waits on an order call.
+import type { OrderBook } from "@/lib/market";
+import { decideQuotes, type QuoteDecision } from "@/lib/strategy";
+import { RateLimitExceeded } from "@/server/venue/errors";
+import { withDeadline } from "@/server/runner/deadline";
+import { errText } from "@/server/runner/execution";
+import { excludeOwnOrders } from "@/server/runner/own-orders";
+import type { Mismatch } from "@/server/runner/reconciler";
+import type { Runner } from "@/server/runner/runner";
+
+export class DecisionLoop {
+  stale = false;
+  backoffUntil = 0;
+  backoffMs: number;
+  emergencyPending = false;
+  inRebalance = false;
+  lastBook: OrderBook | null = null;
+
+  constructor(private readonly desk: Runner) {
+    this.backoffMs = desk.config.backoffMs;
+  }
+
+  /** Reads the book (the one venue call a tick waits for, with a deadline) and acts on the decision. */
+  async decide(ts: number): Promise<QuoteDecision | null> {
+    let book: OrderBook;
+    try {
+      book = await withDeadline(this.desk.venue.fetchOrderBook(), this.desk.config.venueDeadlineMs, "fetchOrderBook");
+    } catch (err) {
+      if (err instanceof RateLimitExceeded) this.backoff(err, "venue throttled a market data request");
+      else this.desk.publisher.alertThrottled("error", "warning", `market data unavailable: ${errText(err)}`);
+      return null;
+    }
+    if (!this.desk.running) return null;
+    const age = ts - book.ts;
+    if (age > this.desk.config.staleAfterMs) {
+      if (!this.stale) {
+        this.stale = true;
+        this.desk.publisher.alert("stale_data", "warning", `market data is ${Math.round(age / 1000)} s old: quotes cancelled until it is fresh again`);
+      }
+      this.desk.quoter.standDown("stale market data");
+      return null;
+    }
+    if (this.stale) {
+      this.stale = false;
+      this.desk.publisher.alert("stale_data", "info", "market data fresh again: quoting resumes");
+    }
+    const own = this.desk.tracker.live().flatMap((o) => (o.price ? [{ side: o.side, price: o.price, remaining: o.size.sub(o.filled) }] : []));
+    this.lastBook = excludeOwnOrders(book, own);
+    const params = this.desk.params.current;
+    const decision = decideQuotes({ inventory: this.desk.ledger.position.qty }, params, this.lastBook, this.desk.market);
+    this.desk.lastDecision = decision;
+    this.trackRebalance(decision);
+
+    if (this.desk.ledger.journalBroken) this.desk.quoter.standDown("fill journal cannot be written");
+    else if (decision.action?.kind === "emergency" || this.emergencyPending) {
+      this.emergencyPending = false;
+      if (decision.action?.kind === "emergency" && !this.desk.flattener.active) this.startEmergency("emergency threshold reached", decision);
+    } else if (this.desk.flattener.active) this.desk.quoter.standDown("emergency close under way");
+    else if (this.desk.paused || this.desk.riskState === "HALTED") this.desk.quoter.standDown(this.desk.paused ? "paused" : "risk state HALTED");
+    else {
+      this.desk.quoter.plan(decision, params, {
+        riskState: this.desk.riskState,
+        inventory: this.desk.ledger.position.qty,
+        targetInventory: params.targetInventory,
+        maxInventory: params.maxInventory,
+        lotSize: this.desk.market.lotSize,
+        now: ts,
+      });
+    }
+    return decision;
+  }
+
+  /** An order answer arrived: the quoter and the flattener may move on. */
+  afterOrderEvent(): void {
+    this.desk.flattener.step();
+    if (!this.desk.flattener.active && !this.desk.paused && this.desk.riskState !== "HALTED" && !this.stale) this.desk.quoter.step();
+    this.desk.emitStatus();
+  }
+
+  trackRebalance(decision: QuoteDecision): void {
+    const above = decision.action !== null;
+    if (above) this.desk.stats.ticksAboveRebalance++;
+    if (above && !this.inRebalance) {
+      this.inRebalance = true;
+      this.desk.rebalanceCount++;
+      this.desk.stats.rebalances++;
+      this.desk.snapshotWanted = true;
+      const a = decision.action!;
+      this.desk.publisher.alert(
+        "rebalance",
+        a.kind === "emergency" ? "critical" : "warning",
+        `inventory ratio ${decision.metrics.ratio.toFixed(3)} past the ${a.kind} threshold: ${a.side} ${a.amount} toward target`,
+      );
+    } else if (!above) this.inRebalance = false;
+  }
+
+  /** Exponential backoff (to a minute) after a throttle or a reject: the venue sees no order storm. */
+  backoff(err: unknown, what: string): void {
+    const retryAfter = err instanceof RateLimitExceeded ? (err.retryAfterMs ?? 0) : 0;
+    const wait = Math.max(this.backoffMs, retryAfter);
+    this.backoffUntil = this.desk.time.now() + wait;
+    this.desk.publisher.alertThrottled("error", "warning", `${what} (${errText(err)}): backing off ${wait} ms`);
+    this.backoffMs = Math.min(this.backoffMs * 2, 60_000);
+  }
+
+
+  startEmergency(why: string, decision: QuoteDecision): void {
+    this.desk.stats.emergencies++;
+    this.desk.snapshotWanted = true;
+    const before = this.desk.ledger.position.qty;
+    this.desk.quoter.standDown(why);
+    this.desk.setRisk("REDUCING", `${why}: flattening, stays REDUCING until an operator re-arms`);
+    void this.desk.flattener.start(why).then((r) => {
+      this.desk.snapshotWanted = true;
+      this.desk.publisher.alert(
+        "emergency",
+        "critical",
+        `EMERGENCY CLOSE (${why}): ratio ${decision.metrics.ratio.toFixed(3)}, inventory ${before} → ${this.desk.ledger.position.qty}${r.failure ? `; ${r.failure}` : ""}; REDUCING until re-armed`,
+      );
+    });
+  }
+
+  onMismatch(m: Mismatch): void {
+    const first = this.desk.mismatch === null;
+    this.desk.mismatch = m;
+    if (!first) return this.desk.emitStatus();
+    const diff = m.venueQty.sub(m.deskQty);
+    this.desk.quoter.standDown("reconciliation mismatch");
+    this.desk.setRisk("HALTED", `reconciliation mismatch: desk ${m.deskQty}, venue ${m.venueQty}`);
+    this.desk.publisher.alert(
+      "reconciliation",
+      "critical",
+      `books differ from the venue: desk inventory ${m.deskQty}, venue position ${m.venueQty} (difference ${diff}): HALTED, quotes cancelled. Adopt the venue's position or flatten, from the dashboard.`,
+    );
+    this.desk.emitStatus();
+  }
+
+  /** Waits for a flatten at most `ms` (wall time): controls answer within a second whatever the venue does. */
+}

@@ -1,0 +1,132 @@
+// What the desk tells the world: alerts (streamed at once, stored through the write queue under the same
+// id), order changes (one DTO mapping for the live stream and for reloads), snapshots (streamed every tick,
+// stored on a timer and at every event worth a point on the chart) and the status.
+import { randomUUID } from "node:crypto";
+import Decimal from "decimal.js";
+import type { AlertKind } from "@/lib/domain";
+import type { AlertDTO, OrderDTO } from "@/lib/events";
+import type { RunnerEvents } from "@/server/runner/commands";
+import type { OrderRecord, Snapshot, Store } from "@/server/store";
+import type { TrackedOrder } from "@/server/runner/order-tracker";
+import type { WriteQueue } from "@/server/runner/write-queue";
+
+export type Emit = <K extends keyof RunnerEvents>(event: K, payload: RunnerEvents[K]) => void;
+
+/** The fields every order view has in common: a tracked order and a stored row both map through this. */
+export interface OrderView {
+  clientOrderId: string;
+  side: OrderDTO["side"];
+  type: OrderDTO["type"];
+  price: Decimal | null;
+  size: Decimal;
+  status: string;
+  reason: string;
+}
+
+export function orderDto(o: OrderView, filled: Decimal, createdAt: number, updatedAt: number): OrderDTO {
+  return {
+    clientOrderId: o.clientOrderId,
+    side: o.side,
+    type: o.type,
+    price: o.price ? o.price.toString() : null,
+    size: o.size.toString(),
+    filledSize: filled.toString(),
+    status: o.status,
+    reason: o.reason,
+    createdAt,
+    updatedAt,
+  };
+}
+
+export const trackedOrderDto = (o: TrackedOrder): OrderDTO => orderDto({ ...o, status: o.state }, o.filled, o.createdAt, o.updatedAt);
+export const storedOrderDto = (o: OrderRecord): OrderDTO => orderDto(o, o.filledSize, o.createdAt.getTime(), o.updatedAt.getTime());
+
+export class Publisher {
+  private readonly alertLast = new Map<string, number>();
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      writes: WriteQueue;
+      strategyId: () => string;
+      now: () => number;
+      emit: Emit;
+      log: (line: string) => void;
+    },
+  ) {}
+
+  alert(kind: AlertKind, severity: AlertDTO["severity"], message: string): void {
+    this.deps.log(`[${severity}] ${kind}: ${message}`);
+    const createdAt = new Date(this.deps.now());
+    // The operator sees the alert at once (even while the database is down); its row follows through the
+    // write queue under the same id, which is what acknowledge uses.
+    const id = randomUUID();
+    this.deps.emit("alert", { id, kind, severity, message, createdAt: createdAt.getTime(), acknowledgedBy: null, acknowledgedAt: null });
+    const strategyId = this.deps.strategyId();
+    this.deps.writes.push(() => this.deps.store.raiseAlert({ id, strategyId, kind, severity, message, createdAt }));
+  }
+
+  /** The same alert at most once every 30 s (simulated or wall time): a stuck venue must not flood the feed. */
+  alertThrottled(kind: AlertKind, severity: AlertDTO["severity"], message: string): void {
+    const key = `${kind}:${message.slice(0, 40)}`;
+    const now = this.deps.now();
+    const last = this.alertLast.get(key);
+    if (last !== undefined && now - last < 30_000) return;
+    this.alertLast.set(key, now);
+    this.alert(kind, severity, message);
+  }
+
+  storeSnapshot(snap: Snapshot | null): void {
+    if (!snap) return;
+    this.deps.writes.push(() => this.deps.store.insertSnapshot(snap), true);
+  }
+
+  /** Stores an order's state, fills and history; the tracker calls this on every change. */
+  persistOrder(o: TrackedOrder, created: boolean, strategyId: string, runId: string | null): void {
+    const store = this.deps.store;
+    if (created) {
+      this.deps.writes.push(() =>
+        store.saveOrder({
+          clientOrderId: o.clientOrderId,
+          strategyId,
+          runId,
+          side: o.side,
+          type: o.type,
+          price: o.price,
+          size: o.size,
+          status: "pending_new",
+          reduceOnly: o.reduceOnly,
+          postOnly: o.postOnly,
+          reason: o.reason,
+          createdAt: new Date(o.createdAt),
+        }),
+      );
+      return;
+    }
+    const status = o.state;
+    // The whole history is written when the order finishes (and when it becomes unknown, the moment an
+    // operator most wants to read it); in between, the state alone keeps the hot path light.
+    const history = o.closedAt !== null || status === "unknown" ? [...o.history] : undefined;
+    const venueOrderId = o.venueOrderId;
+    const statusReason = o.statusReason;
+    const closedAt = o.closedAt === null ? undefined : new Date(o.closedAt);
+    this.deps.writes.push(() =>
+      store
+        .updateOrder(o.clientOrderId, {
+          status,
+          ...(history ? { history } : {}),
+          venueOrderId,
+          statusReason,
+          ...(status === "open" ? { openedAt: new Date(o.updatedAt) } : {}),
+          ...(closedAt ? { closedAt } : {}),
+        })
+        .catch(ignoreMissingOrder),
+    );
+  }
+}
+
+function ignoreMissingOrder(err: unknown): void {
+  // A status update for an order the store never saw (its insert was dropped): nothing to correct.
+  if (err instanceof Error && err.name === "OrderNotFoundError") return;
+  throw err;
+}

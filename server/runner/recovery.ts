@@ -1,0 +1,62 @@
+// Start-up after any stop (clean, SIGTERM or kill -9): rebuild the books from the database and the fill
+// journal, take back the orders the database says may be live, then square everything with the venue: fills
+// it reports that we never booked are booked, orders are matched by client id (unknown ones asked about),
+// the position is compared, and whatever still rests is cancelled (quotes are cheap to re-place; adopting a
+// half-known order is not).
+import type { Runner, RunnerDeps } from "@/server/runner/runner";
+
+export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promise<void> {
+  const rec = await r.store.loadRecoveryState(r.strategy.id);
+  r.strategy = rec.strategy;
+  r.riskState = rec.strategy.riskState;
+  r.paused = rec.strategy.paused;
+  r.rebalanceCount = rec.rebalanceCount;
+  if (!rec.params) throw new Error(`strategy ${r.strategy.name} has no parameter version: create it with initial parameters`);
+  r.params.load(rec.params);
+
+  r.ledger.restore(rec.fills);
+  for (const o of rec.openOrders) r.tracker.restore(o, o.history);
+  const journaled = r.ledger.replayJournal();
+  for (const e of journaled) if (e.clientOrderId) r.tracker.onFill({ ...e, clientOrderId: e.clientOrderId, venueOrderId: e.venueOrderId ?? "" });
+
+  if (rec.lastRun && rec.lastRun.stoppedAt === null) {
+    const last = rec.lastRun;
+    r.writes.push(() => r.store.stopRun(last.id, "process died; recovered on restart", new Date(r.time.now())));
+  }
+  const run = await r.store.startRun({
+    strategyId: r.strategy.id,
+    mode: r.strategy.mode,
+    seed: runMeta?.seed ?? null,
+    config: runMeta?.config,
+    startedAt: new Date(r.time.now()),
+  });
+  r.runId = run.id;
+  const unsubscribeFills = r.venue.watchFills((f) => r.onVenueFill(f));
+  let dropped = false;
+  const unsubscribeConnection = r.venue.watchConnection?.((state) => {
+    if (state === "disconnected") dropped = true;
+    else if (dropped) {
+      dropped = false;
+      r.log("venue connection back: reconciling");
+      void r.reconciler.run("reconnect");
+    }
+  });
+  r.unsubscribeFills = () => {
+    unsubscribeFills();
+    unsubscribeConnection?.();
+  };
+
+  r.markRunning();
+  const report = await r.reconciler.run("start");
+  const live = r.tracker.live().length;
+  r.quoter.standDown("restart");
+  const quiet = await r.quiet(r.config.venueDeadlineMs);
+  await r.writes.flush();
+  r.ledger.truncateJournalIfDrained();
+  r.log(
+    `recovered ${r.strategy.name}: inventory ${r.ledger.position.qty} from ${rec.fills.length} fills (+${journaled.length} from the journal, ` +
+      `+${report.fillsRecovered} from the venue); ${rec.openOrders.length} live orders in the database, ${live} after reconciliation` +
+      `${quiet ? "" : " (some cancels unconfirmed)"}; venue position ${report.venueQty ?? "unknown"}${report.error ? ` (${report.error})` : ""}`,
+  );
+  r.emitStatus();
+}

@@ -1,0 +1,76 @@
+// The runner's settings and counters, with the defaults a desk starts from.
+import Decimal from "decimal.js";
+
+export interface RunnerConfig {
+  tickMs: number;
+  /** Market data older than this (by the book's timestamp) is stale: cancel all, alert, wait. */
+  staleAfterMs: number;
+  /** A resting quote within this many ticks of the new price, with the same size, is left alone. */
+  requoteToleranceTicks: number;
+  /** How often a snapshot is persisted (every tick is streamed; fills and events add points). */
+  snapshotEveryMs: number;
+  maxOrdersPerSecond: number;
+  /** After a venue throttle or reject, quoting pauses at least this long (doubling while it repeats). */
+  backoffMs: number;
+  /** Largest single rebalance order, in base units; the excess is worked down tick by tick. */
+  rebalanceChunk: Decimal | null;
+  /** Every venue call's deadline: past it, an order call's outcome is unknown and reconciled. */
+  venueDeadlineMs: number;
+  /** Desk books checked against the venue this often (runner time). */
+  reconcileEveryMs: number;
+  /** |desk − venue| above this halts the desk; null = one lot. */
+  reconcileTolerance: Decimal | null;
+  /** "Not found" is final only after this many answers spanning at least this long. */
+  notFoundAttempts: number;
+  notFoundGraceMs: number;
+  /** Finished orders remembered for late answers. */
+  retainClosedMs: number;
+  /** An emergency close sends its market orders once quotes are down, or after this long regardless. */
+  flattenCancelWaitMs: number;
+  /** Operator commands answer within this (wall time), whatever the venue does. */
+  answerWithinMs: number;
+}
+
+export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
+  tickMs,
+  staleAfterMs: Math.max(5_000, tickMs * 5),
+  requoteToleranceTicks: 1,
+  snapshotEveryMs: Math.max(1_000, tickMs),
+  maxOrdersPerSecond: 100,
+  backoffMs: Math.max(1_000, tickMs * 2),
+  rebalanceChunk: null,
+  venueDeadlineMs: 5_000,
+  reconcileEveryMs: 10_000,
+  reconcileTolerance: null,
+  notFoundAttempts: 3,
+  notFoundGraceMs: 3_000,
+  retainClosedMs: 60_000,
+  flattenCancelWaitMs: 1_000,
+  answerWithinMs: 800,
+});
+
+export interface RunnerStats {
+  ticks: number;
+  fills: number;
+  ordersPlaced: number;
+  cancels: number;
+  requotesSkipped: number;
+  emergencies: number;
+  rebalances: number;
+  maxAbsInventory: Decimal;
+  ticksAboveRebalance: number;
+  ticksQuoting: number;
+}
+
+export const newRunnerStats = (): RunnerStats => ({
+  ticks: 0,
+  fills: 0,
+  ordersPlaced: 0,
+  cancels: 0,
+  requotesSkipped: 0,
+  emergencies: 0,
+  rebalances: 0,
+  maxAbsInventory: new Decimal(0),
+  ticksAboveRebalance: 0,
+  ticksQuoting: 0,
+});

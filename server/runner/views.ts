@@ -1,0 +1,146 @@
+// The runner's state as the dashboard sees it: status and chart snapshots, built from the modules' own
+// state. Pure functions: the runner hands them what they read.
+import Decimal from "decimal.js";
+import type { MarketSpec } from "@/lib/market";
+import { totalPnl, unrealizedPnl, type Position } from "@/lib/portfolio";
+import type { CompiledParams, QuoteDecision } from "@/lib/strategy";
+import type { Mode, RiskState } from "@/lib/domain";
+import type { ReconciliationDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
+import type { OrderTracker } from "@/server/runner/order-tracker";
+import type { Snapshot } from "@/server/store";
+import { trackedOrderDto } from "@/server/runner/publisher";
+import type { Mismatch, ReconcileReport } from "@/server/runner/reconciler";
+
+export interface ViewState {
+  strategyName: string;
+  mode: Mode;
+  venueId: string;
+  market: MarketSpec;
+  position: Position;
+  params: CompiledParams;
+  paramVersion: number;
+  riskState: RiskState;
+  running: boolean;
+  paused: boolean;
+  rebalanceCount: number;
+  decision: QuoteDecision | null;
+  lastTickAt: number | null;
+  tickMs: number;
+  staleAfterMs: number;
+  tracker: OrderTracker;
+  mismatch: Mismatch | null;
+  lastReconcile: ReconcileReport | null;
+  tolerance: Decimal;
+}
+
+const str = (d: Decimal | null | undefined) => (d ? d.toString() : null);
+
+export function ratioOf(position: Position, params: CompiledParams): Decimal {
+  return position.qty.sub(params.targetInventory).div(params.maxInventory);
+}
+
+/** Our quote on a side: the newest live limit order there (a re-quote in flight shows the price it goes to). */
+function quoteOn(tracker: OrderTracker, side: "buy" | "sell"): Decimal | null {
+  let newest: { price: Decimal | null; createdAt: number } | null = null;
+  for (const o of tracker.liveOn(side)) if (o.type === "limit" && (!newest || o.createdAt >= newest.createdAt)) newest = o;
+  return newest?.price ?? null;
+}
+
+function ourPrices(tracker: OrderTracker): { ourBid: string | null; ourAsk: string | null } {
+  return { ourBid: str(quoteOn(tracker, "buy")), ourAsk: str(quoteOn(tracker, "sell")) };
+}
+
+/** The stored point: exact values, no round trip through strings. Null before the first mid. */
+export function snapshotRecordOf(v: ViewState, strategyId: string, ts: number): Snapshot | null {
+  const m = v.decision?.metrics;
+  if (!m?.mid) return null;
+  return {
+    strategyId,
+    ts: new Date(ts),
+    mid: m.mid,
+    bestBid: m.bestBid,
+    bestAsk: m.bestAsk,
+    ourBid: quoteOn(v.tracker, "buy"),
+    ourAsk: quoteOn(v.tracker, "sell"),
+    inventory: v.position.qty,
+    ratio: ratioOf(v.position, v.params),
+    skew: new Decimal(m.skew),
+    realizedPnl: v.position.realized,
+    unrealizedPnl: unrealizedPnl(v.position, m.mid),
+    fees: v.position.fees,
+    riskState: v.riskState,
+  };
+}
+
+export function snapshotOf(v: ViewState, ts: number): SnapshotDTO {
+  const m = v.decision?.metrics;
+  const mark = m?.mid ?? null;
+  return {
+    ts,
+    mid: str(m?.mid),
+    bestBid: str(m?.bestBid),
+    bestAsk: str(m?.bestAsk),
+    ...ourPrices(v.tracker),
+    inventory: v.position.qty.toString(),
+    ratio: ratioOf(v.position, v.params).toNumber(),
+    skew: m?.skew ?? 0,
+    realizedPnl: v.position.realized.toString(),
+    unrealizedPnl: unrealizedPnl(v.position, mark).toString(),
+    totalPnl: totalPnl(v.position, mark).toString(),
+    fees: v.position.fees.toString(),
+    riskState: v.riskState,
+  };
+}
+
+export function reconciliationOf(v: ViewState): ReconciliationDTO {
+  const r = v.lastReconcile;
+  const mm = v.mismatch;
+  const venueQty = mm?.venueQty ?? r?.venueQty ?? null;
+  const deskQty = v.position.qty;
+  return {
+    state: mm ? "mismatch" : r && r.venueQty ? "ok" : "not_checked",
+    deskInventory: deskQty.toString(),
+    venuePosition: str(venueQty),
+    difference: venueQty ? venueQty.sub(mm?.deskQty ?? deskQty).toString() : null,
+    tolerance: v.tolerance.toString(),
+    checkedAt: r?.at ?? null,
+    detectedAt: mm?.at ?? null,
+    unknownOrders: v.tracker.inState("unknown").length,
+  };
+}
+
+export function statusOf(v: ViewState): StatusDTO {
+  const m = v.decision?.metrics;
+  const mark = m?.mid ?? null;
+  return {
+    strategy: v.strategyName,
+    market: v.market.symbol,
+    venue: v.venueId,
+    mode: v.mode,
+    riskState: v.riskState,
+    running: v.running,
+    paused: v.paused,
+    inventory: v.position.qty.toString(),
+    targetInventory: v.params.targetInventory.toString(),
+    maxInventory: v.params.maxInventory.toString(),
+    ratio: ratioOf(v.position, v.params).toNumber(),
+    skew: m?.skew ?? 0,
+    peak: v.position.peak.toString(),
+    rebalanceCount: v.rebalanceCount,
+    realizedPnl: v.position.realized.toString(),
+    unrealizedPnl: unrealizedPnl(v.position, mark).toString(),
+    fees: v.position.fees.toString(),
+    openOrders: v.tracker.live().map(trackedOrderDto),
+    lastTickAt: v.lastTickAt,
+    tickIntervalMs: v.tickMs,
+    staleAfterMs: v.staleAfterMs,
+    paramVersion: v.paramVersion,
+    rebalanceThreshold: v.params.rebalanceThreshold,
+    emergencyThreshold: v.params.emergencyThreshold,
+    mid: str(m?.mid),
+    bestBid: str(m?.bestBid),
+    bestAsk: str(m?.bestAsk),
+    ...ourPrices(v.tracker),
+    reconciliation: reconciliationOf(v),
+  };
+}

@@ -1,0 +1,39 @@
+// The book a simulated venue shows: its market's displayed levels after the depletion trades caused since
+// the last refresh, merged with our resting orders as a real venue's book includes them. Built on demand
+// (fetchOrderBook), never in the event loop, with lazy Decimal levels.
+import type { BookLevel } from "@/lib/market";
+import { LazyLevel, type MarketGrid } from "./grid";
+import type { LevelSource, SimOrder } from "./matching";
+
+/** Displayed levels after depletion, merged with our resting orders (`own`, best first), best first. */
+export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth: number, grid: MarketGrid): BookLevel[] {
+  const dir = src.dir;
+  const ticks: number[] = [];
+  const lots: number[] = [];
+  const n = src.levelCount();
+  let cum = 0;
+  for (let i = 0; i < n; i++) {
+    const l = src.levelLots(i);
+    let rem = cum + l - src.depleted;
+    rem = rem <= 0 ? 0 : rem > l ? l : rem;
+    cum += l;
+    if (rem > 0) {
+      ticks.push(src.levelTick(i));
+      lots.push(rem);
+    }
+  }
+  for (const o of own) {
+    const rem = o.sizeLots - o.filledLots;
+    let k = 0;
+    while (k < ticks.length && (dir < 0 ? ticks[k]! > o.priceTick : ticks[k]! < o.priceTick)) k++;
+    if (ticks[k] === o.priceTick) lots[k]! += rem;
+    else {
+      ticks.splice(k, 0, o.priceTick);
+      lots.splice(k, 0, rem);
+    }
+  }
+  const out: BookLevel[] = [];
+  const shown = Math.min(ticks.length, depth);
+  for (let k = 0; k < shown; k++) out.push(new LazyLevel(grid, ticks[k]!, lots[k]!));
+  return out;
+}
