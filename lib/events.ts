@@ -57,8 +57,14 @@ export interface AlertDTO {
   id: string;
   kind: AlertKind;
   severity: "info" | "warning" | "critical";
+  /** The latest occurrence's message. */
   message: string;
+  /** First seen. */
   createdAt: number;
+  /** Occurrences while unacknowledged (repeats of the kind join the open alert); absent = 1. */
+  count?: number;
+  /** Latest occurrence; absent = createdAt. */
+  lastSeenAt?: number;
   acknowledgedBy: string | null;
   acknowledgedAt: number | null;
 }
@@ -219,6 +225,8 @@ export const applyParamsRequestSchema = z
 export const previewParamsRequestSchema = z.object({ params: z.record(z.string(), z.unknown()) }).strict();
 export const rollbackRequestSchema = z.object({ version: z.number().int().positive(), reason: z.string().trim().max(500).default("") }).strict();
 export const ackAlertRequestSchema = z.object({ id: z.string().min(1).max(64) }).strict();
+/** Acknowledge every open alert; takes no fields. */
+export const ackAllAlertsRequestSchema = z.object({}).strict();
 export const controlRequestSchema = z.object({ action: z.enum(["start", "pause", "resume", "rearm"]) }).strict();
 export const emergencyCloseRequestSchema = z.object({ confirm: z.literal(true) }).strict();
 export const loginRequestSchema = z

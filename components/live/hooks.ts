@@ -9,7 +9,7 @@ import { unitsOf, type MarketUnits } from "@/lib/units";
 import { useLive } from "./live-provider";
 import { queryKeys } from "./query-keys";
 import { windowOf } from "./snapshot-store";
-import { mergeAlerts, type ParamsState } from "./lists";
+import { mergeAlertsRead, type ParamsState } from "./lists";
 import { fetchMergingLive } from "./list-cache";
 import { appendOlder, readFirstPage, type ListSpec, type PagedRows } from "./paged-list";
 import { fillsQuery, fillsSpec, ordersQuery, ordersSpec, type FillsFilter, type OrdersFilter } from "./history-lists";
@@ -154,7 +154,7 @@ export function useAlerts(limit = 100) {
   const refetchInterval = usePollWhenOffline();
   return useQuery({
     queryKey: queryKeys.alerts,
-    queryFn: () => fetchMergingLive(qc, queryKeys.alerts, () => api.get<AlertDTO[]>(`/api/alerts?limit=${limit}`), mergeAlerts),
+    queryFn: () => fetchMergingLive(qc, queryKeys.alerts, () => api.get<AlertDTO[]>(`/api/alerts?limit=${limit}`), mergeAlertsRead),
     refetchInterval,
   });
 }

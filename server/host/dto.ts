@@ -48,6 +48,8 @@ export function alertDto(a: AlertRecord): AlertDTO {
     severity: a.severity,
     message: a.message,
     createdAt: a.createdAt.getTime(),
+    count: a.count,
+    lastSeenAt: a.lastSeenAt.getTime(),
     acknowledgedBy: a.acknowledgedBy,
     acknowledgedAt: a.acknowledgedAt?.getTime() ?? null,
   };

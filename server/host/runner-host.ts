@@ -30,6 +30,8 @@ export interface RunnerHost {
   /** The instrument (its currencies, grid, fees) and the parameter preset the desk started from. */
   market(): Promise<MarketDTO>;
   acknowledgeAlert(id: string, by: string): Promise<AlertDTO>;
+  /** Acknowledges every open alert; answers those it acknowledged. */
+  acknowledgeAllAlerts(by: string): Promise<AlertDTO[]>;
   params(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }>;
   /** Throws CommandRejected with field errors when the params are invalid; changes nothing. */
   previewParams(params: Record<string, unknown>): Promise<QuotePreviewDTO>;

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       if (!a) throw new CommandRejected(`no alert ${id}`, { id: "no such alert" }, 404);
       return alertDto(a);
     },
+    acknowledgeAllAlerts: async (by: string) => (await store.acknowledgeAllAlerts(sid, by)).map(alertDto),
     params: () => runner.paramsList(),
     previewParams: (p: Record<string, unknown>) =>
       previewSideBySide(

@@ -83,6 +83,7 @@ export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode
     ordersPage: (q) => call("ordersPage", q),
     market: () => call("market"),
     acknowledgeAlert: (id, by) => call("acknowledgeAlert", id, by),
+    acknowledgeAllAlerts: (by) => call("acknowledgeAllAlerts", by),
     params: () => call("params"),
     previewParams: (p) => call("previewParams", p),
     applyParams: (p, reason, by) => call("applyParams", p, reason, by),

@@ -34,6 +34,7 @@ import {
   type FillFilter,
   type ListFillsOptions,
   type ListOrdersOptions,
+  SEVERITY_RANK,
   type OrderFilter,
   type ListSnapshotsOptions,
   type NewAlert,
@@ -298,7 +299,7 @@ function snapshotOut(r: SnapshotRow): Snapshot {
 }
 
 function alertOut(r: AlertRow): AlertRecord {
-  return { ...r, data: jsonOut(r.data), createdAt: dateOut(r.createdAt), acknowledgedAt: dateOutNullable(r.acknowledgedAt) };
+  return { ...r, data: jsonOut(r.data), createdAt: dateOut(r.createdAt), lastSeenAt: dateOut(r.lastSeenAt), acknowledgedAt: dateOutNullable(r.acknowledgedAt) };
 }
 
 function runOut(r: RunRow): RunRecord {
@@ -741,8 +742,24 @@ export class MemoryStore implements Store {
     checkEnum("kind", alert.kind);
     checkEnum("severity", alert.severity);
     const data = jsonIn(alert.data);
-    const createdAt = alert.createdAt ? msIn(alert.createdAt, "alert.createdAt") : Date.now();
+    const seen = alert.createdAt ? msIn(alert.createdAt, "alert.createdAt") : Date.now();
     const d = this.data(alert.strategyId);
+    if (alert.kind === "rebalance") d.rebalanceCount += 1;
+    if (alert.kind === "emergency") d.emergencyCount += 1;
+    // A repeat while the kind's alert is open: the same alert, seen once more.
+    let open: AlertRow | undefined;
+    for (let i = d.alerts.length - 1; i >= 0 && !open; i--) {
+      const a = d.alerts[i]!;
+      if (a.kind === alert.kind && a.acknowledgedAt === null) open = a;
+    }
+    if (open) {
+      open.count += 1;
+      open.lastSeenAt = Math.max(open.lastSeenAt, seen);
+      open.message = alert.message;
+      if (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[open.severity]) open.severity = alert.severity;
+      if (alert.data !== undefined) open.data = data;
+      return alertOut(open);
+    }
     const row: AlertRow = {
       id: alert.id ?? randomUUID(),
       strategyId: d.row.id,
@@ -750,14 +767,14 @@ export class MemoryStore implements Store {
       severity: alert.severity,
       message: alert.message,
       data,
-      createdAt,
+      createdAt: seen,
+      count: 1,
+      lastSeenAt: seen,
       acknowledgedBy: null,
       acknowledgedAt: null,
     };
     insertSorted(d.alerts, row, byCreatedId);
     this.alerts.set(row.id, row);
-    if (row.kind === "rebalance") d.rebalanceCount += 1;
-    if (row.kind === "emergency") d.emergencyCount += 1;
     return alertOut(row);
   }
 
@@ -769,6 +786,20 @@ export class MemoryStore implements Store {
       row.acknowledgedAt = Date.now();
     }
     return alertOut(row);
+  }
+
+  async acknowledgeAllAlerts(strategyId: string, by: string): Promise<AlertRecord[]> {
+    const now = Date.now();
+    const out: AlertRecord[] = [];
+    const rows = this.strategies.get(strategyId)?.alerts ?? [];
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const a = rows[i]!;
+      if (a.acknowledgedAt !== null) continue;
+      a.acknowledgedBy = by;
+      a.acknowledgedAt = now;
+      out.push(alertOut(a));
+    }
+    return out;
   }
 
   async listAlerts(strategyId: string, opts: ListAlertsOptions = {}): Promise<AlertRecord[]> {

@@ -43,6 +43,7 @@ import {
   type RecoveryState,
   type RiskState,
   type RunRecord,
+  SEVERITY_RANK,
   type Snapshot,
   type Store,
   type StrategyDef,
@@ -355,18 +356,44 @@ export class PrismaStore implements Store {
   // ── alerts ──
 
   async raiseAlert(alert: NewAlert): Promise<AlertRecord> {
-    const row = await this.prisma.alert.create({
-      data: {
-        ...(alert.id ? { id: alert.id } : {}),
-        strategyId: alert.strategyId,
-        kind: alert.kind,
-        severity: alert.severity,
-        message: alert.message,
-        data: jsonIn(alert.data),
-        ...(alert.createdAt ? { createdAt: alert.createdAt } : {}),
-      },
+    const seen = alert.createdAt ?? new Date();
+    return this.prisma.$transaction(async (tx) => {
+      // The strategy's row lock orders concurrent raises of one strategy: two repeats cannot both find no
+      // open alert and insert two. (PGlite has one session; the lock is then simply granted.)
+      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Strategy" WHERE "id" = ${alert.strategyId} FOR UPDATE`;
+      if (!locked.length) throw new StrategyNotFoundError(`no strategy ${alert.strategyId}`);
+      const open = await tx.alert.findFirst({
+        where: { strategyId: alert.strategyId, kind: alert.kind, acknowledgedAt: null },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      if (open) {
+        const severity = SEVERITY_RANK[alert.severity] > SEVERITY_RANK[open.severity] ? alert.severity : open.severity;
+        const row = await tx.alert.update({
+          where: { id: open.id },
+          data: {
+            count: { increment: 1 },
+            lastSeenAt: seen > open.lastSeenAt ? seen : open.lastSeenAt,
+            message: alert.message,
+            severity,
+            ...(alert.data !== undefined ? { data: jsonIn(alert.data) } : {}),
+          },
+        });
+        return toAlert(row);
+      }
+      const row = await tx.alert.create({
+        data: {
+          ...(alert.id ? { id: alert.id } : {}),
+          strategyId: alert.strategyId,
+          kind: alert.kind,
+          severity: alert.severity,
+          message: alert.message,
+          data: jsonIn(alert.data),
+          createdAt: seen,
+          lastSeenAt: seen,
+        },
+      });
+      return toAlert(row);
     });
-    return toAlert(row);
   }
 
   async acknowledgeAlert(id: string, by: string): Promise<AlertRecord | null> {
@@ -377,6 +404,14 @@ export class PrismaStore implements Store {
     if (rows[0]) return toAlert(rows[0]);
     const row = await this.prisma.alert.findUnique({ where: { id } });
     return row && toAlert(row);
+  }
+
+  async acknowledgeAllAlerts(strategyId: string, by: string): Promise<AlertRecord[]> {
+    const rows = await this.prisma.alert.updateManyAndReturn({
+      where: { strategyId, acknowledgedAt: null },
+      data: { acknowledgedBy: by, acknowledgedAt: new Date() },
+    });
+    return rows.map(toAlert).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
 
   async listAlerts(strategyId: string, opts: ListAlertsOptions = {}): Promise<AlertRecord[]> {
@@ -466,8 +501,8 @@ export class PrismaStore implements Store {
         p.parameterVersion.findFirst({ where: { strategyId }, orderBy: { version: "desc" } }),
         p.fill.findMany({ where: { strategyId }, orderBy: { id: "asc" } }),
         p.order.findMany({ where: { strategyId, status: { in: LIVE } }, orderBy: [{ createdAt: "asc" }, { clientOrderId: "asc" }] }),
-        p.alert.count({ where: { strategyId, kind: "rebalance" } }),
-        p.alert.count({ where: { strategyId, kind: "emergency" } }),
+        p.alert.aggregate({ where: { strategyId, kind: "rebalance" }, _sum: { count: true } }),
+        p.alert.aggregate({ where: { strategyId, kind: "emergency" }, _sum: { count: true } }),
         p.snapshot.findFirst({ where: { strategyId }, orderBy: [{ ts: "desc" }, { id: "desc" }] }),
         p.run.findFirst({ where: { strategyId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] }),
       ],
@@ -479,8 +514,8 @@ export class PrismaStore implements Store {
       params: params && toParameterVersion(params),
       fills: fills.map(toFill),
       openOrders: openOrders.map(toOrder),
-      rebalanceCount,
-      emergencyCount,
+      rebalanceCount: rebalanceCount._sum.count ?? 0,
+      emergencyCount: emergencyCount._sum.count ?? 0,
       lastSnapshot: lastSnapshot && toSnapshot(lastSnapshot),
       lastRun: lastRun && toRun(lastRun),
     };

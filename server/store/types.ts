@@ -236,12 +236,20 @@ export interface AlertRecord {
   strategyId: string;
   kind: AlertKind;
   severity: AlertSeverity;
+  /** The latest occurrence's message (and data). */
   message: string;
   data: JsonValue | null;
+  /** First seen. */
   createdAt: Date;
+  /** Occurrences while unacknowledged (1 for one). */
+  count: number;
+  lastSeenAt: Date;
   acknowledgedBy: string | null;
   acknowledgedAt: Date | null;
 }
+
+/** The worse of two severities: a repeat that is worse than the first occurrence raises the alert's. */
+export const SEVERITY_RANK: Readonly<Record<AlertSeverity, number>> = { info: 0, warning: 1, critical: 2 };
 
 export interface NewRun {
   strategyId: string;
@@ -362,7 +370,7 @@ export interface RecoveryState {
   fills: FillRecord[];
   /** Orders that may still rest at the venue (LIVE_ORDER_STATUSES), oldest first: cancel or adopt them. */
   openOrders: OrderRecord[];
-  /** Rebalances and emergency closes so far (counts of those alerts, which are never deleted). */
+  /** Rebalances and emergency closes so far (the summed counts of those alerts, which are never deleted). */
   rebalanceCount: number;
   emergencyCount: number;
   /** The latest snapshot, e.g. for the last mark price; null before the first one. */
@@ -417,9 +425,17 @@ export interface Store {
   /** Ascending by ts. */
   listSnapshots(strategyId: string, opts?: ListSnapshotsOptions): Promise<Snapshot[]>;
 
+  /**
+   * Records an alert. While an alert of the same strategy and kind is unacknowledged, this is a repeat of
+   * it: its count goes up by one, lastSeenAt becomes this occurrence's time, message and data become this
+   * one's, and severity the worse of the two; the returned record (with the open alert's id) says so.
+   * Otherwise a new alert (count 1) is recorded.
+   */
   raiseAlert(alert: NewAlert): Promise<AlertRecord>;
   /** The first acknowledgement wins and later ones leave it unchanged; null when the alert does not exist. */
   acknowledgeAlert(id: string, by: string): Promise<AlertRecord | null>;
+  /** Acknowledges every unacknowledged alert of the strategy; returns those it acknowledged. */
+  acknowledgeAllAlerts(strategyId: string, by: string): Promise<AlertRecord[]>;
   /** Newest first. */
   listAlerts(strategyId: string, opts?: ListAlertsOptions): Promise<AlertRecord[]>;
 

@@ -29,6 +29,7 @@ import { metricsQuerySchema } from "@/lib/events";
 import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
 import { historyRoutes } from "@/server/web/history-routes";
+import { alertRoutes } from "@/server/web/alert-routes";
 import { sendText, TextReply } from "@/server/web/text-reply";
 
 export type Access = "public" | "session-optional" | "viewer" | "operator";
@@ -281,6 +282,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       },
     }),
     ...historyRoutes(host),
+    ...alertRoutes(host, audit),
   ] as Route<never, never>[];
 
   const byPath = new Map<string, Route<never, never>[]>();

@@ -209,6 +209,24 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await page.click('[data-testid="control-resume"]');
   });
 
+  test("alerts: a repeated kind is one alert with its count and first/last time; an operator acknowledges them all at once", async () => {
+    // A second emergency close: the test double groups its alert with the open one, as the store does.
+    await page.click('[data-testid="emergency-open"]');
+    await page.waitForSelector('[data-testid="emergency-preview"]', { timeout: 10_000 });
+    await page.fill('[data-testid="emergency-confirm-input"]', "CLOSE");
+    await page.click('[data-testid="emergency-confirm"]');
+    await page.waitForSelector('[data-testid="emergency-outcome"]', { timeout: 10_000 });
+    await page.click('[data-testid="emergency-done"]');
+    const emergency = page.locator('[data-testid="alert"][data-kind="emergency"][data-acked="false"]');
+    await eventually("one emergency alert counted twice", async () => ({ n: await emergency.count(), count: await emergency.first().getAttribute("data-count") }), (v) => v.n === 1 && v.count === "2", 10_000);
+    assert.match((await emergency.first().textContent()) ?? "", /×2\s*\d\d:\d\d:\d\d – \d\d:\d\d:\d\d/);
+    await page.locator('[data-testid="alerts"]').screenshot({ path: artifactPath("e2e-console-alerts-grouped.png") });
+    await page.click('[data-testid="alerts-ack-all"]');
+    await eventually("every alert acknowledged", () => page.locator('[data-testid="alert"][data-acked="false"]').count(), (n) => n === 0, 10_000);
+    assert.match((await page.textContent('[data-testid="alerts"]')) ?? "", /all acknowledged/);
+    await page.click('[data-testid="control-resume"]');
+  });
+
   test("no uncaught errors in any page", () => {
     assert.deepEqual(pageErrors, []);
   });

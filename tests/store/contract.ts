@@ -455,6 +455,52 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.deepEqual((await store.listAlerts(s.id, { before: new Date(t0 + 1) })).map((x) => x.kind), ["stale_data"]);
     });
 
+    test("alerts: a kind raised again while its alert is open is the same alert, counted, with first and last time (issue 14, defect 6)", async () => {
+      const s = await strategy();
+      const t0 = Date.UTC(2030, 2, 1);
+      const first = await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "warning", message: "ratio 0.81", createdAt: new Date(t0) });
+      assert.equal(first.count, 1);
+      assert.equal(first.lastSeenAt.getTime(), t0);
+      await store.raiseAlert({ strategyId: s.id, kind: "risk_state", severity: "info", message: "REDUCING", createdAt: new Date(t0 + 1) });
+      const again = await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "critical", message: "ratio 0.84", data: { ratio: "0.84" }, createdAt: new Date(t0 + 5000) });
+      assert.equal(again.id, first.id, "the open alert, not a new one");
+      assert.equal(again.count, 2);
+      assert.equal(again.createdAt.getTime(), t0, "first seen stays");
+      assert.equal(again.lastSeenAt.getTime(), t0 + 5000);
+      assert.equal(again.message, "ratio 0.84");
+      assert.equal(again.severity, "critical", "the worse severity");
+      assert.deepEqual(again.data, { ratio: "0.84" });
+      assert.deepEqual((await store.listAlerts(s.id)).map((a) => [a.kind, a.count]), [["risk_state", 1], ["rebalance", 2]]);
+      // Once acknowledged, the next one is a new alert.
+      await store.acknowledgeAlert(first.id, "op");
+      const next = await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "warning", message: "ratio 0.82", createdAt: new Date(t0 + 9000) });
+      assert.notEqual(next.id, first.id);
+      assert.equal(next.count, 1);
+      // Repeats raised at once still make one alert.
+      await Promise.all(Array.from({ length: 5 }, (_, i) => store.raiseAlert({ strategyId: s.id, kind: "stale_data", severity: "warning", message: `late ${i}`, createdAt: new Date(t0 + 10_000 + i) })));
+      const stale = await store.listAlerts(s.id, { kinds: ["stale_data"] });
+      assert.deepEqual(stale.map((a) => a.count), [5]);
+      // Restart counts every rebalance raised, grouped or not.
+      assert.equal((await store.loadRecoveryState(s.id)).rebalanceCount, 3);
+    });
+
+    test("alerts: acknowledge all acknowledges every open alert of the strategy, and only those", async () => {
+      const s = await strategy();
+      const other = await strategy();
+      const a = await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "warning", message: "r" });
+      await store.raiseAlert({ strategyId: s.id, kind: "emergency", severity: "critical", message: "e" });
+      await store.acknowledgeAlert(a.id, "earlier");
+      await store.raiseAlert({ strategyId: s.id, kind: "error", severity: "info", message: "x" });
+      const elsewhere = await store.raiseAlert({ strategyId: other.id, kind: "error", severity: "info", message: "y" });
+      const acked = await store.acknowledgeAllAlerts(s.id, "op");
+      assert.deepEqual(acked.map((x) => x.kind).sort(), ["emergency", "error"]);
+      assert.ok(acked.every((x) => x.acknowledgedBy === "op" && x.acknowledgedAt !== null));
+      assert.equal((await store.listAlerts(s.id, { unacknowledgedOnly: true })).length, 0);
+      assert.equal((await store.listAlerts(s.id)).find((x) => x.id === a.id)?.acknowledgedBy, "earlier", "an earlier acknowledgement stands");
+      assert.equal((await store.listAlerts(other.id, { unacknowledgedOnly: true }))[0]?.id, elsewhere.id);
+      assert.deepEqual(await store.acknowledgeAllAlerts(s.id, "op"), []);
+    });
+
     test("alerts: an id chosen by the caller is kept, so the alert can be shown before it is stored", async () => {
       const s = await strategy();
       const id = randomUUID();

@@ -25,6 +25,7 @@ import type {
 /** Methods that change the runner's state; a rejected request must leave `mutations` empty. */
 export const MUTATING_METHODS = [
   "acknowledgeAlert",
+  "acknowledgeAllAlerts",
   "applyParams",
   "rollbackParams",
   "control",
@@ -298,13 +299,24 @@ export class FakeRunnerHost implements RunnerHost {
     return fill;
   }
 
+  /** As the store does: a kind raised while its alert is open is that alert seen once more. */
   raiseAlert(kind: AlertDTO["kind"], severity: AlertDTO["severity"], message: string): AlertDTO {
+    const open = this.alertLog.findLast((a) => a.kind === kind && a.acknowledgedAt === null);
+    if (open) {
+      open.count = (open.count ?? 1) + 1;
+      open.lastSeenAt = Date.now();
+      open.message = message;
+      this.emit("alert", { ...open });
+      return open;
+    }
     const alert: AlertDTO = {
       id: `A${++this.seq}`,
       kind,
       severity,
       message,
       createdAt: Date.now(),
+      count: 1,
+      lastSeenAt: Date.now(),
       acknowledgedBy: null,
       acknowledgedAt: null,
     };
@@ -398,6 +410,17 @@ export class FakeRunnerHost implements RunnerHost {
     alert.acknowledgedAt = Date.now();
     this.mutated("acknowledgeAlert", [id, by]);
     return alert;
+  }
+
+  async acknowledgeAllAlerts(by: string): Promise<AlertDTO[]> {
+    this.record("acknowledgeAllAlerts", [by]);
+    const open = this.alertLog.filter((a) => a.acknowledgedAt === null);
+    for (const a of open) {
+      a.acknowledgedBy = by;
+      a.acknowledgedAt = Date.now();
+    }
+    if (open.length) this.mutated("acknowledgeAllAlerts", [by]);
+    return [...open].reverse();
   }
 
   async params(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }> {
