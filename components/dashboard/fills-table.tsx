@@ -1,6 +1,7 @@
 "use client";
 // Every fill, newest first: the latest page live, older ones on scroll; the header counts them all.
 import { useState } from "react";
+import { usePagedRows } from "./use-paged-rows";
 import type { FillDTO } from "@/lib/events";
 import { Panel } from "@/components/ui/panel";
 import { fmtDecimal, fmtExact, fmtTime } from "@/components/format/decimal";
@@ -19,7 +20,8 @@ export function FillsTable() {
   const { list, loadOlder, loadingOlder, olderError } = useFillsList({ side });
   const data = list.data;
   const u = useUnits();
-  const rows = (data?.rows ?? []).map((f: FillDTO) => (
+  const { visible, more, onMore, reset } = usePagedRows(data, loadOlder);
+  const rows = visible.map((f: FillDTO) => (
     <tr key={f.tradeId} data-testid="fill-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${f.tradeId} · order ${f.clientOrderId} · ${f.liquidity} · fee ${f.fee}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(f.ts)}</td>
       <td className={tdl}>
@@ -42,16 +44,25 @@ export function FillsTable() {
           <span data-testid="fills-total" data-value={data?.total ?? ""} className="num text-[11px] text-faint" title="All fills matching the filter">
             {data ? data.total.toLocaleString("en-US") : "…"}
           </span>
-          <Choice label="Side" testId="fills-side" value={side} options={SIDES} onChange={setSide} />
+          <Choice
+            label="Side"
+            testId="fills-side"
+            value={side}
+            options={SIDES}
+            onChange={(v) => {
+              setSide(v);
+              reset();
+            }}
+          />
           <CsvLink href={`/api/export/fills.csv?${fillsQuery({ side })}`} testId="fills-csv" title="Download every fill matching the filter as CSV" />
         </>
       }
     >
-      <HistoryTable testId="fills-table" head={["Time", "Side", ["Price", u.quote], ["Size", u.base], ["Fee", u.quote], ["Inv after", u.base]]} hide={{ Fee: notOnPhone }} empty="No fills yet" onEnd={data?.next ? loadOlder : undefined}>
+      <HistoryTable testId="fills-table" head={["Time", "Side", ["Price", u.quote], ["Size", u.base], ["Fee", u.quote], ["Inv after", u.base]]} hide={{ Fee: notOnPhone }} empty="No fills yet" onEnd={more ? onMore : undefined}>
         {rows}
       </HistoryTable>
       {data ? (
-        <ListFooter testId="fills" noun="fills" shown={data.rows.length} total={data.total} more={!!data.next} loading={loadingOlder} error={olderError} onMore={loadOlder} />
+        <ListFooter testId="fills" noun="fills" shown={visible.length} total={data.total} more={more} loading={loadingOlder} error={olderError} onMore={onMore} />
       ) : null}
     </Panel>
   );

@@ -1,6 +1,7 @@
 "use client";
 // Every order, newest first, filtered by side and status; older ones on scroll; the header counts them all.
 import { useState } from "react";
+import { usePagedRows } from "./use-paged-rows";
 import type { OrderDTO } from "@/lib/events";
 import { Panel } from "@/components/ui/panel";
 import { fmtExact, fmtTime } from "@/components/format/decimal";
@@ -52,6 +53,7 @@ export function OrdersTable() {
   const { list, loadOlder, loadingOlder, olderError } = useOrdersList({ side, status });
   const data = list.data;
   const u = useUnits();
+  const { visible, more, onMore, reset } = usePagedRows(data, loadOlder);
   // The status lists what rests right now (every tick): a row still "open" that is not listed there has
   // closed since it was pushed, and says so until the next refresh tells how.
   const openIds = useStatus((s) => s.openOrders.map((o) => o.clientOrderId).join("\n")).data;
@@ -59,7 +61,7 @@ export function OrdersTable() {
   const now = useNow(1000);
   const shownStatus = (o: OrderDTO) =>
     openIds !== undefined && OPEN_LIKE.has(o.status.toLowerCase()) && !open.has(o.clientOrderId) && now - o.updatedAt > LISTING_GRACE_MS ? "closed" : o.status;
-  const rows = (data?.rows ?? []).map((o: OrderDTO) => (
+  const rows = visible.map((o: OrderDTO) => (
     <tr key={o.clientOrderId} data-testid="order-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${o.clientOrderId} · ${o.reason} · ${o.status}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(o.createdAt)}</td>
       <td className={tdl}>
@@ -87,17 +89,35 @@ export function OrdersTable() {
           <span data-testid="orders-total" data-value={data?.total ?? ""} className="num text-[11px] text-faint" title="All orders matching the filters">
             {data ? data.total.toLocaleString("en-US") : "…"}
           </span>
-          <Choice label="Side" testId="orders-side" value={side} options={SIDES} onChange={setSide} />
-          <Choice label="Status" testId="orders-status" value={status} options={STATUSES} onChange={setStatus} />
+          <Choice
+            label="Side"
+            testId="orders-side"
+            value={side}
+            options={SIDES}
+            onChange={(v) => {
+              setSide(v);
+              reset();
+            }}
+          />
+          <Choice
+            label="Status"
+            testId="orders-status"
+            value={status}
+            options={STATUSES}
+            onChange={(v) => {
+              setStatus(v);
+              reset();
+            }}
+          />
           <CsvLink href={`/api/export/orders.csv?${ordersQuery({ side, status })}`} testId="orders-csv" title="Download every order matching the filters as CSV" />
         </>
       }
     >
-      <HistoryTable testId="orders-table" head={["Time", "Side", ["Price", u.quote], ["Filled/Size", u.base], "Status", "Reason"]} hide={{ Reason: onlyVeryWide }} empty="No orders yet" onEnd={data?.next ? loadOlder : undefined}>
+      <HistoryTable testId="orders-table" head={["Time", "Side", ["Price", u.quote], ["Filled/Size", u.base], "Status", "Reason"]} hide={{ Reason: onlyVeryWide }} empty="No orders yet" onEnd={more ? onMore : undefined}>
         {rows}
       </HistoryTable>
       {data ? (
-        <ListFooter testId="orders" noun="orders" shown={data.rows.length} total={data.total} more={!!data.next} loading={loadingOlder} error={olderError} onMore={loadOlder} />
+        <ListFooter testId="orders" noun="orders" shown={visible.length} total={data.total} more={more} loading={loadingOlder} error={olderError} onMore={onMore} />
       ) : null}
     </Panel>
   );

@@ -1,7 +1,7 @@
 "use client";
 // Pieces both history tables share: the scrolling table whose end loads older rows, the filter chips,
 // the count line ("100 of 1,234") and the CSV link.
-import { useEffect, useRef, type ReactNode } from "react";
+import { useRef, type ReactNode, type UIEvent } from "react";
 
 export function SideCell({ side }: { side: "buy" | "sell" }) {
   return <span className={side === "buy" ? "font-semibold text-emerald-400" : "font-semibold text-red-400"}>{side.toUpperCase()}</span>;
@@ -33,16 +33,18 @@ export function HistoryTable({
   hide?: Record<string, string>;
   onEnd?: () => void;
 }) {
-  const box = useRef<HTMLDivElement>(null);
-  const end = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!onEnd || !box.current || !end.current) return;
-    const io = new IntersectionObserver((e) => e.some((x) => x.isIntersecting) && onEnd(), { root: box.current, rootMargin: "40px" });
-    io.observe(end.current);
-    return () => io.disconnect();
-  }, [onEnd]);
+  // Only a scroll by the operator to the bottom asks for more: a table that is not full yet must not page
+  // through the whole history on its own.
+  const last = useRef(0);
+  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+    const el = e.currentTarget;
+    const atEnd = el.scrollTop > 0 && el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
+    if (!atEnd || !onEnd || el.scrollHeight === last.current) return;
+    last.current = el.scrollHeight; // once per content height: the rows it loads make it taller
+    onEnd();
+  };
   return (
-    <div ref={box} className="max-h-[260px] overflow-auto">
+    <div className="max-h-[260px] overflow-auto" onScroll={onScroll}>
       <table data-testid={testId} className="num w-full border-collapse text-[12px]">
         <thead className="sticky top-0 z-10 bg-panel">
           <tr className="text-faint">
@@ -72,7 +74,6 @@ export function HistoryTable({
           )}
         </tbody>
       </table>
-      <div ref={end} className="h-px" />
     </div>
   );
 }

@@ -2,14 +2,12 @@
 // One time-series chart: lines from plot numbers, dashed reference lines (thresholds), and a tooltip that
 // reads the snapshot's exact figures in the market's units.
 import { memo, useMemo } from "react";
-import { CartesianGrid, Line, LineChart, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { MarketUnits } from "@/lib/units";
 import { fmtTime } from "@/components/format/decimal";
 import { C, tooltipLines, type PlotPoint, type Series } from "./chart-series";
 import type { Marker } from "./chart-markers";
-
-/** Lines whose label would crowd the chart (a rebalance every tick) go unlabelled: the legend names them. */
-const LABELLED = new Set(["emergency", "param", "risk"]);
+import { MarkerLayer } from "./marker-layer";
 
 /** Axis labels with just enough decimals to tell ticks apart over the plotted range (a 2000 market that
  *  moves by cents needs two decimals; a PnL of thousands needs none). */
@@ -102,8 +100,6 @@ export const TimeChart = memo(function TimeChart({
   dots?: Marker[];
 }) {
   const format = useMemo(() => yFormat ?? rangeFormatter(data, series.map((s) => s.key)), [yFormat, data, series]);
-  // A label beside its line, on the side with room: left of lines in the right half of the chart.
-  const midTs = data.length ? (data[0]!.ts + data[data.length - 1]!.ts) / 2 : 0;
   return (
     <div
       data-testid={testId}
@@ -159,33 +155,6 @@ export const TimeChart = memo(function TimeChart({
                   label={r.label ? { value: r.label, position: r.above === false ? "insideTopLeft" : "insideBottomLeft", fill: r.color, fontSize: 9 } : undefined}
                 />
               ))}
-              {events.map((m, i) => (
-                <ReferenceLine
-                  key={`${m.kind}-${m.ts}-${i}`}
-                  x={m.ts}
-                  className={`marker marker-${m.kind}`}
-                  stroke={m.color}
-                  strokeOpacity={m.kind === "rebalance" ? 0.55 : 0.9}
-                  strokeDasharray={m.kind === "param" ? "2 2" : undefined}
-                  ifOverflow="discard"
-                  label={LABELLED.has(m.kind) ? { value: m.label, position: m.ts > midTs ? "insideTopRight" : "insideTopLeft", fill: m.color, fontSize: 9 } : undefined}
-                />
-              ))}
-              {dots.map((m, i) =>
-                m.y === undefined ? null : (
-                  <ReferenceDot
-                    key={`${m.ts}-${i}`}
-                    x={m.ts}
-                    y={m.y}
-                    r={2.5}
-                    className={`marker marker-fill marker-${m.side}`}
-                    fill={m.color}
-                    stroke="#0d1218"
-                    strokeWidth={0.5}
-                    ifOverflow="discard"
-                  />
-                ),
-              )}
               {series.map((s) => (
                 <Line
                   key={s.key}
@@ -201,6 +170,7 @@ export const TimeChart = memo(function TimeChart({
                   connectNulls={false}
                 />
               ))}
+              {events.length || dots.length ? <MarkerLayer events={events} dots={dots} /> : null}
             </LineChart>
           </ResponsiveContainer>
         ) : (

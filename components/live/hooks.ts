@@ -1,7 +1,7 @@
 "use client";
 // What components read. History comes over HTTP through react-query, live updates over the socket into
 // the same caches; while the socket is down the lists fall back to polling so nothing silently freezes.
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useMutation, useQuery, useQueryClient, type QueryKey, type UseQueryResult } from "@tanstack/react-query";
 import type { AlertDTO, FillDTO, ListPageDTO, MarketDTO, OrderDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 import { api } from "@/components/api/client";
@@ -93,7 +93,8 @@ export function useLatestSnapshot(): SnapshotDTO | undefined {
   return useSyncExternalStore(subscribe, get, get);
 }
 
-const PAGE_SIZE = 100;
+/** Rows per page read, and rows a table adds to what it shows each time the operator asks for more. */
+export const PAGE_SIZE = 100;
 
 /** A paged list: the first page kept fresh (and merged with live pushes), older pages on demand. */
 function usePagedList<T>(key: QueryKey, spec: ListSpec<T>, path: string, query: URLSearchParams, refetchInterval: number | false) {
@@ -117,7 +118,11 @@ function usePagedList<T>(key: QueryKey, spec: ListSpec<T>, path: string, query: 
       qc.setQueryData<PagedRows<T>>(key, (cur) => appendOlder(spec, cur, page));
     },
   });
-  return { list, loadOlder: () => !older.isPending && older.mutate(), loadingOlder: older.isPending, olderError: older.error };
+  const { isPending, mutate } = older;
+  const loadOlder = useCallback(() => {
+    if (!isPending) mutate();
+  }, [isPending, mutate]);
+  return { list, loadOlder, loadingOlder: isPending, olderError: older.error };
 }
 
 /** The fills' first page is read again now and then while live too: a fill the runner pushed just before
