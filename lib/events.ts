@@ -315,4 +315,41 @@ export const exportOrdersQuerySchema = z.object({ from: ms.optional(), to: ms.op
 export const exportSnapshotsQuerySchema = z.object({ from: ms.optional(), to: ms.optional() }).strict();
 export type { OrderState };
 
+// ── the activity log: every audited action ─────────────────────────────────────────────────────────────
+
+/** One audited action: who did what, to what, when, and the state before and after. */
+export interface AuditDTO {
+  id: string;
+  at: number;
+  actor: string;
+  /** e.g. "control.pause", "params.apply", "auth.login". */
+  action: string;
+  target: string;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+}
+
+export interface AuditPageDTO {
+  rows: AuditDTO[];
+  /** Cursor of the next (older) page; null at the oldest. */
+  next: string | null;
+}
+
+/** The activity log's filters: a kind of action (the prefix of its name) and who did it. */
+export const AUDIT_KINDS = ["auth", "control", "params", "emergency", "alert", "reconciliation"] as const;
+export const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    kind: z.enum(AUDIT_KINDS).optional(),
+    actor: z.string().trim().min(1).max(64).optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,15}:.{1,64}$/, "is not a cursor this list gave out")
+      .transform((c) => ({ ts: Number(c.slice(0, c.indexOf(":"))), id: c.slice(c.indexOf(":") + 1) }))
+      .optional(),
+  })
+  .strict();
+export type AuditQuery = z.output<typeof auditQuerySchema>;
+
 export const metricsQuerySchema = z.object({ reset: z.enum(["0", "1"]).default("0") }).strict();

@@ -1,7 +1,7 @@
 // The paged, filtered history the dashboard's tables read: one page of rows, newest first, with the total
 // the filter matches and a cursor for the next (older) page. One row more than asked is read to know
 // whether an older page exists without a second query.
-import type { FillDTO, FillsPageQuery, ListPageDTO, OrderDTO, OrdersPageQuery } from "@/lib/events";
+import type { AuditPageDTO, AuditQuery, FillDTO, FillsPageQuery, ListPageDTO, OrderDTO, OrdersPageQuery } from "@/lib/events";
 import { fillCursorOf, orderCursorOf } from "@/lib/events";
 import type { Store } from "@/server/store";
 import { storedOrderDto } from "@/server/runner/publisher";
@@ -29,4 +29,17 @@ export async function ordersPage(store: Store, strategyId: string, q: OrdersPage
   const page = rows.slice(0, q.limit).map(storedOrderDto);
   const last = page[page.length - 1];
   return { rows: page, total, next: rows.length > q.limit && last ? orderCursorOf(last) : null };
+}
+
+/** The activity log, newest first: the audit trail filtered by kind of action and actor. */
+export async function auditPage(store: Store, q: AuditQuery): Promise<AuditPageDTO> {
+  const rows = await store.listAudit({
+    limit: q.limit + 1,
+    ...(q.kind ? { actionPrefix: `${q.kind}.` } : {}),
+    ...(q.actor ? { actor: q.actor } : {}),
+    ...(q.before ? { before: new Date(q.before.ts), beforeId: q.before.id } : {}),
+  });
+  const page = rows.slice(0, q.limit).map((e) => ({ id: e.id, at: e.createdAt.getTime(), actor: e.actor, action: e.action, target: e.target, before: e.before, after: e.after, ip: e.ip }));
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > q.limit && last ? `${last.at}:${last.id}` : null };
 }

@@ -3,6 +3,8 @@
 import type { ControlAction, RunnerEvents } from "@/server/runner/commands";
 import type {
   AlertDTO,
+  AuditPageDTO,
+  AuditQuery,
   EmergencyOutcomeDTO,
   EmergencyPreviewDTO,
   FillDTO,
@@ -42,6 +44,8 @@ export interface RunnerHost {
   emergencyClose(by: string): Promise<EmergencyOutcomeDTO>;
   /** Resolves a reconciliation mismatch: adopt the venue's position (an audited adjustment), or adopt and flatten. */
   resolveMismatch(req: ResolveMismatchRequest, by: string): Promise<StatusDTO>;
+  /** The activity log: audited actions, newest first, filtered. */
+  auditLog(query: AuditQuery): Promise<AuditPageDTO>;
   /** Records a mutation in the audit trail (who, what, before and after). */
   audit(event: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }): Promise<void>;
   on<K extends keyof RunnerEvents>(event: K, listener: (payload: RunnerEvents[K]) => void): () => void;

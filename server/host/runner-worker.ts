@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
-import { resolveMismatchSchema, type FillsPageQuery, type OrdersPageQuery, type ResolveMismatchRequest } from "@/lib/events";
+import { resolveMismatchSchema, type AuditQuery, type FillsPageQuery, type OrdersPageQuery, type ResolveMismatchRequest } from "@/lib/events";
 import { parseStrategyParams } from "@/lib/strategy/params";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
@@ -14,7 +14,7 @@ import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { storedOrderDto } from "@/server/runner/publisher";
 import type { JsonValue } from "@/server/store";
 import { alertDto, fillDto, marketDto, snapshotDto } from "@/server/host/dto";
-import { fillsPage, ordersPage } from "@/server/host/history";
+import { auditPage, fillsPage, ordersPage } from "@/server/host/history";
 import { previewSideBySide } from "@/server/host/preview";
 import type { RegimeSetting } from "@/server/venue/paper";
 
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     audit: async (e: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }) => {
       await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
     },
+    auditLog: (q: AuditQuery) => auditPage(store, q),
     metrics: (reset: boolean) => {
       const out = {
         ...runner.tickMetrics(reset),

@@ -93,6 +93,7 @@ export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode
     emergencyClose: (by) => call("emergencyClose", by),
     resolveMismatch: (req, by) => call("resolveMismatch", req, by),
     audit: (e) => call("audit", e),
+    auditLog: (q) => call("auditLog", q),
     metrics: (reset) => call("metrics", reset),
     on(event, listener) {
       let set = listeners.get(event);

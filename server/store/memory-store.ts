@@ -885,12 +885,18 @@ export class MemoryStore implements Store {
     const limit = limitOf(opts.limit, 100, 10_000);
     const rows = this.audit;
     const before = opts.before ? msIn(opts.before, "before") : undefined;
+    const beforeId = opts.beforeId;
     const out: AuditRecord[] = [];
-    let i = before === undefined ? rows.length : firstIndex(rows, (a) => a.createdAt >= before);
+    // Rows are sorted by (createdAt, id): everything below the cursor is a prefix.
+    let i =
+      before === undefined
+        ? rows.length
+        : firstIndex(rows, (a) => a.createdAt > before || (a.createdAt === before && (beforeId === undefined || compareText(a.id, beforeId) >= 0)));
     while (--i >= 0 && out.length < limit) {
       const a = rows[i]!;
       if (opts.target && a.target !== opts.target) continue;
       if (opts.actor && a.actor !== opts.actor) continue;
+      if (opts.actionPrefix && !a.action.startsWith(opts.actionPrefix)) continue;
       out.push(auditOut(a));
     }
     return out;

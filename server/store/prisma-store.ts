@@ -477,11 +477,17 @@ export class PrismaStore implements Store {
   }
 
   async listAudit(opts: ListAuditOptions = {}): Promise<AuditRecord[]> {
+    const before: Prisma.AuditEventWhereInput = !opts.before
+      ? {}
+      : opts.beforeId === undefined
+        ? { createdAt: { lt: opts.before } }
+        : { OR: [{ createdAt: { lt: opts.before } }, { createdAt: opts.before, id: { lt: opts.beforeId } }] };
     const rows = await this.prisma.auditEvent.findMany({
       where: {
         ...(opts.target ? { target: opts.target } : {}),
         ...(opts.actor ? { actor: opts.actor } : {}),
-        ...(opts.before ? { createdAt: { lt: opts.before } } : {}),
+        ...(opts.actionPrefix ? { action: { startsWith: opts.actionPrefix } } : {}),
+        ...before,
       },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: limitOf(opts.limit, 100, 10_000),

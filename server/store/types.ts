@@ -354,9 +354,13 @@ export interface ListAlertsOptions {
 export interface ListAuditOptions {
   target?: string;
   actor?: string;
+  /** Only actions starting with this, e.g. "params." or "auth.". */
+  actionPrefix?: string;
   /** Default 100, max 10 000. */
   limit?: number;
   before?: Date;
+  /** With `before`: the last event read, so events at exactly `before` with a lower id come too (paging). */
+  beforeId?: string;
 }
 
 // ── restart ─────────────────────────────────────────────────────────────────────────────────────────────

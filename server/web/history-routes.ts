@@ -1,8 +1,10 @@
 // History for the dashboard's tables and the operator's spreadsheets: paged lists with totals and filters,
-// the market the desk trades, and CSV exports of fills, orders and the charts' data over a time range.
+// the market the desk trades, the activity log (the audit trail), and CSV exports of fills, orders and
+// the charts' data over a time range.
 // Routes are declared here and mounted by api.ts, which applies its checks (session, role, schema) first.
 import { z } from "zod";
 import {
+  auditQuerySchema,
   exportFillsQuerySchema,
   exportOrdersQuerySchema,
   exportSnapshotsQuerySchema,
@@ -96,6 +98,8 @@ export function historyRoutes(host: RunnerHost): Route<never, never>[] {
     route({ method: "GET", path: "/api/fills/page", access: "viewer", query: fillsPageQuerySchema, handle: ({ query }) => host.fillsPage(query) }),
     route({ method: "GET", path: "/api/orders/page", access: "viewer", query: ordersPageQuerySchema, handle: ({ query }) => host.ordersPage(query) }),
     route({ method: "GET", path: "/api/market", access: "viewer", query: z.object({}).strict(), handle: () => host.market() }),
+    // The activity log is for viewers too: who changed what is part of watching the desk.
+    route({ method: "GET", path: "/api/audit", access: "viewer", query: auditQuerySchema, handle: ({ query }) => host.auditLog(query) }),
     route({
       method: "GET",
       path: "/api/export/fills.csv",

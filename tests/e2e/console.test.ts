@@ -227,6 +227,30 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await page.click('[data-testid="control-resume"]');
   });
 
+  test("activity log: every audited action with who and what changed, filterable by kind and by who", async () => {
+    await page.click('[data-testid="nav-activity"]');
+    await page.waitForURL(/\/activity$/);
+    await page.waitForSelector('[data-testid="activity-entry"]', { timeout: 15_000 });
+    const actions = await page.locator('[data-testid="activity-entry"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
+    for (const a of ["auth.login", "params.apply", "params.rollback", "control.resume", "emergency.close", "alert.ack_all"]) assert.ok(actions.includes(a), `${a} in ${actions.join(", ")}`);
+    const resume = page.locator('[data-testid="activity-entry"][data-action="control.resume"]').first();
+    assert.match((await resume.textContent()) ?? "", /operator\s*resumed quoting.*paused\s*true\s*→\s*false/);
+    await page.selectOption('[data-testid="activity-kind"]', "params");
+    await eventually(
+      "only parameter changes",
+      () => page.locator('[data-testid="activity-entry"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-action"))),
+      (xs) => xs.length > 0 && xs.every((x) => x?.startsWith("params.")),
+      10_000,
+    );
+    await page.fill('[data-testid="activity-actor"]', "nobody");
+    await eventually("nothing for another user", () => page.locator('[data-testid="activity-entry"]').count(), (n) => n === 0, 10_000);
+    await page.fill('[data-testid="activity-actor"]', "operator");
+    await page.waitForSelector('[data-testid="activity-entry"]', { timeout: 10_000 });
+    await shot(page, "activity");
+    await page.click('[data-testid="nav-desk"]');
+    await page.waitForSelector('[data-testid="state-panel"]', { timeout: 15_000 });
+  });
+
   test("no uncaught errors in any page", () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -543,6 +543,22 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.deepEqual((await store.listAudit({ target, actor: "alice" })).map((e) => e.actor), ["alice"]);
     });
 
+    test("audit trail: filtered by kind of action, paged without skipping events of one instant (the activity log)", async () => {
+      const actor = `op-${randomUUID().slice(0, 8)}`;
+      for (const action of ["auth.login", "params.apply", "control.pause", "params.rollback", "auth.logout"]) await store.recordAudit({ actor, action, target: "runner" });
+      const params = await store.listAudit({ actor, actionPrefix: "params." });
+      assert.deepEqual(params.map((e) => e.action).sort(), ["params.apply", "params.rollback"]);
+      const seen: string[] = [];
+      let page = await store.listAudit({ actor, limit: 2 });
+      while (page.length) {
+        seen.push(...page.map((e) => e.action));
+        const last = page[page.length - 1]!;
+        page = await store.listAudit({ actor, limit: 2, before: last.createdAt, beforeId: last.id });
+      }
+      assert.equal(seen.length, 5);
+      assert.equal(new Set(seen).size, 5);
+    });
+
     // ── restart ──
 
     test("loadRecoveryState returns everything a restart needs, fills in recorded order", async () => {

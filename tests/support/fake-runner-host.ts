@@ -7,6 +7,8 @@ import type { RunnerHost } from "@/server/host/runner-host";
 import { CommandRejected, type ControlAction, type RunnerEvents } from "@/server/runner/commands";
 import type {
   AlertDTO,
+  AuditPageDTO,
+  AuditQuery,
   EmergencyOutcomeDTO,
   EmergencyPreviewDTO,
   FillDTO,
@@ -39,6 +41,9 @@ export interface RecordedCall {
 }
 
 export interface AuditEvent {
+  /** Set when recorded. */
+  id?: string;
+  at?: number;
   actor: string;
   action: string;
   target: string;
@@ -588,7 +593,20 @@ export class FakeRunnerHost implements RunnerHost {
 
   async audit(event: AuditEvent): Promise<void> {
     this.record("audit", [event]);
-    this.audits.push(event);
+    this.audits.push({ ...event, id: `E${String(++this.seq).padStart(8, "0")}`, at: Date.now() });
+  }
+
+  async auditLog(q: AuditQuery): Promise<AuditPageDTO> {
+    this.record("auditLog", [q]);
+    const b = q.before;
+    const rows = this.audits
+      .filter((e) => (!q.kind || e.action.startsWith(`${q.kind}.`)) && (!q.actor || e.actor === q.actor))
+      .filter((e) => !b || e.at! < b.ts || (e.at === b.ts && e.id! < b.id))
+      .sort((x, y) => y.at! - x.at! || (y.id! < x.id! ? -1 : 1))
+      .map((e) => ({ id: e.id!, at: e.at!, actor: e.actor, action: e.action, target: e.target, before: e.before ?? null, after: e.after ?? null, ip: e.ip ?? null }));
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { rows: page, next: rows.length > q.limit && last ? `${last.at}:${last.id}` : null };
   }
 
   async stop(reason: string): Promise<void> {
