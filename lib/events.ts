@@ -352,4 +352,8 @@ export const auditQuerySchema = z
   .strict();
 export type AuditQuery = z.output<typeof auditQuerySchema>;
 
+/** The performance figures' range: from (ms, inclusive) to (ms, exclusive; default now). */
+export const performanceQuerySchema = z.object({ from: z.coerce.number().int().nonnegative(), to: z.coerce.number().int().nonnegative().optional() }).strict();
+export type PerformanceQuery = z.output<typeof performanceQuerySchema>;
+
 export const metricsQuerySchema = z.object({ reset: z.enum(["0", "1"]).default("0") }).strict();

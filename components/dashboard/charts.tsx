@@ -1,22 +1,16 @@
 "use client";
 // The four live charts. Points come from useLiveSnapshots (history + live), are windowed and thinned to a
 // few hundred, and only then converted to numbers for plotting (chart-series.ts, time-chart.tsx).
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { Panel } from "@/components/ui/panel";
-import { useLiveSnapshots, useStatus, useUnits } from "@/components/live/hooks";
+import { useLiveSnapshots, useRangeSnapshots, useStatus, useUnits } from "@/components/live/hooks";
 import { downsample } from "@/components/live/snapshot-store";
 import { C, PNL_SERIES, PRICE_SERIES, RATIO_SERIES, SKEW_SERIES, toPlotPoint } from "./chart-series";
 import { TimeChart } from "./time-chart";
 import { chartMarkers, MARKER_COLORS } from "./chart-markers";
 import { useMarkerData, useVersions } from "@/components/live/marker-hooks";
-
-export const WINDOWS = [
-  { label: "1m", ms: 60_000 },
-  { label: "5m", ms: 300_000 },
-  { label: "15m", ms: 900_000 },
-  { label: "1h", ms: 3_600_000 },
-  { label: "all", ms: Number.POSITIVE_INFINITY },
-] as const;
+import { rangeBounds, useRange } from "./range";
+import { RangePicker } from "./range-picker";
 
 const MAX_PLOT_POINTS = 400;
 
@@ -30,14 +24,17 @@ const fixed3 = (v: number) => v.toFixed(3);
 export function ChartsPanel() {
   const thresholds = useStatus((s) => ({ rebalance: s.rebalanceThreshold, emergency: s.emergencyThreshold })).data;
   const units = useUnits();
-  const [windowIdx, setWindowIdx] = useState(1);
-  const windowMs = WINDOWS[windowIdx]!.ms;
-  const { points, loading, error } = useLiveSnapshots(windowMs);
+  const [range] = useRange();
+  const custom = range.kind === "custom" ? { from: range.from, to: range.to } : null;
+  // Both hooks run (hooks cannot be conditional); the one for the other kind of range idles.
+  const live = useLiveSnapshots(range.kind === "window" ? range.ms : 60_000);
+  const fixed = useRangeSnapshots(custom);
+  const { points, loading, error } = custom ? fixed : live;
 
   const data = useMemo(() => downsample(points, MAX_PLOT_POINTS).map(toPlotPoint), [points]);
   const lastTs = points[points.length - 1]?.ts ?? null;
   const firstTs = points[0]?.ts ?? null;
-  const { fills, actions } = useMarkerData(windowMs);
+  const { fills, actions } = useMarkerData(custom ?? { windowMs: range.kind === "window" ? range.ms : 0 });
   const versions = useVersions();
   const markers = useMemo(
     () => (firstTs === null || lastTs === null ? { fills: [], events: [] } : chartMarkers({ from: firstTs, to: lastTs, fills, actions, versions, points })),
@@ -82,31 +79,19 @@ export function ChartsPanel() {
             href="/api/export/snapshots.csv"
             download
             data-testid="chart-csv"
-            title="Download the charts' data for the window shown as CSV"
-            // The window ends now: the range is fixed at the moment of the click, not of the last render.
+            title="Download the charts' data for the range shown as CSV"
+            // A live window ends now: the range is fixed at the moment of the click, not of the last render.
             onClick={(e) => {
-              const q = new URLSearchParams({ to: String(Date.now()) });
-              if (Number.isFinite(windowMs)) q.set("from", String(Math.max(0, Date.now() - windowMs)));
+              const b = rangeBounds(range, Date.now());
+              const q = new URLSearchParams({ to: String(b.to) });
+              if (b.from > 0) q.set("from", String(b.from));
               e.currentTarget.href = `/api/export/snapshots.csv?${q}`;
             }}
             className="rounded border border-edge-strong bg-raised px-1.5 py-0.5 text-[11px] text-gray-200 hover:border-sky-500 hover:text-white"
           >
             CSV
           </a>
-          <div role="group" aria-label="Time window" className="flex overflow-hidden rounded border border-edge-strong">
-            {WINDOWS.map((w, i) => (
-              <button
-                key={w.label}
-                type="button"
-                data-testid={`window-${w.label}`}
-                aria-pressed={i === windowIdx}
-                onClick={() => setWindowIdx(i)}
-                className={`num h-6 px-2 text-[11px] ${i === windowIdx ? "bg-sky-600 text-white" : "bg-raised text-muted hover:text-gray-100"} ${i ? "border-l border-edge-strong" : ""}`}
-              >
-                {w.label}
-              </button>
-            ))}
-          </div>
+          <RangePicker />
         </div>
       }
     >

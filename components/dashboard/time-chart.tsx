@@ -105,6 +105,7 @@ export const TimeChart = memo(function TimeChart({
       data-testid={testId}
       data-points={data.length}
       data-last-ts={lastTs ?? ""}
+      data-first-ts={data[0]?.ts ?? ""}
       data-max-gap-ms={maxGapMs}
       data-markers={events.length + dots.length}
       className="flex min-w-0 flex-col rounded border border-edge bg-[#0d1218] px-2 pt-1.5 pb-1"

@@ -69,6 +69,18 @@ export function useLiveSnapshots(windowMs: number): { points: readonly SnapshotD
   return { points, loading: history.isPending, error: history.error };
 }
 
+/** The snapshots of a fixed range (the operator's own pick): read once, no live points (the range ended). */
+export function useRangeSnapshots(range: { from: number; to: number } | null): { points: readonly SnapshotDTO[]; loading: boolean; error: Error | null } {
+  const q = useQuery({
+    queryKey: ["snapshots-range", range?.from, range?.to],
+    enabled: range !== null,
+    staleTime: Infinity,
+    queryFn: () => api.get<SnapshotDTO[]>(`/api/snapshots?${new URLSearchParams({ from: String(range!.from), to: String(range!.to), limit: String(HISTORY_LIMIT) })}`),
+  });
+  return { points: q.data ?? NO_POINTS, loading: q.isPending && range !== null, error: q.error };
+}
+const NO_POINTS: SnapshotDTO[] = [];
+
 /**
  * The runner status. Status changes every tick: pass `select` to pick only what a component shows, so it
  * re-renders only when that part changes (react-query compares the selection structurally).

@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FillDTO, ListPageDTO, OrderDTO, ParamVersionDTO } from "@/lib/events";
 import { api } from "@/components/api/client";
 import { useParams } from "./hooks";
-import { fillsSpec, ordersQuery, ordersSpec, type FillsFilter, type OrdersFilter } from "./history-lists";
+import { fillsSpec, ordersQuery, ordersSpec, type OrdersFilter } from "./history-lists";
 import { readFirstPage } from "./paged-list";
 import { queryKeys } from "./query-keys";
 
@@ -16,20 +16,31 @@ const NO_ORDERS: OrderDTO[] = [];
 const MARKER_ROWS = 1000;
 const ACTIONS: OrdersFilter = { side: "all", status: "all", reasons: ["rebalance", "emergency"] };
 
-export function useMarkerData(windowMs: number): { fills: readonly FillDTO[]; actions: readonly OrderDTO[] } {
+/** `windowMs` for a live window (Infinity = all), or a fixed [from, to) the operator picked. */
+export function useMarkerData(range: { windowMs: number } | { from: number; to: number }): { fills: readonly FillDTO[]; actions: readonly OrderDTO[] } {
   const qc = useQueryClient();
-  const finite = Number.isFinite(windowMs);
-  const fillsFilter: FillsFilter = { side: "all", window: finite ? windowMs : -1 };
-  const fillsKey = queryKeys.fillsList(fillsFilter);
-  const fills = useQuery({
+  const fixed = "from" in range ? range : null;
+  const windowMs = "windowMs" in range ? range.windowMs : 0;
+  // A live window's fills are a list under the "fills" prefix, so live pushes reach it.
+  const fillsKey = queryKeys.fillsList({ side: "all", window: Number.isFinite(windowMs) ? windowMs : -1 });
+  const live = useQuery({
     queryKey: fillsKey,
+    enabled: fixed === null,
     queryFn: () =>
       readFirstPage(qc, fillsKey, fillsSpec, () => {
         const q = new URLSearchParams({ limit: String(MARKER_ROWS) });
-        if (finite) q.set("from", String(Math.max(0, Math.floor(Date.now() - windowMs))));
+        if (Number.isFinite(windowMs)) q.set("from", String(Math.max(0, Math.floor(Date.now() - windowMs))));
         return api.get<ListPageDTO<FillDTO>>(`/api/fills/page?${q}`);
       }),
   });
+  // A fixed range has ended: read once.
+  const past = useQuery({
+    queryKey: ["range-fills", fixed?.from, fixed?.to],
+    enabled: fixed !== null,
+    staleTime: Infinity,
+    queryFn: () => api.get<ListPageDTO<FillDTO>>(`/api/fills/page?${new URLSearchParams({ limit: String(MARKER_ROWS), from: String(fixed!.from), to: String(fixed!.to) })}`),
+  });
+  const fills = fixed ? past.data?.rows : live.data?.rows;
   const actionsKey = queryKeys.ordersList(ACTIONS);
   const actions = useQuery({
     queryKey: actionsKey,
@@ -40,7 +51,7 @@ export function useMarkerData(windowMs: number): { fills: readonly FillDTO[]; ac
         return api.get<ListPageDTO<OrderDTO>>(`/api/orders/page?${q}`);
       }),
   });
-  return { fills: fills.data?.rows ?? NO_FILLS, actions: actions.data?.rows ?? NO_ORDERS };
+  return { fills: fills ?? NO_FILLS, actions: actions.data?.rows ?? NO_ORDERS };
 }
 
 const NO_VERSIONS: ParamVersionDTO[] = [];

@@ -4,8 +4,9 @@
 import type { AuditPageDTO, AuditQuery, FillDTO, FillsPageQuery, ListPageDTO, OrderDTO, OrdersPageQuery } from "@/lib/events";
 import { fillCursorOf, orderCursorOf } from "@/lib/events";
 import type { Store } from "@/server/store";
+import { computePerformance, type PerformanceFigures } from "@/lib/performance";
 import { storedOrderDto } from "@/server/runner/publisher";
-import { fillDto } from "./dto";
+import { fillDto, snapshotDto } from "./dto";
 
 export async function fillsPage(store: Store, strategyId: string, q: FillsPageQuery): Promise<ListPageDTO<FillDTO>> {
   const filter = {
@@ -42,4 +43,17 @@ export async function auditPage(store: Store, q: AuditQuery): Promise<AuditPageD
   const page = rows.slice(0, q.limit).map((e) => ({ id: e.id, at: e.createdAt.getTime(), actor: e.actor, action: e.action, target: e.target, before: e.before, after: e.after, ip: e.ip }));
   const last = page[page.length - 1];
   return { rows: page, next: rows.length > q.limit && last ? `${last.at}:${last.id}` : null };
+}
+
+/** Enough for hours of a busy desk; beyond it the figures cover the newest fills of the range. */
+const PERFORMANCE_FILLS = 10_000;
+const PERFORMANCE_POINTS = 100_000;
+
+export async function performance(store: Store, strategyId: string, r: { from: number; to: number }): Promise<PerformanceFigures> {
+  const range = { from: new Date(r.from), to: new Date(r.to) };
+  const [fills, points] = await Promise.all([
+    store.listFills(strategyId, { ...range, limit: PERFORMANCE_FILLS }),
+    store.listSnapshots(strategyId, { from: range.from, to: new Date(r.to - 1), limit: PERFORMANCE_POINTS }),
+  ]);
+  return computePerformance(fills.map(fillDto), points.map(snapshotDto), r.from, r.to);
 }

@@ -1,6 +1,7 @@
 // The port between the web process (HTTP API, socket.io) and the runner, which runs isolated in a worker
 // thread so that page loads and sockets can never stall its ticks. Everything crossing it is a DTO.
 import type { ControlAction, RunnerEvents } from "@/server/runner/commands";
+import type { PerformanceFigures } from "@/lib/performance";
 import type {
   AlertDTO,
   AuditPageDTO,
@@ -44,6 +45,8 @@ export interface RunnerHost {
   emergencyClose(by: string): Promise<EmergencyOutcomeDTO>;
   /** Resolves a reconciliation mismatch: adopt the venue's position (an audited adjustment), or adopt and flatten. */
   resolveMismatch(req: ResolveMismatchRequest, by: string): Promise<StatusDTO>;
+  /** Fill rate, spread captured, inventory half-life, PnL per hour and fees over [from, to). */
+  performance(range: { from: number; to: number }): Promise<PerformanceFigures>;
   /** The activity log: audited actions, newest first, filtered. */
   auditLog(query: AuditQuery): Promise<AuditPageDTO>;
   /** Records a mutation in the audit trail (who, what, before and after). */

@@ -14,7 +14,7 @@ import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { storedOrderDto } from "@/server/runner/publisher";
 import type { JsonValue } from "@/server/store";
 import { alertDto, fillDto, marketDto, snapshotDto } from "@/server/host/dto";
-import { auditPage, fillsPage, ordersPage } from "@/server/host/history";
+import { auditPage, fillsPage, ordersPage, performance } from "@/server/host/history";
 import { previewSideBySide } from "@/server/host/preview";
 import type { RegimeSetting } from "@/server/venue/paper";
 
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
       await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
     },
     auditLog: (q: AuditQuery) => auditPage(store, q),
+    performance: (r: { from: number; to: number }) => performance(store, sid, r),
     metrics: (reset: boolean) => {
       const out = {
         ...runner.tickMetrics(reset),

@@ -94,6 +94,7 @@ export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode
     resolveMismatch: (req, by) => call("resolveMismatch", req, by),
     audit: (e) => call("audit", e),
     auditLog: (q) => call("auditLog", q),
+    performance: (r) => call("performance", r),
     metrics: (reset) => call("metrics", reset),
     on(event, listener) {
       let set = listeners.get(event);

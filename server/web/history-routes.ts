@@ -10,6 +10,7 @@ import {
   exportSnapshotsQuerySchema,
   fillsPageQuerySchema,
   ordersPageQuerySchema,
+  performanceQuerySchema,
   type FillDTO,
   type MarketDTO,
   type OrderDTO,
@@ -98,6 +99,17 @@ export function historyRoutes(host: RunnerHost): Route<never, never>[] {
     route({ method: "GET", path: "/api/fills/page", access: "viewer", query: fillsPageQuerySchema, handle: ({ query }) => host.fillsPage(query) }),
     route({ method: "GET", path: "/api/orders/page", access: "viewer", query: ordersPageQuerySchema, handle: ({ query }) => host.ordersPage(query) }),
     route({ method: "GET", path: "/api/market", access: "viewer", query: z.object({}).strict(), handle: () => host.market() }),
+    route({
+      method: "GET",
+      path: "/api/performance",
+      access: "viewer",
+      query: performanceQuerySchema,
+      handle: ({ query }) => {
+        const to = query.to ?? Date.now();
+        checkRange({ from: query.from, to });
+        return host.performance({ from: query.from, to });
+      },
+    }),
     // The activity log is for viewers too: who changed what is part of watching the desk.
     route({ method: "GET", path: "/api/audit", access: "viewer", query: auditQuerySchema, handle: ({ query }) => host.auditLog(query) }),
     route({

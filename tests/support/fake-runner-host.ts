@@ -4,6 +4,7 @@
 import Decimal from "decimal.js";
 import { z } from "zod";
 import type { RunnerHost } from "@/server/host/runner-host";
+import { computePerformance, type PerformanceFigures } from "@/lib/performance";
 import { CommandRejected, type ControlAction, type RunnerEvents } from "@/server/runner/commands";
 import type {
   AlertDTO,
@@ -594,6 +595,13 @@ export class FakeRunnerHost implements RunnerHost {
   async audit(event: AuditEvent): Promise<void> {
     this.record("audit", [event]);
     this.audits.push({ ...event, id: `E${String(++this.seq).padStart(8, "0")}`, at: Date.now() });
+  }
+
+  async performance(r: { from: number; to: number }): Promise<PerformanceFigures> {
+    this.record("performance", [r]);
+    const fills = this.fillLog.filter((f) => f.ts >= r.from && f.ts < r.to);
+    const points = this.snapshotLog.filter((s) => s.ts >= r.from && s.ts < r.to);
+    return computePerformance(fills, points, r.from, r.to);
   }
 
   async auditLog(q: AuditQuery): Promise<AuditPageDTO> {

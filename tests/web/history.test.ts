@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Decimal from "decimal.js";
 import type { ApiErrorDTO, FillDTO, ListPageDTO, MarketDTO, OrderDTO } from "@/lib/events";
+import type { PerformanceFigures } from "@/lib/performance";
 import { WebHarness } from "@/tests/support/web-harness";
 
 describe("history: pages with totals, filters and CSV exports", () => {
@@ -117,6 +118,18 @@ describe("history: pages with totals, filters and CSV exports", () => {
     const back = await h.get(`/api/export/snapshots.csv?from=${T0 + 9000}&to=${T0}`);
     assert.equal(back.status, 400);
     assert.match((back.json as ApiErrorDTO).error, /start of the range is after its end/);
+  });
+
+  test("performance over a range: fills in it, per hour, with fees and spread captured (issue 14, item 11)", async () => {
+    const r = await h.get(`/api/performance?from=${T0}&to=${T0 + 30_000}`, h.viewerCookie);
+    assert.equal(r.status, 200, r.text);
+    const p = r.json as PerformanceFigures;
+    const inRange = h.fake.fillLog.filter((f) => f.ts >= T0 && f.ts < T0 + 30_000);
+    assert.equal(p.fills, inRange.length);
+    assert.equal(p.fillsPerHour, inRange.length * 120);
+    assert.ok(p.spreadCapturedPerFill !== null);
+    assert.equal((await h.get(`/api/performance?from=${T0 + 5}&to=${T0}`)).status, 400);
+    assert.equal((await h.get("/api/performance")).status, 400, "the start of the range is required");
   });
 
   test("exports need a session", async () => {
