@@ -337,7 +337,7 @@ export interface AuditPageDTO {
 }
 
 /** The activity log's filters: a kind of action (the prefix of its name) and who did it. */
-export const AUDIT_KINDS = ["auth", "control", "params", "emergency", "alert", "reconciliation"] as const;
+export const AUDIT_KINDS = ["auth", "control", "params", "emergency", "alert", "reconciliation", "notify"] as const;
 export const auditQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -355,5 +355,28 @@ export type AuditQuery = z.output<typeof auditQuerySchema>;
 /** The performance figures' range: from (ms, inclusive) to (ms, exclusive; default now). */
 export const performanceQuerySchema = z.object({ from: z.coerce.number().int().nonnegative(), to: z.coerce.number().int().nonnegative().optional() }).strict();
 export type PerformanceQuery = z.output<typeof performanceQuerySchema>;
+
+// ── notifications: critical alerts to a webhook ───────────────────────────────────────────────────────
+
+export interface NotifyDeliveryDTO {
+  ok: boolean;
+  attempts: number;
+  /** The webhook's HTTP status on the last attempt; null when it could not be reached. */
+  status: number | null;
+  error: string | null;
+  at: number;
+  /** What was sent. */
+  text: string;
+}
+
+export interface NotifyStatusDTO {
+  configured: boolean;
+  format: "slack" | "discord" | "telegram" | "json" | null;
+  /** The webhook's host only: its full URL is a secret. */
+  destination: string | null;
+  last: NotifyDeliveryDTO | null;
+}
+
+export const notifyTestRequestSchema = z.object({}).strict();
 
 export const metricsQuerySchema = z.object({ reset: z.enum(["0", "1"]).default("0") }).strict();

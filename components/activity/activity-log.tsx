@@ -20,6 +20,7 @@ const KIND_LABELS: Record<Kind, string> = {
   emergency: "Emergency closes",
   alert: "Acknowledgements",
   reconciliation: "Reconciliation",
+  notify: "Notification tests",
 };
 const PAGE = 50;
 

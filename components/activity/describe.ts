@@ -18,6 +18,7 @@ const ACTIONS: Record<string, string> = {
   "alert.ack_all": "acknowledged all open alerts",
   "reconciliation.adopt": "adopted the venue's position",
   "reconciliation.flatten": "flattened the mismatch",
+  "notify.test": "sent a test notification",
 };
 
 export function describeAction(action: string): string {

@@ -7,6 +7,7 @@ import { Panel } from "@/components/ui/panel";
 import { queryKeys } from "@/components/live/query-keys";
 import { useConnection, useStatus } from "@/components/live/hooks";
 import { EmergencyClose } from "./emergency-close";
+import { NotifyBox } from "./notify-box";
 
 // No Start button: the runner starts with the desk and nothing the dashboard does stops it (pause keeps it
 // running without quotes), so a Start button could never be enabled.
@@ -66,6 +67,7 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
       <div className="mt-3 border-t border-edge pt-3">
         <EmergencyClose disabled={!isOperator || !linked} />
       </div>
+      <NotifyBox isOperator={isOperator} />
     </Panel>
   );
 }

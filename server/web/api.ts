@@ -30,6 +30,8 @@ import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
 import { historyRoutes } from "@/server/web/history-routes";
 import { alertRoutes } from "@/server/web/alert-routes";
+import { notifyRoutes } from "@/server/web/notify-routes";
+import type { Notifier } from "@/server/notify/notifier";
 import { sendText, TextReply } from "@/server/web/text-reply";
 
 export type Access = "public" | "session-optional" | "viewer" | "operator";
@@ -70,6 +72,8 @@ export interface ApiDeps {
   endSession(jti: string): void;
   /** Connected sockets, for /api/metrics. */
   sockets?: () => number;
+  /** Sends critical alerts to a webhook; null or absent when none is configured. */
+  notifier?: Notifier | null;
   log?: (msg: string) => void;
 }
 
@@ -283,6 +287,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
     }),
     ...historyRoutes(host),
     ...alertRoutes(host, audit),
+    ...notifyRoutes(deps.notifier ?? null, audit),
   ] as Route<never, never>[];
 
   const byPath = new Map<string, Route<never, never>[]>();

@@ -4,6 +4,8 @@ import { createAuth } from "@/server/auth/auth";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { webConfigFromEnv, type WebConfig } from "@/server/config/web-config";
 import { createWebServer, type WebServer } from "@/server/web/create-web-server";
+import { notifyConfigFromEnv } from "@/server/notify/notify-config";
+import { Notifier } from "@/server/notify/notifier";
 
 /** What server/host/worker-host.ts exports: starts the runner worker and returns its port. */
 export type RunnerHostFactory = (config: WebConfig) => Promise<RunnerHost> | RunnerHost;
@@ -38,6 +40,9 @@ export async function startDesk(opts: {
     }
   };
   const config = webConfigFromEnv(opts.env);
+  // Checked before anything starts, like the rest of the configuration.
+  const notifyConfig = notifyConfigFromEnv(opts.env);
+  const notifier = notifyConfig ? new Notifier(notifyConfig, `Skewdesk ${config.mode.toUpperCase()}`) : null;
   // Refusals (live without a secret, beyond localhost without accounts) happen before the runner starts.
   const auth = await step("Checking the accounts", "checking the accounts", () => createAuth(config));
   const createRunnerHost = await opts.loadRunnerHostFactory();
@@ -49,12 +54,13 @@ export async function startDesk(opts: {
   log(`[start] runner ready (${secs()})`);
   let server: WebServer;
   try {
-    server = await step("Starting the web server and loading the dashboard pages", "loading the pages", () => createWebServer({ host, config, dev: opts.dev, auth }));
+    server = await step("Starting the web server and loading the dashboard pages", "loading the pages", () => createWebServer({ host, config, dev: opts.dev, auth, notifier }));
   } catch (err) {
     await host.stop("startup failed").catch(() => undefined);
     throw err;
   }
   log(`Skewdesk (${config.mode.toUpperCase()}) listening on ${server.url}${opts.dev ? " [dev]" : ""} (started in ${secs()})`);
+  log(notifier ? `[start] critical alerts go to ${notifier.status().destination} (${notifyConfig!.format})` : "[start] notifications off (set SKEWDESK_NOTIFY_URL to send critical alerts to a webhook)");
   if (auth.accounts.size === 0) log(`No account yet: open ${server.url}/login on this machine to create the operator account.`);
 
   let stopping: Promise<number> | null = null;

@@ -3,6 +3,8 @@
 // export. Waits are on what the server reports, never on how fast the desk moves.
 // Screenshots go to test-artifacts/e2e-console-*.png.
 import { readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -26,10 +28,23 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  // A local webhook receiving the desk's notifications.
+  const received: string[] = [];
+  let receiver: Server;
 
   before(async () => {
     chromiumPath();
-    server = await startServer({ kind: "fake" });
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push(body);
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    server = await startServer({ kind: "fake", env: { SKEWDESK_NOTIFY_URL: hook, SKEWDESK_NOTIFY_FORMAT: "slack" } });
     browser = await launchBrowser();
     ({ context, page } = await newPage(browser, 1280, 900));
     page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -40,6 +55,7 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await context?.close();
     await browser?.close();
     await server?.stop();
+    await new Promise((r) => receiver?.close(r));
   });
 
   test("fills: the header counts every fill, older ones load at the end of the table, the side filter and CSV follow", async () => {
@@ -283,6 +299,14 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     assert.match((await page.textContent('[data-testid="performance-range"]')) ?? "", /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d – /);
     await page.locator('[data-testid="performance"]').screenshot({ path: artifactPath("e2e-console-performance.png") });
     await page.click('[data-testid="window-5m"]');
+  });
+
+  test("notifications: the emergency closes reached the webhook; the test button sends one and says it was delivered", async () => {
+    await eventually("the emergency notification", async () => received.filter((b) => /CRITICAL emergency/.test(b)).length, (n) => n >= 1, 10_000);
+    assert.match((await page.textContent('[data-testid="notify"]')) ?? "", /Critical alerts go to 127\.0\.0\.1:\d+ \(slack\)/);
+    await page.click('[data-testid="notify-test"]');
+    await eventually("delivered", () => page.getAttribute('[data-testid="notify-last"]', "data-ok"), (v) => v === "true", 10_000);
+    assert.ok(received.some((b) => /test notification sent by operator/.test(b)));
   });
 
   test("no uncaught errors in any page", () => {

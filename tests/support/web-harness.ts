@@ -50,6 +50,7 @@ export class WebHarness {
       config?: Partial<Omit<WebConfig, "auth">>;
       dataDir?: string;
       hub?: CreateWebServerOptions["hub"];
+      notifier?: CreateWebServerOptions["notifier"];
       login?: boolean;
     } = {},
   ): Promise<WebHarness> {
@@ -62,7 +63,7 @@ export class WebHarness {
       ...opts.config,
       auth: { operatorPassword: OPERATOR_PASSWORD, viewerPassword: VIEWER_PASSWORD, bcryptRounds: 4, ...opts.auth },
     });
-    const server = await createWebServer({ host: fake, config, dev: false, hub: opts.hub, log: () => undefined });
+    const server = await createWebServer({ host: fake, config, dev: false, hub: opts.hub, notifier: opts.notifier, log: () => undefined });
     const h = new WebHarness(server, fake, config, dataDir, opts.dataDir === undefined);
     if (opts.login !== false && config.auth.operatorPassword) {
       h.operatorCookie = await h.login("operator", OPERATOR_PASSWORD);
