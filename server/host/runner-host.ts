@@ -40,7 +40,7 @@ export interface RunnerHost {
   audit(event: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }): Promise<void>;
   on<K extends keyof RunnerEvents>(event: K, listener: (payload: RunnerEvents[K]) => void): () => void;
   /** Tick timing and the runner thread's memory; `reset` starts a new measuring window. */
-  metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; runnerHeapMb: number }>;
+  metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; oldestWriteAgeMs?: number; runnerHeapMb: number }>;
   /** Cancels all quotes, flushes, stops the worker. */
   stop(reason: string): Promise<void>;
 }

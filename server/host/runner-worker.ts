@@ -135,6 +135,7 @@ async function main(): Promise<void> {
         ...runner.tickMetrics(reset),
         loopDelayP99Us: Math.round(loopDelay.percentile(99) / 1000),
         queuedWrites: runner.queuedWrites,
+        oldestWriteAgeMs: runner.oldestWriteAgeMs,
         runnerHeapMb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
       };
       if (reset) loopDelay.reset();

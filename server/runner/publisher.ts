@@ -63,7 +63,8 @@ export class Publisher {
     const id = randomUUID();
     this.deps.emit("alert", { id, kind, severity, message, createdAt: createdAt.getTime(), acknowledgedBy: null, acknowledgedAt: null });
     const strategyId = this.deps.strategyId();
-    this.deps.writes.push(() => this.deps.store.raiseAlert({ id, strategyId, kind, severity, message, createdAt }));
+    // Alerts never wait behind fills: they go in the priority lane.
+    this.deps.writes.push(() => this.deps.store.raiseAlert({ id, strategyId, kind, severity, message, createdAt }), { lane: "priority", label: "alert" });
   }
 
   /** The same alert at most once every 30 s (simulated or wall time): a stuck venue must not flood the feed. */
@@ -78,7 +79,7 @@ export class Publisher {
 
   storeSnapshot(snap: Snapshot | null): void {
     if (!snap) return;
-    this.deps.writes.push(() => this.deps.store.insertSnapshot(snap), true);
+    this.deps.writes.push(() => this.deps.store.insertSnapshot(snap), { droppable: true, label: "snapshot" });
   }
 
   /** Stores an order's state, fills and history; the tracker calls this on every change. */

@@ -29,6 +29,9 @@ export interface RunnerConfig {
   flattenCancelWaitMs: number;
   /** Operator commands answer within this (wall time), whatever the venue does. */
   answerWithinMs: number;
+  /** More queued database writes than this, or an older one than this (wall ms), raises an alert. */
+  writesBehindCount: number;
+  writesBehindMs: number;
 }
 
 export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
@@ -47,6 +50,8 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   retainClosedMs: 60_000,
   flattenCancelWaitMs: 1_000,
   answerWithinMs: 600,
+  writesBehindCount: 1_000,
+  writesBehindMs: 30_000,
 });
 
 export interface RunnerStats {
