@@ -49,6 +49,8 @@ export interface FillDTO {
   liquidity: "maker" | "taker";
   inventoryAfter: string;
   ts: number;
+  /** Present for an operator's audited adjustment to the venue's position (reconciliation), with why. */
+  adjustment?: { note: string | null };
 }
 
 export interface AlertDTO {

@@ -4,16 +4,16 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
-import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ParamsBase, type ResolveMismatchRequest } from "@/lib/events";
-import { snapshotDto } from "@/server/host/dtos";
+import { resolveMismatchSchema, type AlertDTO, type ParamsBase, type ResolveMismatchRequest } from "@/lib/events";
+import { snapshotDto } from "@/server/runner/publisher";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { createParamCommands } from "@/server/host/param-commands";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
-import { storedOrderDto } from "@/server/runner/publisher";
-import type { AlertRecord, FillRecord, JsonValue } from "@/server/store";
+import { storedFillDto, storedOrderDto } from "@/server/runner/publisher";
+import type { AlertRecord, JsonValue } from "@/server/store";
 import type { RemoteStore } from "@/server/store/remote-store";
 import type { RegimeSetting } from "@/server/venue/paper";
 
@@ -21,20 +21,6 @@ const port = parentPort;
 if (!port) throw new Error("runner-worker must run in a worker thread");
 const post = (m: WorkerMessage) => port.postMessage(m);
 const init = workerData as WorkerInit;
-
-function fillDto(f: FillRecord): FillDTO {
-  return {
-    tradeId: f.venueTradeId,
-    clientOrderId: f.clientOrderId ?? "",
-    side: f.side,
-    price: f.price.toString(),
-    size: f.size.toString(),
-    fee: f.fee.toString(),
-    liquidity: f.liquidity,
-    inventoryAfter: f.inventoryAfter.toString(),
-    ts: f.ts.getTime(),
-  };
-}
 
 function alertDto(a: AlertRecord): AlertDTO {
   return {
@@ -111,7 +97,7 @@ async function main(): Promise<void> {
     status: () => runner.status(),
     snapshots: async (q: { from?: number; to?: number; limit: number }) =>
       (await store.listSnapshots(sid, { from: q.from !== undefined ? new Date(q.from) : undefined, to: q.to !== undefined ? new Date(q.to) : undefined, limit: q.limit })).map(snapshotDto),
-    fills: async (limit: number) => (await store.listFills(sid, { limit })).map(fillDto),
+    fills: async (limit: number) => (await store.listFills(sid, { limit })).map(storedFillDto),
     orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(storedOrderDto),
     alerts: async (limit: number) => (await store.listAlerts(sid, { limit })).map(alertDto),
     acknowledgeAlert: async (id: string, by: string) => {

@@ -7,7 +7,7 @@ import { CommandRejected, type RunnerEvents } from "@/server/runner/commands";
 import type { RunnerHost } from "@/server/host/runner-host";
 import type { WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import type { WebConfig } from "@/server/config/web-config";
-import { snapshotDto } from "@/server/host/dtos";
+import { snapshotDto } from "@/server/runner/publisher";
 import type { Snapshot } from "@/server/store";
 import { readPortClient, type ReadCall } from "@/server/store/read-port";
 

@@ -4,9 +4,9 @@
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { AlertKind } from "@/lib/domain";
-import type { AlertDTO, OrderDTO } from "@/lib/events";
+import type { AlertDTO, FillDTO, OrderDTO, SnapshotDTO } from "@/lib/events";
 import type { RunnerEvents } from "@/server/runner/commands";
-import type { OrderRecord, Snapshot, Store } from "@/server/store";
+import type { FillKind, FillRecord, OrderRecord, Snapshot, Store } from "@/server/store";
 import type { TrackedOrder } from "@/server/runner/order-tracker";
 import type { WriteQueue } from "@/server/runner/write-queue";
 
@@ -35,6 +35,49 @@ export function orderDto(o: OrderView, filled: Decimal, createdAt: number, updat
     reason: o.reason,
     createdAt,
     updatedAt,
+  };
+}
+
+/** One fill mapping for the live stream and for reloads alike. */
+export function fillDto(
+  f: { tradeId: string; clientOrderId: string | null; side: FillDTO["side"]; price: Decimal; size: Decimal; fee: Decimal; liquidity: FillDTO["liquidity"]; kind: FillKind; note: string | null },
+  inventoryAfter: Decimal,
+  ts: number,
+): FillDTO {
+  return {
+    tradeId: f.tradeId,
+    clientOrderId: f.clientOrderId ?? "",
+    side: f.side,
+    price: f.price.toString(),
+    size: f.size.toString(),
+    fee: f.fee.toString(),
+    liquidity: f.liquidity,
+    inventoryAfter: inventoryAfter.toString(),
+    ts,
+    ...(f.kind === "adjustment" ? { adjustment: { note: f.note } } : {}),
+  };
+}
+
+export const storedFillDto = (f: FillRecord): FillDTO => fillDto({ ...f, tradeId: f.venueTradeId }, f.inventoryAfter, f.ts.getTime());
+
+/** One snapshot mapping for the live stream and for reloads alike. */
+export function snapshotDto(s: Snapshot): SnapshotDTO {
+  const total = s.realizedPnl.add(s.unrealizedPnl).sub(s.fees);
+  return {
+    ts: s.ts.getTime(),
+    mid: s.mid.toString(),
+    bestBid: s.bestBid?.toString() ?? null,
+    bestAsk: s.bestAsk?.toString() ?? null,
+    ourBid: s.ourBid?.toString() ?? null,
+    ourAsk: s.ourAsk?.toString() ?? null,
+    inventory: s.inventory.toString(),
+    ratio: s.ratio.toNumber(),
+    skew: s.skew.toNumber(),
+    realizedPnl: s.realizedPnl.toString(),
+    unrealizedPnl: s.unrealizedPnl.toString(),
+    totalPnl: total.toString(),
+    fees: s.fees.toString(),
+    riskState: s.riskState,
   };
 }
 

@@ -20,7 +20,7 @@ import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
 import { Flattener, type FlattenResult } from "@/server/runner/flattener";
 import { OrderTracker } from "@/server/runner/order-tracker";
 import { ParamService } from "@/server/runner/param-service";
-import { Publisher, trackedOrderDto, type Emit } from "@/server/runner/publisher";
+import { Publisher, fillDto, trackedOrderDto, type Emit } from "@/server/runner/publisher";
 import { Quoter } from "@/server/runner/quoter";
 import { Reconciler, type Mismatch } from "@/server/runner/reconciler";
 import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
@@ -151,7 +151,7 @@ export class Runner {
         // A point on the chart at every fill: the peaks that trigger rebalances and emergencies are seen.
         if (this.params.loaded) this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, this.time.now()));
         if (this.params.loaded && ratioOf(pos, this.params.current).abs().gte(this.params.current.emergencyThreshold)) this.loop.emergencyPending = true;
-        this.emitEvent("fill", { tradeId: e.tradeId, clientOrderId: e.clientOrderId ?? "", side: e.side, price: e.price.toString(), size: e.size.toString(), fee: e.fee.toString(), liquidity: e.liquidity, inventoryAfter: pos.qty.toString(), ts: e.ts });
+        this.emitEvent("fill", fillDto(e, pos.qty, e.ts));
       },
     });
     this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId);
