@@ -3,6 +3,7 @@
 // schemas, which both sides run so that a bad request is refused with the same message everywhere.
 import { z } from "zod";
 
+import { checkedDecimal } from "./strategy/decimal-input";
 import type { AlertKind, Mode, RiskState, SideDTO } from "./domain";
 import { ORDER_STATES, type OrderState } from "./orders";
 
@@ -51,6 +52,8 @@ export interface FillDTO {
   ts: number;
   /** The database's row id (recording order), on rows read back; a live push has none yet. */
   seq?: string;
+  /** Present for an operator's audited adjustment to the venue's position (reconciliation), with why. */
+  adjustment?: { note: string | null };
 }
 
 export interface AlertDTO {
@@ -146,10 +149,22 @@ export interface ReconciliationDTO {
   unknownOrders: number;
 }
 
+/**
+ * Free text a person typed (a reason): printable, tabs and newlines allowed. A NUL or other control character
+ * is refused here; PostgreSQL cannot store NUL in text and answered 500 for it.
+ */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const NO_CONTROL_CHARS = "reason must not contain control characters (such as a NUL byte)";
+
 /** How an operator resolves a reconciliation mismatch. */
 export const resolveMismatchSchema = z.object({
   action: z.enum(["adopt", "flatten"]),
-  reason: z.string().trim().min(3, "say why (at least 3 characters)").max(500),
+  reason: z
+    .string()
+    .trim()
+    .min(3, "say why (at least 3 characters)")
+    .max(500)
+    .refine((s) => !CONTROL_CHARS.test(s), NO_CONTROL_CHARS),
 }).strict();
 export type ResolveMismatchRequest = z.infer<typeof resolveMismatchSchema>;
 
@@ -161,6 +176,8 @@ export interface QuoteDecisionDTO {
   action: { kind: "rebalance" | "emergency"; side: SideDTO; amount: string } | null;
   mid: string | null;
   warnings: string[];
+  /** The whole parameter set previewed: the change laid over the current version (or the market's preset). */
+  params?: Record<string, unknown>;
 }
 
 /**
@@ -219,12 +236,50 @@ export const snapshotQuerySchema = z
 
 export const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
-export const applyParamsRequestSchema = z
-  .object({ params: z.record(z.string(), z.unknown()), reason: z.string().trim().max(500).default("") })
+/** A reason given with a change: optional, at most 500 characters, no control characters (see above). */
+const reasonText = z
+  .string()
+  .trim()
+  .max(500, "reason is at most 500 characters")
+  .refine((s) => !CONTROL_CHARS.test(s), NO_CONTROL_CHARS)
+  .default("");
+
+/** Decimal-looking text, for the check below: anything else (a mode name) passes through to the host. */
+const DECIMAL_LIKE = /^\s*[+-]?(\d|\.\d)/;
+
+/**
+ * One parameter value as it crosses into the runner: a number, a short text, true/false or null. Whatever reads
+ * as a decimal is bounded in digits and exponent HERE, before the runner's thread sees it: "1e1000000000" once
+ * took the runner's heap. Which fields exist and what each allows is the host's schema (the strategy's).
+ */
+const paramValue = z
+  .union([z.string().max(64, "must be at most 64 characters"), z.number(), z.boolean(), z.null()], {
+    error: "must be a number, a decimal text, true/false or null",
+  })
+  .superRefine((v, ctx) => {
+    if (typeof v === "boolean" || v === null) return;
+    if (typeof v === "string" && !DECIMAL_LIKE.test(v)) return;
+    const r = checkedDecimal(v);
+    if (!r.ok && (typeof v === "number" || !r.message.startsWith("must be a decimal"))) ctx.addIssue({ code: "custom", message: r.message });
+  });
+
+const paramsPatch = z
+  .record(z.string().max(64, "parameter names are at most 64 characters"), paramValue)
+  .refine((p) => Object.keys(p).length <= 64, "at most 64 parameters");
+
+/**
+ * A change is a patch on the current version: omitted fields keep their values. `base: "preset"` starts from the
+ * market's preset instead (the explicit reset, which has a preview like any change).
+ */
+const paramsBase = z.enum(["current", "preset"], { error: 'base must be "current" or "preset"' }).default("current");
+export type ParamsBase = z.infer<typeof paramsBase>;
+
+export const applyParamsRequestSchema = z.object({ params: paramsPatch, reason: reasonText, base: paramsBase }).strict();
+export const previewParamsRequestSchema = z.object({ params: paramsPatch, base: paramsBase }).strict();
+export const rollbackRequestSchema = z.object({ version: z.number().int().positive(), reason: reasonText }).strict();
+export const ackAlertRequestSchema = z
+  .object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "alert id may use letters, digits and - _ . : only") })
   .strict();
-export const previewParamsRequestSchema = z.object({ params: z.record(z.string(), z.unknown()) }).strict();
-export const rollbackRequestSchema = z.object({ version: z.number().int().positive(), reason: z.string().trim().max(500).default("") }).strict();
-export const ackAlertRequestSchema = z.object({ id: z.string().min(1).max(64) }).strict();
 /** Acknowledge every open alert; takes no fields. */
 export const ackAllAlertsRequestSchema = z.object({}).strict();
 export const controlRequestSchema = z.object({ action: z.enum(["start", "pause", "resume", "rearm"]) }).strict();

@@ -1,5 +1,2 @@
-/** Only same-site paths: an open redirect after login would hand the signed-in page to anyone's link. */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.startsWith("/login")) return "/";
-  return next;
-}
+// The login page's redirect check: the same one the server uses (lib/safe-next.ts).
+export { safeNext } from "@/lib/safe-next";

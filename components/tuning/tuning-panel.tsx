@@ -12,6 +12,7 @@ import { mergeParams, type ParamsState } from "@/components/live/lists";
 import { queryKeys } from "@/components/live/query-keys";
 import { limitHint, showValue, toFormValues, validate, type FormValues, type ParamField } from "./fields";
 import { tuningFields } from "./schema";
+import { PresetReset } from "./preset-reset";
 import { PreviewView } from "./preview-view";
 import { serverFieldErrors } from "./server-errors";
 
@@ -25,6 +26,7 @@ export function TuningPanel({ isOperator }: { isOperator: boolean }) {
       {isPending ? <p className="text-faint">Loading parameters…</p> : null}
       {error ? <p className="text-red-400">Parameters unavailable: {error.message}</p> : null}
       {data && ready ? <TuningForm current={data.current} market={market.data} isOperator={isOperator} /> : null}
+      {data && isOperator ? <PresetReset current={data.current} /> : null}
     </Panel>
   );
 }

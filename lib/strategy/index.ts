@@ -55,10 +55,14 @@ export type { TradingConfig } from "./trading-config";
 export {
   compileStrategyParams,
   defaultStrategyParams,
+  mergeStrategyParams,
   parseStrategyParams,
+  strategyParamsPatchSchema,
   strategyParamsSchema,
 } from "./params";
-export type { CompiledParams, StrategyParams, StrategyParamsInput } from "./params";
+export type { CompiledParams, StrategyParams, StrategyParamsInput, StrategyParamsPatch } from "./params";
+export { paramBoundsIssues } from "./param-bounds";
+export type { DeskLimits, ParamIssue } from "./param-bounds";
 export {
   REASON_CROSSED,
   REASON_EMERGENCY,

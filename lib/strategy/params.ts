@@ -35,54 +35,83 @@ const lookback = z
   .transform((v) => Number(v))
   .pipe(z.number().int("must be a whole number").min(2, "must be at least 2").max(50, "must be at most 50"));
 
-export const strategyParamsSchema = z
-  .strictObject({
-    // inventory skew (story 035)
-    targetInventory: decimalString.default(INVENTORY_DEFAULTS.targetInventory).describe("Neutral position"),
-    maxInventory: positive().default("5").describe("|inventory − target| that counts as ratio 1.0"),
-    skewFactor: boundedDecimalString({ gte: "0", lte: "1" })
-      .default(String(INVENTORY_DEFAULTS.skewFactor))
-      .describe("0..1, how hard quotes lean against inventory"),
-    skewMode: z.enum(SKEW_MODES).default(INVENTORY_DEFAULTS.skewMode),
-    rebalanceThreshold: unitInterval()
-      .default(String(INVENTORY_DEFAULTS.rebalanceThreshold))
-      .describe("|ratio| at which a reduce-only rebalance starts"),
-    emergencyThreshold: unitInterval()
-      .default(String(INVENTORY_DEFAULTS.emergencyThreshold))
-      .describe("|ratio| at which the excess is flattened at market"),
-    // order-book quoting (Rust document)
-    skewUnit: nonNegative().default("0.01").describe("Price shift per 1.0 of skew (long lowers both quotes)"),
-    imbalanceUnit: nonNegative().default("0.005").describe("Price shift per 1.0 of book imbalance"),
-    minSpread: positive().default(TRADING_CONFIG_DEFAULTS.minSpread),
-    maxSpread: positive().default(TRADING_CONFIG_DEFAULTS.maxSpread),
-    spread: positive().default(TRADING_CONFIG_DEFAULTS.spread).describe("Fallback quote spread when the book is thin"),
-    depthLookback: lookback.default(TRADING_CONFIG_DEFAULTS.depthLookback),
-    minLevelSize: nonNegative().nullable().default(null).describe("Book levels below this are ignored; null = market minSize"),
-    minPrice: positive().nullable().default(null).describe("Price band low; null = the market's"),
-    maxPrice: positive().nullable().default(null).describe("Price band high; null = the market's"),
-    safeRangeLow: nonNegative().nullable().default(TRADING_CONFIG_DEFAULTS.safeRangeLow),
-    safeRangeHigh: nonNegative().nullable().default(TRADING_CONFIG_DEFAULTS.safeRangeHigh),
-    // sizing and limits (Rust document)
-    orderSize: positive().default(TRADING_CONFIG_DEFAULTS.orderSize),
-    maxPosition: positive().default(TRADING_CONFIG_DEFAULTS.maxPosition),
-    maxTotalPosition: positive().default(TRADING_CONFIG_DEFAULTS.maxTotalPosition),
-    mergeThreshold: nonNegative().default(TRADING_CONFIG_DEFAULTS.mergeThreshold),
-    skipSideThreshold: unitInterval().default("0.7").describe("Position skew past which a side is not quoted"),
-  })
-  .superRefine((v, ctx) => {
-    // Field errors already have their own messages; compare only values that parsed.
-    const dec = (s: unknown) => (typeof s === "string" ? parseDecimalInput(s) : null);
-    const rule = (a: unknown, b: unknown, ok: (x: Decimal, y: Decimal) => boolean, path: string, message: string) => {
-      const x = dec(a);
-      const y = dec(b);
-      if (x && y && !ok(x, y)) ctx.addIssue({ code: "custom", path: [path], message });
-    };
-    // Messages name the other value as the form labels it: the operator reads them, not the code.
-    rule(v.rebalanceThreshold, v.emergencyThreshold, (x, y) => x.lt(y), "rebalanceThreshold", `must be below the emergency threshold (${v.emergencyThreshold})`);
-    rule(v.minSpread, v.maxSpread, (x, y) => x.lte(y), "minSpread", `must not exceed the max spread (${v.maxSpread})`);
-    rule(v.minPrice, v.maxPrice, (x, y) => x.lt(y), "minPrice", `must be below the max price (${v.maxPrice})`);
-    rule(v.safeRangeLow, v.safeRangeHigh, (x, y) => x.lt(y), "safeRangeLow", `must be below the safe range high (${v.safeRangeHigh})`);
-  });
+// The fields, each with its default. The full schema and the patch schema (below) are both built from it.
+const paramFields = {
+  // inventory skew (story 035)
+  targetInventory: decimalString.default(INVENTORY_DEFAULTS.targetInventory).describe("Neutral position"),
+  maxInventory: positive().default("5").describe("|inventory − target| that counts as ratio 1.0"),
+  skewFactor: boundedDecimalString({ gte: "0", lte: "1" })
+    .default(String(INVENTORY_DEFAULTS.skewFactor))
+    .describe("0..1, how hard quotes lean against inventory"),
+  skewMode: z.enum(SKEW_MODES).default(INVENTORY_DEFAULTS.skewMode),
+  rebalanceThreshold: unitInterval()
+    .default(String(INVENTORY_DEFAULTS.rebalanceThreshold))
+    .describe("|ratio| at which a reduce-only rebalance starts"),
+  emergencyThreshold: unitInterval()
+    .default(String(INVENTORY_DEFAULTS.emergencyThreshold))
+    .describe("|ratio| at which the excess is flattened at market"),
+  // order-book quoting (Rust document)
+  skewUnit: nonNegative().default("0.01").describe("Price shift per 1.0 of skew (long lowers both quotes)"),
+  imbalanceUnit: nonNegative().default("0.005").describe("Price shift per 1.0 of book imbalance"),
+  minSpread: positive().default(TRADING_CONFIG_DEFAULTS.minSpread),
+  maxSpread: positive().default(TRADING_CONFIG_DEFAULTS.maxSpread),
+  spread: positive().default(TRADING_CONFIG_DEFAULTS.spread).describe("Fallback quote spread when the book is thin"),
+  depthLookback: lookback.default(TRADING_CONFIG_DEFAULTS.depthLookback),
+  minLevelSize: nonNegative().nullable().default(null).describe("Book levels below this are ignored; null = market minSize"),
+  minPrice: positive().nullable().default(null).describe("Price band low; null = the market's"),
+  maxPrice: positive().nullable().default(null).describe("Price band high; null = the market's"),
+  safeRangeLow: nonNegative().nullable().default(TRADING_CONFIG_DEFAULTS.safeRangeLow),
+  safeRangeHigh: nonNegative().nullable().default(TRADING_CONFIG_DEFAULTS.safeRangeHigh),
+  // sizing and limits (Rust document)
+  orderSize: positive().default(TRADING_CONFIG_DEFAULTS.orderSize),
+  maxPosition: positive().default(TRADING_CONFIG_DEFAULTS.maxPosition),
+  maxTotalPosition: positive().default(TRADING_CONFIG_DEFAULTS.maxTotalPosition),
+  mergeThreshold: nonNegative().default(TRADING_CONFIG_DEFAULTS.mergeThreshold),
+  skipSideThreshold: unitInterval().default("0.7").describe("Position skew past which a side is not quoted"),
+};
+
+export const strategyParamsSchema = z.strictObject(paramFields).superRefine((v, ctx) => {
+  // Field errors already have their own messages; compare only values that parsed.
+  const dec = (s: unknown) => (typeof s === "string" ? parseDecimalInput(s) : null);
+  const rule = (a: unknown, b: unknown, ok: (x: Decimal, y: Decimal) => boolean, path: string, message: string) => {
+    const x = dec(a);
+    const y = dec(b);
+    if (x && y && !ok(x, y)) ctx.addIssue({ code: "custom", path: [path], message });
+  };
+  // Messages name the other value as the form labels it: the operator reads them, not the code.
+  rule(v.rebalanceThreshold, v.emergencyThreshold, (x, y) => x.lt(y), "rebalanceThreshold", `must be below the emergency threshold (${v.emergencyThreshold})`);
+  rule(v.minSpread, v.maxSpread, (x, y) => x.lte(y), "minSpread", `must not exceed the max spread (${v.maxSpread})`);
+  rule(v.minPrice, v.maxPrice, (x, y) => x.lt(y), "minPrice", `must be below the max price (${v.maxPrice})`);
+  rule(v.safeRangeLow, v.safeRangeHigh, (x, y) => x.lt(y), "safeRangeLow", `must be below the safe range high (${v.safeRangeHigh})`);
+  // A target beyond ±maxInventory is a ratio past the emergency threshold from flat: the desk would sell
+  // (or buy) at market "toward target" every tick without end. The issue's -1e30 did exactly that.
+  rule(
+    v.targetInventory,
+    v.maxInventory,
+    (t, m) => t.abs().lte(m),
+    "targetInventory",
+    `must be no further from zero than the max inventory (between -${String(v.maxInventory)} and ${String(v.maxInventory)})`,
+  );
+});
+
+/**
+ * A change to the current parameters: every field optional and WITHOUT its default, so an omitted field keeps
+ * its current value (`{}` changes nothing). A nullable field given as null is set to null. Each field is
+ * checked on its own here; the rules across fields run on the merged result (mergeStrategyParams).
+ */
+export const strategyParamsPatchSchema = z.strictObject(
+  Object.fromEntries(Object.entries(paramFields).map(([k, f]) => [k, f.removeDefault().optional()])) as {
+    [K in keyof typeof paramFields]: z.ZodOptional<ReturnType<(typeof paramFields)[K]["removeDefault"]>>;
+  },
+);
+export type StrategyParamsPatch = z.output<typeof strategyParamsPatchSchema>;
+
+/** The current parameters with `patch` laid over them, validated as a whole (throws InvalidConfigError). */
+export function mergeStrategyParams(current: StrategyParams, patch: StrategyParamsPatch): StrategyParams {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) merged[k] = v;
+  return parseStrategyParams(merged);
+}
 
 /** Validated parameters: decimal strings, the lookback as an integer, nullable market-dependent fields. */
 export type StrategyParams = z.output<typeof strategyParamsSchema>;

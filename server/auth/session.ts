@@ -17,7 +17,7 @@ export interface Session {
 }
 
 export class SessionSigner {
-  /** Revoked token ids until their expiry; pruned as they lapse. */
+  /** Revoked token ids until their expiry; pruned as they lapse, and kept in the data folder by Auth. */
   private readonly revoked = new Map<string, number>();
 
   constructor(
@@ -57,6 +57,17 @@ export class SessionSigner {
   revoke(session: Session, now = Date.now()): void {
     for (const [jti, exp] of this.revoked) if (exp <= now) this.revoked.delete(jti);
     this.revoked.set(session.jti, session.expiresAt);
+  }
+
+  /** Revoked token ids and their expiry, to keep across a restart (a logout must stay a logout). */
+  revokedEntries(now = Date.now()): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [jti, exp] of this.revoked) if (exp > now) out[jti] = exp;
+    return out;
+  }
+
+  restoreRevoked(entries: Record<string, number>, now = Date.now()): void {
+    for (const [jti, exp] of Object.entries(entries)) if (exp > now) this.revoked.set(jti, exp);
   }
 }
 

@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const params = Object.fromEntries(a.param.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
-  const db = a.db === "none" ? ("none" as const) : a.db.startsWith("postgres") ? { databaseUrl: a.db } : { dataDir: a.db };
+  const db = a.db === "none" ? ("none" as const) : a.db.startsWith("postgres") ? { databaseUrl: a.db, exclusive: true } : { dataDir: a.db };
   const simulated = a.speed !== "realtime";
   const startTime = Date.UTC(2026, 0, 1);
   const strategyName = a.strategy ?? `cli-${a.market}-${a.seed}-${Date.now().toString(36)}`;

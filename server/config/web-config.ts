@@ -16,7 +16,11 @@ export interface AuthConfig {
   sessionTtlMs: number;
   /** "auto": Secure when the request came over https (or X-Forwarded-Proto https behind a trusted proxy). */
   cookieSecure: "auto" | "always" | "never";
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies sit in front of the desk (SKEWDESK_TRUST_PROXY): the client's address is that
+   * many entries from the right of X-Forwarded-For. 0 = none: the socket's peer is the client.
+   */
+  trustProxyHops: number;
   bcryptRounds: number;
   loginMaxFailures: number;
   loginWindowMs: number;
@@ -32,6 +36,11 @@ export interface WebConfig {
   dir: string;
   /** Extra Origins accepted for mutations and sockets (e.g. https://desk.example.com behind a proxy). */
   publicOrigins: string[];
+  /**
+   * Host names (besides IP literals and localhost) this desk answers to: every other Host header is refused,
+   * which stops DNS rebinding. SKEWDESK_ALLOWED_HOSTS, plus the public origins' hosts and HOST when it is a name.
+   */
+  allowedHosts: string[];
   bodyLimitBytes: number;
   /** Serve the Next pages; false gives an API-and-socket-only server (tests without a Next build). */
   pages: boolean;
@@ -44,11 +53,6 @@ const optionalNonEmpty = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
-
-const bool = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .optional()
-  .transform((v) => v === "1" || v === "true" || v === "yes");
 
 const origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin);
 
@@ -63,12 +67,23 @@ export const envSchema = z.object({
   SKEWDESK_USERS_FILE: optionalNonEmpty,
   SKEWDESK_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   SKEWDESK_COOKIE_SECURE: z.enum(["auto", "always", "never"]).default("auto"),
-  SKEWDESK_TRUST_PROXY: bool,
+  SKEWDESK_TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === "" || v === "false" || v === "no" ? "0" : v === "true" || v === "yes" ? "1" : v))
+    .pipe(z.string().regex(/^[0-9]$/, "must be the number of proxies in front of the desk (0–9), or true/false"))
+    .transform(Number),
   SKEWDESK_PUBLIC_ORIGIN: z
     .string()
     .optional()
     .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(origin)),
+  SKEWDESK_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((s) => s.trim().toLowerCase().replace(/\.$/, "")).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a comma-separated list of host names (no scheme, no port)"))),
   SKEWDESK_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64),
   SKEWDESK_BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(11),
   SKEWDESK_PAGES: z
@@ -99,6 +114,7 @@ export function webConfigFromEnv(env: Record<string, string | undefined> = proce
     dataDir: resolve(cwd, e.SKEWDESK_DATA_DIR),
     dir: cwd,
     publicOrigins: e.SKEWDESK_PUBLIC_ORIGIN,
+    allowedHosts: allowedHostNames(e.SKEWDESK_ALLOWED_HOSTS, e.SKEWDESK_PUBLIC_ORIGIN, e.HOST),
     bodyLimitBytes: e.SKEWDESK_BODY_LIMIT_KB * 1024,
     pages: e.SKEWDESK_PAGES,
     auth: {
@@ -108,12 +124,21 @@ export function webConfigFromEnv(env: Record<string, string | undefined> = proce
       usersFile: e.SKEWDESK_USERS_FILE === undefined ? undefined : resolve(cwd, e.SKEWDESK_USERS_FILE),
       sessionTtlMs: Math.round(e.SKEWDESK_SESSION_TTL_HOURS * 3600_000),
       cookieSecure: e.SKEWDESK_COOKIE_SECURE,
-      trustProxy: e.SKEWDESK_TRUST_PROXY,
+      trustProxyHops: e.SKEWDESK_TRUST_PROXY,
       bcryptRounds: e.SKEWDESK_BCRYPT_ROUNDS,
       loginMaxFailures: 5,
       loginWindowMs: 15 * 60_000,
     },
   };
+}
+
+function allowedHostNames(listed: string[], origins: string[], host: string): string[] {
+  const names = new Set(listed);
+  for (const o of origins) names.add(new URL(o).hostname);
+  // HOST=desk.lan: the operator named this machine; an IP (0.0.0.0, 10.0.0.5) needs no entry.
+  const h = host.toLowerCase();
+  if (/^[a-z]/.test(h) && !h.includes(":")) names.add(h);
+  return [...names];
 }
 
 /** Defaults for tests and scripts: a paper desk on loopback, an ephemeral port. */

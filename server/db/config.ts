@@ -17,10 +17,25 @@ export interface DbOptions {
   migrate?: boolean;
   /** Folder holding the Prisma migrations; defaults to the repository's prisma/migrations. */
   migrationsDir?: string;
+  /** PostgreSQL: a connection not made within this fails (default 5 s; SKEWDESK_DB_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: a statement running or unanswered longer than this fails (default 15 s; SKEWDESK_DB_STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
+  /**
+   * Take the desk's lock in the database: a second desk on the same PostgreSQL schema is refused
+   * (DeskAlreadyRunningError). PGlite's folder lock is taken either way. For processes that trade.
+   */
+  exclusive?: boolean;
+  /** With exclusive on PostgreSQL: the lock's connection broke and another desk could take it now. */
+  onLockLost?: (why: string) => void;
+  onLockRegained?: () => void;
 }
 
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+
 export type DbTarget =
-  | { kind: "postgres"; connectionString: string; schema: string; display: string }
+  | { kind: "postgres"; connectionString: string; schema: string; display: string; connectTimeoutMs: number; statementTimeoutMs: number }
   | { kind: "pglite"; dataDir: string; display: string };
 
 const postgresUrl = z
@@ -39,15 +54,21 @@ const dataDir = z.string().trim().min(1, "must not be empty");
 // Empty strings count as unset: `DATABASE_URL= npm start` means "no database URL".
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
+const timeoutMs = z.coerce.number().int("must be a whole number of ms").min(100, "must be at least 100 (ms)").max(600_000, "must be at most 600000 (ms)");
+
 const envSchema = z.object({
   DATABASE_URL: z.preprocess(blankToUndefined, postgresUrl.optional()),
   SKEWDESK_DATA_DIR: z.preprocess(blankToUndefined, dataDir.optional()),
+  SKEWDESK_DB_CONNECT_TIMEOUT_MS: z.preprocess(blankToUndefined, timeoutMs.optional()),
+  SKEWDESK_DB_STATEMENT_TIMEOUT_MS: z.preprocess(blankToUndefined, timeoutMs.optional()),
 });
 
 const optionsSchema = z.object({
   databaseUrl: postgresUrl.optional(),
   dataDir: dataDir.optional(),
   schema: schemaName.optional(),
+  connectTimeoutMs: timeoutMs.optional(),
+  statementTimeoutMs: timeoutMs.optional(),
 });
 
 export class DbConfigError extends Error {
@@ -64,10 +85,23 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 /** Resolves which database to open. Throws DbConfigError with a readable message on bad input. */
 export function resolveDbTarget(options: DbOptions = {}, env: Readonly<Record<string, string | undefined>> = process.env): DbTarget {
-  const opts = parse(optionsSchema, { databaseUrl: options.databaseUrl, dataDir: options.dataDir, schema: options.schema }, "database options");
+  const opts = parse(
+    optionsSchema,
+    { databaseUrl: options.databaseUrl, dataDir: options.dataDir, schema: options.schema, connectTimeoutMs: options.connectTimeoutMs, statementTimeoutMs: options.statementTimeoutMs },
+    "database options",
+  );
   if (opts.databaseUrl && opts.dataDir) throw new DbConfigError("Invalid database options: give databaseUrl or dataDir, not both");
 
-  const vars = parse(envSchema, { DATABASE_URL: env.DATABASE_URL, SKEWDESK_DATA_DIR: env.SKEWDESK_DATA_DIR }, "database environment");
+  const vars = parse(
+    envSchema,
+    {
+      DATABASE_URL: env.DATABASE_URL,
+      SKEWDESK_DATA_DIR: env.SKEWDESK_DATA_DIR,
+      SKEWDESK_DB_CONNECT_TIMEOUT_MS: env.SKEWDESK_DB_CONNECT_TIMEOUT_MS,
+      SKEWDESK_DB_STATEMENT_TIMEOUT_MS: env.SKEWDESK_DB_STATEMENT_TIMEOUT_MS,
+    },
+    "database environment",
+  );
   const url = opts.databaseUrl ?? (opts.dataDir ? undefined : vars.DATABASE_URL);
 
   if (url) {
@@ -76,7 +110,14 @@ export function resolveDbTarget(options: DbOptions = {}, env: Readonly<Record<st
     parsed.searchParams.delete("schema");
     const schema = parse(schemaName, opts.schema ?? fromUrl ?? "public", "PostgreSQL schema");
     const display = `postgres ${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname} schema ${schema}`;
-    return { kind: "postgres", connectionString: parsed.toString(), schema, display };
+    return {
+      kind: "postgres",
+      connectionString: parsed.toString(),
+      schema,
+      display,
+      connectTimeoutMs: opts.connectTimeoutMs ?? vars.SKEWDESK_DB_CONNECT_TIMEOUT_MS ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: opts.statementTimeoutMs ?? vars.SKEWDESK_DB_STATEMENT_TIMEOUT_MS ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    };
   }
 
   const dir = opts.dataDir ?? vars.SKEWDESK_DATA_DIR ?? DEFAULT_DATA_DIR;

@@ -1,15 +1,16 @@
 // The one place a PrismaClient is made. DATABASE_URL → that PostgreSQL through @prisma/adapter-pg;
 // otherwise embedded PGlite in a data folder that survives restarts. Migrations apply before it is handed out.
-import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { ensurePrivateDir } from "@/server/config/private-dir";
 import { resolveDbTarget, type DbOptions, type DbTarget } from "./config";
 import { PrismaClient } from "./generated/client";
 import { lockDataDir } from "./data-dir-lock";
 import { migrate, type MigrationResult } from "./migrate";
+import { pgClientConfig, probePostgres } from "./pg-connect";
+import { takeDeskLock } from "./pg-lock";
 
 export interface Db {
   prisma: PrismaClient;
@@ -25,36 +26,28 @@ export interface Db {
   close(): Promise<void>;
 }
 
-async function ensurePgSchema(connectionString: string, schema: string): Promise<void> {
-  if (schema === "public") return;
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function open(target: DbTarget): Promise<{
+async function open(
+  target: DbTarget,
+  options: DbOptions,
+): Promise<{
   adapter: SqlMigrationAwareDriverAdapterFactory;
   schema: string;
   closeDriver: () => Promise<void>;
 }> {
   if (target.kind === "postgres") {
-    await ensurePgSchema(target.connectionString, target.schema);
-    // `schema` makes the client qualify its queries; search_path makes the schema engine's unqualified
-    // migration SQL land in the same schema.
-    const adapter = new PrismaPg(
-      { connectionString: target.connectionString, options: `-c search_path="${target.schema}"` },
-      { schema: target.schema },
-    );
-    return { adapter, schema: target.schema, closeDriver: async () => {} };
+    // Connect once first: an unreachable server is a clear error within the connect timeout, not a silent hang.
+    await probePostgres(target);
+    const lock = options.exclusive ? await takeDeskLock(target, { onLost: options.onLockLost, onRegained: options.onLockRegained }) : null;
+    // `schema` makes the client qualify its queries; the pool's search_path (pgClientConfig) makes the schema
+    // engine's unqualified migration SQL land in the same schema. A pool error (a dead idle connection) is
+    // expected and handled by the pool replacing it; without a listener it would crash the process.
+    const adapter = new PrismaPg(pgClientConfig(target), { schema: target.schema, onPoolError: () => undefined, onConnectionError: () => undefined });
+    return { adapter, schema: target.schema, closeDriver: async () => void (await lock?.release()) };
   }
   const inMemory = target.dataDir.startsWith("memory://");
   let unlock = () => {};
   if (!inMemory) {
-    mkdirSync(target.dataDir, { recursive: true });
+    ensurePrivateDir(target.dataDir);
     unlock = lockDataDir(target.dataDir);
   }
   try {
@@ -82,7 +75,7 @@ async function open(target: DbTarget): Promise<{
  */
 export async function createDb(options: DbOptions = {}): Promise<Db> {
   const target = resolveDbTarget(options);
-  const { adapter, schema, closeDriver } = await open(target);
+  const { adapter, schema, closeDriver } = await open(target, options);
   const prisma = new PrismaClient({ adapter });
   let closed = false;
   const close = async () => {

@@ -1,44 +1,16 @@
 // Stored records → the wire's DTOs, for what the host reads from the database on the web's behalf
 // (history pages, exports). Money leaves as decimal strings, instants as epoch milliseconds. Orders use
 // the runner's own mapping (publisher.ts), as its live pushes do.
-import type { AlertDTO, FillDTO, MarketDTO, SnapshotDTO } from "@/lib/events";
+import type { AlertDTO, FillDTO, MarketDTO } from "@/lib/events";
 import type { MarketSpec } from "@/lib/market";
 import { unitsOf } from "@/lib/units";
-import type { AlertRecord, FillRecord, Snapshot } from "@/server/store";
+import type { AlertRecord, FillRecord } from "@/server/store";
+import { storedFillDto } from "@/server/runner/publisher";
+export { snapshotDto } from "@/server/runner/publisher";
 
-export function snapshotDto(s: Snapshot): SnapshotDTO {
-  const total = s.realizedPnl.add(s.unrealizedPnl).sub(s.fees);
-  return {
-    ts: s.ts.getTime(),
-    mid: s.mid.toString(),
-    bestBid: s.bestBid?.toString() ?? null,
-    bestAsk: s.bestAsk?.toString() ?? null,
-    ourBid: s.ourBid?.toString() ?? null,
-    ourAsk: s.ourAsk?.toString() ?? null,
-    inventory: s.inventory.toString(),
-    ratio: s.ratio.toNumber(),
-    skew: s.skew.toNumber(),
-    realizedPnl: s.realizedPnl.toString(),
-    unrealizedPnl: s.unrealizedPnl.toString(),
-    totalPnl: total.toString(),
-    fees: s.fees.toString(),
-    riskState: s.riskState,
-  };
-}
-
+/** The runner's own fill mapping (the live stream uses it too), with the row id the history pages by. */
 export function fillDto(f: FillRecord): FillDTO {
-  return {
-    tradeId: f.venueTradeId,
-    clientOrderId: f.clientOrderId ?? "",
-    side: f.side,
-    price: f.price.toString(),
-    size: f.size.toString(),
-    fee: f.fee.toString(),
-    liquidity: f.liquidity,
-    inventoryAfter: f.inventoryAfter.toString(),
-    ts: f.ts.getTime(),
-    seq: f.id,
-  };
+  return { ...storedFillDto(f), seq: f.id };
 }
 
 export function alertDto(a: AlertRecord): AlertDTO {

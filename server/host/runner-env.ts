@@ -1,9 +1,25 @@
 // The runner's settings from the environment, validated so that a typo stops the start with a message
 // naming the variable rather than trading with a default nobody chose.
+import type Decimal from "decimal.js";
 import { z } from "zod";
+import { checkedDecimal } from "@/lib/strategy/decimal-input";
 import { REGIMES } from "@/server/venue/paper";
 
 const regimeNames = Object.keys(REGIMES) as [string, ...string[]];
+
+/** A desk limit: a positive decimal, or unset for none. */
+const limit = z
+  .string()
+  .optional()
+  .transform((v, ctx): Decimal | undefined => {
+    if (v === undefined || v.trim() === "") return undefined;
+    const r = checkedDecimal(v);
+    if (!r.ok || !r.value.gt(0)) {
+      ctx.addIssue({ code: "custom", message: r.ok ? "must be greater than 0" : r.message });
+      return z.NEVER;
+    }
+    return r.value;
+  });
 
 export const runnerEnvSchema = z.object({
   DATABASE_URL: z
@@ -17,6 +33,12 @@ export const runnerEnvSchema = z.object({
   SKEWDESK_STRATEGY: z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, "letters, digits, . _ - only").optional(),
   SKEWDESK_MAX_ORDERS_PER_SEC: z.coerce.number().int().min(1).max(10_000).default(100),
   SKEWDESK_STALE_AFTER_MS: z.coerce.number().int().min(100).optional(),
+  /** PostgreSQL timeouts (server/db/pg-connect.ts); the database thread takes them from here. */
+  SKEWDESK_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100, "must be at least 100 (ms)").max(600_000).optional(),
+  SKEWDESK_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100, "must be at least 100 (ms)").max(600_000).optional(),
+  /** The desk's ceilings for maxInventory and for orderSize / maxPosition: no parameter change may exceed them. */
+  SKEWDESK_MAX_INVENTORY: limit,
+  SKEWDESK_MAX_ORDER_SIZE: limit,
   SKEWDESK_RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000, "must be at least 1000 (ms)").max(3_600_000).default(10_000),
   /** Base units; unset = one lot of the market. */
   SKEWDESK_RECONCILE_TOLERANCE: z

@@ -14,6 +14,7 @@ import type {
   MarketDTO,
   OrderDTO,
   OrdersPageQuery,
+  ParamsBase,
   ParamVersionDTO,
   QuotePreviewDTO,
   ResolveMismatchRequest,
@@ -36,9 +37,13 @@ export interface RunnerHost {
   /** Acknowledges every open alert; answers those it acknowledged. */
   acknowledgeAllAlerts(by: string): Promise<AlertDTO[]>;
   params(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }>;
-  /** Throws CommandRejected with field errors when the params are invalid; changes nothing. */
-  previewParams(params: Record<string, unknown>): Promise<QuotePreviewDTO>;
-  applyParams(params: Record<string, unknown>, reason: string, by: string): Promise<ParamVersionDTO>;
+  /**
+   * `params` is a patch on the current version (omitted fields keep their values), or on the market's preset with
+   * base "preset" (the explicit reset). Throws CommandRejected with field errors when the result is invalid or
+   * does not fit the market; changes nothing.
+   */
+  previewParams(params: Record<string, unknown>, base?: ParamsBase): Promise<QuotePreviewDTO>;
+  applyParams(params: Record<string, unknown>, reason: string, by: string, base?: ParamsBase): Promise<ParamVersionDTO>;
   rollbackParams(version: number, reason: string, by: string): Promise<ParamVersionDTO>;
   control(action: ControlAction, by: string): Promise<StatusDTO>;
   emergencyPreview(): Promise<EmergencyPreviewDTO>;
@@ -53,7 +58,7 @@ export interface RunnerHost {
   audit(event: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }): Promise<void>;
   on<K extends keyof RunnerEvents>(event: K, listener: (payload: RunnerEvents[K]) => void): () => void;
   /** Tick timing and the runner thread's memory; `reset` starts a new measuring window. */
-  metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; runnerHeapMb: number }>;
+  metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; oldestWriteAgeMs?: number; runnerHeapMb: number }>;
   /** Cancels all quotes, flushes, stops the worker. */
   stop(reason: string): Promise<void>;
 }

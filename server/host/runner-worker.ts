@@ -4,15 +4,17 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
-import { resolveMismatchSchema, type AuditQuery, type FillsPageQuery, type OrdersPageQuery, type ResolveMismatchRequest } from "@/lib/events";
+import { resolveMismatchSchema, type AuditQuery, type FillsPageQuery, type OrdersPageQuery, type ParamsBase, type ResolveMismatchRequest } from "@/lib/events";
 import { parseStrategyParams } from "@/lib/strategy/params";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
+import { createParamCommands } from "@/server/host/param-commands";
 import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { storedOrderDto } from "@/server/runner/publisher";
 import type { JsonValue } from "@/server/store";
+import type { RemoteStore } from "@/server/store/remote-store";
 import { alertDto, fillDto, marketDto, snapshotDto } from "@/server/host/dto";
 import { auditPage, fillsPage, ordersPage, performance } from "@/server/host/history";
 import { previewSideBySide } from "@/server/host/preview";
@@ -42,7 +44,15 @@ async function main(): Promise<void> {
     regime: env.SKEWDESK_REGIME as RegimeSetting | undefined,
     tickMs: env.SKEWDESK_TICK_MS,
     speed: "realtime",
-    db: env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: join(init.dataDir, "pglite") },
+    // exclusive: one desk per PostgreSQL schema (a second start is refused); PGlite has its folder lock.
+    db: env.DATABASE_URL
+      ? {
+          databaseUrl: env.DATABASE_URL,
+          exclusive: true,
+          connectTimeoutMs: env.SKEWDESK_DB_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: env.SKEWDESK_DB_STATEMENT_TIMEOUT_MS,
+        }
+      : { dataDir: join(init.dataDir, "pglite") },
     dbThread: true,
     journalDir: init.dataDir,
     runnerConfig: {
@@ -58,12 +68,40 @@ async function main(): Promise<void> {
   console.log(`[runner] ${env.SKEWDESK_MARKET} paper market ready in ${((Date.now() - opening) / 1000).toFixed(1)} s`);
   const { runner, store } = session;
   const sid = runner.strategyId;
-  const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];
-  const market = marketDto(paper.market, parseStrategyParams(paper.params) as unknown as Record<string, unknown>);
+  // The desk lock's connection broke: another desk could take the lock and quote the same strategy, so this
+  // one stops quoting until an operator resumes it (after the lock is back: the log says when).
+  (store as Partial<RemoteStore>).onDbEvent?.((event, detail) => {
+    if (event === "lockRegained") return console.log("[runner] desk lock re-taken; resume from the dashboard when ready");
+    console.error(`[runner] desk lock lost (${detail}): pausing so that two desks never quote at once`);
+    runner.control("pause", "system: desk lock lost").catch((err: unknown) => console.error(`[runner] pause failed: ${(err as Error).message}`));
+  });
   void session.clock.start();
   // How late the runner thread's event loop runs: what any contention would do to ticks.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];
+  const market = marketDto(paper.market, parseStrategyParams(paper.params) as unknown as Record<string, unknown>);
+  // A preview prices the parameters in force beside the proposal, on the same book (preview.ts).
+  const previewTarget = {
+    previewParams: (params: Record<string, unknown>) =>
+      previewSideBySide(
+        {
+          paramVersion: () => runner.status().paramVersion,
+          paramsOf: async (v) => (await store.getParameterVersion(sid, v))?.params ?? null,
+          preview: (p) => runner.previewParams(p),
+        },
+        params,
+      ),
+    applyParams: (input: Record<string, unknown>, reason: string, by: string) => runner.applyParams(input, reason, by),
+    rollbackParams: (version: number, reason: string, by: string) => runner.rollbackParams(version, reason, by),
+  };
+  const paramCommands = createParamCommands(previewTarget, {
+    market: paper.market,
+    preset: paper.params as Record<string, unknown>,
+    limits: { maxInventory: env.SKEWDESK_MAX_INVENTORY, maxOrderSize: env.SKEWDESK_MAX_ORDER_SIZE },
+    current: async () => ((await store.getParameterVersion(sid))?.params ?? {}) as Record<string, unknown>,
+    version: async (n) => ((await store.getParameterVersion(sid, n))?.params ?? null) as Record<string, unknown> | null,
+  });
 
   const methods: Record<string, (...args: never[]) => unknown> = {
     status: () => runner.status(),
@@ -82,17 +120,9 @@ async function main(): Promise<void> {
     },
     acknowledgeAllAlerts: async (by: string) => (await store.acknowledgeAllAlerts(sid, by)).map(alertDto),
     params: () => runner.paramsList(),
-    previewParams: (p: Record<string, unknown>) =>
-      previewSideBySide(
-        {
-          paramVersion: () => runner.status().paramVersion,
-          paramsOf: async (v) => (await store.getParameterVersion(sid, v))?.params ?? null,
-          preview: (params) => runner.previewParams(params),
-        },
-        p,
-      ),
-    applyParams: (p: Record<string, unknown>, reason: string, by: string) => runner.applyParams(p, reason, by),
-    rollbackParams: (v: number, reason: string, by: string) => runner.rollbackParams(v, reason, by),
+    previewParams: (p: Record<string, unknown>, base?: ParamsBase) => paramCommands.preview(p, base),
+    applyParams: (p: Record<string, unknown>, reason: string, by: string, base?: ParamsBase) => paramCommands.apply(p, reason, by, base),
+    rollbackParams: (v: number, reason: string, by: string) => paramCommands.rollback(v, reason, by),
     control: (a: ControlAction, by: string) => runner.control(a, by),
     emergencyPreview: () => runner.emergencyPreview(),
     emergencyClose: (by: string) => runner.emergencyClose(by),
@@ -107,6 +137,7 @@ async function main(): Promise<void> {
         ...runner.tickMetrics(reset),
         loopDelayP99Us: Math.round(loopDelay.percentile(99) / 1000),
         queuedWrites: runner.queuedWrites,
+        oldestWriteAgeMs: runner.oldestWriteAgeMs,
         runnerHeapMb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
       };
       if (reset) loopDelay.reset();
@@ -128,6 +159,9 @@ async function main(): Promise<void> {
       post({ type: "result", id: m.id, ok: false, error: serialize(err) });
     }
   });
+  // History reads from the web thread go straight to the database thread, never through this one.
+  const readPort = (store as Partial<RemoteStore>).openReadPort?.();
+  if (readPort) port!.postMessage({ type: "readPort", port: readPort, strategyId: sid } satisfies WorkerMessage, [readPort]);
   post({ type: "ready" });
 }
 

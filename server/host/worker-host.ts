@@ -7,22 +7,39 @@ import { CommandRejected, type RunnerEvents } from "@/server/runner/commands";
 import type { RunnerHost } from "@/server/host/runner-host";
 import type { WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import type { WebConfig } from "@/server/config/web-config";
+import { snapshotDto } from "@/server/runner/publisher";
+import type { Snapshot } from "@/server/store";
+import { readPortClient, type ReadCall } from "@/server/store/read-port";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
-export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode">, env: Record<string, string | undefined> = process.env): Promise<RunnerHost> {
+/** Which calls went to the runner's thread and how many reads went straight to the database thread. */
+export interface HostStats {
+  runnerCalls: Record<string, number>;
+  directReads: number;
+}
+
+export async function createRunnerHost(
+  config: Pick<WebConfig, "dataDir" | "mode">,
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunnerHost & { stats(): HostStats }> {
   const init: WorkerInit = { dataDir: config.dataDir, mode: config.mode, env: { ...env } };
   const worker = new Worker(new URL("./runner-worker-boot.mjs", import.meta.url), { workerData: init, execArgv: process.execArgv });
   const pending = new Map<number, Pending>();
   const listeners = new Map<keyof RunnerEvents, Set<(p: never) => void>>();
   let nextId = 1;
   let dead: string | null = null;
+  let reader: { call: ReadCall; strategyId: string } | null = null;
+  const stats: HostStats = { runnerCalls: {}, directReads: 0 };
 
   const ready = new Promise<void>((resolve, reject) => {
     worker.on("message", (m: WorkerMessage) => {
       switch (m.type) {
         case "ready":
           resolve();
+          break;
+        case "readPort":
+          reader = { call: readPortClient(m.port), strategyId: m.strategyId };
           break;
         case "fatal":
           dead = m.message;
@@ -67,6 +84,7 @@ export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode
   const call = <T>(method: string, ...args: unknown[]): Promise<T> => {
     if (dead) return Promise.reject(new CommandRejected(`runner stopped (${dead})`, undefined, 503));
     const id = nextId++;
+    stats.runnerCalls[method] = (stats.runnerCalls[method] ?? 0) + 1;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       worker.postMessage({ type: "call", id, method, args });
@@ -75,7 +93,14 @@ export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode
 
   return {
     status: () => call("status"),
-    snapshots: (q) => call("snapshots", q),
+    snapshots: async (q) => {
+      if (!reader || dead) return call("snapshots", q);
+      stats.directReads++;
+      const range = { from: q.from !== undefined ? new Date(q.from) : undefined, to: q.to !== undefined ? new Date(q.to) : undefined, limit: q.limit };
+      const rows = (await reader.call("listSnapshots", [reader.strategyId, range])) as Snapshot[];
+      return rows.map(snapshotDto);
+    },
+    stats: () => ({ runnerCalls: { ...stats.runnerCalls }, directReads: stats.directReads }),
     fills: (limit) => call("fills", limit),
     orders: (limit) => call("orders", limit),
     alerts: (limit) => call("alerts", limit),
@@ -85,8 +110,8 @@ export async function createRunnerHost(config: Pick<WebConfig, "dataDir" | "mode
     acknowledgeAlert: (id, by) => call("acknowledgeAlert", id, by),
     acknowledgeAllAlerts: (by) => call("acknowledgeAllAlerts", by),
     params: () => call("params"),
-    previewParams: (p) => call("previewParams", p),
-    applyParams: (p, reason, by) => call("applyParams", p, reason, by),
+    previewParams: (p, base) => call("previewParams", p, base),
+    applyParams: (p, reason, by, base) => call("applyParams", p, reason, by, base),
     rollbackParams: (v, reason, by) => call("rollbackParams", v, reason, by),
     control: (a, by) => call("control", a, by),
     emergencyPreview: () => call("emergencyPreview"),

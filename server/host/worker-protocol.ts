@@ -1,4 +1,5 @@
 // Messages between the web thread and the runner worker. Only plain data crosses (structured clone).
+import type { MessagePort } from "node:worker_threads";
 import type { RunnerEvents } from "@/server/runner/commands";
 
 export interface WorkerInit {
@@ -13,6 +14,8 @@ export type SerializedError = { name: string; message: string; fields?: Record<s
 
 export type WorkerMessage =
   | { type: "ready" }
+  /** A port to the database thread for history reads (server/store/read-port.ts), sent before "ready". */
+  | { type: "readPort"; port: MessagePort; strategyId: string }
   | { type: "fatal"; message: string }
   | { type: "result"; id: number; ok: true; value: unknown }
   | { type: "result"; id: number; ok: false; error: SerializedError }

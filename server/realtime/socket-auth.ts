@@ -4,7 +4,7 @@
 // middleware then attaches the session, so every connection knows who it serves.
 import type { IncomingMessage } from "node:http";
 import type { Auth } from "@/server/auth/auth";
-import { isSameOrigin, requestOrigin } from "@/server/auth/origin";
+import { isAllowedHost, isSameOrigin, requestOrigin } from "@/server/auth/origin";
 import type { HubServer } from "@/server/realtime/hub";
 
 export function handshakeOriginAllowed(req: IncomingMessage, publicOrigins: readonly string[]): boolean {
@@ -15,8 +15,13 @@ export function handshakeOriginAllowed(req: IncomingMessage, publicOrigins: read
   return !isUpgrade && req.headers["sec-fetch-site"] === "same-origin";
 }
 
-export function allowRequest(auth: Auth, publicOrigins: readonly string[]) {
+export function allowRequest(auth: Auth, publicOrigins: readonly string[], allowedHosts: readonly string[] = []) {
   return (req: IncomingMessage, done: (err: string | null | undefined, success: boolean) => void): void => {
+    // socket.io answers its own path before the page/API handler runs: the Host allow-list applies here too.
+    if (!isAllowedHost(req.headers.host, allowedHosts)) {
+      done("Host not allowed", false);
+      return;
+    }
     if (!handshakeOriginAllowed(req, publicOrigins)) {
       done("Origin not allowed", false);
       return;

@@ -17,9 +17,33 @@ export class DecisionLoop {
   emergencyPending = false;
   inRebalance = false;
   lastBook: OrderBook | null = null;
+  /**
+   * After an unclean stop an order we sent may rest at the venue with no record of ours, and venues show
+   * fresh orders only after a while: no quote goes out until a reconciliation one not-found grace period
+   * after the start has had the chance to find it (and cancel it).
+   */
+  private hold: { until: number; checked: boolean } | null = null;
 
   constructor(private readonly desk: Runner) {
     this.backoffMs = desk.config.backoffMs;
+  }
+
+  holdAfterUncleanStop(now: number): void {
+    this.hold = { until: now + this.desk.config.notFoundGraceMs, checked: false };
+  }
+
+  /** True while quoting waits for the post-restart reconciliation. */
+  private holding(ts: number): boolean {
+    const h = this.hold;
+    if (!h) return false;
+    if (ts < h.until) return true;
+    if (!h.checked) {
+      h.checked = true;
+      void this.desk.reconciler.run("after an unclean restart").finally(() => {
+        if (this.hold === h) this.hold = null;
+      });
+    }
+    return this.hold !== null;
   }
 
   /** Reads the book (the one venue call a tick waits for, with a deadline) and acts on the decision. */
@@ -54,6 +78,7 @@ export class DecisionLoop {
     this.trackRebalance(decision);
 
     if (this.desk.ledger.journalBroken) this.desk.quoter.standDown("fill journal cannot be written");
+    else if (this.holding(ts)) this.desk.quoter.standDown("waiting for the venue to show orders sent before an unclean stop");
     else if (decision.action?.kind === "emergency" || this.emergencyPending) {
       this.emergencyPending = false;
       if (decision.action?.kind === "emergency" && !this.desk.flattener.active) this.startEmergency("emergency threshold reached", decision);

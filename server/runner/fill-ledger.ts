@@ -66,12 +66,18 @@ export class FillLedger {
     }
   }
 
-  /** Books the journal's entries the database never saw (the process died, or the database was down). */
-  replayJournal(): LedgerEntry[] {
+  /**
+   * Books the journal's entries the database never saw (the process died, or the database was down).
+   * `each` runs right after each entry is booked, before the next: what it writes (its order's new state)
+   * queues behind that fill and ahead of the next one, as when the fills arrived live.
+   */
+  replayJournal(each?: (e: LedgerEntry) => void): LedgerEntry[] {
     const booked: LedgerEntry[] = [];
     for (const j of this.deps.journal.readAll()) {
       const e = fromJournal(j);
-      if (this.book(e, false)) booked.push(e);
+      if (!this.book(e, false)) continue;
+      booked.push(e);
+      each?.(e);
     }
     return booked;
   }
@@ -112,15 +118,20 @@ export class FillLedger {
         realizedPnlAfter: realizedAfter,
         ts: new Date(e.ts),
       });
-      this.truncateJournalIfDrained();
-    });
+      this.truncateJournalIfDrained(true);
+    }, { label: `fill ${e.tradeId}` });
     this.deps.onBooked(e, this.pos);
     return true;
   }
 
-  /** Only the last queued write may truncate: everything journaled is then in the database. */
-  truncateJournalIfDrained(): void {
-    if (this.deps.writes.length <= 1 && !this.broken) {
+  /**
+   * Truncates once everything journaled is in the database: the queue is empty, or (`fromLastWrite`) the
+   * caller is the last queued write itself, which has just succeeded.
+   */
+  truncateJournalIfDrained(fromLastWrite = false): void {
+    // After a dead-lettered write the journal may hold the only record of a fill: it is kept (and replayed,
+    // and refused again with an alert, at every start) rather than truncated.
+    if (this.deps.writes.length <= (fromLastWrite ? 1 : 0) && !this.broken && this.deps.writes.deadLettered === 0) {
       try {
         this.deps.journal.truncate();
       } catch {

@@ -78,12 +78,15 @@ export class Flattener {
       const o = j.order;
       if (!isTerminal(o.state)) return; // wait for the market order's outcome (unknown is resolved by the reconciler)
       if (o.state === "rejected") return this.finish(`market ${o.side} ${o.size} failed: ${o.statusReason ?? "rejected"}`);
-      if (o.filled.isZero()) return this.finish(null); // the book ran dry
+      // The venue's answer can come before its fills (a REST answer ahead of the fill stream): wait for them,
+      // the reconciler fetches what is missing. Only an order the venue filled nothing of means a dry book.
+      if (o.venueFilled.gt(o.filled)) return;
+      if (o.filled.isZero()) return this.finish("the book ran dry: the market order filled nothing");
       j.order = null;
     }
     const quotesLeft = tracker.live().some((o) => o.type === "limit" && isLive(o.state));
     if (quotesLeft && this.deps.now() - j.startedAt < this.deps.cancelWaitMs) return;
-    if (j.attempts >= MAX_ATTEMPTS) return this.finish(null);
+    if (j.attempts >= MAX_ATTEMPTS && !this.withinALot()) return this.finish(`still ${this.deps.excess().abs()} from target after ${MAX_ATTEMPTS} market orders`);
     const excess = this.deps.excess();
     const amount = excess.abs().div(market.lotSize).floor().mul(market.lotSize);
     if (amount.lt(market.minSize) || amount.isZero()) return this.finish(null);
@@ -96,6 +99,12 @@ export class Flattener {
     j.attempts++;
     j.order = tracker.track({ clientOrderId: this.deps.newId(), side, type: "market", price: null, size: amount, reduceOnly, postOnly: false, reason: "emergency" });
     this.deps.execution.submit(j.order);
+  }
+
+  private withinALot(): boolean {
+    const m = this.deps.market;
+    const amount = this.deps.excess().abs().div(m.lotSize).floor().mul(m.lotSize);
+    return amount.lt(m.minSize) || amount.isZero();
   }
 
   private finish(failure: string | null): void {

@@ -4,7 +4,8 @@
 // (unknown) are resolved here by asking the venue by client order id: never by sending them again.
 import Decimal from "decimal.js";
 import { OrderNotFound } from "@/server/venue/errors";
-import type { Venue, VenueFill } from "@/server/venue/types";
+import type { OrderRecord } from "@/server/store";
+import type { Venue, VenueFill, VenueOrder } from "@/server/venue/types";
 import { errText, type Execution } from "@/server/runner/execution";
 import type { FillLedger } from "@/server/runner/fill-ledger";
 import type { OrderTracker, TrackedOrder } from "@/server/runner/order-tracker";
@@ -105,10 +106,12 @@ export class Reconciler {
         atVenue.add(v.clientOrderId);
         if (tracker.get(v.clientOrderId)) tracker.onVenueOrder(v, `reconciliation (${why})`);
         else if (this.deps.ownsOrder(v.clientOrderId)) {
-          // Ours but untracked (sent by an earlier process whose record we lost): cancel, never adopt.
+          // Ours but untracked (sent by an earlier process whose record we lost): cancel, never quote on it.
+          // It is tracked from now on, so its side stays blocked until the venue confirms the cancel; a
+          // cancel that fails leaves it live, to be cancelled again, never beside a new quote.
           report.orphansCancelled++;
           this.deps.log(`reconciliation: cancelling untracked order ${v.clientOrderId} (${v.side} ${v.size} @ ${v.price ?? "market"})`);
-          void this.call(() => venue.cancelOrder(v.clientOrderId), `cancel ${v.clientOrderId}`).catch((err) => this.deps.log(`cancel of untracked ${v.clientOrderId} failed: ${errText(err)}`));
+          this.deps.execution.cancel(tracker.restore(strayRecord(v, this.deps.now())), "untracked order left by an earlier process");
         }
       }
       const grace = this.deps.config.notFoundGraceMs;
@@ -184,4 +187,35 @@ export class Reconciler {
       this.querying.delete(o.clientOrderId);
     }
   }
+}
+
+/**
+ * An order of ours the venue holds and no record knows, as the tracker takes it back. Fills booked for it
+ * before count as not booked (filled 0): it is only ever cancelled, and its fills reach the books by trade id.
+ * It has no row in the database: its state changes are not stored, its fills are.
+ */
+function strayRecord(v: VenueOrder, now: number): OrderRecord {
+  const at = new Date(now);
+  return {
+    id: "",
+    clientOrderId: v.clientOrderId,
+    strategyId: "",
+    runId: null,
+    side: v.side,
+    type: v.type,
+    price: v.price ?? null,
+    size: v.size,
+    filledSize: new Decimal(0),
+    status: "open",
+    statusReason: "found resting at the venue, untracked",
+    venueOrderId: v.venueOrderId,
+    reduceOnly: false,
+    postOnly: false,
+    reason: "quote",
+    createdAt: at,
+    updatedAt: at,
+    openedAt: at,
+    closedAt: null,
+    history: [],
+  };
 }

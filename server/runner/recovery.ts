@@ -16,12 +16,16 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
 
   r.ledger.restore(rec.fills);
   for (const o of rec.openOrders) r.tracker.restore(o, o.history);
-  const journaled = r.ledger.replayJournal();
-  for (const e of journaled) if (e.clientOrderId) r.tracker.onFill({ ...e, clientOrderId: e.clientOrderId, venueOrderId: e.venueOrderId ?? "" });
+  // Each replayed fill moves its order before the next is booked: the store sees fills and states in the
+  // order they happened (all fills first would store "filled", then refuse the "partially_filled" after it).
+  const journaled = r.ledger.replayJournal((e) => {
+    if (e.clientOrderId) r.tracker.onFill({ ...e, clientOrderId: e.clientOrderId, venueOrderId: e.venueOrderId ?? "" });
+  });
 
   if (rec.lastRun && rec.lastRun.stoppedAt === null) {
     const last = rec.lastRun;
     r.writes.push(() => r.store.stopRun(last.id, "process died; recovered on restart", new Date(r.time.now())));
+    r.loop.holdAfterUncleanStop(r.time.now());
   }
   const run = await r.store.startRun({
     strategyId: r.strategy.id,
@@ -51,8 +55,8 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   const live = r.tracker.live().length;
   r.quoter.standDown("restart");
   const quiet = await r.quiet(r.config.venueDeadlineMs);
-  await r.writes.flush();
-  r.ledger.truncateJournalIfDrained();
+  // With the database down the journal keeps its entries: the next start replays them.
+  if (await r.writes.flush()) r.ledger.truncateJournalIfDrained();
   r.log(
     `recovered ${r.strategy.name}: inventory ${r.ledger.position.qty} from ${rec.fills.length} fills (+${journaled.length} from the journal, ` +
       `+${report.fillsRecovered} from the venue); ${rec.openOrders.length} live orders in the database, ${live} after reconciliation` +

@@ -29,6 +29,9 @@ export interface RunnerConfig {
   flattenCancelWaitMs: number;
   /** Operator commands answer within this (wall time), whatever the venue does. */
   answerWithinMs: number;
+  /** More queued database writes than this, or an older one than this (wall ms), raises an alert. */
+  writesBehindCount: number;
+  writesBehindMs: number;
 }
 
 export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
@@ -46,7 +49,9 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   notFoundGraceMs: 3_000,
   retainClosedMs: 60_000,
   flattenCancelWaitMs: 1_000,
-  answerWithinMs: 800,
+  answerWithinMs: 600,
+  writesBehindCount: 1_000,
+  writesBehindMs: 30_000,
 });
 
 export interface RunnerStats {

@@ -1,44 +1,132 @@
-// Persistence never blocks a tick and never reorders: writes run one at a time in submission order. When
-// the database fails, the queue keeps the failed write at its head and retries it on the next kick, so a
-// fill recorded after an outage is still recorded after the order it belongs to. Fills are also in the
+// Persistence never blocks a tick and never reorders a lane: writes run one at a time in submission order.
+// When the database fails, the queue keeps the failed write at its head and retries it on the next kick, so
+// a fill recorded after an outage is still recorded after the order it belongs to. Fills are also in the
 // journal, so a process dying with writes queued loses nothing that recovery can't replay.
+//
+// Two things that used to stall it for good (issue 9, items 1 and 2):
+// - A write that can NEVER succeed (a constraint violation, a numeric overflow, input the database refuses)
+//   sat at the head and was retried forever, 11,296 writes piling up behind it. Such a write is now taken
+//   out of the line: handed to onDeadLetter with its label and counted, and the line moves on. Only errors
+//   that say the database was unreachable or busy (connection loss, timeouts, deadlocks) are retried.
+// - Alerts and risk-state changes waited behind every fill queued before them, so "database writes failing"
+//   never arrived. They go in the priority lane, which always drains first.
+
+import { IllegalOrderStateChange, StoreError } from "@/server/store/errors";
+
+export type WriteLane = "priority" | "normal";
+
+export interface PushOptions {
+  /** "priority" for alerts and risk state: written before any queued fill, order or snapshot. */
+  lane?: WriteLane;
+  /** Snapshots: dropped oldest-first when more than maxDroppable are queued during an outage. */
+  droppable?: boolean;
+  /** What the write is ("fill T-123", "alert"), for onDeadLetter and logs. */
+  label?: string;
+}
 
 export interface WriteQueueOptions {
   /** Snapshots beyond this many queued are dropped oldest-first during an outage; fills and orders never are. */
   maxDroppable: number;
+  /** A write failed and will be retried (a retryable error); consecutiveFailures counts from 1. */
   onError: (err: unknown, consecutiveFailures: number) => void;
   onRecovered: (afterFailures: number) => void;
+  /** A write failed with an error retrying cannot fix; it has been removed from the queue. */
+  onDeadLetter?: (err: unknown, label: string) => void;
+  /** Overrides the built-in classification (isPermanentWriteError). */
+  isPermanent?: (err: unknown) => boolean;
+  /** The clock for oldestAgeMs and flush deadlines (tests inject one). */
+  now?: () => number;
+  /** How flush waits between retries (tests inject one). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 interface Job {
   run: () => Promise<unknown>;
   droppable: boolean;
+  label: string;
+  queuedAt: number;
+}
+
+// SQLSTATE classes that describe the data or the statement, not the connection: the same write fails again.
+// 22 data exception (22003 numeric overflow, 22021 NUL byte, 22P02 bad input), 23 integrity constraint,
+// 42 syntax or undefined object, 2B/2D/2F/44 other statement-level refusals.
+const PERMANENT_SQLSTATE = /^(22|23|42|2B|2D|2F|44)[0-9A-Z]{3}$/;
+// Prisma's request errors that are about the data or the query; P1xxx (reachability) and the P2xxx that
+// mean timeouts or conflicts (P2024 pool timeout, P2028 transaction API, P2034 write conflict) are retried.
+const PERMANENT_PRISMA = new Set([
+  "P2000", "P2002", "P2003", "P2004", "P2005", "P2006", "P2007", "P2011", "P2012", "P2013", "P2014",
+  "P2019", "P2020", "P2023", "P2025", "P2033", "P2039",
+]);
+
+/** The SQLSTATE an error carries: a pg error's `code`, the database thread's `sqlState`, or a raw query's message. */
+function sqlStateOf(err: Record<string, unknown>): string | undefined {
+  if (typeof err.sqlState === "string") return err.sqlState;
+  if (typeof err.code === "string" && /^[0-9A-Z]{5}$/.test(err.code) && !err.code.startsWith("P")) return err.code;
+  const meta = err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } } | undefined;
+  const cause = meta?.driverAdapterError?.cause;
+  const fromMeta = cause?.originalCode ?? cause?.code;
+  if (typeof fromMeta === "string") return fromMeta;
+  const m = typeof err.message === "string" ? /Code: `([0-9A-Z]{5})`/.exec(err.message) : null;
+  return m?.[1];
+}
+
+/**
+ * True when retrying `err` cannot help: the store refused the value itself (StoreError: out of range, conflict,
+ * missing row), or the database refused the data or the statement. Connection errors, timeouts, deadlocks and
+ * anything unrecognised are retryable: dropping a write on a guess would lose it.
+ */
+export function isPermanentWriteError(err: unknown): boolean {
+  // The store's own refusals: a value out of range, a conflict, a missing row, a state the order table cannot
+  // reach. The same write is refused again on every retry.
+  if (err instanceof StoreError || err instanceof IllegalOrderStateChange) return true;
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as Record<string, unknown>;
+  if (e.name === "PrismaClientValidationError") return true;
+  const state = sqlStateOf(e);
+  if (state !== undefined) return PERMANENT_SQLSTATE.test(state);
+  return typeof e.code === "string" && PERMANENT_PRISMA.has(e.code);
 }
 
 export class WriteQueue {
-  private jobs: Job[] = [];
+  private readonly lanes: Record<WriteLane, Job[]> = { priority: [], normal: [] };
   private draining: Promise<void> | null = null;
   private failures = 0;
   private droppable = 0;
+  private readonly now: () => number;
   dropped = 0;
+  /** Writes taken out of the line because they could never succeed. */
+  deadLettered = 0;
 
-  constructor(private readonly opts: WriteQueueOptions) {}
+  constructor(private readonly opts: WriteQueueOptions) {
+    this.now = opts.now ?? Date.now;
+  }
 
+  /** Writes waiting, both lanes. */
   get length(): number {
-    return this.jobs.length;
+    return this.lanes.priority.length + this.lanes.normal.length;
+  }
+
+  /** How long the oldest waiting write has waited (0 when none): "behind by age", next to length's "by count". */
+  get oldestAgeMs(): number {
+    const heads = [this.lanes.priority[0], this.lanes.normal[0]].filter((j): j is Job => j !== undefined);
+    if (!heads.length) return 0;
+    return Math.max(0, this.now() - Math.min(...heads.map((j) => j.queuedAt)));
   }
 
   get healthy(): boolean {
     return this.failures === 0;
   }
 
-  push(run: () => Promise<unknown>, droppable = false): void {
-    this.jobs.push({ run, droppable });
+  /** Queues a write. The boolean form is the old signature: `push(run, true)` = a droppable snapshot. */
+  push(run: () => Promise<unknown>, options: boolean | PushOptions = {}): void {
+    const o: PushOptions = typeof options === "boolean" ? { droppable: options } : options;
+    const droppable = o.droppable ?? false;
+    this.lanes[o.lane ?? "normal"].push({ run, droppable, label: o.label ?? "write", queuedAt: this.now() });
     if (droppable && ++this.droppable > this.opts.maxDroppable) this.dropOldestDroppable();
     this.kick();
   }
 
-  /** Starts draining if idle; resolves when the queue is empty or a write failed. */
+  /** Starts draining if idle; resolves when the queue is empty or a write failed and waits for a retry. */
   kick(): Promise<void> {
     this.draining ??= this.drain().finally(() => {
       this.draining = null;
@@ -48,40 +136,57 @@ export class WriteQueue {
 
   /** Waits until everything queued so far is written, retrying through failures up to `timeoutMs`. */
   async flush(timeoutMs = 10_000, retryEveryMs = 200): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
+    const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const deadline = this.now() + timeoutMs;
     for (;;) {
       await this.kick();
-      if (this.jobs.length === 0) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((r) => setTimeout(r, retryEveryMs));
+      if (this.length === 0) return true;
+      const left = deadline - this.now();
+      if (left <= 0) return false;
+      // Never past the deadline: a caller with an answer budget (the emergency close) relies on it.
+      await sleep(Math.min(retryEveryMs, left));
     }
   }
 
   private dropOldestDroppable(): void {
-    const i = this.jobs.findIndex((j, idx) => j.droppable && idx > 0);
+    // Never the head of the normal lane: it may be running right now.
+    const jobs = this.lanes.normal;
+    const i = jobs.findIndex((j, idx) => j.droppable && idx > 0);
     if (i > 0) {
-      this.jobs.splice(i, 1);
+      jobs.splice(i, 1);
       this.droppable--;
       this.dropped++;
     }
   }
 
   private async drain(): Promise<void> {
-    while (this.jobs.length) {
-      const job = this.jobs[0]!;
+    for (;;) {
+      const lane = this.lanes.priority.length ? this.lanes.priority : this.lanes.normal;
+      const job = lane[0];
+      if (!job) return;
       try {
         await job.run();
       } catch (err) {
+        if ((this.opts.isPermanent ?? isPermanentWriteError)(err)) {
+          this.remove(lane, job);
+          this.deadLettered++;
+          this.opts.onDeadLetter?.(err, job.label);
+          continue;
+        }
         this.failures++;
         this.opts.onError(err, this.failures);
         return;
       }
-      this.jobs.shift();
-      if (job.droppable) this.droppable--;
+      this.remove(lane, job);
       if (this.failures) {
         this.opts.onRecovered(this.failures);
         this.failures = 0;
       }
     }
+  }
+
+  private remove(lane: Job[], job: Job): void {
+    if (lane[0] === job) lane.shift();
+    if (job.droppable) this.droppable--;
   }
 }

@@ -15,14 +15,14 @@ export interface DecimalLike {
 
 function checkRange(d: Decimal, field: string): void {
   if (!d.isFinite()) throw new DecimalRangeError(`${field}: ${d.toString()} is not a finite number`);
-  if (d.abs().gte(INTEGER_LIMIT)) throw new DecimalRangeError(`${field}: ${d.toFixed()} has more than ${38 - DB_SCALE} integer digits`);
+  if (d.abs().gte(INTEGER_LIMIT)) throw new DecimalRangeError(`${field}: ${d.toString()} has more than ${38 - DB_SCALE} integer digits`);
 }
 
 /** An exact decimal string for the database, or DecimalRangeError. */
 export function exactToDb(d: Decimal, field: string): string {
   checkRange(d, field);
   if (d.decimalPlaces() > DB_SCALE) {
-    throw new DecimalRangeError(`${field}: ${d.toFixed()} has more than ${DB_SCALE} decimals and cannot be stored exactly`);
+    throw new DecimalRangeError(`${field}: ${d.toString()} has more than ${DB_SCALE} decimals and cannot be stored exactly`);
   }
   return d.toFixed();
 }

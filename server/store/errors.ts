@@ -29,3 +29,6 @@ export class OrderConflictError extends StoreError {
 export class DecimalRangeError extends StoreError {
   override name = "DecimalRangeError";
 }
+/** The order state table (lib/orders.ts) has no move from the stored state to the asked one. Re-exported
+ * here so the database thread's errors revive as this class (remote-store.ts looks them up by name). */
+export { IllegalOrderStateChange } from "@/lib/orders";

@@ -69,13 +69,24 @@ const Exact = Decimal.clone({ precision: 100 });
 
 // ── input checks the database schema would make ──
 
+/** Every alert kind, as a record so that a kind added to AlertKind fails to compile until it is listed here. */
+const ALERT_KINDS: Record<AlertKind, true> = {
+  rebalance: true,
+  emergency: true,
+  stale_data: true,
+  cancel_failure: true,
+  risk_state: true,
+  reconciliation: true,
+  error: true,
+};
+
 const ENUMS = {
   side: new Set<Side>(["buy", "sell"]),
   type: new Set<OrderType>(["limit", "market"]),
   status: new Set<OrderStatus>([...LIVE_ORDER_STATUSES, ...TERMINAL_ORDER_STATUSES]),
   reason: new Set<OrderReason>(["quote", "rebalance", "emergency"]),
   liquidity: new Set<Liquidity>(["maker", "taker"]),
-  kind: new Set<AlertKind>(["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "error", "reconciliation"]),
+  kind: new Set<AlertKind>(Object.keys(ALERT_KINDS) as AlertKind[]),
   severity: new Set<AlertSeverity>(["info", "warning", "critical"]),
   mode: new Set<StrategyMode>(["paper", "live"]),
   riskState: new Set<RiskState>(["ACTIVE", "REDUCING", "HALTED"]),

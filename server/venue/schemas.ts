@@ -5,19 +5,21 @@
 import Decimal from "decimal.js";
 import { z } from "zod";
 import type { BookLevel, OrderBook, Side } from "@/lib/market";
+import { checkedDecimal } from "@/lib/strategy/decimal-input";
 import { BadResponse } from "./errors";
 import type { VenueFill } from "./types";
 
-const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** A decimal number sent as a string or a JSON number. */
+/**
+ * A decimal number sent as a string or a JSON number, held to what the database stores (numeric(38,18)) before
+ * anything computes with it: a venue that sends "1e1000000000" must not make the runner format a billion digits.
+ */
 export const decimalSchema = z.union([z.string(), z.number()]).transform((v, ctx): Decimal => {
-  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "") : v.trim();
-  if (!DECIMAL_RE.test(s)) {
-    ctx.addIssue({ code: "custom", message: `expected a decimal number, got ${JSON.stringify(v)}` });
+  const r = checkedDecimal(v);
+  if (!r.ok) {
+    ctx.addIssue({ code: "custom", message: r.message.startsWith("must be a decimal") ? `expected a decimal number, got ${JSON.stringify(v).slice(0, 40)}` : r.message });
     return z.NEVER;
   }
-  return new Decimal(s);
+  return r.value;
 });
 
 export const positiveDecimalSchema = decimalSchema.refine((d) => d.gt(0), { message: "must be > 0" });

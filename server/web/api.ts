@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { setupRequestSchema, SetupRefused } from "@/server/auth/accounts";
 import type { Auth } from "@/server/auth/auth";
+import { deviceCookie } from "@/server/auth/device";
 import { isSameOrigin } from "@/server/auth/origin";
 import { clearSessionCookie, sessionCookie, type Session } from "@/server/auth/session";
 import { CommandRejected } from "@/server/runner/commands";
@@ -101,6 +102,13 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
     }
   };
 
+  /** The session cookie, and the device cookie that lets this browser past throttling next time (device.ts). */
+  const signedInCookies = async (req: IncomingMessage, token: string, session: Session, deviceId?: string): Promise<string[]> => {
+    const secure = auth.secureCookie(req);
+    const device = await auth.devices.issue(session.username, deviceId);
+    return [sessionCookie(token, session.expiresAt, secure), deviceCookie(device.token, device.expiresAt, secure)];
+  };
+
   const routes: Route<never, never>[] = [
     route({ method: "GET", path: "/api/health", access: "public", query: noQuery, handle: async () => ({ ok: true }) }),
     route({
@@ -124,7 +132,9 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       body: loginRequestSchema,
       handle: async (ctx) => {
         const { username, password } = ctx.body;
-        const limit = auth.limiter.check(ctx.ip, username);
+        const device = await auth.deviceFrom(ctx.req, username);
+        const keys = auth.loginKeys(ctx.ip, username, device);
+        const limit = auth.limiter.check(keys);
         if (!limit.allowed) {
           throw new HttpError(429, `Too many failed logins: try again in ${limit.retryAfterSec} s`, undefined, {
             "Retry-After": String(limit.retryAfterSec),
@@ -132,14 +142,14 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         }
         const account = await auth.accounts.verify(username, password);
         if (!account) {
-          auth.limiter.fail(ctx.ip, username);
+          auth.limiter.fail(keys);
           await audit({ ...ctx, session: null }, "auth.login_failed", username);
           throw new HttpError(401, "Wrong username or password");
         }
-        auth.limiter.succeed(ctx.ip, username);
+        auth.limiter.succeed(keys);
         const { token, session } = await auth.signer.issue(account.username, account.role);
         await audit({ ...ctx, session }, "auth.login", account.username, undefined, { role: account.role });
-        return new Reply(200, { username: account.username, role: account.role }, { "Set-Cookie": sessionCookie(token, session.expiresAt, auth.secureCookie(ctx.req)) });
+        return new Reply(200, { username: account.username, role: account.role }, { "Set-Cookie": await signedInCookies(ctx.req, token, session, device?.id) });
       },
     }),
     route({
@@ -159,7 +169,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         }
         const { token, session } = await auth.signer.issue(account.username, account.role);
         await audit({ ...ctx, session }, "auth.setup", account.username, null, { role: account.role });
-        return new Reply(201, { username: account.username, role: account.role }, { "Set-Cookie": sessionCookie(token, session.expiresAt, auth.secureCookie(ctx.req)) });
+        return new Reply(201, { username: account.username, role: account.role }, { "Set-Cookie": await signedInCookies(ctx.req, token, session) });
       },
     }),
     route({
@@ -170,7 +180,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       allowEmptyBody: true,
       handle: async (ctx) => {
         if (ctx.session) {
-          auth.signer.revoke(ctx.session);
+          await auth.logout(ctx.session);
           deps.endSession(ctx.session.jti);
           await audit(ctx, "auth.logout", ctx.session.username);
         }
@@ -183,10 +193,15 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       path: "/api/metrics",
       access: "viewer",
       query: metricsQuerySchema,
-      handle: async ({ query }) => {
+      handle: async (ctx) => {
+        const { query } = ctx;
+        // Reading is for everyone signed in; starting a new measuring window is an operator's act, on record.
+        if (query.reset === "1" && ctx.session!.role !== "operator") throw new HttpError(403, "Resetting the metrics needs the operator role");
         const runner = host.metrics ? await host.metrics(query.reset === "1") : { ticks: 0, tickP50Us: 0, tickP99Us: 0, tickMaxUs: 0, loopDelayP99Us: 0, queuedWrites: 0, runnerHeapMb: 0 };
         const mem = process.memoryUsage();
-        return { ...runner, webHeapMb: Math.round(mem.heapUsed / 1e5) / 10, rssMb: Math.round(mem.rss / 1e5) / 10, sockets: deps.sockets?.() ?? 0 };
+        const out = { ...runner, webHeapMb: Math.round(mem.heapUsed / 1e5) / 10, rssMb: Math.round(mem.rss / 1e5) / 10, sockets: deps.sockets?.() ?? 0 };
+        if (query.reset === "1") await audit(ctx, "metrics.reset", "metrics", undefined, out);
+        return out;
       },
     }),
     route({
@@ -221,7 +236,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       path: "/api/params/preview",
       access: "operator",
       body: previewParamsRequestSchema,
-      handle: ({ body }) => host.previewParams(body.params),
+      handle: ({ body }) => host.previewParams(body.params, body.base),
     }),
     route({
       method: "POST",
@@ -230,8 +245,8 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       body: applyParamsRequestSchema,
       handle: async (ctx) => {
         // The new version carries the parameters it replaced: no extra read of the history per change.
-        const v = await host.applyParams(ctx.body.params, ctx.body.reason, ctx.session!.username);
-        await audit(ctx, "params.apply", "params", { version: v.version - 1, params: v.previous }, v);
+        const v = await host.applyParams(ctx.body.params, ctx.body.reason, ctx.session!.username, ctx.body.base);
+        await audit(ctx, ctx.body.base === "preset" ? "params.reset" : "params.apply", "params", { version: v.version - 1, params: v.previous }, v);
         return v;
       },
     }),

@@ -8,6 +8,7 @@ import { createAuth, type Auth } from "@/server/auth/auth";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { createHub, type Hub, type HubOptions, type HubServer } from "@/server/realtime/hub";
 import type { Notifier } from "@/server/notify/notifier";
+import { isAllowedHost } from "@/server/auth/origin";
 import { allowRequest, attachSessions } from "@/server/realtime/socket-auth";
 import { createApi } from "@/server/web/api";
 import type { WebConfig } from "@/server/config/web-config";
@@ -47,6 +48,11 @@ async function prepareNext(config: WebConfig, dev: boolean, port: number): Promi
   return { handle: (req, res) => handle(req, res), close: () => app.close() };
 }
 
+/** A Host this desk does not answer to (DNS rebinding, or a name the operator has not configured). */
+function refuseHost(res: ServerResponse): void {
+  sendError(res, new HttpError(403, "This desk does not answer to that host name: open it by its configured address (SKEWDESK_ALLOWED_HOSTS)"));
+}
+
 export function displayUrl(host: string, port: number): string {
   const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return `http://${h}:${port}`;
@@ -75,6 +81,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
     } catch {
       return sendError(res, new HttpError(400, "Bad request target"));
     }
+    if (!isAllowedHost(req.headers.host, config.allowedHosts)) return refuseHost(res);
     if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return api(req, res, url);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     if (!isPublicPage(url.pathname, dev) && !(await auth.sessionFrom(req))) {
@@ -101,7 +108,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
 
   io = new Server(server, {
     serveClient: false,
-    allowRequest: allowRequest(auth, config.publicOrigins),
+    allowRequest: allowRequest(auth, config.publicOrigins, config.allowedHosts),
     maxHttpBufferSize: 16 * 1024,
     // Upgrade requests on other paths belong to Next (HMR in dev); leave them alone.
     destroyUpgrade: false,
@@ -133,6 +140,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
           server.closeAllConnections();
         });
         await pages?.close().catch(() => undefined);
+        await auth.flush();
       })();
       return closing;
     },

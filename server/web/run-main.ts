@@ -3,6 +3,7 @@
 import { createAuth } from "@/server/auth/auth";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { webConfigFromEnv, type WebConfig } from "@/server/config/web-config";
+import { ensurePrivateDir } from "@/server/config/private-dir";
 import { createWebServer, type WebServer } from "@/server/web/create-web-server";
 import { notifyConfigFromEnv } from "@/server/notify/notify-config";
 import { Notifier } from "@/server/notify/notifier";
@@ -40,6 +41,10 @@ export async function startDesk(opts: {
     }
   };
   const config = webConfigFromEnv(opts.env);
+  // Everything the desk writes from here on is its user's alone (PGlite's files included), and the data
+  // folder itself is closed to others.
+  process.umask(0o077);
+  ensurePrivateDir(config.dataDir);
   // Checked before anything starts, like the rest of the configuration.
   const notifyConfig = notifyConfigFromEnv(opts.env);
   const notifier = notifyConfig ? new Notifier(notifyConfig, `Skewdesk ${config.mode.toUpperCase()}`) : null;

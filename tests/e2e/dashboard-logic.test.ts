@@ -187,6 +187,17 @@ describe("login redirect", () => {
     ["/\\evil.example", "/"],
     ["https://evil.example/", "/"],
     ["/login?next=/", "/"],
+    // issue 9, item 5: browsers strip tabs and newlines, so these became //evil.example/phish after sign-in
+    ["/\t/evil.example/phish", "/"],
+    ["/\n/evil.example", "/"],
+    ["/\r\n/evil.example", "/"],
+    ["\t//evil.example", "/"],
+    ["/.//evil.example", "/"],
+    ["/%2F/evil.example", "/%2F/evil.example"],
+    ["/\\/evil.example", "/"],
+    ["javascript:alert(1)", "/"],
+    ["/a/../b?x=1#h", "/b?x=1#h"],
+    ["/fills", "/fills"],
   ];
   for (const [next, out] of cases) test(`next=${JSON.stringify(next)} → ${out}`, () => assert.equal(safeNext(next), out));
 });

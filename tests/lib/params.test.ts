@@ -9,10 +9,14 @@ import {
   InvalidConfigError,
   compileStrategyParams,
   defaultStrategyParams,
+  mergeStrategyParams,
   needsRebalance,
+  paramBoundsIssues,
   parseStrategyParams,
+  strategyParamsPatchSchema,
   strategyParamsSchema,
 } from "@/lib/strategy";
+import { PROBABILITY_MARKET, STORY_MARKET } from "@/server/venue/paper";
 import { D } from "./helpers";
 
 describe("strategyParamsSchema", () => {
@@ -78,6 +82,17 @@ describe("strategyParamsSchema", () => {
     ["lookback fractional", { depthLookback: 2.5 }, /depthLookback: must be a whole number/],
     ["unknown mode", { skewMode: "quadratic" }, /skewMode/],
     ["unknown key", { skew_factor: "0.5" }, /skew_factor/],
+    // issue 9, item 3: bounded in digits and exponent before anything formats the value
+    ["a billion-digit maxInventory", { maxInventory: "1e1000000000" }, /maxInventory: is too large: at most 20 digits/],
+    ["1e3000000", { maxInventory: "1e3000000" }, /maxInventory: is too large/],
+    ["beyond numeric(38,18)", { orderSize: "1e20" }, /orderSize: is too large/],
+    ["a huge JSON number", { spread: 1e300 }, /spread: is too large/],
+    ["a tiny exponent", { skewUnit: "1e-1000000000" }, /skewUnit: must have at most 18 decimal places/],
+    ["a very long text", { skewUnit: `0.${"0".repeat(80)}1` }, /skewUnit: is too long/],
+    // issue 9, item 1: a target outside ±maxInventory sold at market "toward target" without end
+    ["target -1e30", { maxInventory: "1", targetInventory: "-1e30" }, /targetInventory: is too large/],
+    ["target beyond -maxInventory", { maxInventory: "1", targetInventory: "-1.5" }, /targetInventory: must be no further from zero than the max inventory/],
+    ["target beyond +maxInventory", { maxInventory: "2", targetInventory: "2.01" }, /targetInventory: must be no further from zero than the max inventory/],
   ];
   for (const [name, input, message] of bad)
     test(`rejects ${name} with a per-field message`, () => {
@@ -97,6 +112,48 @@ describe("strategyParamsSchema", () => {
     const p = parseStrategyParams({ safeRangeLow: null, safeRangeHigh: null, minPrice: "0.05", maxPrice: 0.95 });
     assert.equal(p.safeRangeLow, null);
     assert.equal(p.maxPrice, "0.95");
+  });
+});
+
+describe("strategyParamsPatchSchema and mergeStrategyParams", () => {
+  test("an omitted field keeps its current value; {} changes nothing", () => {
+    const current = parseStrategyParams({ maxInventory: "1", spread: "2", minSpread: "1", maxSpread: "6", safeRangeLow: null, safeRangeHigh: null });
+    assert.deepEqual(mergeStrategyParams(current, strategyParamsPatchSchema.parse({})), current);
+    const m = mergeStrategyParams(current, strategyParamsPatchSchema.parse({ skewFactor: 0.25 }));
+    assert.equal(m.skewFactor, "0.25");
+    assert.equal(m.spread, "2");
+    assert.equal(m.safeRangeLow, null);
+  });
+  test("each field is checked on its own, the rules across fields on the merged set", () => {
+    assert.equal(strategyParamsPatchSchema.safeParse({ maxInventory: "1e1000000000" }).success, false);
+    assert.equal(strategyParamsPatchSchema.safeParse({ nope: 1 }).success, false);
+    const current = parseStrategyParams({ maxInventory: "1" });
+    assert.throws(() => mergeStrategyParams(current, strategyParamsPatchSchema.parse({ targetInventory: "-3" })), /targetInventory: must be no further from zero than the max inventory/);
+  });
+});
+
+describe("paramBoundsIssues (the market's and the desk's bounds)", () => {
+  const story = parseStrategyParams({ maxInventory: "1", orderSize: "0.1", maxPosition: "0.1", minSpread: "1", maxSpread: "6", spread: "2", skewUnit: "4", safeRangeLow: null, safeRangeHigh: null });
+  const paths = (p: Record<string, unknown>, limits = {}) => paramBoundsIssues(parseStrategyParams({ ...story, ...p }), STORY_MARKET, limits).map((i) => `${i.path}: ${i.message}`);
+  test("the story preset fits its market", () => assert.deepEqual(paths({}), []));
+  test("sizes: the venue's minimum and lot, then the inventory budget and the desk's limit", () => {
+    assert.match(paths({ orderSize: "0.0001" })[0]!, /orderSize: must be at least 0.001, the smallest order ETH-USD accepts/);
+    assert.match(paths({ orderSize: "0.1005" })[0]!, /orderSize: must be a multiple of the lot size 0.001/);
+    assert.match(paths({ orderSize: "2" })[0]!, /orderSize: must not exceed maxInventory/);
+    assert.match(paths({ maxPosition: "0.5" }, { maxOrderSize: D("0.2") })[0]!, /maxPosition: must not exceed the desk's limit of 0.2/);
+    assert.match(paths({ maxInventory: "3" }, { maxInventory: D("2") })[0]!, /maxInventory: must not exceed the desk's limit of 2/);
+  });
+  test("every value stays within what the database stores", () => {
+    assert.match(paths({ maxInventory: "1e13" })[0]!, /maxInventory: is too large for ETH-USD/);
+    assert.match(paths({ maxTotalPosition: "1e19" })[0]!, /maxTotalPosition: must be below/);
+  });
+  test("prices inside the band; price distances no wider than it", () => {
+    const p = paramBoundsIssues(parseStrategyParams({ maxInventory: "200", orderSize: "20", maxPosition: "20", maxPrice: "5", skewUnit: "1" }), PROBABILITY_MARKET);
+    assert.deepEqual(
+      p.map((i) => i.path),
+      ["maxPrice", "skewUnit"],
+    );
+    assert.match(p[0]!.message, /within YES's price band 0.01–0.99/);
   });
 });
 

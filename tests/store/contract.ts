@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Decimal from "decimal.js";
 import { defaultMigrationsDir, readMigrationsList, type Db } from "@/server/db";
+import { IllegalOrderStateChange } from "@/lib/orders";
 import {
   DecimalRangeError,
   OrderConflictError,
@@ -17,6 +18,7 @@ import {
   StaleParameterVersionError,
   StoreError,
   StrategyNotFoundError,
+  type AlertKind,
   type NewFill,
   type NewOrder,
   type Snapshot,
@@ -242,6 +244,30 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.equal((await store.updateOrder(o.clientOrderId, { closedAt: fixed, filledSize: D("2.5") })).closedAt?.getTime(), fixed.getTime());
       assert.ok((await store.getOrder(o.clientOrderId))?.filledSize.eq("2.5"));
       await assert.rejects(store.updateOrder("no-such-order", { status: "open" }), OrderNotFoundError);
+    });
+
+    test("updateOrder refuses a state change the order table does not allow, and changes nothing", async () => {
+      const s = await strategy();
+      const { order: o } = await store.saveOrder(order(s.id));
+      // The legal path of a quote: acknowledged, partly filled, cancel sent, cancel lost, resolved.
+      for (const status of ["open", "partially_filled", "pending_cancel", "unknown", "cancelled"] as const) {
+        assert.equal((await store.updateOrder(o.clientOrderId, { status })).status, status);
+      }
+      const before = await store.getOrder(o.clientOrderId);
+      for (const status of ["pending_cancel", "open", "partially_filled", "pending_new", "unknown", "filled"] as const) {
+        await assert.rejects(
+          store.updateOrder(o.clientOrderId, { status, statusReason: "late answer", history: [] }),
+          (err: unknown) => err instanceof IllegalOrderStateChange && err.from === "cancelled" && err.to === status,
+          `cancelled → ${status} was accepted`,
+        );
+      }
+      assert.deepEqual(await store.getOrder(o.clientOrderId), before, "a refused change wrote something");
+      // A repeated report of the same state is not a change.
+      assert.equal((await store.updateOrder(o.clientOrderId, { status: "cancelled" })).status, "cancelled");
+
+      const { order: f } = await store.saveOrder(order(s.id, { status: "open" }));
+      await store.updateOrder(f.clientOrderId, { status: "filled" });
+      await assert.rejects(store.updateOrder(f.clientOrderId, { status: "open" }), IllegalOrderStateChange);
     });
 
     test("listOpenOrders returns only orders that may rest at the venue, oldest first", async () => {
@@ -499,6 +525,16 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.equal((await store.listAlerts(s.id)).find((x) => x.id === a.id)?.acknowledgedBy, "earlier", "an earlier acknowledgement stands");
       assert.equal((await store.listAlerts(other.id, { unacknowledgedOnly: true }))[0]?.id, elsewhere.id);
       assert.deepEqual(await store.acknowledgeAllAlerts(s.id, "op"), []);
+    });
+
+    test("alerts: every kind the desk raises can be stored", async () => {
+      const s = await strategy();
+      const kinds = ["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "reconciliation", "error"] as const satisfies readonly AlertKind[];
+      // A kind added to AlertKind and missing here fails to compile.
+      const complete: Exclude<AlertKind, (typeof kinds)[number]> extends never ? true : false = true;
+      assert.ok(complete);
+      for (const kind of kinds) await store.raiseAlert({ strategyId: s.id, kind, severity: "critical", message: `a ${kind} alert` });
+      assert.deepEqual((await store.listAlerts(s.id)).map((a) => a.kind).sort(), [...kinds].sort());
     });
 
     test("alerts: an id chosen by the caller is kept, so the alert can be shown before it is stored", async () => {

@@ -28,6 +28,13 @@ describe("resolveDbTarget", () => {
     });
   }
 
+  test("PostgreSQL always has connect and statement timeouts: 5 s and 15 s, or the environment's, or the options'", () => {
+    assert.deepEqual(pick(resolveDbTarget({}, { DATABASE_URL: PG })), [5_000, 15_000]);
+    assert.deepEqual(pick(resolveDbTarget({}, { DATABASE_URL: PG, SKEWDESK_DB_CONNECT_TIMEOUT_MS: "2000", SKEWDESK_DB_STATEMENT_TIMEOUT_MS: "30000" })), [2_000, 30_000]);
+    assert.deepEqual(pick(resolveDbTarget({ connectTimeoutMs: 700 }, { DATABASE_URL: PG, SKEWDESK_DB_CONNECT_TIMEOUT_MS: "2000" })), [700, 15_000]);
+  });
+  const pick = (t: ReturnType<typeof resolveDbTarget>) => (t.kind === "postgres" ? [t.connectTimeoutMs, t.statementTimeoutMs] : []);
+
   test("the display never shows credentials", () => {
     const t = resolveDbTarget({}, { DATABASE_URL: PG });
     assert.equal(t.display, "postgres db.example:6543/skewdesk schema public");
@@ -40,6 +47,8 @@ describe("resolveDbTarget", () => {
     { name: "schema with quotes", options: { schema: 'x"; drop' }, env: {}, message: /^Invalid database options: schema must be a lower-case PostgreSQL identifier/ },
     { name: "schema in the URL is checked too", env: { DATABASE_URL: "postgresql://h/db?schema=Bad-Name" }, message: /^Invalid PostgreSQL schema: must be a lower-case PostgreSQL identifier/ },
     { name: "both databaseUrl and dataDir", options: { databaseUrl: PG, dataDir: "/x" }, env: {}, message: /not both/ },
+    { name: "a connect timeout that is not a number", env: { DATABASE_URL: PG, SKEWDESK_DB_CONNECT_TIMEOUT_MS: "soon" }, message: /SKEWDESK_DB_CONNECT_TIMEOUT_MS/ },
+    { name: "a statement timeout of 0 (= none)", env: { DATABASE_URL: PG, SKEWDESK_DB_STATEMENT_TIMEOUT_MS: "0" }, message: /SKEWDESK_DB_STATEMENT_TIMEOUT_MS must be at least 100/ },
   ];
   for (const c of bad) {
     test(`refuses ${c.name} with a clear message`, () => {

@@ -18,6 +18,7 @@ import type {
   MarketDTO,
   OrderDTO,
   OrdersPageQuery,
+  ParamsBase,
   ParamVersionDTO,
   QuotePreviewDTO,
   SideDTO,
@@ -434,10 +435,10 @@ export class FakeRunnerHost implements RunnerHost {
     return { current: this.current, versions: [...this.versions].reverse() };
   }
 
-  /** Merges the partial params over the current set and validates the result; throws with field errors. */
-  validate(params: Record<string, unknown>): FakeParams {
-    if (Object.keys(params).length === 0) throw new CommandRejected("No parameter given", undefined, 400);
-    const merged = fakeParamsSchema.safeParse({ ...this.params_, ...params });
+  /** Merges the partial params over the current set (or the defaults: base "preset") and validates the result. */
+  validate(params: Record<string, unknown>, base: ParamsBase = "current"): FakeParams {
+    if (Object.keys(params).length === 0 && base === "current") throw new CommandRejected("No parameter given", undefined, 400);
+    const merged = fakeParamsSchema.safeParse({ ...(base === "preset" ? DEFAULT_FAKE_PARAMS : this.params_), ...params });
     if (!merged.success) {
       const fields: Record<string, string> = {};
       for (const issue of merged.error.issues) fields[issue.path.join(".") || "params"] ??= issue.message;
@@ -450,9 +451,9 @@ export class FakeRunnerHost implements RunnerHost {
     return p;
   }
 
-  async previewParams(params: Record<string, unknown>): Promise<QuotePreviewDTO> {
+  async previewParams(params: Record<string, unknown>, base?: ParamsBase): Promise<QuotePreviewDTO> {
     this.record("previewParams", [params]);
-    const p = this.validate(params);
+    const p = this.validate(params, base);
     const price = (q: FakeParams) => {
       const x = this.quotes(q);
       return {
@@ -464,12 +465,12 @@ export class FakeRunnerHost implements RunnerHost {
         warnings: q.skewFactor > 2 ? ["skewFactor above 2 moves quotes far from mid"] : [],
       };
     };
-    return { ...price(p), current: price(this.params_), currentVersion: this.current.version };
+    return { ...price(p), params: p, current: price(this.params_), currentVersion: this.current.version };
   }
 
-  async applyParams(params: Record<string, unknown>, reason: string, by: string): Promise<ParamVersionDTO> {
+  async applyParams(params: Record<string, unknown>, reason: string, by: string, base?: ParamsBase): Promise<ParamVersionDTO> {
     this.record("applyParams", [params, reason, by]);
-    const p = this.validate(params);
+    const p = this.validate(params, base);
     const v: ParamVersionDTO = {
       version: this.current.version + 1,
       params: p,

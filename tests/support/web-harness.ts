@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createWebServer, type CreateWebServerOptions, type WebServer } from "@/server/web/create-web-server";
 import { defaultWebConfig, type AuthConfig, type WebConfig } from "@/server/config/web-config";
+import { createAuth } from "@/server/auth/auth";
 import { FakeRunnerHost } from "@/tests/support/fake-runner-host";
 
 export const OPERATOR_PASSWORD = "operator-pass-1234";
@@ -52,6 +53,8 @@ export class WebHarness {
       hub?: CreateWebServerOptions["hub"];
       notifier?: CreateWebServerOptions["notifier"];
       login?: boolean;
+      /** The login throttle's clock. */
+      clock?: () => number;
     } = {},
   ): Promise<WebHarness> {
     const fake = opts.fake ?? new FakeRunnerHost();
@@ -63,7 +66,8 @@ export class WebHarness {
       ...opts.config,
       auth: { operatorPassword: OPERATOR_PASSWORD, viewerPassword: VIEWER_PASSWORD, bcryptRounds: 4, ...opts.auth },
     });
-    const server = await createWebServer({ host: fake, config, dev: false, hub: opts.hub, notifier: opts.notifier, log: () => undefined });
+    const auth = opts.clock ? await createAuth(config, { now: opts.clock }) : undefined;
+    const server = await createWebServer({ host: fake, config, dev: false, hub: opts.hub, notifier: opts.notifier, log: () => undefined, auth });
     const h = new WebHarness(server, fake, config, dataDir, opts.dataDir === undefined);
     if (opts.login !== false && config.auth.operatorPassword) {
       h.operatorCookie = await h.login("operator", OPERATOR_PASSWORD);

@@ -53,13 +53,19 @@ describe("venue errors", () => {
 
 describe("venue boundary schemas", () => {
   test("decimals from strings and numbers, exactly", () => {
-    const rows: Array<[unknown, string]> = [["0.1", "0.1"], [0.1, "0.1"], [" 2000.50 ", "2000.5"], ["1e-8", "1e-8"], [1e21, "1e+21"], ["-3", "-3"], [".5", "0.5"]];
+    const rows: Array<[unknown, string]> = [["0.1", "0.1"], [0.1, "0.1"], [" 2000.50 ", "2000.5"], ["1e-8", "1e-8"], [1e19, "10000000000000000000"], ["-3", "-3"], [".5", "0.5"]];
     for (const [input, want] of rows) {
       const d = decimalSchema.parse(input);
       assert.ok(Decimal.isDecimal(d));
       assert.equal(d.toString(), want, `${JSON.stringify(input)}`);
     }
     for (const bad of ["", "abc", "1,5", "0x10", NaN, Infinity, null, true, {}]) assert.equal(decimalSchema.safeParse(bad).success, false, `${String(bad)} rejected`);
+    // Beyond what the database stores (numeric(38,18)): refused before anything formats it (issue 9, item 3).
+    for (const big of [1e21, "1e1000000000", "1e-1000000000"]) {
+      const r = decimalSchema.safeParse(big);
+      assert.equal(r.success, false, `${String(big)} rejected`);
+      assert.match(r.error!.issues[0]!.message, /too large|decimal places/);
+    }
   });
 
   test("levels as tuples or objects; zero sizes dropped; sorted best first; duplicates and crossing refused", () => {

@@ -20,7 +20,7 @@ describe("env → WebConfig", () => {
     assert.equal(c.bodyLimitBytes, 65536);
     assert.equal(c.auth.secret, undefined);
     assert.equal(c.auth.cookieSecure, "auto");
-    assert.equal(c.auth.trustProxy, false);
+    assert.equal(c.auth.trustProxyHops, 0);
   });
 
   test("values are read and coerced", () => {
@@ -40,7 +40,9 @@ describe("env → WebConfig", () => {
     );
     assert.deepEqual([c.port, c.host, c.mode, c.dataDir], [8080, "0.0.0.0", "live", "/var/lib/skewdesk"]);
     assert.equal(c.auth.sessionTtlMs, 1800_000);
-    assert.equal(c.auth.trustProxy, true);
+    assert.equal(c.auth.trustProxyHops, 1);
+    assert.equal(webConfigFromEnv({ SKEWDESK_TRUST_PROXY: "2" }).auth.trustProxyHops, 2);
+    assert.equal(webConfigFromEnv({ SKEWDESK_TRUST_PROXY: "true" }).auth.trustProxyHops, 1);
     assert.deepEqual(c.publicOrigins, ["https://desk.example.com", "http://10.0.0.5:3000"]);
   });
 
@@ -50,7 +52,7 @@ describe("env → WebConfig", () => {
     ["unknown mode", { SKEWDESK_MODE: "Live" }, /SKEWDESK_MODE/],
     ["short secret", { SKEWDESK_AUTH_SECRET: "short" }, /SKEWDESK_AUTH_SECRET: must be at least 32/],
     ["short operator password", { SKEWDESK_OPERATOR_PASSWORD: "123" }, /SKEWDESK_OPERATOR_PASSWORD/],
-    ["bad boolean", { SKEWDESK_TRUST_PROXY: "maybe" }, /SKEWDESK_TRUST_PROXY/],
+    ["bad proxy count", { SKEWDESK_TRUST_PROXY: "maybe" }, /SKEWDESK_TRUST_PROXY: must be the number of proxies/],
     ["bad origin", { SKEWDESK_PUBLIC_ORIGIN: "ftp://x" }, /SKEWDESK_PUBLIC_ORIGIN/],
     ["bad cookie mode", { SKEWDESK_COOKIE_SECURE: "yes" }, /SKEWDESK_COOKIE_SECURE/],
   ];
@@ -123,16 +125,28 @@ describe("small rules", () => {
     assert.equal(c.get("b"), " x");
   });
 
-  test("login limiter: window slides; per-IP cap stops username spraying", () => {
-    const l = new LoginLimiter(3, 60_000, 5);
+  test("login limiter: free failures, then a doubling wait after the last one; failures expire", () => {
+    const l = new LoginLimiter({ windowMs: 60_000, baseDelayMs: 1_000, maxDelayMs: 8_000 });
+    const key = [{ key: "u:ip|u", free: 3 }];
     const t0 = 1_000_000;
-    for (let i = 0; i < 3; i++) l.fail("ip", "u", t0 + i);
-    assert.equal(l.check("ip", "u", t0 + 10).allowed, false);
-    assert.equal(l.check("ip", "v", t0 + 10).allowed, true);
-    l.fail("ip", "v", t0 + 20);
-    l.fail("ip", "w", t0 + 21);
-    assert.equal(l.check("ip", "z", t0 + 30).allowed, false, "5 failures from the IP across users");
-    assert.equal(l.check("other-ip", "u", t0 + 30).allowed, true);
-    assert.equal(l.check("ip", "u", t0 + 60_003).allowed, true, "failures expire");
+    for (let i = 0; i < 3; i++) l.fail(key, t0);
+    assert.deepEqual(l.check(key, t0 + 10), { allowed: false, retryAfterSec: 1 }, "the 4th attempt waits 1 s");
+    assert.equal(l.check(key, t0 + 1_000).allowed, true);
+    l.fail(key, t0 + 1_000);
+    assert.equal(l.check(key, t0 + 2_500).allowed, false, "then 2 s");
+    assert.equal(l.check(key, t0 + 3_000).allowed, true);
+    for (let i = 0; i < 10; i++) l.fail(key, t0 + 3_000);
+    assert.deepEqual(l.check(key, t0 + 3_000), { allowed: false, retryAfterSec: 8 }, "capped");
+    assert.equal(l.check([{ key: "u:ip|v", free: 3 }], t0).allowed, true, "other keys are untouched");
+    assert.equal(l.check(key, t0 + 63_001).allowed, true, "failures expire");
+  });
+
+  test("login limiter: the state round-trips (kept across restarts)", () => {
+    const l = new LoginLimiter();
+    const keys = [{ key: "u:a|b", free: 1 }];
+    l.fail(keys, 5_000);
+    const again = new LoginLimiter();
+    again.restore(JSON.parse(JSON.stringify(l.snapshot(5_000))), 5_000);
+    assert.equal(again.check(keys, 5_100).allowed, false);
   });
 });
