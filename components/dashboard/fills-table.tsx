@@ -7,7 +7,7 @@ import { Panel } from "@/components/ui/panel";
 import { fmtDecimal, fmtExact, fmtTime } from "@/components/format/decimal";
 import { useFillsList, useUnits } from "@/components/live/hooks";
 import { fillsQuery, type SideFilter } from "@/components/live/history-lists";
-import { Choice, CsvLink, HistoryTable, ListFooter, notOnPhone, SideCell, td, tdl } from "./table-parts";
+import { Choice, CsvLink, HistoryTable, inlineNotOnPhone, ListFooter, notOnPhone, SideCell, td, tdl } from "./table-parts";
 
 const SIDES: Array<[SideFilter, string]> = [
   ["all", "Both sides"],
@@ -25,7 +25,7 @@ export function FillsTable() {
     <tr key={f.tradeId} data-testid="fill-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${f.tradeId} · order ${f.clientOrderId} · ${f.liquidity} · fee ${f.fee}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(f.ts)}</td>
       <td className={tdl}>
-        <SideCell side={f.side} /> <span className={`text-[10px] text-faint ${notOnPhone}`}>{f.liquidity === "maker" ? "mkr" : "tkr"}</span>
+        <SideCell side={f.side} /> <span className={`text-[10px] text-faint ${inlineNotOnPhone}`}>{f.liquidity === "maker" ? "mkr" : "tkr"}</span>
       </td>
       <td className={td}>{fmtExact(f.price)}</td>
       <td className={td}>{fmtExact(f.size)}</td>

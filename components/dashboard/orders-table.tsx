@@ -8,7 +8,7 @@ import { fmtExact, fmtTime } from "@/components/format/decimal";
 import { useNow, useOrdersList, useStatus, useUnits } from "@/components/live/hooks";
 import { ordersQuery, type OrderStatusGroup, type SideFilter } from "@/components/live/history-lists";
 import { LIVE_ORDER_STATES } from "@/lib/orders";
-import { Choice, CsvLink, HistoryTable, ListFooter, notOnPhone, onlyVeryWide, SideCell, td, tdl } from "./table-parts";
+import { Choice, CsvLink, HistoryTable, inlineNotOnPhone, ListFooter, onlyVeryWide, SideCell, td, tdl } from "./table-parts";
 
 const SIDES: Array<[SideFilter, string]> = [
   ["all", "Both sides"],
@@ -65,7 +65,7 @@ export function OrdersTable() {
     <tr key={o.clientOrderId} data-testid="order-row" className="border-b border-edge/50 hover:bg-raised/60" title={`${o.clientOrderId} · ${o.reason} · ${o.status}`}>
       <td className={`${tdl} text-muted`}>{fmtTime(o.createdAt)}</td>
       <td className={tdl}>
-        <SideCell side={o.side} /> <span className={`text-faint ${notOnPhone}`}>{o.type === "market" ? "MKT" : "LMT"}</span>
+        <SideCell side={o.side} /> <span className={`text-faint ${inlineNotOnPhone}`}>{o.type === "market" ? "MKT" : "LMT"}</span>
       </td>
       <td className={td}>{o.price === null ? "market" : fmtExact(o.price)}</td>
       <td className={td}>

@@ -11,6 +11,8 @@ export const td = "px-1 py-1 text-right whitespace-nowrap sm:px-1.5";
 export const tdl = "px-1 py-1 text-left whitespace-nowrap sm:px-1.5";
 /** Columns a phone does without (the row's title and the CSV still carry them). */
 export const notOnPhone = "hidden sm:table-cell";
+/** The same for a word inside a cell. */
+export const inlineNotOnPhone = "hidden sm:inline";
 export const onlyVeryWide = "hidden 2xl:table-cell";
 
 /**

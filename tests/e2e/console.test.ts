@@ -70,6 +70,9 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
       (v) => v.total > 100 && v.shown === v.total,
       20_000,
     );
+    // One line per row: nothing in a row wraps at desktop width (the half-width tables are narrow).
+    const heights = await page.locator('[data-testid="fill-row"], [data-testid="order-row"]').evaluateAll((rows) => rows.slice(0, 20).map((r) => r.getBoundingClientRect().height));
+    assert.ok(heights.length > 0 && heights.every((h) => h < 30), `row heights ${heights.join(", ")}`);
     // The first page (and the fills pushed since), not all of them: older ones wait for "Load older".
     const shownBefore = Number(await page.getAttribute('[data-testid="fills-shown"]', "data-shown"));
     const totalBefore = Number(await page.getAttribute('[data-testid="fills-shown"]', "data-total"));
@@ -305,8 +308,9 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await eventually("the emergency notification", async () => received.filter((b) => /CRITICAL emergency/.test(b)).length, (n) => n >= 1, 10_000);
     assert.match((await page.textContent('[data-testid="notify"]')) ?? "", /Critical alerts go to 127\.0\.0\.1:\d+ \(slack\)/);
     await page.click('[data-testid="notify-test"]');
-    await eventually("delivered", () => page.getAttribute('[data-testid="notify-last"]', "data-ok"), (v) => v === "true", 10_000);
-    assert.ok(received.some((b) => /test notification sent by operator/.test(b)));
+    await eventually("the test message at the webhook", async () => received.filter((b) => /test notification sent by operator/.test(b)).length, (n) => n === 1, 10_000);
+    // The button's own answer: not the previous delivery's line (which also said delivered).
+    await eventually("the button's answer", async () => ({ sending: await page.textContent('[data-testid="notify-test"]'), ok: await page.getAttribute('[data-testid="notify-last"]', "data-ok") }), (v) => v.sending === "Send test" && v.ok === "true", 10_000);
   });
 
   test("no uncaught errors in any page", () => {
