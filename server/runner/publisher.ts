@@ -98,7 +98,8 @@ export class Publisher {
     },
   ) {}
 
-  alert(kind: AlertKind, severity: AlertDTO["severity"], message: string): void {
+  /** Returns the alert's id (its row follows under the same id). */
+  alert(kind: AlertKind, severity: AlertDTO["severity"], message: string): string {
     this.deps.log(`[${severity}] ${kind}: ${message}`);
     const createdAt = new Date(this.deps.now());
     // The operator sees the alert at once (even while the database is down); its row follows through the
@@ -108,6 +109,12 @@ export class Publisher {
     const strategyId = this.deps.strategyId();
     // Alerts never wait behind fills: they go in the priority lane.
     this.deps.writes.push(() => this.deps.store.raiseAlert({ id, strategyId, kind, severity, message, createdAt }), { lane: "priority", label: "alert" });
+    return id;
+  }
+
+  /** Acknowledges an alert the desk itself resolved (by whom resolved it), in order with the alerts. */
+  acknowledge(id: string, by: string): void {
+    this.deps.writes.push(() => this.deps.store.acknowledgeAlert(id, by), { lane: "priority", label: "alert" });
   }
 
   /** The same alert at most once every 30 s (simulated or wall time): a stuck venue must not flood the feed. */

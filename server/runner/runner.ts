@@ -80,6 +80,8 @@ export class Runner {
   rebalanceCount = 0;
   runId: string | null = null;
   mismatch: Mismatch | null = null;
+  /** The critical alert of the open mismatch: acknowledged when an operator resolves it. */
+  mismatchAlertId: string | null = null;
   unsubscribeFills: (() => void) | null = null;
   lastDecision: QuoteDecision | null = null;
   private lastTickAt: number | null = null;
