@@ -133,6 +133,8 @@ export interface StatusDTO {
   ourAsk: string | null;
   /** Desk books against the venue's: a mismatch HALTs the desk until an operator resolves it. */
   reconciliation?: ReconciliationDTO;
+  /** The parameter version whose decision placed (or kept) the quotes now resting; tests and the page wait on it. */
+  quotesParamVersion?: number;
 }
 
 export interface ReconciliationDTO {

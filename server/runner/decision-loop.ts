@@ -92,7 +92,7 @@ export class DecisionLoop {
         maxInventory: params.maxInventory,
         lotSize: this.desk.market.lotSize,
         now: ts,
-      });
+      }, this.desk.params.version);
     }
     return decision;
   }

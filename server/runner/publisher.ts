@@ -86,6 +86,8 @@ export const storedOrderDto = (o: OrderRecord): OrderDTO => orderDto(o, o.filled
 
 export class Publisher {
   private readonly alertLast = new Map<string, number>();
+  /** Our alert id → the stored row it joined, where grouping gave it another. */
+  private readonly storedIds = new Map<string, string>();
 
   constructor(
     private readonly deps: {
@@ -108,13 +110,20 @@ export class Publisher {
     this.deps.emit("alert", { id, kind, severity, message, createdAt: createdAt.getTime(), acknowledgedBy: null, acknowledgedAt: null });
     const strategyId = this.deps.strategyId();
     // Alerts never wait behind fills: they go in the priority lane.
-    this.deps.writes.push(() => this.deps.store.raiseAlert({ id, strategyId, kind, severity, message, createdAt }), { lane: "priority", label: "alert" });
+    this.deps.writes.push(
+      async () => {
+        // A repeat of an open alert joins it (alert grouping): the row then has the open alert's id.
+        const row = await this.deps.store.raiseAlert({ id, strategyId, kind, severity, message, createdAt });
+        if (row.id !== id) this.storedIds.set(id, row.id);
+      },
+      { lane: "priority", label: "alert" },
+    );
     return id;
   }
 
   /** Acknowledges an alert the desk itself resolved (by whom resolved it), in order with the alerts. */
   acknowledge(id: string, by: string): void {
-    this.deps.writes.push(() => this.deps.store.acknowledgeAlert(id, by), { lane: "priority", label: "alert" });
+    this.deps.writes.push(() => this.deps.store.acknowledgeAlert(this.storedIds.get(id) ?? id, by), { lane: "priority", label: "alert" });
   }
 
   /** The same alert at most once every 30 s (simulated or wall time): a stuck venue must not flood the feed. */

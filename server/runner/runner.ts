@@ -390,6 +390,7 @@ export class Runner {
       mismatch: this.mismatch,
       lastReconcile: this.reconciler.last,
       tolerance: this.config.reconcileTolerance ?? this.market.lotSize,
+      quotesParamVersion: this.quoter.quotesParamVersion,
     };
   }
 

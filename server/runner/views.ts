@@ -31,6 +31,7 @@ export interface ViewState {
   mismatch: Mismatch | null;
   lastReconcile: ReconcileReport | null;
   tolerance: Decimal;
+  quotesParamVersion?: number;
 }
 
 const str = (d: Decimal | null | undefined) => (d ? d.toString() : null);
@@ -143,5 +144,6 @@ export function statusOf(v: ViewState): StatusDTO {
     bestAsk: str(m?.bestAsk),
     ...ourPrices(v.tracker),
     reconciliation: reconciliationOf(v),
+    quotesParamVersion: v.quotesParamVersion,
   };
 }

@@ -101,6 +101,18 @@ for (const target of testDatabases("runner")) {
       await s.close();
     });
 
+    test("the status names the parameter version that placed the resting quotes", async () => {
+      const s = await session(db, { runnerConfig: { requoteToleranceTicks: 0 } });
+      await run(s, 3);
+      assert.equal(s.runner.status().quotesParamVersion, 1);
+      const current = (await s.runner.paramsList()).current.params;
+      const v = await s.runner.applyParams({ ...current, skewFactor: "0.9" }, "test", "tester");
+      assert.equal(s.runner.status().quotesParamVersion, 1, "no quote of the new version yet");
+      await run(s, 2);
+      assert.equal(s.runner.status().quotesParamVersion, v.version);
+      await s.close();
+    });
+
     test("anti-churn: a resting quote within tolerance is not re-placed", async () => {
       const loose = await session(db, { runnerConfig: { requoteToleranceTicks: 1_000_000 } });
       await run(loose, 40);
