@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { checkedDecimal } from "./strategy/decimal-input";
 import type { AlertKind, Mode, RiskState, SideDTO } from "./domain";
+import { ORDER_STATES, type OrderState } from "./orders";
 
 export type { AlertKind, Mode, RiskState, Role, SideDTO } from "./domain";
 
@@ -49,14 +50,24 @@ export interface FillDTO {
   liquidity: "maker" | "taker";
   inventoryAfter: string;
   ts: number;
+  /** The database's row id (recording order), on rows read back; a live push has none yet. */
+  seq?: string;
+  /** Present for an operator's audited adjustment to the venue's position (reconciliation), with why. */
+  adjustment?: { note: string | null };
 }
 
 export interface AlertDTO {
   id: string;
   kind: AlertKind;
   severity: "info" | "warning" | "critical";
+  /** The latest occurrence's message. */
   message: string;
+  /** First seen. */
   createdAt: number;
+  /** Occurrences while unacknowledged (repeats of the kind join the open alert); absent = 1. */
+  count?: number;
+  /** Latest occurrence; absent = createdAt. */
+  lastSeenAt?: number;
   acknowledgedBy: string | null;
   acknowledgedAt: number | null;
 }
@@ -69,6 +80,24 @@ export interface ParamVersionDTO {
   reason: string;
   createdAt: number;
   rolledBackFrom: number | null;
+}
+
+/** The instrument the desk trades and the parameter preset it started from. Decimal strings. */
+export interface MarketDTO {
+  symbol: string;
+  /** What sizes and inventory count, e.g. ETH. */
+  baseCurrency: string;
+  /** What prices, fees and PnL are in, e.g. USD. */
+  quoteCurrency: string;
+  tickSize: string;
+  lotSize: string;
+  minSize: string;
+  minPrice: string;
+  maxPrice: string;
+  makerFeeRate: string;
+  takerFeeRate: string;
+  /** The strategy's parameters as this market's preset sets them: what "default" means on this desk. */
+  presetParams: Record<string, unknown>;
 }
 
 /** The state panel: everything the operator must see at a glance. */
@@ -106,6 +135,8 @@ export interface StatusDTO {
   ourAsk: string | null;
   /** Desk books against the venue's: a mismatch HALTs the desk until an operator resolves it. */
   reconciliation?: ReconciliationDTO;
+  /** The parameter version whose decision placed (or kept) the quotes now resting; tests and the page wait on it. */
+  quotesParamVersion?: number;
 }
 
 export interface ReconciliationDTO {
@@ -141,7 +172,8 @@ export const resolveMismatchSchema = z.object({
 }).strict();
 export type ResolveMismatchRequest = z.infer<typeof resolveMismatchSchema>;
 
-export interface QuotePreviewDTO {
+/** What one tick would quote with a parameter set, on a given book and inventory. */
+export interface QuoteDecisionDTO {
   bid: { price: string; size: string } | null;
   ask: { price: string; size: string } | null;
   skipped: Array<{ side: SideDTO; reason: string }>;
@@ -150,6 +182,16 @@ export interface QuotePreviewDTO {
   warnings: string[];
   /** The whole parameter set previewed: the change laid over the current version (or the market's preset). */
   params?: Record<string, unknown>;
+}
+
+/**
+ * A preview: the proposed parameters' quotes and, priced on the very same book and inventory, the quotes
+ * of the parameters in force (version `currentVersion`). Comparing with the resting quotes instead would
+ * mix in how the book moved since they were placed.
+ */
+export interface QuotePreviewDTO extends QuoteDecisionDTO {
+  current?: QuoteDecisionDTO;
+  currentVersion?: number;
 }
 
 export interface EmergencyPreviewDTO {
@@ -242,6 +284,8 @@ export const rollbackRequestSchema = z.object({ version: z.number().int().positi
 export const ackAlertRequestSchema = z
   .object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "alert id may use letters, digits and - _ . : only") })
   .strict();
+/** Acknowledge every open alert; takes no fields. */
+export const ackAllAlertsRequestSchema = z.object({}).strict();
 export const controlRequestSchema = z.object({ action: z.enum(["start", "pause", "resume", "rearm", "arm"]) }).strict();
 export const emergencyCloseRequestSchema = z.object({ confirm: z.literal(true) }).strict();
 export const loginRequestSchema = z
@@ -269,5 +313,129 @@ export interface MetricsDTO {
   rssMb: number;
   sockets: number;
 }
+
+// ── history: paged lists with totals, and CSV exports ───────────────────────────────────────────────────
+
+/** One page of a list, newest first: `total` counts every row the filter matches, `next` reads older ones. */
+export interface ListPageDTO<T> {
+  rows: T[];
+  total: number;
+  /** Opaque cursor for the next (older) page; null when this page reached the oldest row. */
+  next: string | null;
+}
+
+const side = z.enum(["buy", "sell"]);
+const ms = z.coerce.number().int().nonnegative();
+/** "<ts>:<id>": the last row read. Fills page by (ts, row id), orders by (createdAt, clientOrderId). */
+const fillCursor = z
+  .string()
+  .regex(/^\d{1,15}:\d{1,19}$/, "is not a cursor this list gave out")
+  .transform((c) => ({ ts: Number(c.slice(0, c.indexOf(":"))), id: c.slice(c.indexOf(":") + 1) }));
+const orderCursor = z
+  .string()
+  .regex(/^\d{1,15}:.{1,128}$/, "is not a cursor this list gave out")
+  .transform((c) => ({ ts: Number(c.slice(0, c.indexOf(":"))), id: c.slice(c.indexOf(":") + 1) }));
+const statusList = z
+  .string()
+  .max(400)
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(ORDER_STATES, { error: `must list order states (${ORDER_STATES.join(", ")})` })).min(1, "must name at least one order state"));
+
+export const fillsPageQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(1000).default(100), side: side.optional(), before: fillCursor.optional(), from: ms.optional(), to: ms.optional() })
+  .strict();
+export type FillsPageQuery = z.output<typeof fillsPageQuerySchema>;
+
+const ORDER_REASONS = ["quote", "rebalance", "emergency"] as const;
+const reasonList = z
+  .string()
+  .max(100)
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(ORDER_REASONS, { error: `must list order reasons (${ORDER_REASONS.join(", ")})` })).min(1, "must name at least one reason"));
+
+export const ordersPageQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    side: side.optional(),
+    status: statusList.optional(),
+    reason: reasonList.optional(),
+    before: orderCursor.optional(),
+  })
+  .strict();
+export type OrdersPageQuery = z.output<typeof ordersPageQuerySchema>;
+
+/** Cursor of a row, in the form the page queries take. */
+export const fillCursorOf = (f: { ts: number; seq?: string }): string | null => (f.seq === undefined ? null : `${f.ts}:${f.seq}`);
+export const orderCursorOf = (o: { createdAt: number; clientOrderId: string }): string => `${o.createdAt}:${o.clientOrderId}`;
+
+/** A CSV export: a time range (ms since epoch, from inclusive, to exclusive) and the list's own filters. */
+export const exportFillsQuerySchema = z.object({ from: ms.optional(), to: ms.optional(), side: side.optional() }).strict();
+export const exportOrdersQuerySchema = z.object({ from: ms.optional(), to: ms.optional(), side: side.optional(), status: statusList.optional() }).strict();
+export const exportSnapshotsQuerySchema = z.object({ from: ms.optional(), to: ms.optional() }).strict();
+export type { OrderState };
+
+// ── the activity log: every audited action ─────────────────────────────────────────────────────────────
+
+/** One audited action: who did what, to what, when, and the state before and after. */
+export interface AuditDTO {
+  id: string;
+  at: number;
+  actor: string;
+  /** e.g. "control.pause", "params.apply", "auth.login". */
+  action: string;
+  target: string;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+}
+
+export interface AuditPageDTO {
+  rows: AuditDTO[];
+  /** Cursor of the next (older) page; null at the oldest. */
+  next: string | null;
+}
+
+/** The activity log's filters: a kind of action (the prefix of its name) and who did it. */
+export const AUDIT_KINDS = ["auth", "control", "params", "emergency", "alert", "reconciliation", "notify"] as const;
+export const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    kind: z.enum(AUDIT_KINDS).optional(),
+    actor: z.string().trim().min(1).max(64).optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,15}:.{1,64}$/, "is not a cursor this list gave out")
+      .transform((c) => ({ ts: Number(c.slice(0, c.indexOf(":"))), id: c.slice(c.indexOf(":") + 1) }))
+      .optional(),
+  })
+  .strict();
+export type AuditQuery = z.output<typeof auditQuerySchema>;
+
+/** The performance figures' range: from (ms, inclusive) to (ms, exclusive; default now). */
+export const performanceQuerySchema = z.object({ from: z.coerce.number().int().nonnegative(), to: z.coerce.number().int().nonnegative().optional() }).strict();
+export type PerformanceQuery = z.output<typeof performanceQuerySchema>;
+
+// ── notifications: critical alerts to a webhook ───────────────────────────────────────────────────────
+
+export interface NotifyDeliveryDTO {
+  ok: boolean;
+  attempts: number;
+  /** The webhook's HTTP status on the last attempt; null when it could not be reached. */
+  status: number | null;
+  error: string | null;
+  at: number;
+  /** What was sent. */
+  text: string;
+}
+
+export interface NotifyStatusDTO {
+  configured: boolean;
+  format: "slack" | "discord" | "telegram" | "json" | null;
+  /** The webhook's host only: its full URL is a secret. */
+  destination: string | null;
+  last: NotifyDeliveryDTO | null;
+}
+
+export const notifyTestRequestSchema = z.object({}).strict();
 
 export const metricsQuerySchema = z.object({ reset: z.enum(["0", "1"]).default("0") }).strict();

@@ -28,4 +28,8 @@ export interface MarketSpec {
   readonly maxPrice: Decimal;
   readonly makerFeeRate: Decimal;
   readonly takerFeeRate: Decimal;
+  /** What sizes and inventory count (ETH; a probability market's outcome shares). Default: from the symbol. */
+  readonly baseCurrency?: string;
+  /** What prices, fees and PnL are in (USD). Default: from the symbol. */
+  readonly quoteCurrency?: string;
 }

@@ -5,21 +5,25 @@ import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { queryKeys } from "@/components/live/query-keys";
-import { useStatus } from "@/components/live/hooks";
+import { useConnection, useStatus } from "@/components/live/hooks";
 import { EmergencyClose } from "./emergency-close";
+import { NotifyBox } from "./notify-box";
 
-type Action = "start" | "pause" | "resume" | "rearm" | "arm";
+// No Start button: the runner starts with the desk and nothing the dashboard does stops it (pause keeps it
+// running without quotes), so a Start button could never be enabled.
+type Action = "pause" | "resume" | "rearm" | "arm";
 
 export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
   const qc = useQueryClient();
   const s = useStatus((st) => ({ running: st.running, paused: st.paused, riskState: st.riskState, mode: st.mode, armed: st.armed })).data;
+  // A command sent blind could act on a state the operator has not seen: wait for the live connection.
+  const linked = useConnection() === "live";
   const control = useMutation({
     mutationFn: (action: Action) => api.post<StatusDTO>("/api/control", { action }),
     onSuccess: (s) => qc.setQueryData(queryKeys.status, s),
   });
 
   const can: Record<Action, boolean> = {
-    start: !!s && !s.running && s.armed !== false,
     pause: !!s && s.running && !s.paused,
     resume: !!s && s.running && s.paused && s.armed !== false,
     rearm: !!s && s.riskState !== "ACTIVE",
@@ -31,7 +35,7 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
     <Button
       data-testid={`control-${action}`}
       variant={variant}
-      disabled={!isOperator || !can[action] || busy}
+      disabled={!isOperator || !linked || !can[action] || busy}
       title={title}
       onClick={() => control.mutate(action)}
       className="flex-1"
@@ -47,6 +51,11 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
           Signed in as a viewer: controls, tuning and emergency close need the operator role.
         </p>
       ) : null}
+      {!linked ? (
+        <p data-testid="controls-offline" role="status" className="mb-2 rounded border border-red-500/50 bg-red-500/10 px-2 py-1.5 text-[12px] text-red-200">
+          No live connection to the desk: its state is unknown, so the controls and emergency close are off until the connection is back.
+        </p>
+      ) : null}
       {unarmedLive ? (
         <div data-testid="arm-live" className="mb-2 rounded border border-red-500/60 bg-red-950/50 p-2 text-[12px] text-red-100">
           <p className="mb-1.5 font-semibold">Live trading is not armed: nothing is quoted until an operator arms it.</p>
@@ -54,8 +63,7 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
           {btn("arm", "Arm live trading", "Start quoting with real money (audited)", "warn")}
         </div>
       ) : null}
-      <div className="grid grid-cols-2 gap-1.5 sm:grid-cols-4">
-        {btn("start", "Start", "Start quoting", "primary")}
+      <div className="grid grid-cols-3 gap-1.5">
         {btn("pause", "Pause", "Pause: cancels all quotes")}
         {btn("resume", "Resume", "Resume quoting")}
         {btn("rearm", "Re-arm", "Re-arm from REDUCING or HALTED back to ACTIVE", "warn")}
@@ -66,8 +74,9 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
         </p>
       ) : null}
       <div className="mt-3 border-t border-edge pt-3">
-        <EmergencyClose disabled={!isOperator} />
+        <EmergencyClose disabled={!isOperator || !linked} />
       </div>
+      <NotifyBox isOperator={isOperator} />
     </Panel>
   );
 }

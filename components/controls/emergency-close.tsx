@@ -8,8 +8,8 @@ import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { fmtExact } from "@/components/format/decimal";
 import { queryKeys } from "@/components/live/query-keys";
-
-export const CONFIRM_WORD = "CLOSE";
+import { useUnits } from "@/components/live/hooks";
+import { CONFIRM_HINT, CONFIRM_WORD, confirmsClose } from "./confirm-word";
 
 export function EmergencyClose({ disabled }: { disabled: boolean }) {
   const [open, setOpen] = useState(false);
@@ -41,6 +41,7 @@ export function EmergencyClose({ disabled }: { disabled: boolean }) {
 
 function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o: EmergencyOutcomeDTO) => void }) {
   const qc = useQueryClient();
+  const u = useUnits();
   const [typed, setTyped] = useState("");
   const inputRef = useRef<HTMLInputElement>(null);
   const preview = useQuery({
@@ -69,7 +70,7 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
 
   const p = preview.data;
   const nothing = !!p && (p.side === null || /^[-+]?0*(\.0*)?$/.test(p.amount));
-  const armed = typed.trim().toUpperCase() === CONFIRM_WORD && !!p && !close.isPending && !close.data;
+  const armed = confirmsClose(typed) && !!p && !close.isPending && !close.data;
 
   return (
     <div className="fixed inset-0 z-50 flex items-start justify-center overflow-auto bg-black/70 p-3 pt-[8vh] backdrop-blur-[2px]" onMouseDown={(e) => e.target === e.currentTarget && !close.isPending && onClose()}>
@@ -98,7 +99,7 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
               <div data-testid="emergency-preview" className="rounded border border-red-900/80 bg-black/30 p-3">
                 {nothing ? (
                   <p data-testid="emergency-nothing" className="font-semibold text-gray-100">
-                    Nothing to flatten: inventory {fmtExact(p.inventory)} already sits at target {fmtExact(p.targetInventory)}.
+                    Nothing to flatten: inventory {fmtExact(p.inventory)} {u.base} already sits at target {fmtExact(p.targetInventory)} {u.base}.
                   </p>
                 ) : (
                   <p className="text-gray-100">
@@ -108,14 +109,15 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
                     <span className="num font-bold" data-testid="emergency-amount">
                       {fmtExact(p.amount)}
                     </span>{" "}
-                    at market, estimated price{" "}
+                    <span className="font-bold">{u.base}</span> at market, estimated price{" "}
                     <span className="num font-bold" data-testid="emergency-price">
                       {p.estimatedPrice === null ? "unknown (empty book)" : fmtExact(p.estimatedPrice)}
                     </span>
+                    {p.estimatedPrice === null ? null : <span className="font-bold"> {u.quote}</span>}
                   </p>
                 )}
                 <p className="num mt-1 text-[12px] text-muted">
-                  inventory {fmtExact(p.inventory)} → target {fmtExact(p.targetInventory)}
+                  inventory {fmtExact(p.inventory)} → target {fmtExact(p.targetInventory)} {u.base}
                 </p>
               </div>
             ) : null}
@@ -126,7 +128,7 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
               <li>raises a critical alert</li>
             </ul>
             <label className="block text-[12px] text-gray-300">
-              Type <span className="num rounded bg-red-950 px-1 font-bold text-red-300">{CONFIRM_WORD}</span> to confirm
+              Type <span className="num rounded bg-red-950 px-1 font-bold text-red-300">{CONFIRM_WORD}</span> ({CONFIRM_HINT}) to confirm
               <input
                 ref={inputRef}
                 data-testid="emergency-confirm-input"
@@ -159,11 +161,13 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
 }
 
 function OutcomeCard({ outcome, compact = false }: { outcome: EmergencyOutcomeDTO; compact?: boolean }) {
-  const row = (k: string, v: string, testId: string) => (
+  const u = useUnits();
+  const row = (k: string, v: string, testId: string, unit?: string) => (
     <div className="flex justify-between gap-3">
       <dt className="text-muted">{k}</dt>
-      <dd data-testid={testId} className="num font-semibold text-gray-100">
-        {v}
+      <dd className="num font-semibold text-gray-100">
+        <span data-testid={testId}>{v}</span>
+        {unit ? <span className="ml-1 font-normal text-muted">{unit}</span> : null}
       </dd>
     </div>
   );
@@ -171,9 +175,9 @@ function OutcomeCard({ outcome, compact = false }: { outcome: EmergencyOutcomeDT
     <div data-testid="emergency-outcome" className={`rounded border border-edge-strong bg-raised/60 ${compact ? "mt-2 p-2 text-[11px]" : "p-3 text-[13px]"}`}>
       <p className="mb-1.5 font-semibold text-gray-100">{outcome.message}</p>
       <dl className="space-y-0.5">
-        {row("Filled", fmtExact(outcome.filled), "outcome-filled")}
-        {row("Average price", outcome.averagePrice === null ? "—" : fmtExact(outcome.averagePrice), "outcome-price")}
-        {row("Inventory after", fmtExact(outcome.inventoryAfter), "outcome-inventory")}
+        {row("Filled", fmtExact(outcome.filled), "outcome-filled", u.base)}
+        {row("Average price", outcome.averagePrice === null ? "—" : fmtExact(outcome.averagePrice), "outcome-price", outcome.averagePrice === null ? undefined : u.quote)}
+        {row("Inventory after", fmtExact(outcome.inventoryAfter), "outcome-inventory", u.base)}
         {row("Cancelled orders", String(outcome.cancelledOrders), "outcome-cancelled")}
         {row("Strategy", outcome.paused ? "PAUSED" : "running", "outcome-paused")}
       </dl>

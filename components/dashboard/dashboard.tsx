@@ -15,12 +15,17 @@ import { Header } from "./header";
 import { ModeBanner } from "./mode-banner";
 import { ReconciliationBanner } from "./reconciliation-banner";
 import { StatePanel } from "./state-panel";
-import { FillsTable, OrdersTable } from "./tables";
+import { PerformanceStrip } from "./performance-strip";
+import { RangeProvider } from "./range";
+import { FillsTable } from "./fills-table";
+import { OrdersTable } from "./orders-table";
 
 export function Dashboard() {
   return (
     <LiveProvider>
-      <DashboardBody />
+      <RangeProvider>
+        <DashboardBody />
+      </RangeProvider>
     </LiveProvider>
   );
 }
@@ -45,6 +50,7 @@ function DashboardBody() {
         <div className="contents xl:flex xl:min-w-0 xl:flex-col xl:gap-3">
           <div className="order-1 min-w-0 xl:order-none">
             <StatePanel />
+            <PerformanceStrip />
           </div>
           <div className="order-3 min-w-0 xl:order-none">
             <ChartsPanel />

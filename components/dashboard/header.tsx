@@ -1,5 +1,7 @@
 "use client";
 import { useState } from "react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { api } from "@/components/api/client";
 import { useMe } from "@/components/auth/use-me";
 import { useStatus } from "@/components/live/hooks";
@@ -19,6 +21,17 @@ export function Header({ connection }: { connection: ConnectionState }) {
   const status = useStatus((s) => ({ market: s.market, venue: s.venue, strategy: s.strategy })).data;
   const [leaving, setLeaving] = useState(false);
   const look = connectionLook[connection];
+  const path = usePathname();
+  const tab = (href: string, label: string, testId: string) => (
+    <Link
+      href={href}
+      data-testid={testId}
+      aria-current={path === href ? "page" : undefined}
+      className={`rounded px-2 py-0.5 text-[12px] ${path === href ? "bg-raised text-gray-100" : "text-muted hover:text-gray-100"}`}
+    >
+      {label}
+    </Link>
+  );
 
   async function logout() {
     setLeaving(true);
@@ -46,6 +59,10 @@ export function Header({ connection }: { connection: ConnectionState }) {
           <span className="truncate">{status.strategy}</span>
         </div>
       ) : null}
+      <nav className="flex items-center gap-1" aria-label="Pages">
+        {tab("/", "Desk", "nav-desk")}
+        {tab("/activity", "Activity", "nav-activity")}
+      </nav>
       <div data-testid="connection" data-state={connection} className={`flex items-center gap-1.5 text-[11px] ${look.text}`}>
         <span className={`h-2 w-2 rounded-full ${look.dot}`} />
         {look.label}

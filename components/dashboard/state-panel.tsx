@@ -5,13 +5,14 @@ import type { SnapshotDTO, StatusDTO } from "@/lib/events";
 import { Badge } from "@/components/ui/badge";
 import { Panel } from "@/components/ui/panel";
 import { fmtAge, fmtDecimal, fmtExact, fmtRatio, signOf } from "@/components/format/decimal";
-import { useLatestSnapshot, useNow, useStatus } from "@/components/live/hooks";
+import { useConnection, useLatestSnapshot, useNow, useStatus, useUnits } from "@/components/live/hooks";
+import type { MarketUnits } from "@/lib/units";
 import { riskText, riskTone } from "./risk";
 
 /** `value` is the raw figure (decimal string) on data-value, so tests read what the server sent. */
 function Cell({ label, children, testId, sub, value }: { label: string; children: ReactNode; testId?: string; sub?: ReactNode; value?: string }) {
   return (
-    <div className="min-w-0 bg-panel px-3 py-2">
+    <div data-cell={label} className="min-w-0 bg-panel px-3 py-2">
       <div className="truncate text-[10px] font-semibold tracking-[0.1em] text-faint uppercase">{label}</div>
       <div data-testid={testId} data-value={value} className="num mt-0.5 truncate text-[15px] leading-6 font-semibold text-gray-100">
         {children}
@@ -54,11 +55,17 @@ export function TickAge({ status }: { status: StatusDTO }) {
 export function StatePanel() {
   const status = useStatus().data;
   const last = useLatestSnapshot();
+  // Without the live connection the last status is only what the desk was doing when we lost it.
+  const linked = useConnection() === "live";
+  const units = useUnits();
   if (!status) return <div className="h-[150px] animate-pulse rounded-md border border-edge bg-panel" />;
-  return <StateGrid status={status} last={last} />;
+  return <StateGrid status={status} last={last} linked={linked} u={units} />;
 }
 
-function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | undefined }) {
+/** A figure's currency, quieter than the figure. */
+const Unit = ({ children }: { children: string }) => <span className="ml-1 text-[11px] font-normal text-faint">{children}</span>;
+
+function StateGrid({ status, last, linked, u }: { status: StatusDTO; last: SnapshotDTO | undefined; linked: boolean; u: MarketUnits }) {
   const total = totalPnlOf(status, last);
   const ratioAbs = Math.abs(status.ratio);
   const ratioClass =
@@ -78,17 +85,17 @@ function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | un
       }
     >
       <div className="grid grid-cols-2 gap-px overflow-hidden rounded-b-md bg-edge sm:grid-cols-3 lg:grid-cols-6">
-        <Cell label="Risk state">
-          <span data-testid="risk-state" data-value={status.riskState} className={`font-bold ${riskText[status.riskState]}`}>
-            <Badge tone={riskTone[status.riskState]} className="text-[13px]">
-              {status.riskState}
+        <Cell label="Risk state" sub={linked ? undefined : `last known ${status.riskState}`}>
+          <span data-testid="risk-state" data-value={status.riskState} data-linked={linked} className={`font-bold ${linked ? riskText[status.riskState] : "text-muted"}`}>
+            <Badge tone={linked ? riskTone[status.riskState] : "gray"} className="text-[13px]">
+              {linked ? status.riskState : "UNKNOWN"}
             </Badge>
           </span>
         </Cell>
-        <Cell label="Runner">
-          <span data-testid="run-state" data-paused={status.paused ? "true" : "false"} data-running={status.running ? "true" : "false"}>
-            <Badge tone={runTone} className="text-[13px]">
-              {runState}
+        <Cell label="Runner" sub={linked ? undefined : `last known ${runState}`}>
+          <span data-testid="run-state" data-paused={status.paused ? "true" : "false"} data-running={status.running ? "true" : "false"} data-linked={linked}>
+            <Badge tone={linked ? runTone : "red"} className="text-[13px]">
+              {linked ? runState : "DISCONNECTED"}
             </Badge>
           </span>
         </Cell>
@@ -103,6 +110,7 @@ function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | un
           }
         >
           {fmtExact(status.inventory)}
+          <Unit>{u.base}</Unit>
         </Cell>
         <Cell
           label="Ratio"
@@ -119,23 +127,27 @@ function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | un
           <TickAge status={status} />
         </Cell>
 
-        <Cell label="Realized PnL">
+        <Cell label="Realized PnL" sub="before fees">
           <span data-testid="pnl-realized" className={pnlClass(status.realizedPnl)}>
             {fmtDecimal(status.realizedPnl, 2, { sign: true })}
           </span>
+          <Unit>{u.quote}</Unit>
         </Cell>
         <Cell label="Unrealized PnL">
           <span data-testid="pnl-unrealized" className={pnlClass(status.unrealizedPnl)}>
             {fmtDecimal(status.unrealizedPnl, 2, { sign: true })}
           </span>
+          <Unit>{u.quote}</Unit>
         </Cell>
-        <Cell label="Total PnL (net)" sub={`fees ${fmtDecimal(status.fees, 2)}`}>
+        <Cell label="Total PnL (net)" sub={`fees ${fmtDecimal(status.fees, 2)} ${u.quote}`}>
           <span data-testid="pnl-total" className={pnlClass(total)}>
             {fmtDecimal(total, 2, { sign: true })}
           </span>
+          <Unit>{u.quote}</Unit>
         </Cell>
-        <Cell label="Peak |inv|" testId="peak">
+        <Cell label="Peak |inv|" testId="peak" value={status.peak}>
           {fmtExact(status.peak)}
+          <Unit>{u.base}</Unit>
         </Cell>
         <Cell label="Rebalances" testId="rebalance-count" value={String(status.rebalanceCount)}>
           {status.rebalanceCount}
@@ -144,12 +156,12 @@ function StateGrid({ status, last }: { status: StatusDTO; last: SnapshotDTO | un
           {status.openOrders.length}
         </Cell>
       </div>
-      <QuoteStrip status={status} />
+      <QuoteStrip status={status} quote={u.quote} />
     </Panel>
   );
 }
 
-function QuoteStrip({ status }: { status: StatusDTO }) {
+function QuoteStrip({ status, quote }: { status: StatusDTO; quote: string }) {
   const item = (label: string, value: string | null, testId: string, cls: string) => (
     <div className="flex items-baseline gap-1.5">
       <span className="text-[10px] font-semibold tracking-[0.1em] text-faint uppercase">{label}</span>
@@ -165,6 +177,7 @@ function QuoteStrip({ status }: { status: StatusDTO }) {
       {item("Mid", status.mid, "mid", "text-gray-100")}
       {item("Best ask", status.bestAsk, "best-ask", "text-red-400")}
       {item("Our ask", status.ourAsk, "our-ask", "text-fuchsia-300")}
+      <span className="text-[10px] text-faint">prices in {quote}</span>
     </div>
   );
 }

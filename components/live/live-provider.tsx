@@ -6,7 +6,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import type { AlertDTO, FillDTO, OrderDTO, StatusDTO } from "@/lib/events";
 import { backfillInto, createLiveSocket, type ConnectionState, type LiveSocket } from "./socket";
 import { SnapshotStore } from "./snapshot-store";
-import { mergeAlerts, mergeFills, mergeOrders, mergeParams, type ParamsState } from "./lists";
+import { mergeAlerts, mergeParams, type ParamsState } from "./lists";
+import { pushLive } from "./list-cache";
+import { pushLiveRows } from "./paged-list";
+import { fillsMatcher, fillsSpec, ordersMatcher, ordersSpec, type FillsFilter, type OrdersFilter } from "./history-lists";
 import { queryKeys } from "./query-keys";
 
 interface LiveContextValue {
@@ -39,11 +42,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       setConnection("live");
       const since = store.lastTs();
       if (since !== null) void backfillInto(s, store, since);
-      if (everConnected) {
-        // Lists may have moved while we were away; refetch them rather than guess.
-        for (const key of [queryKeys.status, queryKeys.fills, queryKeys.orders, queryKeys.alerts, queryKeys.params])
-          void qc.invalidateQueries({ queryKey: key });
-      }
+      // Read the lists again from here on, also on the first connect: rows made between a list's first
+      // read and this moment were neither in that read nor pushed to us (we were not listening yet).
+      for (const key of [queryKeys.status, queryKeys.fills, queryKeys.orders, queryKeys.alerts, queryKeys.params])
+        void qc.invalidateQueries({ queryKey: key });
       everConnected = true;
     });
     s.on("disconnect", (reason) => {
@@ -68,9 +70,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
     s.on("snapshots", (batch) => store.merge(batch));
     s.on("status", (status) => qc.setQueryData<StatusDTO>(queryKeys.status, status));
-    s.on("fills", (fills) => qc.setQueryData<FillDTO[]>(queryKeys.fills, (cur) => mergeFills(cur, fills)));
-    s.on("orders", (orders) => qc.setQueryData<OrderDTO[]>(queryKeys.orders, (cur) => mergeOrders(cur, orders)));
-    s.on("alert", (alert) => qc.setQueryData<AlertDTO[]>(queryKeys.alerts, (cur) => mergeAlerts(cur, [alert])));
+    s.on("fills", (fills) => pushLiveRows<FillDTO, FillsFilter>(qc, queryKeys.fills, fillsSpec, fills, fillsMatcher));
+    s.on("orders", (orders) => pushLiveRows<OrderDTO, OrdersFilter>(qc, queryKeys.orders, ordersSpec, orders, ordersMatcher));
+    s.on("alert", (alert) => pushLive<AlertDTO>(qc, queryKeys.alerts, [alert], mergeAlerts));
     s.on("params", (v) => {
       const cur = qc.getQueryData<ParamsState>(queryKeys.params);
       if (cur) qc.setQueryData<ParamsState>(queryKeys.params, mergeParams(cur, v));

@@ -20,6 +20,10 @@ export interface ParamField {
   exclusiveMax?: boolean;
   defaultValue?: unknown;
   description?: string;
+  /** The currency or count the value is in (ETH, USD, levels); none for ratios and choices. */
+  unit?: string;
+  /** Does nothing on this market: not shown, but its value is still sent unchanged. */
+  hidden?: boolean;
 }
 
 export type FormValues = Record<string, string | boolean>;
@@ -297,7 +301,8 @@ export function showValue(v: unknown): string {
 
 export function limitHint(f: ParamField): string | null {
   const parts: string[] = [];
-  if (f.defaultValue !== undefined) parts.push(`default ${f.defaultValue === null ? "empty" : showValue(f.defaultValue)}`);
+  const unit = f.unit ? ` ${f.unit}` : "";
+  if (f.defaultValue !== undefined) parts.push(`default ${f.defaultValue === null ? "empty" : `${showValue(f.defaultValue)}${unit}`}`);
   if (f.min !== undefined && f.max !== undefined) parts.push(`${f.exclusiveMin ? "(" : "["}${f.min} … ${f.max}${f.exclusiveMax ? ")" : "]"}`);
   else if (f.min !== undefined) parts.push(`${f.exclusiveMin ? ">" : "≥"} ${f.min}`);
   else if (f.max !== undefined) parts.push(`${f.exclusiveMax ? "<" : "≤"} ${f.max}`);

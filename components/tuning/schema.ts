@@ -2,8 +2,10 @@
 // server would. It is used only when it describes the parameter set the server actually sent (a runner
 // with other parameters, like the test double, gets type checks here and the server's field errors).
 import type { z } from "zod";
+import type { MarketDTO } from "@/lib/events";
 import { defaultStrategyParams, strategyParamsSchema } from "@/lib/strategy/params";
-import { flatten, jsonSchemaOf } from "./fields";
+import { buildFields, flatten, jsonSchemaOf, type ParamField } from "./fields";
+import { explainFields } from "./param-help";
 
 export const sharedParamsSchema: z.ZodType = strategyParamsSchema;
 export const sharedParamsDefaults: Readonly<Record<string, unknown>> = defaultStrategyParams;
@@ -42,4 +44,15 @@ export function schemaFor(params: Record<string, unknown>): { schema: z.ZodType;
   const keys = Object.keys(flatten(params));
   if (!keys.length || !keys.every((k) => schemaKeys!.has(k))) return null;
   return { schema: sharedParamsSchema, defaults: sharedParamsDefaults };
+}
+
+/**
+ * The form's fields for the current parameters on this market. "Default" means the market's preset (what
+ * the desk started with here), not the strategy's generic values, which are for a probability market.
+ */
+export function tuningFields(params: Record<string, unknown>, market: MarketDTO | undefined): { fields: ParamField[]; schema: z.ZodType | null } {
+  const shared = schemaFor(params);
+  const defaults = market?.presetParams ?? shared?.defaults;
+  const fields = buildFields(params, shared?.schema ?? null, defaults, PARAM_GROUPS);
+  return { fields: market ? explainFields(fields, market) : fields, schema: shared?.schema ?? null };
 }

@@ -3,35 +3,37 @@
 // is sent, previewed against the current book, then applied as a new version with a reason.
 import { useMemo, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { ParamVersionDTO, QuotePreviewDTO } from "@/lib/events";
+import type { MarketDTO, ParamVersionDTO, QuotePreviewDTO } from "@/lib/events";
 import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
-import { useParams } from "@/components/live/hooks";
+import { useMarket, useParams } from "@/components/live/hooks";
 import { mergeParams, type ParamsState } from "@/components/live/lists";
 import { queryKeys } from "@/components/live/query-keys";
-import { buildFields, limitHint, showValue, toFormValues, validate, type FormValues, type ParamField } from "./fields";
-import { PARAM_GROUPS, schemaFor } from "./schema";
+import { limitHint, showValue, toFormValues, validate, type FormValues, type ParamField } from "./fields";
+import { tuningFields } from "./schema";
 import { PresetReset } from "./preset-reset";
 import { PreviewView } from "./preview-view";
+import { serverFieldErrors } from "./server-errors";
 
 export function TuningPanel({ isOperator }: { isOperator: boolean }) {
   const { data, error, isPending } = useParams();
+  // The market's preset is what "default" means here; without it (unreachable) the generic defaults show.
+  const market = useMarket();
+  const ready = market.isSuccess || market.isError;
   return (
     <Panel title="Live tuning" testId="tuning" actions={data ? <span className="num text-[11px] text-faint">current v{data.current.version}</span> : null}>
       {isPending ? <p className="text-faint">Loading parameters…</p> : null}
       {error ? <p className="text-red-400">Parameters unavailable: {error.message}</p> : null}
-      {data ? <TuningForm current={data.current} isOperator={isOperator} /> : null}
+      {data && ready ? <TuningForm current={data.current} market={market.data} isOperator={isOperator} /> : null}
       {data && isOperator ? <PresetReset current={data.current} /> : null}
     </Panel>
   );
 }
 
-function TuningForm({ current, isOperator }: { current: ParamVersionDTO; isOperator: boolean }) {
+function TuningForm({ current, market, isOperator }: { current: ParamVersionDTO; market: MarketDTO | undefined; isOperator: boolean }) {
   const qc = useQueryClient();
-  const shared = useMemo(() => schemaFor(current.params), [current.params]);
-  const schema = shared?.schema ?? null;
-  const fields = useMemo(() => buildFields(current.params, schema, shared?.defaults, PARAM_GROUPS), [current.params, schema, shared]);
+  const { fields, schema } = useMemo(() => tuningFields(current.params, market), [current.params, market]);
   const pristine = useMemo(() => toFormValues(current.params, fields), [current.params, fields]);
   // The version the form was loaded from and its values: "changed" and "was" are relative to these.
   const [base, setBase] = useState(current.version);
@@ -80,15 +82,9 @@ function TuningForm({ current, isOperator }: { current: ParamVersionDTO; isOpera
 
   function serverErrors(e: unknown) {
     if (e instanceof ApiError) {
-      const fieldErrors: Record<string, string> = {};
-      let orphan: string | null = null;
-      for (const [k, msg] of Object.entries(e.fields ?? {})) {
-        const path = k.replace(/^params\./, "");
-        if (fields.some((f) => f.path === path)) fieldErrors[path] = msg;
-        else orphan = `${k}: ${msg}`;
-      }
+      const { fieldErrors, summary } = serverFieldErrors(e.message, e.fields, fields);
       setErrors(fieldErrors);
-      setFormError(orphan ?? (Object.keys(fieldErrors).length ? `${e.message} — see the highlighted fields` : e.message));
+      setFormError(summary);
     } else setFormError(String(e));
   }
 
@@ -135,7 +131,8 @@ function TuningForm({ current, isOperator }: { current: ParamVersionDTO; isOpera
     if (errors[path]) setErrors(({ [path]: _gone, ...rest }) => rest);
   };
 
-  const groups = [...new Set(fields.map((f) => f.group))];
+  const shown = fields.filter((f) => !f.hidden);
+  const groups = [...new Set(shown.map((f) => f.group))];
   const disabled = !isOperator;
 
   return (
@@ -160,7 +157,7 @@ function TuningForm({ current, isOperator }: { current: ParamVersionDTO; isOpera
       <fieldset disabled={disabled} className="space-y-3">
         <div className="grid grid-cols-1 gap-x-5 gap-y-3 lg:grid-cols-4">
           {groups.map((g) => {
-            const inGroup = fields.filter((f) => f.group === g);
+            const inGroup = shown.filter((f) => f.group === g);
             const wide = inGroup.length > 8;
             return (
               <div key={g} className={wide ? "lg:col-span-2" : ""}>
@@ -255,7 +252,10 @@ function FieldInput({
   return (
     <div className="min-w-0">
       <label htmlFor={id} className="flex items-baseline justify-between gap-2 text-[12px] text-gray-300" title={field.path}>
-        <span className="truncate">{field.label}</span>
+        <span className="truncate">
+          {field.label}
+          {field.unit ? <span className="text-faint"> ({field.unit})</span> : null}
+        </span>
         {changed ? <span className="num shrink-0 text-[10px] text-sky-300">was {showValue(was)}</span> : null}
       </label>
       {field.kind === "boolean" ? (

@@ -68,7 +68,7 @@ export function inventoryRuleViolations(v: {
   if (!v.rebalanceThreshold.gt(0)) out.push(["rebalanceThreshold", "must be greater than 0"]);
   if (!v.emergencyThreshold.lte(1)) out.push(["emergencyThreshold", "must be at most 1"]);
   if (!v.rebalanceThreshold.lt(v.emergencyThreshold))
-    out.push(["rebalanceThreshold", "must be less than emergencyThreshold"]);
+    out.push(["rebalanceThreshold", "must be below the emergency threshold"]);
   return out;
 }
 

@@ -78,10 +78,11 @@ export const strategyParamsSchema = z.strictObject(paramFields).superRefine((v, 
     const y = dec(b);
     if (x && y && !ok(x, y)) ctx.addIssue({ code: "custom", path: [path], message });
   };
-  rule(v.rebalanceThreshold, v.emergencyThreshold, (x, y) => x.lt(y), "rebalanceThreshold", "must be less than emergencyThreshold");
-  rule(v.minSpread, v.maxSpread, (x, y) => x.lte(y), "minSpread", "must not exceed maxSpread");
-  rule(v.minPrice, v.maxPrice, (x, y) => x.lt(y), "minPrice", "must be less than maxPrice");
-  rule(v.safeRangeLow, v.safeRangeHigh, (x, y) => x.lt(y), "safeRangeLow", "must be less than safeRangeHigh");
+  // Messages name the other value as the form labels it: the operator reads them, not the code.
+  rule(v.rebalanceThreshold, v.emergencyThreshold, (x, y) => x.lt(y), "rebalanceThreshold", `must be below the emergency threshold (${v.emergencyThreshold})`);
+  rule(v.minSpread, v.maxSpread, (x, y) => x.lte(y), "minSpread", `must not exceed the max spread (${v.maxSpread})`);
+  rule(v.minPrice, v.maxPrice, (x, y) => x.lt(y), "minPrice", `must be below the max price (${v.maxPrice})`);
+  rule(v.safeRangeLow, v.safeRangeHigh, (x, y) => x.lt(y), "safeRangeLow", `must be below the safe range high (${v.safeRangeHigh})`);
   // A target beyond ±maxInventory is a ratio past the emergency threshold from flat: the desk would sell
   // (or buy) at market "toward target" every tick without end. The issue's -1e30 did exactly that.
   rule(
@@ -89,7 +90,7 @@ export const strategyParamsSchema = z.strictObject(paramFields).superRefine((v, 
     v.maxInventory,
     (t, m) => t.abs().lte(m),
     "targetInventory",
-    `must be within ±maxInventory (between -${String(v.maxInventory)} and ${String(v.maxInventory)})`,
+    `must be no further from zero than the max inventory (between -${String(v.maxInventory)} and ${String(v.maxInventory)})`,
   );
 });
 

@@ -1,12 +1,14 @@
 // Headless runner: `npm run runner -- --mode paper --seed 42 --duration 10m --speed max`
 // Runs the managed market maker against the paper venue, with a progress bar for accelerated runs and a
 // summary at the end. Every order, fill, snapshot and alert goes through the same store as the dashboard's.
-import { dirname, resolve } from "node:path";
+import { existsSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openPaperSession } from "@/server/runner/open-paper-session";
 import { summarizeRun, formatSummary } from "@/server/cli/run-summary";
 import { REGIMES } from "@/server/venue/paper";
+import { parseOptions, usage } from "@/server/cli/cli-options";
 
 const duration = z
   .string()
@@ -39,35 +41,11 @@ const argsSchema = z.object({
   "journal-dir": z.string().optional(),
 });
 
-function usage(): string {
-  return [
-    "usage: npm run runner -- [--mode paper] [--seed 42] [--duration 10m] [--speed max|realtime|N]",
-    "                         [--market story|probability] [--regime calm|trending_up|falling|volatile]",
-    "                         [--tick 500] [--db memory://|none|<pglite dir>|postgresql://...] [--journal-dir DIR]",
-    "                         [--param skewFactor=0] [--json] [--print-fills]",
-  ].join("\n");
-}
-
 async function main(): Promise<number> {
   let raw;
   try {
     raw = parseArgs({
-      options: {
-        mode: { type: "string" },
-        seed: { type: "string" },
-        duration: { type: "string" },
-        speed: { type: "string" },
-        market: { type: "string" },
-        regime: { type: "string" },
-        tick: { type: "string" },
-        db: { type: "string" },
-        strategy: { type: "string" },
-        param: { type: "string", multiple: true },
-        json: { type: "boolean" },
-        "print-fills": { type: "boolean" },
-        "journal-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: parseOptions,
       strict: true,
     }).values;
   } catch (err) {
@@ -92,8 +70,10 @@ async function main(): Promise<number> {
   const db = a.db === "none" ? ("none" as const) : a.db.startsWith("postgres") ? { databaseUrl: a.db, exclusive: true } : { dataDir: a.db };
   const simulated = a.speed !== "realtime";
   const startTime = Date.UTC(2026, 0, 1);
+  const strategyName = a.strategy ?? `cli-${a.market}-${a.seed}-${Date.now().toString(36)}`;
+  const journalDir = a["journal-dir"] ?? (a.db === "none" || a.db.startsWith("memory") || a.db.startsWith("postgres") ? "data" : dirname(resolve(a.db)));
   const session = await openPaperSession({
-    strategyName: a.strategy ?? `cli-${a.market}-${a.seed}-${Date.now().toString(36)}`,
+    strategyName,
     market: a.market,
     seed: a.seed,
     regime: a.regime as never,
@@ -103,7 +83,7 @@ async function main(): Promise<number> {
     durationMs: simulated ? a.duration : undefined,
     db,
     // Next to an embedded database folder, else ./data.
-    journalDir: a["journal-dir"] ?? (a.db === "none" || a.db.startsWith("memory") || a.db.startsWith("postgres") ? "data" : dirname(resolve(a.db))),
+    journalDir,
     durableJournal: !simulated,
     paramsOverride: params,
     // One line per booked fill (already in the journal when printed): for scripts and the kill -9 test.
@@ -142,8 +122,19 @@ async function main(): Promise<number> {
   await session.runner.flushWrites(30_000);
   const summary = summarizeRun(session, { seed: a.seed, simulatedMs: session.time.now() - t0, wallMs: Date.now() - wallStart, tickMs: a.tick });
   await session.close("run finished");
+  removeEmptyJournal(join(journalDir, `fills-${strategyName}.journal`));
   console.log(a.json ? JSON.stringify(summary) : formatSummary(summary));
   return 0;
+}
+
+/**
+ * The journal holds fills until the database has them; after a clean finish it is empty and only clutters
+ * the folder (one file per run). A journal that still holds fills is kept: they are not in the database.
+ */
+function removeEmptyJournal(path: string): void {
+  if (!existsSync(path)) return;
+  if (statSync(path).size === 0) rmSync(path);
+  else console.error(`the fill journal ${path} still holds fills the database did not take: kept for the next start to replay`);
 }
 
 function bar(fraction: number, width = 30): string {

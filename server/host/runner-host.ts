@@ -1,12 +1,19 @@
 // The port between the web process (HTTP API, socket.io) and the runner, which runs isolated in a worker
 // thread so that page loads and sockets can never stall its ticks. Everything crossing it is a DTO.
 import type { ControlAction, RunnerEvents } from "@/server/runner/commands";
+import type { PerformanceFigures } from "@/lib/performance";
 import type {
   AlertDTO,
+  AuditPageDTO,
+  AuditQuery,
   EmergencyOutcomeDTO,
   EmergencyPreviewDTO,
   FillDTO,
+  FillsPageQuery,
+  ListPageDTO,
+  MarketDTO,
   OrderDTO,
+  OrdersPageQuery,
   ParamsBase,
   ParamVersionDTO,
   QuotePreviewDTO,
@@ -21,7 +28,14 @@ export interface RunnerHost {
   fills(limit: number): Promise<FillDTO[]>;
   orders(limit: number): Promise<OrderDTO[]>;
   alerts(limit: number): Promise<AlertDTO[]>;
+  /** One page of fills, newest first, with the filter's total and the cursor of the next (older) page. */
+  fillsPage(query: FillsPageQuery): Promise<ListPageDTO<FillDTO>>;
+  ordersPage(query: OrdersPageQuery): Promise<ListPageDTO<OrderDTO>>;
+  /** The instrument (its currencies, grid, fees) and the parameter preset the desk started from. */
+  market(): Promise<MarketDTO>;
   acknowledgeAlert(id: string, by: string): Promise<AlertDTO>;
+  /** Acknowledges every open alert; answers those it acknowledged. */
+  acknowledgeAllAlerts(by: string): Promise<AlertDTO[]>;
   params(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }>;
   /**
    * `params` is a patch on the current version (omitted fields keep their values), or on the market's preset with
@@ -36,11 +50,15 @@ export interface RunnerHost {
   emergencyClose(by: string): Promise<EmergencyOutcomeDTO>;
   /** Resolves a reconciliation mismatch: adopt the venue's position (an audited adjustment), or adopt and flatten. */
   resolveMismatch(req: ResolveMismatchRequest, by: string): Promise<StatusDTO>;
+  /** Fill rate, spread captured, inventory half-life, PnL per hour and fees over [from, to). */
+  performance(range: { from: number; to: number }): Promise<PerformanceFigures>;
+  /** The activity log: audited actions, newest first, filtered. */
+  auditLog(query: AuditQuery): Promise<AuditPageDTO>;
   /** Records a mutation in the audit trail (who, what, before and after). */
   audit(event: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }): Promise<void>;
   on<K extends keyof RunnerEvents>(event: K, listener: (payload: RunnerEvents[K]) => void): () => void;
   /** Tick timing and the runner thread's memory; `reset` starts a new measuring window. */
-  metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; runnerHeapMb: number }>;
+  metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; oldestWriteAgeMs?: number; runnerHeapMb: number }>;
   /** Cancels all quotes, flushes, stops the worker. */
   stop(reason: string): Promise<void>;
 }

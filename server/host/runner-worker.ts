@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
-import { resolveMismatchSchema, type AlertDTO, type FillDTO, type ParamsBase, type ResolveMismatchRequest } from "@/lib/events";
-import { snapshotDto } from "@/server/host/dtos";
+import { resolveMismatchSchema, type AuditQuery, type FillsPageQuery, type OrdersPageQuery, type ParamsBase, type ResolveMismatchRequest } from "@/lib/events";
+import { parseStrategyParams } from "@/lib/strategy/params";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
@@ -15,40 +15,17 @@ import { liveParamsPreset, openLiveSession } from "@/server/runner/open-live-ses
 import { liveConfigFromEnv } from "@/server/config/live-config";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { storedOrderDto } from "@/server/runner/publisher";
-import type { AlertRecord, FillRecord, JsonValue } from "@/server/store";
+import type { JsonValue } from "@/server/store";
 import type { RemoteStore } from "@/server/store/remote-store";
+import { alertDto, fillDto, marketDto, snapshotDto } from "@/server/host/dto";
+import { auditPage, fillsPage, ordersPage, performance } from "@/server/host/history";
+import { previewSideBySide } from "@/server/host/preview";
 import type { RegimeSetting } from "@/server/venue/paper";
 
 const port = parentPort;
 if (!port) throw new Error("runner-worker must run in a worker thread");
 const post = (m: WorkerMessage) => port.postMessage(m);
 const init = workerData as WorkerInit;
-
-function fillDto(f: FillRecord): FillDTO {
-  return {
-    tradeId: f.venueTradeId,
-    clientOrderId: f.clientOrderId ?? "",
-    side: f.side,
-    price: f.price.toString(),
-    size: f.size.toString(),
-    fee: f.fee.toString(),
-    liquidity: f.liquidity,
-    inventoryAfter: f.inventoryAfter.toString(),
-    ts: f.ts.getTime(),
-  };
-}
-
-function alertDto(a: AlertRecord): AlertDTO {
-  return {
-    id: a.id,
-    kind: a.kind,
-    severity: a.severity,
-    message: a.message,
-    createdAt: a.createdAt.getTime(),
-    acknowledgedBy: a.acknowledgedBy,
-    acknowledgedAt: a.acknowledgedAt?.getTime() ?? null,
-  };
-}
 
 function serialize(err: unknown): SerializedError {
   if (err instanceof CommandRejected) return { name: err.name, message: err.message, fields: err.fields, status: err.status };
@@ -58,6 +35,9 @@ function serialize(err: unknown): SerializedError {
 
 async function main(): Promise<void> {
   const env = runnerEnvFrom(init.env);
+  // The slow part of a first start (creating and migrating the embedded database): say so as it happens.
+  const opening = Date.now();
+  console.log(`[runner] opening ${env.DATABASE_URL ? "PostgreSQL" : `the embedded database in ${join(init.dataDir, "pglite")}`}, applying migrations, recovering the desk's state…`);
   const runnerConfig = {
     maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
     ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
@@ -93,6 +73,7 @@ async function main(): Promise<void> {
           emit,
           log,
         });
+  console.log(`[runner] ${init.mode === "live" ? `live ${session.runner.market.symbol}` : `${env.SKEWDESK_MARKET} paper`} market ready in ${((Date.now() - opening) / 1000).toFixed(1)} s`);
   const { runner, store } = session;
   const sid = runner.strategyId;
   // The desk lock's connection broke: another desk could take the lock and quote the same strategy, so this
@@ -107,9 +88,27 @@ async function main(): Promise<void> {
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];
-  const paramCommands = createParamCommands(runner, {
-    market: init.mode === "live" ? runner.market : paper.market,
-    preset: init.mode === "live" ? liveParamsPreset(runner.market) : (paper.params as Record<string, unknown>),
+  // A live desk's market is the venue's (its grid read at start) and its preset the live one.
+  const deskMarket = init.mode === "live" ? runner.market : paper.market;
+  const preset = init.mode === "live" ? liveParamsPreset(runner.market) : (paper.params as Record<string, unknown>);
+  const market = marketDto(deskMarket, parseStrategyParams(preset) as unknown as Record<string, unknown>);
+  // A preview prices the parameters in force beside the proposal, on the same book (preview.ts).
+  const previewTarget = {
+    previewParams: (params: Record<string, unknown>) =>
+      previewSideBySide(
+        {
+          paramVersion: () => runner.status().paramVersion,
+          paramsOf: async (v) => (await store.getParameterVersion(sid, v))?.params ?? null,
+          preview: (p) => runner.previewParams(p),
+        },
+        params,
+      ),
+    applyParams: (input: Record<string, unknown>, reason: string, by: string) => runner.applyParams(input, reason, by),
+    rollbackParams: (version: number, reason: string, by: string) => runner.rollbackParams(version, reason, by),
+  };
+  const paramCommands = createParamCommands(previewTarget, {
+    market: deskMarket,
+    preset,
     limits: { maxInventory: env.SKEWDESK_MAX_INVENTORY, maxOrderSize: env.SKEWDESK_MAX_ORDER_SIZE },
     current: async () => ((await store.getParameterVersion(sid))?.params ?? {}) as Record<string, unknown>,
     version: async (n) => ((await store.getParameterVersion(sid, n))?.params ?? null) as Record<string, unknown> | null,
@@ -122,11 +121,15 @@ async function main(): Promise<void> {
     fills: async (limit: number) => (await store.listFills(sid, { limit })).map(fillDto),
     orders: async (limit: number) => (await store.listOrders(sid, { limit })).map(storedOrderDto),
     alerts: async (limit: number) => (await store.listAlerts(sid, { limit })).map(alertDto),
+    fillsPage: (q: FillsPageQuery) => fillsPage(store, sid, q),
+    ordersPage: (q: OrdersPageQuery) => ordersPage(store, sid, q),
+    market: () => market,
     acknowledgeAlert: async (id: string, by: string) => {
       const a = await store.acknowledgeAlert(id, by);
       if (!a) throw new CommandRejected(`no alert ${id}`, { id: "no such alert" }, 404);
       return alertDto(a);
     },
+    acknowledgeAllAlerts: async (by: string) => (await store.acknowledgeAllAlerts(sid, by)).map(alertDto),
     params: () => runner.paramsList(),
     previewParams: (p: Record<string, unknown>, base?: ParamsBase) => paramCommands.preview(p, base),
     applyParams: (p: Record<string, unknown>, reason: string, by: string, base?: ParamsBase) => paramCommands.apply(p, reason, by, base),
@@ -138,11 +141,14 @@ async function main(): Promise<void> {
     audit: async (e: { actor: string; action: string; target: string; before?: unknown; after?: unknown; ip?: string }) => {
       await store.recordAudit({ ...e, before: e.before as JsonValue, after: e.after as JsonValue });
     },
+    auditLog: (q: AuditQuery) => auditPage(store, q),
+    performance: (r: { from: number; to: number }) => performance(store, sid, r),
     metrics: (reset: boolean) => {
       const out = {
         ...runner.tickMetrics(reset),
         loopDelayP99Us: Math.round(loopDelay.percentile(99) / 1000),
         queuedWrites: runner.queuedWrites,
+        oldestWriteAgeMs: runner.oldestWriteAgeMs,
         runnerHeapMb: Math.round(process.memoryUsage().heapUsed / 1e5) / 10,
       };
       if (reset) loopDelay.reset();

@@ -7,7 +7,7 @@ import { CommandRejected, type RunnerEvents } from "@/server/runner/commands";
 import type { RunnerHost } from "@/server/host/runner-host";
 import type { WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import type { WebConfig } from "@/server/config/web-config";
-import { snapshotDto } from "@/server/host/dtos";
+import { snapshotDto } from "@/server/runner/publisher";
 import type { Snapshot } from "@/server/store";
 import { readPortClient, type ReadCall } from "@/server/store/read-port";
 
@@ -104,7 +104,11 @@ export async function createRunnerHost(
     fills: (limit) => call("fills", limit),
     orders: (limit) => call("orders", limit),
     alerts: (limit) => call("alerts", limit),
+    fillsPage: (q) => call("fillsPage", q),
+    ordersPage: (q) => call("ordersPage", q),
+    market: () => call("market"),
     acknowledgeAlert: (id, by) => call("acknowledgeAlert", id, by),
+    acknowledgeAllAlerts: (by) => call("acknowledgeAllAlerts", by),
     params: () => call("params"),
     previewParams: (p, base) => call("previewParams", p, base),
     applyParams: (p, reason, by, base) => call("applyParams", p, reason, by, base),
@@ -114,6 +118,8 @@ export async function createRunnerHost(
     emergencyClose: (by) => call("emergencyClose", by),
     resolveMismatch: (req, by) => call("resolveMismatch", req, by),
     audit: (e) => call("audit", e),
+    auditLog: (q) => call("auditLog", q),
+    performance: (r) => call("performance", r),
     metrics: (reset) => call("metrics", reset),
     on(event, listener) {
       let set = listeners.get(event);

@@ -25,6 +25,25 @@ export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, {}, S
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, {}, SocketData>;
 
+/** The hub's time: real timers by default; tests pass one they advance, so coalescing is tested on
+ *  the clock's time, not on how fast the machine runs. */
+export interface HubClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const realClock: HubClock = {
+  now: () => Date.now(),
+  // Unref'd: the hub's timers never keep a process alive on their own.
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  setInterval: (fn, ms) => setInterval(fn, ms).unref(),
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+};
+
 /** A token bucket: `burst` at once, refilled at `perSec`. */
 export interface Bucket {
   burst: number;
@@ -32,6 +51,8 @@ export interface Bucket {
 }
 
 export interface HubOptions {
+  /** Timers and now for batching and status coalescing. */
+  clock?: HubClock;
   /** Snapshot/fill/order batch period. */
   batchMs?: number;
   /** Minimum gap between two status broadcasts. */
@@ -81,6 +102,7 @@ export function createHub(io: HubServer, host: RunnerHost, opts: HubOptions = {}
   const ringSize = opts.ringSize ?? 5000;
   const backfillLimit = opts.backfillLimit ?? 5000;
   const log = opts.log ?? ((m: string) => console.error(m));
+  const clock = opts.clock ?? realClock;
   const stats: HubStats = {
     snapshotBatches: 0,
     snapshotsRelayed: 0,
@@ -122,7 +144,7 @@ export function createHub(io: HubServer, host: RunnerHost, opts: HubOptions = {}
   let latestStatus: StatusDTO | null = null;
   let statusDirty = false;
   let lastStatusAt = 0;
-  let statusTimer: NodeJS.Timeout | null = null;
+  let statusTimer: unknown = null;
   let closed = false;
 
   const flush = () => {
@@ -148,14 +170,13 @@ export function createHub(io: HubServer, host: RunnerHost, opts: HubOptions = {}
       stats.orderBatches++;
     }
   };
-  const batchTimer = setInterval(flush, batchMs);
-  batchTimer.unref();
+  const batchTimer = clock.setInterval(flush, batchMs);
 
   const emitStatus = () => {
     statusTimer = null;
     if (!statusDirty || !latestStatus || closed) return;
     statusDirty = false;
-    lastStatusAt = Date.now();
+    lastStatusAt = clock.now();
     // Not volatile: a polling client is "not writable" between polls and would miss nearly every status.
     io.emit("status", latestStatus);
     stats.statusBroadcasts++;
@@ -175,12 +196,9 @@ export function createHub(io: HubServer, host: RunnerHost, opts: HubOptions = {}
       latestStatus = s;
       statusDirty = true;
       if (statusTimer) return;
-      const wait = lastStatusAt + statusMs - Date.now();
+      const wait = lastStatusAt + statusMs - clock.now();
       if (wait <= 0) emitStatus();
-      else {
-        statusTimer = setTimeout(emitStatus, wait);
-        statusTimer.unref();
-      }
+      else statusTimer = clock.setTimeout(emitStatus, wait);
     }),
     host.on("alert", (a) => {
       // Fills that led to the alert go first, so the feed never shows an alert before its cause.
@@ -286,8 +304,8 @@ export function createHub(io: HubServer, host: RunnerHost, opts: HubOptions = {}
     close() {
       if (closed) return;
       closed = true;
-      clearInterval(batchTimer);
-      if (statusTimer) clearTimeout(statusTimer);
+      clock.clearInterval(batchTimer);
+      if (statusTimer) clock.clearTimeout(statusTimer);
       for (const u of unsubscribe) u();
     },
   };

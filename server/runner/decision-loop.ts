@@ -94,7 +94,7 @@ export class DecisionLoop {
         maxInventory: params.maxInventory,
         lotSize: this.desk.market.lotSize,
         now: ts,
-      });
+      }, this.desk.params.version);
     }
     return decision;
   }
@@ -156,7 +156,7 @@ export class DecisionLoop {
     const diff = m.venueQty.sub(m.deskQty);
     this.desk.quoter.standDown("reconciliation mismatch");
     this.desk.setRisk("HALTED", `reconciliation mismatch: desk ${m.deskQty}, venue ${m.venueQty}`);
-    this.desk.publisher.alert(
+    this.desk.mismatchAlertId = this.desk.publisher.alert(
       "reconciliation",
       "critical",
       `books differ from the venue: desk inventory ${m.deskQty}, venue position ${m.venueQty} (difference ${diff}): HALTED, quotes cancelled. Adopt the venue's position or flatten, from the dashboard.`,

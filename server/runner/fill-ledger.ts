@@ -119,7 +119,7 @@ export class FillLedger {
         ts: new Date(e.ts),
       });
       this.truncateJournalIfDrained(true);
-    });
+    }, { label: `fill ${e.tradeId}` });
     this.deps.onBooked(e, this.pos);
     return true;
   }
@@ -129,7 +129,9 @@ export class FillLedger {
    * caller is the last queued write itself, which has just succeeded.
    */
   truncateJournalIfDrained(fromLastWrite = false): void {
-    if (this.deps.writes.length <= (fromLastWrite ? 1 : 0) && !this.broken) {
+    // After a dead-lettered write the journal may hold the only record of a fill: it is kept (and replayed,
+    // and refused again with an alert, at every start) rather than truncated.
+    if (this.deps.writes.length <= (fromLastWrite ? 1 : 0) && !this.broken && this.deps.writes.deadLettered === 0) {
       try {
         this.deps.journal.truncate();
       } catch {

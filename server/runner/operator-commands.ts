@@ -112,6 +112,9 @@ export async function resolveMismatch(desk: Runner, req: ResolveMismatchRequest,
     });
   }
   desk.mismatch = null;
+  // The mismatch's alert is answered by this resolution: the adoption is an event of its own, not a repeat.
+  if (desk.mismatchAlertId) desk.publisher.acknowledge(desk.mismatchAlertId, by);
+  desk.mismatchAlertId = null;
   desk.publisher.alert("reconciliation", "warning", `${by} adopted the venue's position ${venueQty} (desk had ${deskQty}, adjustment ${diff} at the mark): ${req.reason}`);
   if (req.action === "flatten") {
     desk.setPaused(true);

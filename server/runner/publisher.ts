@@ -4,9 +4,9 @@
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { AlertKind } from "@/lib/domain";
-import type { AlertDTO, OrderDTO } from "@/lib/events";
+import type { AlertDTO, FillDTO, OrderDTO, SnapshotDTO } from "@/lib/events";
 import type { RunnerEvents } from "@/server/runner/commands";
-import type { OrderRecord, Snapshot, Store } from "@/server/store";
+import type { FillKind, FillRecord, OrderRecord, Snapshot, Store } from "@/server/store";
 import type { TrackedOrder } from "@/server/runner/order-tracker";
 import type { WriteQueue } from "@/server/runner/write-queue";
 
@@ -38,11 +38,56 @@ export function orderDto(o: OrderView, filled: Decimal, createdAt: number, updat
   };
 }
 
+/** One fill mapping for the live stream and for reloads alike. */
+export function fillDto(
+  f: { tradeId: string; clientOrderId: string | null; side: FillDTO["side"]; price: Decimal; size: Decimal; fee: Decimal; liquidity: FillDTO["liquidity"]; kind: FillKind; note: string | null },
+  inventoryAfter: Decimal,
+  ts: number,
+): FillDTO {
+  return {
+    tradeId: f.tradeId,
+    clientOrderId: f.clientOrderId ?? "",
+    side: f.side,
+    price: f.price.toString(),
+    size: f.size.toString(),
+    fee: f.fee.toString(),
+    liquidity: f.liquidity,
+    inventoryAfter: inventoryAfter.toString(),
+    ts,
+    ...(f.kind === "adjustment" ? { adjustment: { note: f.note } } : {}),
+  };
+}
+
+export const storedFillDto = (f: FillRecord): FillDTO => fillDto({ ...f, tradeId: f.venueTradeId }, f.inventoryAfter, f.ts.getTime());
+
+/** One snapshot mapping for the live stream and for reloads alike. */
+export function snapshotDto(s: Snapshot): SnapshotDTO {
+  const total = s.realizedPnl.add(s.unrealizedPnl).sub(s.fees);
+  return {
+    ts: s.ts.getTime(),
+    mid: s.mid.toString(),
+    bestBid: s.bestBid?.toString() ?? null,
+    bestAsk: s.bestAsk?.toString() ?? null,
+    ourBid: s.ourBid?.toString() ?? null,
+    ourAsk: s.ourAsk?.toString() ?? null,
+    inventory: s.inventory.toString(),
+    ratio: s.ratio.toNumber(),
+    skew: s.skew.toNumber(),
+    realizedPnl: s.realizedPnl.toString(),
+    unrealizedPnl: s.unrealizedPnl.toString(),
+    totalPnl: total.toString(),
+    fees: s.fees.toString(),
+    riskState: s.riskState,
+  };
+}
+
 export const trackedOrderDto = (o: TrackedOrder): OrderDTO => orderDto({ ...o, status: o.state }, o.filled, o.createdAt, o.updatedAt);
 export const storedOrderDto = (o: OrderRecord): OrderDTO => orderDto(o, o.filledSize, o.createdAt.getTime(), o.updatedAt.getTime());
 
 export class Publisher {
   private readonly alertLast = new Map<string, number>();
+  /** Our alert id → the stored row it joined, where grouping gave it another. */
+  private readonly storedIds = new Map<string, string>();
 
   constructor(
     private readonly deps: {
@@ -55,7 +100,8 @@ export class Publisher {
     },
   ) {}
 
-  alert(kind: AlertKind, severity: AlertDTO["severity"], message: string): void {
+  /** Returns the alert's id (its row follows under the same id). */
+  alert(kind: AlertKind, severity: AlertDTO["severity"], message: string): string {
     this.deps.log(`[${severity}] ${kind}: ${message}`);
     const createdAt = new Date(this.deps.now());
     // The operator sees the alert at once (even while the database is down); its row follows through the
@@ -63,7 +109,21 @@ export class Publisher {
     const id = randomUUID();
     this.deps.emit("alert", { id, kind, severity, message, createdAt: createdAt.getTime(), acknowledgedBy: null, acknowledgedAt: null });
     const strategyId = this.deps.strategyId();
-    this.deps.writes.push(() => this.deps.store.raiseAlert({ id, strategyId, kind, severity, message, createdAt }));
+    // Alerts never wait behind fills: they go in the priority lane.
+    this.deps.writes.push(
+      async () => {
+        // A repeat of an open alert joins it (alert grouping): the row then has the open alert's id.
+        const row = await this.deps.store.raiseAlert({ id, strategyId, kind, severity, message, createdAt });
+        if (row.id !== id) this.storedIds.set(id, row.id);
+      },
+      { lane: "priority", label: "alert" },
+    );
+    return id;
+  }
+
+  /** Acknowledges an alert the desk itself resolved (by whom resolved it), in order with the alerts. */
+  acknowledge(id: string, by: string): void {
+    this.deps.writes.push(() => this.deps.store.acknowledgeAlert(this.storedIds.get(id) ?? id, by), { lane: "priority", label: "alert" });
   }
 
   /** The same alert at most once every 30 s (simulated or wall time): a stuck venue must not flood the feed. */
@@ -78,7 +138,7 @@ export class Publisher {
 
   storeSnapshot(snap: Snapshot | null): void {
     if (!snap) return;
-    this.deps.writes.push(() => this.deps.store.insertSnapshot(snap), true);
+    this.deps.writes.push(() => this.deps.store.insertSnapshot(snap), { droppable: true, label: "snapshot" });
   }
 
   /** Stores an order's state, fills and history; the tracker calls this on every change. */

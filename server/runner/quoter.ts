@@ -34,6 +34,9 @@ interface Want {
 export class Quoter {
   private want = new Map<Side, Want>();
   private active = false;
+  private planVersion = 0;
+  /** The parameter version whose decision placed the newest quote (0 before any). */
+  quotesParamVersion = 0;
 
   constructor(
     private readonly tracker: OrderTracker,
@@ -46,7 +49,8 @@ export class Quoter {
   ) {}
 
   /** The tick's decision: what each side should hold, through the gate. */
-  plan(decision: QuoteDecision, params: CompiledParams, ctx: GateContext): void {
+  plan(decision: QuoteDecision, params: CompiledParams, ctx: GateContext, paramVersion = 0): void {
+    this.planVersion = paramVersion;
     const { accepted } = this.gate.check(this.intentsFor(decision, params), ctx);
     this.want = new Map(accepted.map((i) => [i.side, { intent: i, done: false }]));
     this.active = true;
@@ -86,6 +90,8 @@ export class Quoter {
       if (w?.done) continue; // the order we placed for this decision
       if (w && this.withinTolerance(rest, w.intent)) {
         w.done = true;
+        // Kept as it is: it is what this version wants too.
+        this.quotesParamVersion = this.planVersion;
         this.stats.requotesSkipped++;
         continue;
       }
@@ -110,6 +116,7 @@ export class Quoter {
         reason: i.reason,
       });
       this.execution.submit(order);
+      this.quotesParamVersion = this.planVersion;
       this.stats.ordersPlaced++;
       placed++;
     }

@@ -33,6 +33,9 @@ export interface RunnerConfig {
   quoteOnBookMs: number | null;
   /** Live money: nothing is quoted until an operator arms the desk (each start), an audited command. */
   requireArming: boolean;
+  /** More queued database writes than this, or an older one than this (wall ms), raises an alert. */
+  writesBehindCount: number;
+  writesBehindMs: number;
 }
 
 export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
@@ -53,6 +56,8 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   answerWithinMs: 600,
   requireArming: false,
   quoteOnBookMs: null,
+  writesBehindCount: 1_000,
+  writesBehindMs: 30_000,
 });
 
 export interface RunnerStats {

@@ -15,13 +15,13 @@ import { RateLimitExceeded } from "@/server/venue/errors";
 import type { Venue, VenueFill } from "@/server/venue/types";
 import type { TimeSource } from "@/server/runner/clock";
 import type { BookTrigger } from "@/server/runner/book-trigger";
-import { Execution } from "@/server/runner/execution";
+import { Execution, errText } from "@/server/runner/execution";
 import type { FillJournal } from "@/server/runner/fill-journal";
 import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
 import { Flattener, type FlattenResult } from "@/server/runner/flattener";
 import { OrderTracker } from "@/server/runner/order-tracker";
 import { ParamService } from "@/server/runner/param-service";
-import { Publisher, trackedOrderDto, type Emit } from "@/server/runner/publisher";
+import { Publisher, fillDto, trackedOrderDto, type Emit } from "@/server/runner/publisher";
 import { Quoter } from "@/server/runner/quoter";
 import { Reconciler, type Mismatch } from "@/server/runner/reconciler";
 import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
@@ -83,6 +83,8 @@ export class Runner {
   rebalanceCount = 0;
   runId: string | null = null;
   mismatch: Mismatch | null = null;
+  /** The critical alert of the open mismatch: acknowledged when an operator resolves it. */
+  mismatchAlertId: string | null = null;
   unsubscribeFills: (() => void) | null = null;
   lastDecision: QuoteDecision | null = null;
   private lastTickAt: number | null = null;
@@ -112,6 +114,12 @@ export class Runner {
         this.publisher.alert("error", "critical", `database writes failing (${why}): writes are queued in order, fills are journaled; trading continues`);
       },
       onRecovered: (n) => this.publisher.alert("error", "info", `database available again after ${n} failed write attempts; journaled fills replayed`),
+      // A write that can never succeed leaves the line instead of blocking it; the operator hears of it (an
+      // alert that cannot be stored is only logged, or it would dead-letter again).
+      onDeadLetter: (err, label) =>
+        label === "alert"
+          ? this.log(`alert write dropped: ${errText(err)}`)
+          : this.publisher.alert("error", "critical", `a database write can never succeed and was taken out of the queue (${label}): ${errText(err)}; the fill journal keeps fills`),
     });
     this.publisher = new Publisher({ store: this.store, writes: this.writes, strategyId: sid, now, emit: this.emitEvent, log: this.log });
     this.tracker = new OrderTracker({ now, retainClosedMs: deps.config.retainClosedMs });
@@ -139,7 +147,7 @@ export class Runner {
       runId: () => this.runId,
       onJournalBroken: (err) => {
         this.riskState = "HALTED";
-        this.writes.push(() => this.store.setRiskState(this.strategy.id, "HALTED", err.message));
+        this.writes.push(() => this.store.setRiskState(this.strategy.id, "HALTED", err.message), { lane: "priority", label: "risk state" });
         this.publisher.alert("error", "critical", `${err.message}: quoting HALTED`);
       },
       onBooked: (e, pos) => {
@@ -149,7 +157,7 @@ export class Runner {
         // A point on the chart at every fill: the peaks that trigger rebalances and emergencies are seen.
         if (this.params.loaded) this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, this.time.now()));
         if (this.params.loaded && ratioOf(pos, this.params.current).abs().gte(this.params.current.emergencyThreshold)) this.loop.emergencyPending = true;
-        this.emitEvent("fill", { tradeId: e.tradeId, clientOrderId: e.clientOrderId ?? "", side: e.side, price: e.price.toString(), size: e.size.toString(), fee: e.fee.toString(), liquidity: e.liquidity, inventoryAfter: pos.qty.toString(), ts: e.ts });
+        this.emitEvent("fill", fillDto(e, pos.qty, e.ts));
       },
     });
     this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId);
@@ -231,6 +239,7 @@ export class Runner {
     this.lastTickAt = ts;
     void this.writes.kick();
     if (!this.running) return;
+    this.checkWritesBehind();
     this.execution.expire();
     this.tracker.prune();
     this.reconciler.onTick();
@@ -271,7 +280,7 @@ export class Runner {
   setPaused(paused: boolean): void {
     if (this.paused === paused) return;
     this.paused = paused;
-    this.writes.push(() => this.store.setPaused(this.strategy.id, paused));
+    this.writes.push(() => this.store.setPaused(this.strategy.id, paused), { lane: "priority", label: "paused" });
   }
 
   setRisk(state: RiskState, reason: string): void {
@@ -279,7 +288,7 @@ export class Runner {
     const from = this.riskState;
     this.riskState = state;
     this.snapshotWanted = true;
-    this.writes.push(() => this.store.setRiskState(this.strategy.id, state, reason));
+    this.writes.push(() => this.store.setRiskState(this.strategy.id, state, reason), { lane: "priority", label: "risk state" });
     this.publisher.alert("risk_state", state === "ACTIVE" ? "info" : "critical", `risk state ${from} → ${state}: ${reason}`);
   }
 
@@ -346,6 +355,20 @@ export class Runner {
     return this.writes.length;
   }
 
+  /** Age of the oldest write waiting for the database, ms (0 when none waits). */
+  get oldestWriteAgeMs(): number {
+    return this.writes.oldestAgeMs;
+  }
+
+  /** The database falling behind is said, by count and by age, not left to be found. */
+  private checkWritesBehind(): void {
+    const n = this.writes.length;
+    const age = this.writes.oldestAgeMs;
+    if (n > this.config.writesBehindCount || age > this.config.writesBehindMs) {
+      this.publisher.alertThrottled("error", "critical", `database writes behind: ${n} queued, the oldest ${Math.round(age / 1000)} s old; fills are journaled`);
+    }
+  }
+
   get databaseHealthy(): boolean {
     return this.writes.healthy;
   }
@@ -392,6 +415,7 @@ export class Runner {
       mismatch: this.mismatch,
       lastReconcile: this.reconciler.last,
       tolerance: this.config.reconcileTolerance ?? this.market.lotSize,
+      quotesParamVersion: this.quoter.quotesParamVersion,
     };
   }
 

@@ -8,7 +8,7 @@ import type { Mode, RiskState } from "@/lib/domain";
 import type { ReconciliationDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 import type { OrderTracker } from "@/server/runner/order-tracker";
 import type { Snapshot } from "@/server/store";
-import { trackedOrderDto } from "@/server/runner/publisher";
+import { snapshotDto, trackedOrderDto } from "@/server/runner/publisher";
 import type { Mismatch, ReconcileReport } from "@/server/runner/reconciler";
 
 export interface ViewState {
@@ -33,6 +33,7 @@ export interface ViewState {
   mismatch: Mismatch | null;
   lastReconcile: ReconcileReport | null;
   tolerance: Decimal;
+  quotesParamVersion?: number;
 }
 
 const str = (d: Decimal | null | undefined) => (d ? d.toString() : null);
@@ -75,20 +76,21 @@ export function snapshotRecordOf(v: ViewState, strategyId: string, ts: number): 
 }
 
 export function snapshotOf(v: ViewState, ts: number): SnapshotDTO {
-  const m = v.decision?.metrics;
-  const mark = m?.mid ?? null;
+  const record = snapshotRecordOf(v, "", ts);
+  if (record) return snapshotDto(record);
+  // Before the first mid: no price yet, the books as they stand.
   return {
     ts,
-    mid: str(m?.mid),
-    bestBid: str(m?.bestBid),
-    bestAsk: str(m?.bestAsk),
+    mid: null,
+    bestBid: null,
+    bestAsk: null,
     ...ourPrices(v.tracker),
     inventory: v.position.qty.toString(),
     ratio: ratioOf(v.position, v.params).toNumber(),
-    skew: m?.skew ?? 0,
+    skew: 0,
     realizedPnl: v.position.realized.toString(),
-    unrealizedPnl: unrealizedPnl(v.position, mark).toString(),
-    totalPnl: totalPnl(v.position, mark).toString(),
+    unrealizedPnl: "0",
+    totalPnl: totalPnl(v.position, null).toString(),
     fees: v.position.fees.toString(),
     riskState: v.riskState,
   };
@@ -145,5 +147,6 @@ export function statusOf(v: ViewState): StatusDTO {
     bestAsk: str(m?.bestAsk),
     ...ourPrices(v.tracker),
     reconciliation: reconciliationOf(v),
+    quotesParamVersion: v.quotesParamVersion,
   };
 }

@@ -31,8 +31,11 @@ import {
   type Liquidity,
   type ListAlertsOptions,
   type ListAuditOptions,
+  type FillFilter,
   type ListFillsOptions,
   type ListOrdersOptions,
+  SEVERITY_RANK,
+  type OrderFilter,
   type ListSnapshotsOptions,
   type NewAlert,
   type NewAuditEvent,
@@ -218,6 +221,18 @@ interface StrategyData {
   runs: RunRow[];
 }
 
+function orderMatcher(f: OrderFilter): (o: OrderRow) => boolean {
+  const statuses = f.statuses ? new Set<OrderStatus>(f.statuses) : null;
+  const reasons = f.reasons ? new Set<OrderReason>(f.reasons) : null;
+  return (o) => (f.side === undefined || o.side === f.side) && (statuses === null || statuses.has(o.status)) && (reasons === null || reasons.has(o.reason));
+}
+
+/** A fill id is the decimal string of its sequence number, as the database's bigint identity. */
+function fillSeqIn(id: string): number {
+  if (!/^\d{1,15}$/.test(id)) throw new StoreError(`fill id must be a decimal integer, got ${JSON.stringify(id)}`);
+  return Number(id);
+}
+
 const byOrderKey = (a: OrderRow, b: OrderRow) => a.createdAt - b.createdAt || compareText(a.clientOrderId, b.clientOrderId);
 const byTsSeq = (a: { ts: number; seq: number }, b: { ts: number; seq: number }) => a.ts - b.ts || a.seq - b.seq;
 const byCreatedId = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) => a.createdAt - b.createdAt || compareText(a.id, b.id);
@@ -295,7 +310,7 @@ function snapshotOut(r: SnapshotRow): Snapshot {
 }
 
 function alertOut(r: AlertRow): AlertRecord {
-  return { ...r, data: jsonOut(r.data), createdAt: dateOut(r.createdAt), acknowledgedAt: dateOutNullable(r.acknowledgedAt) };
+  return { ...r, data: jsonOut(r.data), createdAt: dateOut(r.createdAt), lastSeenAt: dateOut(r.lastSeenAt), acknowledgedAt: dateOutNullable(r.acknowledgedAt) };
 }
 
 function runOut(r: RunRow): RunRecord {
@@ -587,8 +602,21 @@ export class MemoryStore implements Store {
     const limit = limitOf(opts.limit, 100, 10_000);
     const rows = this.strategies.get(strategyId)?.orders ?? [];
     const before = opts.before ? msIn(opts.before, "before") : undefined;
-    const end = before === undefined ? rows.length : firstIndex(rows, (o) => o.createdAt >= before);
-    return rows.slice(Math.max(0, end - limit), end).reverse().map(orderOut);
+    const beforeId = opts.beforeId;
+    // Rows are sorted by (createdAt, clientOrderId): everything below the cursor is a prefix.
+    const end =
+      before === undefined
+        ? rows.length
+        : firstIndex(rows, (o) => o.createdAt > before || (o.createdAt === before && (beforeId === undefined || compareText(o.clientOrderId, beforeId) >= 0)));
+    const match = orderMatcher(opts);
+    const out: OrderRecord[] = [];
+    for (let i = end - 1; i >= 0 && out.length < limit; i--) if (match(rows[i]!)) out.push(orderOut(rows[i]!));
+    return out;
+  }
+
+  async countOrders(strategyId: string, filter: OrderFilter = {}): Promise<number> {
+    const match = orderMatcher(filter);
+    return (this.strategies.get(strategyId)?.orders ?? []).filter(match).length;
   }
 
   // ── fills ──
@@ -661,11 +689,35 @@ export class MemoryStore implements Store {
   async listFills(strategyId: string, opts: ListFillsOptions = {}): Promise<FillRecord[]> {
     const limit = limitOf(opts.limit, 100, 10_000);
     const rows = this.strategies.get(strategyId)?.fillsByTs ?? [];
-    const from = opts.from ? msIn(opts.from, "from") : undefined;
-    const to = opts.to ? msIn(opts.to, "to") : undefined;
-    const start = from === undefined ? 0 : firstIndex(rows, (f) => f.ts >= from);
-    const end = to === undefined ? rows.length : firstIndex(rows, (f) => f.ts >= to);
-    return rows.slice(Math.max(start, end - limit), Math.max(start, end)).reverse().map(fillOut);
+    const [start, rangeEnd] = this.fillRange(rows, opts);
+    let end = rangeEnd;
+    if (opts.before) {
+      const ts = msIn(opts.before.ts, "before.ts");
+      const seq = fillSeqIn(opts.before.id);
+      end = Math.min(end, firstIndex(rows, (f) => f.ts > ts || (f.ts === ts && f.seq >= seq)));
+    }
+    const side = opts.side;
+    const out: FillRecord[] = [];
+    for (let i = end - 1; i >= start && out.length < limit; i--) if (side === undefined || rows[i]!.side === side) out.push(fillOut(rows[i]!));
+    return out;
+  }
+
+  async countFills(strategyId: string, filter: FillFilter = {}): Promise<number> {
+    const rows = this.strategies.get(strategyId)?.fillsByTs ?? [];
+    const [start, end] = this.fillRange(rows, filter);
+    if (filter.side === undefined) return Math.max(0, end - start);
+    let n = 0;
+    for (let i = start; i < end; i++) if (rows[i]!.side === filter.side) n++;
+    return n;
+  }
+
+  /** [start, end) of the rows (sorted by ts) inside the filter's time range. */
+  private fillRange(rows: readonly FillRow[], f: FillFilter): [number, number] {
+    const from = f.from ? msIn(f.from, "from") : undefined;
+    const to = f.to ? msIn(f.to, "to") : undefined;
+    const start = from === undefined ? 0 : firstIndex(rows, (r) => r.ts >= from);
+    const end = to === undefined ? rows.length : firstIndex(rows, (r) => r.ts >= to);
+    return [start, Math.max(start, end)];
   }
 
   // ── snapshots ──
@@ -701,8 +753,24 @@ export class MemoryStore implements Store {
     checkEnum("kind", alert.kind);
     checkEnum("severity", alert.severity);
     const data = jsonIn(alert.data);
-    const createdAt = alert.createdAt ? msIn(alert.createdAt, "alert.createdAt") : Date.now();
+    const seen = alert.createdAt ? msIn(alert.createdAt, "alert.createdAt") : Date.now();
     const d = this.data(alert.strategyId);
+    if (alert.kind === "rebalance") d.rebalanceCount += 1;
+    if (alert.kind === "emergency") d.emergencyCount += 1;
+    // A repeat while the kind's alert is open: the same alert, seen once more.
+    let open: AlertRow | undefined;
+    for (let i = d.alerts.length - 1; i >= 0 && !open; i--) {
+      const a = d.alerts[i]!;
+      if (a.kind === alert.kind && a.acknowledgedAt === null) open = a;
+    }
+    if (open) {
+      open.count += 1;
+      open.lastSeenAt = Math.max(open.lastSeenAt, seen);
+      open.message = alert.message;
+      if (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[open.severity]) open.severity = alert.severity;
+      if (alert.data !== undefined) open.data = data;
+      return alertOut(open);
+    }
     const row: AlertRow = {
       id: alert.id ?? randomUUID(),
       strategyId: d.row.id,
@@ -710,14 +778,14 @@ export class MemoryStore implements Store {
       severity: alert.severity,
       message: alert.message,
       data,
-      createdAt,
+      createdAt: seen,
+      count: 1,
+      lastSeenAt: seen,
       acknowledgedBy: null,
       acknowledgedAt: null,
     };
     insertSorted(d.alerts, row, byCreatedId);
     this.alerts.set(row.id, row);
-    if (row.kind === "rebalance") d.rebalanceCount += 1;
-    if (row.kind === "emergency") d.emergencyCount += 1;
     return alertOut(row);
   }
 
@@ -729,6 +797,20 @@ export class MemoryStore implements Store {
       row.acknowledgedAt = Date.now();
     }
     return alertOut(row);
+  }
+
+  async acknowledgeAllAlerts(strategyId: string, by: string): Promise<AlertRecord[]> {
+    const now = Date.now();
+    const out: AlertRecord[] = [];
+    const rows = this.strategies.get(strategyId)?.alerts ?? [];
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const a = rows[i]!;
+      if (a.acknowledgedAt !== null) continue;
+      a.acknowledgedBy = by;
+      a.acknowledgedAt = now;
+      out.push(alertOut(a));
+    }
+    return out;
   }
 
   async listAlerts(strategyId: string, opts: ListAlertsOptions = {}): Promise<AlertRecord[]> {
@@ -814,12 +896,18 @@ export class MemoryStore implements Store {
     const limit = limitOf(opts.limit, 100, 10_000);
     const rows = this.audit;
     const before = opts.before ? msIn(opts.before, "before") : undefined;
+    const beforeId = opts.beforeId;
     const out: AuditRecord[] = [];
-    let i = before === undefined ? rows.length : firstIndex(rows, (a) => a.createdAt >= before);
+    // Rows are sorted by (createdAt, id): everything below the cursor is a prefix.
+    let i =
+      before === undefined
+        ? rows.length
+        : firstIndex(rows, (a) => a.createdAt > before || (a.createdAt === before && (beforeId === undefined || compareText(a.id, beforeId) >= 0)));
     while (--i >= 0 && out.length < limit) {
       const a = rows[i]!;
       if (opts.target && a.target !== opts.target) continue;
       if (opts.actor && a.actor !== opts.actor) continue;
+      if (opts.actionPrefix && !a.action.startsWith(opts.actionPrefix)) continue;
       out.push(auditOut(a));
     }
     return out;

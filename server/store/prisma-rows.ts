@@ -146,6 +146,8 @@ export function toAlert(r: Alert): AlertRecord {
     message: r.message,
     data: jsonOut(r.data),
     createdAt: r.createdAt,
+    count: r.count,
+    lastSeenAt: r.lastSeenAt,
     acknowledgedBy: r.acknowledgedBy,
     acknowledgedAt: r.acknowledgedAt,
   };

@@ -21,6 +21,7 @@ import {
   TERMINAL_ORDER_STATUSES,
   type AlertRecord,
   type AuditRecord,
+  type FillFilter,
   type FillRecord,
   type ListAlertsOptions,
   type ListAuditOptions,
@@ -33,6 +34,7 @@ import {
   type NewOrder,
   type NewParameterVersion,
   type NewRun,
+  type OrderFilter,
   type OrderPatch,
   type OrderRecord,
   type OrderStatus,
@@ -41,6 +43,7 @@ import {
   type RecoveryState,
   type RiskState,
   type RunRecord,
+  SEVERITY_RANK,
   type Snapshot,
   type Store,
   type StrategyDef,
@@ -245,12 +248,21 @@ export class PrismaStore implements Store {
   }
 
   async listOrders(strategyId: string, opts: ListOrdersOptions = {}): Promise<OrderRecord[]> {
+    const before: Prisma.OrderWhereInput = !opts.before
+      ? {}
+      : opts.beforeId === undefined
+        ? { createdAt: { lt: opts.before } }
+        : { OR: [{ createdAt: { lt: opts.before } }, { createdAt: opts.before, clientOrderId: { lt: opts.beforeId } }] };
     const rows = await this.prisma.order.findMany({
-      where: { strategyId, ...(opts.before ? { createdAt: { lt: opts.before } } : {}) },
+      where: { AND: [orderWhere(strategyId, opts), before] },
       orderBy: [{ createdAt: "desc" }, { clientOrderId: "desc" }],
       take: limitOf(opts.limit, 100, 10_000),
     });
     return rows.map(toOrder);
+  }
+
+  countOrders(strategyId: string, filter: OrderFilter = {}): Promise<number> {
+    return this.prisma.order.count({ where: orderWhere(strategyId, filter) });
   }
 
   // ── fills ──
@@ -302,15 +314,18 @@ export class PrismaStore implements Store {
   }
 
   async listFills(strategyId: string, opts: ListFillsOptions = {}): Promise<FillRecord[]> {
-    const ts: Prisma.DateTimeFilter<"Fill"> = {};
-    if (opts.from) ts.gte = opts.from;
-    if (opts.to) ts.lt = opts.to;
+    const b = opts.before;
+    const before: Prisma.FillWhereInput = b ? { OR: [{ ts: { lt: b.ts } }, { ts: b.ts, id: { lt: fillIdIn(b.id) } }] } : {};
     const rows = await this.prisma.fill.findMany({
-      where: { strategyId, ...(opts.from || opts.to ? { ts } : {}) },
+      where: { AND: [fillWhere(strategyId, opts), before] },
       orderBy: [{ ts: "desc" }, { id: "desc" }],
       take: limitOf(opts.limit, 100, 10_000),
     });
     return rows.map(toFill);
+  }
+
+  countFills(strategyId: string, filter: FillFilter = {}): Promise<number> {
+    return this.prisma.fill.count({ where: fillWhere(strategyId, filter) });
   }
 
   // ── snapshots ──
@@ -341,18 +356,44 @@ export class PrismaStore implements Store {
   // ── alerts ──
 
   async raiseAlert(alert: NewAlert): Promise<AlertRecord> {
-    const row = await this.prisma.alert.create({
-      data: {
-        ...(alert.id ? { id: alert.id } : {}),
-        strategyId: alert.strategyId,
-        kind: alert.kind,
-        severity: alert.severity,
-        message: alert.message,
-        data: jsonIn(alert.data),
-        ...(alert.createdAt ? { createdAt: alert.createdAt } : {}),
-      },
+    const seen = alert.createdAt ?? new Date();
+    return this.prisma.$transaction(async (tx) => {
+      // The strategy's row lock orders concurrent raises of one strategy: two repeats cannot both find no
+      // open alert and insert two. (PGlite has one session; the lock is then simply granted.)
+      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Strategy" WHERE "id" = ${alert.strategyId} FOR UPDATE`;
+      if (!locked.length) throw new StrategyNotFoundError(`no strategy ${alert.strategyId}`);
+      const open = await tx.alert.findFirst({
+        where: { strategyId: alert.strategyId, kind: alert.kind, acknowledgedAt: null },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      if (open) {
+        const severity = SEVERITY_RANK[alert.severity] > SEVERITY_RANK[open.severity] ? alert.severity : open.severity;
+        const row = await tx.alert.update({
+          where: { id: open.id },
+          data: {
+            count: { increment: 1 },
+            lastSeenAt: seen > open.lastSeenAt ? seen : open.lastSeenAt,
+            message: alert.message,
+            severity,
+            ...(alert.data !== undefined ? { data: jsonIn(alert.data) } : {}),
+          },
+        });
+        return toAlert(row);
+      }
+      const row = await tx.alert.create({
+        data: {
+          ...(alert.id ? { id: alert.id } : {}),
+          strategyId: alert.strategyId,
+          kind: alert.kind,
+          severity: alert.severity,
+          message: alert.message,
+          data: jsonIn(alert.data),
+          createdAt: seen,
+          lastSeenAt: seen,
+        },
+      });
+      return toAlert(row);
     });
-    return toAlert(row);
   }
 
   async acknowledgeAlert(id: string, by: string): Promise<AlertRecord | null> {
@@ -363,6 +404,14 @@ export class PrismaStore implements Store {
     if (rows[0]) return toAlert(rows[0]);
     const row = await this.prisma.alert.findUnique({ where: { id } });
     return row && toAlert(row);
+  }
+
+  async acknowledgeAllAlerts(strategyId: string, by: string): Promise<AlertRecord[]> {
+    const rows = await this.prisma.alert.updateManyAndReturn({
+      where: { strategyId, acknowledgedAt: null },
+      data: { acknowledgedBy: by, acknowledgedAt: new Date() },
+    });
+    return rows.map(toAlert).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
 
   async listAlerts(strategyId: string, opts: ListAlertsOptions = {}): Promise<AlertRecord[]> {
@@ -428,11 +477,17 @@ export class PrismaStore implements Store {
   }
 
   async listAudit(opts: ListAuditOptions = {}): Promise<AuditRecord[]> {
+    const before: Prisma.AuditEventWhereInput = !opts.before
+      ? {}
+      : opts.beforeId === undefined
+        ? { createdAt: { lt: opts.before } }
+        : { OR: [{ createdAt: { lt: opts.before } }, { createdAt: opts.before, id: { lt: opts.beforeId } }] };
     const rows = await this.prisma.auditEvent.findMany({
       where: {
         ...(opts.target ? { target: opts.target } : {}),
         ...(opts.actor ? { actor: opts.actor } : {}),
-        ...(opts.before ? { createdAt: { lt: opts.before } } : {}),
+        ...(opts.actionPrefix ? { action: { startsWith: opts.actionPrefix } } : {}),
+        ...before,
       },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: limitOf(opts.limit, 100, 10_000),
@@ -452,8 +507,8 @@ export class PrismaStore implements Store {
         p.parameterVersion.findFirst({ where: { strategyId }, orderBy: { version: "desc" } }),
         p.fill.findMany({ where: { strategyId }, orderBy: { id: "asc" } }),
         p.order.findMany({ where: { strategyId, status: { in: LIVE } }, orderBy: [{ createdAt: "asc" }, { clientOrderId: "asc" }] }),
-        p.alert.count({ where: { strategyId, kind: "rebalance" } }),
-        p.alert.count({ where: { strategyId, kind: "emergency" } }),
+        p.alert.aggregate({ where: { strategyId, kind: "rebalance" }, _sum: { count: true } }),
+        p.alert.aggregate({ where: { strategyId, kind: "emergency" }, _sum: { count: true } }),
         p.snapshot.findFirst({ where: { strategyId }, orderBy: [{ ts: "desc" }, { id: "desc" }] }),
         p.run.findFirst({ where: { strategyId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] }),
       ],
@@ -465,8 +520,8 @@ export class PrismaStore implements Store {
       params: params && toParameterVersion(params),
       fills: fills.map(toFill),
       openOrders: openOrders.map(toOrder),
-      rebalanceCount,
-      emergencyCount,
+      rebalanceCount: rebalanceCount._sum.count ?? 0,
+      emergencyCount: emergencyCount._sum.count ?? 0,
       lastSnapshot: lastSnapshot && toSnapshot(lastSnapshot),
       lastRun: lastRun && toRun(lastRun),
     };
@@ -505,6 +560,28 @@ async function appendVersion(tx: Tx, change: NewParameterVersion): Promise<Param
     },
   });
   return toParameterVersion(row);
+}
+
+function orderWhere(strategyId: string, f: OrderFilter): Prisma.OrderWhereInput {
+  return {
+    strategyId,
+    ...(f.side ? { side: f.side } : {}),
+    ...(f.statuses ? { status: { in: f.statuses } } : {}),
+    ...(f.reasons ? { reason: { in: f.reasons } } : {}),
+  };
+}
+
+function fillWhere(strategyId: string, f: FillFilter): Prisma.FillWhereInput {
+  const ts: Prisma.DateTimeFilter<"Fill"> = {};
+  if (f.from) ts.gte = f.from;
+  if (f.to) ts.lt = f.to;
+  return { strategyId, ...(f.side ? { side: f.side } : {}), ...(f.from || f.to ? { ts } : {}) };
+}
+
+/** A fill id is the decimal string of the row's bigint sequence. */
+function fillIdIn(id: string): bigint {
+  if (!/^\d{1,19}$/.test(id)) throw new StoreError(`fill id must be a decimal integer, got ${JSON.stringify(id)}`);
+  return BigInt(id);
 }
 
 /** The store for a database made by createDb. */

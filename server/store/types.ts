@@ -236,12 +236,20 @@ export interface AlertRecord {
   strategyId: string;
   kind: AlertKind;
   severity: AlertSeverity;
+  /** The latest occurrence's message (and data). */
   message: string;
   data: JsonValue | null;
+  /** First seen. */
   createdAt: Date;
+  /** Occurrences while unacknowledged (1 for one). */
+  count: number;
+  lastSeenAt: Date;
   acknowledgedBy: string | null;
   acknowledgedAt: Date | null;
 }
+
+/** The worse of two severities: a repeat that is worse than the first occurrence raises the alert's. */
+export const SEVERITY_RANK: Readonly<Record<AlertSeverity, number>> = { info: 0, warning: 1, critical: 2 };
 
 export interface NewRun {
   strategyId: string;
@@ -289,20 +297,40 @@ export interface AuditRecord {
 
 // ── list options ────────────────────────────────────────────────────────────────────────────────────────
 
-export interface ListOrdersOptions {
+export interface OrderFilter {
+  side?: Side;
+  /** Only orders in one of these states. */
+  statuses?: OrderStatus[];
+  /** Only orders placed for one of these reasons (e.g. the rebalances and emergency closes). */
+  reasons?: OrderReason[];
+}
+
+export interface ListOrdersOptions extends OrderFilter {
   /** Default 100, max 10 000. */
   limit?: number;
   /** Only orders created strictly before this instant (paging backwards). */
   before?: Date;
+  /**
+   * With `before`: the last row already read, so orders created at exactly `before` whose clientOrderId
+   * sorts below it come too. Rows share a millisecond often enough that paging on the instant alone
+   * would skip them.
+   */
+  beforeId?: string;
 }
 
-export interface ListFillsOptions {
+export interface FillFilter {
+  side?: Side;
   /** ts >= from */
   from?: Date;
   /** ts < to */
   to?: Date;
+}
+
+export interface ListFillsOptions extends FillFilter {
   /** Default 100, max 10 000. The newest fills in range are kept. */
   limit?: number;
+  /** Paging backwards: only fills strictly older than this one in the list's (ts, id) order. */
+  before?: { ts: Date; id: string };
 }
 
 export interface ListSnapshotsOptions {
@@ -326,9 +354,13 @@ export interface ListAlertsOptions {
 export interface ListAuditOptions {
   target?: string;
   actor?: string;
+  /** Only actions starting with this, e.g. "params." or "auth.". */
+  actionPrefix?: string;
   /** Default 100, max 10 000. */
   limit?: number;
   before?: Date;
+  /** With `before`: the last event read, so events at exactly `before` with a lower id come too (paging). */
+  beforeId?: string;
 }
 
 // ── restart ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -342,7 +374,7 @@ export interface RecoveryState {
   fills: FillRecord[];
   /** Orders that may still rest at the venue (LIVE_ORDER_STATUSES), oldest first: cancel or adopt them. */
   openOrders: OrderRecord[];
-  /** Rebalances and emergency closes so far (counts of those alerts, which are never deleted). */
+  /** Rebalances and emergency closes so far (the summed counts of those alerts, which are never deleted). */
   rebalanceCount: number;
   emergencyCount: number;
   /** The latest snapshot, e.g. for the last mark price; null before the first one. */
@@ -378,6 +410,8 @@ export interface Store {
   listOpenOrders(strategyId: string): Promise<OrderRecord[]>;
   /** Newest first. */
   listOrders(strategyId: string, opts?: ListOrdersOptions): Promise<OrderRecord[]>;
+  /** How many orders match: the total a paged list shows. */
+  countOrders(strategyId: string, filter?: OrderFilter): Promise<number>;
 
   /**
    * Inserts the fill unless (venue, strategyId, venueTradeId) is already recorded and, in the same transaction,
@@ -386,6 +420,8 @@ export interface Store {
   recordFill(fill: NewFill): Promise<RecordFillResult>;
   /** Newest first. */
   listFills(strategyId: string, opts?: ListFillsOptions): Promise<FillRecord[]>;
+  /** How many fills match: the total a paged list shows. */
+  countFills(strategyId: string, filter?: FillFilter): Promise<number>;
 
   insertSnapshot(snapshot: Snapshot): Promise<void>;
   /** One statement for the batch; returns the number of rows written. */
@@ -393,9 +429,17 @@ export interface Store {
   /** Ascending by ts. */
   listSnapshots(strategyId: string, opts?: ListSnapshotsOptions): Promise<Snapshot[]>;
 
+  /**
+   * Records an alert. While an alert of the same strategy and kind is unacknowledged, this is a repeat of
+   * it: its count goes up by one, lastSeenAt becomes this occurrence's time, message and data become this
+   * one's, and severity the worse of the two; the returned record (with the open alert's id) says so.
+   * Otherwise a new alert (count 1) is recorded.
+   */
   raiseAlert(alert: NewAlert): Promise<AlertRecord>;
   /** The first acknowledgement wins and later ones leave it unchanged; null when the alert does not exist. */
   acknowledgeAlert(id: string, by: string): Promise<AlertRecord | null>;
+  /** Acknowledges every unacknowledged alert of the strategy; returns those it acknowledged. */
+  acknowledgeAllAlerts(strategyId: string, by: string): Promise<AlertRecord[]>;
   /** Newest first. */
   listAlerts(strategyId: string, opts?: ListAlertsOptions): Promise<AlertRecord[]>;
 

@@ -29,8 +29,13 @@ import {
 import { metricsQuerySchema } from "@/lib/events";
 import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
+import { historyRoutes } from "@/server/web/history-routes";
+import { alertRoutes } from "@/server/web/alert-routes";
+import { notifyRoutes } from "@/server/web/notify-routes";
+import type { Notifier } from "@/server/notify/notifier";
+import { sendText, TextReply } from "@/server/web/text-reply";
 
-type Access = "public" | "session-optional" | "viewer" | "operator";
+export type Access = "public" | "session-optional" | "viewer" | "operator";
 
 /** A response with a status or headers other than 200 + JSON body. */
 class Reply {
@@ -41,7 +46,7 @@ class Reply {
   ) {}
 }
 
-interface Ctx<B, Q> {
+export interface Ctx<B, Q> {
   req: IncomingMessage;
   session: Session | null;
   ip: string;
@@ -49,7 +54,7 @@ interface Ctx<B, Q> {
   query: Q;
 }
 
-interface Route<B = unknown, Q = unknown> {
+export interface Route<B = unknown, Q = unknown> {
   method: "GET" | "POST";
   path: string;
   access: Access;
@@ -68,6 +73,8 @@ export interface ApiDeps {
   endSession(jti: string): void;
   /** Connected sockets, for /api/metrics. */
   sockets?: () => number;
+  /** Sends critical alerts to a webhook; null or absent when none is configured. */
+  notifier?: Notifier | null;
   log?: (msg: string) => void;
 }
 
@@ -293,6 +300,9 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         return after;
       },
     }),
+    ...historyRoutes(host),
+    ...alertRoutes(host, audit),
+    ...notifyRoutes(deps.notifier ?? null, audit),
   ] as Route<never, never>[];
 
   const byPath = new Map<string, Route<never, never>[]>();
@@ -323,7 +333,8 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       }
       const ctx = { req, session, ip: auth.clientIp(req), body: body as never, query: query as never };
       const out = await r.handle(ctx);
-      if (out instanceof Reply) sendJson(res, out.status, out.body, out.headers);
+      if (out instanceof TextReply) sendText(res, out);
+      else if (out instanceof Reply) sendJson(res, out.status, out.body, out.headers);
       else sendJson(res, 200, out);
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err);

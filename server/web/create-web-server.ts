@@ -7,6 +7,7 @@ import { Server } from "socket.io";
 import { createAuth, type Auth } from "@/server/auth/auth";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { createHub, type Hub, type HubOptions, type HubServer } from "@/server/realtime/hub";
+import type { Notifier } from "@/server/notify/notifier";
 import { isAllowedHost } from "@/server/auth/origin";
 import { allowRequest, attachSessions } from "@/server/realtime/socket-auth";
 import { createApi } from "@/server/web/api";
@@ -31,6 +32,8 @@ export interface CreateWebServerOptions {
   hub?: HubOptions;
   /** Auth already loaded by createAuth(config) (main.ts checks the start-up rules before the runner starts). */
   auth?: Auth;
+  /** Critical alerts go to its webhook (server/notify). */
+  notifier?: Notifier | null;
   log?: (msg: string) => void;
 }
 
@@ -64,7 +67,10 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
 
   let hub: Hub | null = null;
   let io: HubServer | null = null;
-  const api = createApi({ host, auth, config, endSession: (jti) => hub?.endSession(jti), sockets: () => io?.engine.clientsCount ?? 0, log });
+  const notifier = opts.notifier ?? null;
+  const api = createApi({ host, auth, config, endSession: (jti) => hub?.endSession(jti), sockets: () => io?.engine.clientsCount ?? 0, log, notifier });
+  // The runner's alerts reach the webhook from here (the web thread), not from the runner's thread.
+  const offAlerts = notifier ? host.on("alert", (a) => void notifier.alert(a)?.catch((err: unknown) => log(`[notify] ${(err as Error).message}`))) : null;
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = req.url ?? "/";
@@ -127,6 +133,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
     io,
     close() {
       closing ??= (async () => {
+        offAlerts?.();
         hub!.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());

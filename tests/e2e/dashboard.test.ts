@@ -13,7 +13,6 @@ import type { ParamVersionDTO, StatusDTO } from "@/lib/events";
 import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 const KIND = process.env.SKEWDESK_E2E_SERVER === "fake" ? "fake" : "real";
-const TICK_MS = 100;
 
 interface ParamsResponse {
   current: ParamVersionDTO;
@@ -42,30 +41,6 @@ async function attr(page: Page, testId: string, name: string): Promise<string | 
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: artifactPath(`e2e-${KIND}-${name}.png`), fullPage });
-}
-
-/**
- * Where our quotes sit relative to mid, as the state panel shows them: the centre of bid and ask minus
- * mid (skew moves both quotes together; the spread, which the book moves, cancels out), or one side's
- * offset when only one side is quoted. null without a mid.
- */
-async function quoteOffset(page: Page, side: "center" | "bid" | "ask"): Promise<number | null> {
-  const [bid, ask, mid] = await Promise.all([attr(page, "our-bid", "data-value"), attr(page, "our-ask", "data-value"), attr(page, "mid", "data-value")]);
-  if (!mid) return null;
-  if (side === "center") return bid && ask ? new Decimal(bid).plus(ask).div(2).minus(mid).toNumber() : null;
-  const q = side === "bid" ? bid : ask;
-  return q ? new Decimal(q).minus(mid).toNumber() : null;
-}
-
-/** The average offset over `samples` ticks (the market moves; the offset does not drift with it). */
-async function averageOffset(page: Page, side: "center" | "bid" | "ask", samples: number): Promise<number | null> {
-  const xs: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const o = await quoteOffset(page, side);
-    if (o !== null) xs.push(o);
-    await page.waitForTimeout(TICK_MS);
-  }
-  return xs.length >= samples / 2 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
 }
 
 describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }, () => {
@@ -151,7 +126,7 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     assert.ok(gap < Math.max(baseline, 1000) + 600, `widest gap after reconnect ${gap} ms (before: ${baseline} ms): the backfill did not close the hole`);
   });
 
-  test("changing the skew factor moves our quotes within a few ticks", async () => {
+  test("changing the skew factor: the preview prices the move, and it is applied as a version of its own", async () => {
     // Skew is ratio × factor: with inventory at target a factor change moves nothing. Put inventory half
     // a max away from target first (a version of its own), with a max ten times larger so that a fill
     // moves the ratio, and thus the quotes, ten times less: the factor change then stands out.
@@ -165,10 +140,9 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     const appliedText = await page.textContent('[data-testid="tuning-applied"]', { timeout: 10_000 });
     targetVersion = Number(/v(\d+)/.exec(appliedText ?? "")?.[1]);
     assert.ok(targetVersion > 0, `applied version in "${appliedText}"`);
-    await eventually("the status to report the new target", () => getJson<StatusDTO>(page, server, "/api/status"), (s) => new Decimal(s.targetInventory).eq(target) && s.paramVersion === targetVersion, 5_000);
+    await eventually("the status to report the new target", () => getJson<StatusDTO>(page, server, "/api/status"), (s) => new Decimal(s.targetInventory).eq(target) && s.paramVersion === targetVersion, 15_000);
     // The form sends every parameter; only the edited ones may change (untouched nulls stay null).
     assert.deepEqual(await changedKeys(page, server, targetVersion), ["maxInventory", "targetInventory"]);
-    await page.waitForTimeout(10 * TICK_MS);
 
     // Nothing is sent while a field is invalid.
     originalSkewFactor = (await page.inputValue('[data-testid="param-skewFactor"]')).trim();
@@ -177,27 +151,16 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     await page.waitForSelector('[data-testid="param-skewFactor-error"]', { timeout: 5_000 });
     assert.match((await page.textContent('[data-testid="tuning-error"]')) ?? "", /nothing was sent/);
 
-    // Which offset to follow: the centre when both sides are quoted, else the side that is.
-    const [bid0, ask0] = [await attr(page, "our-bid", "data-value"), await attr(page, "our-ask", "data-value")];
-    const side: "center" | "bid" | "ask" = bid0 && ask0 ? "center" : bid0 ? "bid" : "ask";
-    const before = await averageOffset(page, side, 10);
-    assert.ok(before !== null, `our ${side} is quoted`);
-    // The bid as a second witness: when the skew pushes the ask to the touch it fills between ticks and
-    // the centre is often unreadable; the bid is never clamped, so it moves at least as far as the centre.
-    const beforeBid = side === "center" ? await averageOffset(page, "bid", 5) : null;
-
+    // What the change does, as the preview prices it on the current book beside the parameters in force.
+    // That the resting quotes then move there is tested on a market that holds still (skew-still.test.ts):
+    // here the random market moves them too, and waiting for a move was the flaky part (issue 14, item 13).
     const newFactor = KIND === "fake" ? "5" : originalSkewFactor === "1" ? "0" : "1";
     await page.fill('[data-testid="param-skewFactor"]', newFactor);
     await page.click('[data-testid="tuning-preview"]');
     await page.waitForSelector('[data-testid="tuning-preview-result"]', { timeout: 10_000 });
-    const previewMid = await attr(page, "preview-mid", "data-value");
-    const previewBid = (await page.locator('[data-testid="preview-bid-price"]').count()) ? await attr(page, "preview-bid-price", "data-value") : null;
-    const previewAsk = (await page.locator('[data-testid="preview-ask-price"]').count()) ? await attr(page, "preview-ask-price", "data-value") : null;
-    assert.ok(previewMid, "the preview shows the mid it priced against");
-    const previewQuote = side === "center" ? (previewBid && previewAsk ? new Decimal(previewBid).plus(previewAsk).div(2) : null) : side === "bid" ? previewBid : previewAsk;
-    assert.ok(previewQuote, `the preview quotes our ${side}`);
-    const predicted = new Decimal(previewQuote).minus(previewMid).toNumber() - before;
-    assert.ok(Math.abs(predicted) > 0, `the preview predicts a move (predicted offset change ${predicted})`);
+    assert.ok(await attr(page, "preview-mid", "data-value"), "the preview shows the mid it priced against");
+    const changes = await page.locator('[data-testid="preview-bid-change"], [data-testid="preview-ask-change"]').allTextContents();
+    assert.ok(changes.some((c) => /^[+−]/.test(c.trim())), `the preview predicts a move: ${changes.join(" / ")}`);
     await shot(page, "preview", true);
 
     await page.fill('[data-testid="tuning-reason"]', `e2e: skew factor ${originalSkewFactor} → ${newFactor}`);
@@ -207,17 +170,6 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     skewVersion = targetVersion + 1;
     assert.deepEqual(await changedKeys(page, server, skewVersion), ["skewFactor"]);
 
-    await eventually(
-      `our ${side} to move by about ${predicted.toPrecision(3)} relative to mid within a few ticks`,
-      async () => {
-        const now = await averageOffset(page, side, 3);
-        if (now !== null) return now - before;
-        const bidNow = beforeBid === null ? null : await averageOffset(page, "bid", 3);
-        return bidNow === null || beforeBid === null ? null : bidNow - beforeBid;
-      },
-      (moved) => moved !== null && Math.sign(moved) === Math.sign(predicted) && Math.abs(moved) >= Math.abs(predicted) / 2,
-      5_000,
-    );
     await shot(page, "after-skew-change");
   });
 
@@ -227,6 +179,9 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
     await row.waitFor({ timeout: 5_000 });
     assert.match((await row.textContent()) ?? "", /skew factor/i, "the history shows the diff");
     await page.click(`[data-testid="rollback-${targetVersion}"]`);
+    // Nothing is sent until the operator confirms.
+    await page.waitForSelector(`[data-testid="rollback-ask-${targetVersion}"]`, { timeout: 5_000 });
+    await page.click(`[data-testid="rollback-confirm-${targetVersion}"]`);
     const rolled = page.locator(`[data-testid="param-version"][data-version="${skewVersion + 1}"]`);
     await rolled.waitFor({ timeout: 10_000 });
     assert.match((await rolled.textContent()) ?? "", new RegExp(`rollback to v${targetVersion}`));
@@ -322,6 +277,12 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
         assert.ok(box.y >= lastBottom - 0.5, `${id} is below the previous panel`);
         lastBottom = box.y + box.height;
       }
+      // Every table column fits: nothing (inventory after, status) hides behind a sideways scroll.
+      for (const table of ["fills-table", "orders-table"]) {
+        await p.waitForSelector(`[data-testid="${table}"] tbody tr`, { timeout: 15_000 });
+        const { scroll, client } = await p.$eval(`[data-testid="${table}"]`, (t) => ({ scroll: t.parentElement!.scrollWidth, client: t.parentElement!.clientWidth }));
+        assert.ok(scroll <= client, `${table} is ${scroll} px wide in a ${client} px box: its last columns are cut off`);
+      }
       const ec = await p.locator('[data-testid="emergency-open"]').boundingBox();
       assert.ok(ec && ec.width > 300 && ec.height >= 40, "emergency close is a big target");
       await p.screenshot({ path: artifactPath(`e2e-${KIND}-375-top.png`) });
@@ -338,7 +299,7 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
       await login(p, { url: server.url, username: "viewer", password: viewerPassword });
       assert.match((await p.textContent('[data-testid="signed-in"]')) ?? "", /viewer\s*\(viewer\)/);
       await p.waitForSelector('[data-testid="viewer-note"]');
-      for (const id of ["control-start", "control-pause", "control-resume", "control-rearm", "emergency-open", "param-skewFactor", "tuning-apply"]) {
+      for (const id of ["control-pause", "control-resume", "control-rearm", "emergency-open", "param-skewFactor", "tuning-apply"]) {
         assert.ok(await p.isDisabled(`[data-testid="${id}"]`), `${id} is disabled for a viewer`);
       }
       await p.screenshot({ path: artifactPath(`e2e-${KIND}-viewer.png`) });

@@ -72,12 +72,12 @@ describe("strategyParamsSchema", () => {
     ["not a number", { orderSize: "lots" }, /orderSize: must be a decimal number/],
     ["NaN", { orderSize: Number.NaN }, /orderSize: must be a decimal number/],
     ["too many decimals", { skewUnit: "0.0000000000000000001" }, /skewUnit: must have at most 18 decimal places/],
-    ["rebalance >= emergency", { rebalanceThreshold: "0.95" }, /rebalanceThreshold: must be less than emergencyThreshold/],
+    ["rebalance >= emergency", { rebalanceThreshold: "0.95" }, /rebalanceThreshold: must be below the emergency threshold/],
     ["emergency above 1", { emergencyThreshold: "1.5" }, /emergencyThreshold: must be at most 1/],
-    ["minSpread > maxSpread", { minSpread: "0.05" }, /minSpread: must not exceed maxSpread/],
+    ["minSpread > maxSpread", { minSpread: "0.05" }, /minSpread: must not exceed the max spread/],
     ["minSpread 0", { minSpread: "0" }, /minSpread: must be greater than 0/],
-    ["band inverted", { minPrice: "0.9", maxPrice: "0.1" }, /minPrice: must be less than maxPrice/],
-    ["safe range inverted", { safeRangeLow: "0.9", safeRangeHigh: "0.5" }, /safeRangeLow: must be less than safeRangeHigh/],
+    ["band inverted", { minPrice: "0.9", maxPrice: "0.1" }, /minPrice: must be below the max price/],
+    ["safe range inverted", { safeRangeLow: "0.9", safeRangeHigh: "0.5" }, /safeRangeLow: must be below the safe range high/],
     ["lookback 1", { depthLookback: 1 }, /depthLookback: must be at least 2/],
     ["lookback fractional", { depthLookback: 2.5 }, /depthLookback: must be a whole number/],
     ["unknown mode", { skewMode: "quadratic" }, /skewMode/],
@@ -91,8 +91,8 @@ describe("strategyParamsSchema", () => {
     ["a very long text", { skewUnit: `0.${"0".repeat(80)}1` }, /skewUnit: is too long/],
     // issue 9, item 1: a target outside ±maxInventory sold at market "toward target" without end
     ["target -1e30", { maxInventory: "1", targetInventory: "-1e30" }, /targetInventory: is too large/],
-    ["target beyond -maxInventory", { maxInventory: "1", targetInventory: "-1.5" }, /targetInventory: must be within ±maxInventory/],
-    ["target beyond +maxInventory", { maxInventory: "2", targetInventory: "2.01" }, /targetInventory: must be within ±maxInventory/],
+    ["target beyond -maxInventory", { maxInventory: "1", targetInventory: "-1.5" }, /targetInventory: must be no further from zero than the max inventory/],
+    ["target beyond +maxInventory", { maxInventory: "2", targetInventory: "2.01" }, /targetInventory: must be no further from zero than the max inventory/],
   ];
   for (const [name, input, message] of bad)
     test(`rejects ${name} with a per-field message`, () => {
@@ -128,7 +128,7 @@ describe("strategyParamsPatchSchema and mergeStrategyParams", () => {
     assert.equal(strategyParamsPatchSchema.safeParse({ maxInventory: "1e1000000000" }).success, false);
     assert.equal(strategyParamsPatchSchema.safeParse({ nope: 1 }).success, false);
     const current = parseStrategyParams({ maxInventory: "1" });
-    assert.throws(() => mergeStrategyParams(current, strategyParamsPatchSchema.parse({ targetInventory: "-3" })), /targetInventory: must be within/);
+    assert.throws(() => mergeStrategyParams(current, strategyParamsPatchSchema.parse({ targetInventory: "-3" })), /targetInventory: must be no further from zero than the max inventory/);
   });
 });
 

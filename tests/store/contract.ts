@@ -350,6 +350,52 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.deepEqual((await store.listFills(s.id, { limit: 2 })).map((f) => f.venueTradeId), ["r-4", "r-3"]);
     });
 
+    test("fills page backwards by (ts, id) without skipping rows that share a millisecond; side filter and totals", async () => {
+      const s = await strategy();
+      const t0 = Date.UTC(2030, 0, 2);
+      // Three fills in one millisecond, then two later ones: a page boundary falls inside the shared instant.
+      const spec: Array<[string, number, "buy" | "sell"]> = [["a", 0, "buy"], ["b", 0, "sell"], ["c", 0, "buy"], ["d", 5, "sell"], ["e", 9, "buy"]];
+      for (const [id, dt, side] of spec) await store.recordFill(fill(s.id, { venueTradeId: id, side, ts: new Date(t0 + dt) }));
+      const pages: string[][] = [];
+      let cursor: { ts: Date; id: string } | undefined;
+      for (;;) {
+        const page = await store.listFills(s.id, { limit: 2, ...(cursor ? { before: cursor } : {}) });
+        if (!page.length) break;
+        pages.push(page.map((f) => f.venueTradeId));
+        const last = page[page.length - 1]!;
+        cursor = { ts: last.ts, id: last.id };
+      }
+      assert.deepEqual(pages, [["e", "d"], ["c", "b"], ["a"]]);
+      assert.deepEqual((await store.listFills(s.id, { side: "buy" })).map((f) => f.venueTradeId), ["e", "c", "a"]);
+      assert.equal(await store.countFills(s.id), 5);
+      assert.equal(await store.countFills(s.id, { side: "sell" }), 2);
+      assert.equal(await store.countFills(s.id, { from: new Date(t0 + 1), to: new Date(t0 + 9) }), 1);
+      assert.equal(await store.countFills((await strategy()).id), 0);
+    });
+
+    test("orders page backwards by (createdAt, clientOrderId); side and status filters; totals", async () => {
+      const s = await strategy();
+      const t0 = new Date(Date.UTC(2030, 0, 3));
+      const t1 = new Date(t0.getTime() + 1000);
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-a`, createdAt: t0, status: "filled" }));
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-b`, createdAt: t0, status: "cancelled", side: "sell" }));
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-c`, createdAt: t0, status: "open" }));
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-d`, createdAt: t1, status: "open", side: "sell" }));
+      const first = await store.listOrders(s.id, { limit: 2 });
+      assert.deepEqual(first.map((o) => o.clientOrderId.slice(-1)), ["d", "c"]);
+      const last = first[1]!;
+      const next = await store.listOrders(s.id, { limit: 2, before: last.createdAt, beforeId: last.clientOrderId });
+      assert.deepEqual(next.map((o) => o.clientOrderId.slice(-1)), ["b", "a"]);
+      assert.deepEqual((await store.listOrders(s.id, { side: "sell" })).map((o) => o.clientOrderId.slice(-1)), ["d", "b"]);
+      assert.deepEqual((await store.listOrders(s.id, { statuses: ["open"] })).map((o) => o.clientOrderId.slice(-1)), ["d", "c"]);
+      assert.equal(await store.countOrders(s.id), 4);
+      assert.equal(await store.countOrders(s.id, { side: "buy", statuses: ["open", "filled"] }), 2);
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-r`, createdAt: t1, status: "filled", reason: "rebalance" }));
+      await store.saveOrder(order(s.id, { clientOrderId: `${s.id}-e`, createdAt: t1, status: "filled", reason: "emergency", type: "market", price: null }));
+      assert.deepEqual((await store.listOrders(s.id, { reasons: ["rebalance", "emergency"] })).map((o) => o.clientOrderId.slice(-1)), ["r", "e"]);
+      assert.equal(await store.countOrders(s.id, { reasons: ["quote"] }), 4);
+    });
+
     // ── decimals ──
 
     test("decimals round-trip exactly at the column's limits", async () => {
@@ -435,6 +481,52 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.deepEqual((await store.listAlerts(s.id, { before: new Date(t0 + 1) })).map((x) => x.kind), ["stale_data"]);
     });
 
+    test("alerts: a kind raised again while its alert is open is the same alert, counted, with first and last time (issue 14, defect 6)", async () => {
+      const s = await strategy();
+      const t0 = Date.UTC(2030, 2, 1);
+      const first = await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "warning", message: "ratio 0.81", createdAt: new Date(t0) });
+      assert.equal(first.count, 1);
+      assert.equal(first.lastSeenAt.getTime(), t0);
+      await store.raiseAlert({ strategyId: s.id, kind: "risk_state", severity: "info", message: "REDUCING", createdAt: new Date(t0 + 1) });
+      const again = await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "critical", message: "ratio 0.84", data: { ratio: "0.84" }, createdAt: new Date(t0 + 5000) });
+      assert.equal(again.id, first.id, "the open alert, not a new one");
+      assert.equal(again.count, 2);
+      assert.equal(again.createdAt.getTime(), t0, "first seen stays");
+      assert.equal(again.lastSeenAt.getTime(), t0 + 5000);
+      assert.equal(again.message, "ratio 0.84");
+      assert.equal(again.severity, "critical", "the worse severity");
+      assert.deepEqual(again.data, { ratio: "0.84" });
+      assert.deepEqual((await store.listAlerts(s.id)).map((a) => [a.kind, a.count]), [["risk_state", 1], ["rebalance", 2]]);
+      // Once acknowledged, the next one is a new alert.
+      await store.acknowledgeAlert(first.id, "op");
+      const next = await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "warning", message: "ratio 0.82", createdAt: new Date(t0 + 9000) });
+      assert.notEqual(next.id, first.id);
+      assert.equal(next.count, 1);
+      // Repeats raised at once still make one alert.
+      await Promise.all(Array.from({ length: 5 }, (_, i) => store.raiseAlert({ strategyId: s.id, kind: "stale_data", severity: "warning", message: `late ${i}`, createdAt: new Date(t0 + 10_000 + i) })));
+      const stale = await store.listAlerts(s.id, { kinds: ["stale_data"] });
+      assert.deepEqual(stale.map((a) => a.count), [5]);
+      // Restart counts every rebalance raised, grouped or not.
+      assert.equal((await store.loadRecoveryState(s.id)).rebalanceCount, 3);
+    });
+
+    test("alerts: acknowledge all acknowledges every open alert of the strategy, and only those", async () => {
+      const s = await strategy();
+      const other = await strategy();
+      const a = await store.raiseAlert({ strategyId: s.id, kind: "rebalance", severity: "warning", message: "r" });
+      await store.raiseAlert({ strategyId: s.id, kind: "emergency", severity: "critical", message: "e" });
+      await store.acknowledgeAlert(a.id, "earlier");
+      await store.raiseAlert({ strategyId: s.id, kind: "error", severity: "info", message: "x" });
+      const elsewhere = await store.raiseAlert({ strategyId: other.id, kind: "error", severity: "info", message: "y" });
+      const acked = await store.acknowledgeAllAlerts(s.id, "op");
+      assert.deepEqual(acked.map((x) => x.kind).sort(), ["emergency", "error"]);
+      assert.ok(acked.every((x) => x.acknowledgedBy === "op" && x.acknowledgedAt !== null));
+      assert.equal((await store.listAlerts(s.id, { unacknowledgedOnly: true })).length, 0);
+      assert.equal((await store.listAlerts(s.id)).find((x) => x.id === a.id)?.acknowledgedBy, "earlier", "an earlier acknowledgement stands");
+      assert.equal((await store.listAlerts(other.id, { unacknowledgedOnly: true }))[0]?.id, elsewhere.id);
+      assert.deepEqual(await store.acknowledgeAllAlerts(s.id, "op"), []);
+    });
+
     test("alerts: every kind the desk raises can be stored", async () => {
       const s = await strategy();
       const kinds = ["rebalance", "emergency", "stale_data", "cancel_failure", "risk_state", "reconciliation", "error"] as const satisfies readonly AlertKind[];
@@ -485,6 +577,22 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.equal(list[1]?.ip, "127.0.0.1");
       assert.equal(list[0]?.ip, null);
       assert.deepEqual((await store.listAudit({ target, actor: "alice" })).map((e) => e.actor), ["alice"]);
+    });
+
+    test("audit trail: filtered by kind of action, paged without skipping events of one instant (the activity log)", async () => {
+      const actor = `op-${randomUUID().slice(0, 8)}`;
+      for (const action of ["auth.login", "params.apply", "control.pause", "params.rollback", "auth.logout"]) await store.recordAudit({ actor, action, target: "runner" });
+      const params = await store.listAudit({ actor, actionPrefix: "params." });
+      assert.deepEqual(params.map((e) => e.action).sort(), ["params.apply", "params.rollback"]);
+      const seen: string[] = [];
+      let page = await store.listAudit({ actor, limit: 2 });
+      while (page.length) {
+        seen.push(...page.map((e) => e.action));
+        const last = page[page.length - 1]!;
+        page = await store.listAudit({ actor, limit: 2, before: last.createdAt, beforeId: last.id });
+      }
+      assert.equal(seen.length, 5);
+      assert.equal(new Set(seen).size, 5);
     });
 
     // ── restart ──

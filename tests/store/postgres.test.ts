@@ -11,7 +11,6 @@ const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 
 if (!url) {
   const why = "PostgreSQL store contract skipped: set TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL URL to run it";
-  console.log(why);
   test("Store contract: PostgreSQL", { skip: why }, () => {});
 } else {
   const schema = `skewdesk_test_${process.pid}_${randomBytes(4).toString("hex")}`;

@@ -1,5 +1,7 @@
 // The databases a persistence-touching suite runs on: embedded PGlite always, and PostgreSQL whenever
-// TEST_DATABASE_URL (or DATABASE_URL) is set, each in a fresh place that is removed afterwards.
+// TEST_DATABASE_URL (or DATABASE_URL) is set, each in a fresh place that is removed afterwards. Without a
+// URL the PostgreSQL variant is still listed, marked to skip with the reason, so the run's summary counts
+// it as skipped instead of a line on stdout nobody reads.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +11,8 @@ import { createDb, type Db } from "@/server/db";
 
 export interface TestDatabase {
   name: string;
+  /** Why this variant does not run here: pass it to describe/test as `skip`, so the summary counts it. */
+  skip?: string;
   /** Opens (and migrates) the same database again each call: state survives between opens. */
   open(): Promise<Db>;
   cleanup(): Promise<void>;
@@ -36,7 +40,12 @@ export function testDatabases(label: string): TestDatabase[] {
       },
     });
   } else {
-    console.log(`${label}: PostgreSQL variant skipped: set TEST_DATABASE_URL to a PostgreSQL URL to run it`);
+    out.push({
+      name: "PostgreSQL",
+      skip: "no PostgreSQL configured: set TEST_DATABASE_URL to a PostgreSQL URL to run this variant",
+      open: () => Promise.reject(new Error("PostgreSQL variant is skipped: TEST_DATABASE_URL is not set")),
+      cleanup: async () => undefined,
+    });
   }
   return out;
 }

@@ -4,13 +4,20 @@
 import Decimal from "decimal.js";
 import { z } from "zod";
 import type { RunnerHost } from "@/server/host/runner-host";
+import { computePerformance, type PerformanceFigures } from "@/lib/performance";
 import { CommandRejected, type ControlAction, type RunnerEvents } from "@/server/runner/commands";
 import type {
   AlertDTO,
+  AuditPageDTO,
+  AuditQuery,
   EmergencyOutcomeDTO,
   EmergencyPreviewDTO,
   FillDTO,
+  FillsPageQuery,
+  ListPageDTO,
+  MarketDTO,
   OrderDTO,
+  OrdersPageQuery,
   ParamsBase,
   ParamVersionDTO,
   QuotePreviewDTO,
@@ -22,6 +29,7 @@ import type {
 /** Methods that change the runner's state; a rejected request must leave `mutations` empty. */
 export const MUTATING_METHODS = [
   "acknowledgeAlert",
+  "acknowledgeAllAlerts",
   "applyParams",
   "rollbackParams",
   "control",
@@ -35,6 +43,9 @@ export interface RecordedCall {
 }
 
 export interface AuditEvent {
+  /** Set when recorded. */
+  id?: string;
+  at?: number;
   actor: string;
   action: string;
   target: string;
@@ -260,7 +271,7 @@ export class FakeRunnerHost implements RunnerHost {
     return s;
   }
 
-  applyFill(side: SideDTO, price: Decimal, size: Decimal, liquidity: "maker" | "taker" = "maker"): FillDTO {
+  applyFill(side: SideDTO, price: Decimal, size: Decimal, liquidity: "maker" | "taker" = "maker", ts = Date.now()): FillDTO {
     const signed = side === "buy" ? size : size.neg();
     const before = this.inventory;
     const after = before.plus(signed);
@@ -288,20 +299,32 @@ export class FakeRunnerHost implements RunnerHost {
       fee: fee.toFixed(4),
       liquidity,
       inventoryAfter: after.toFixed(2),
-      ts: Date.now(),
+      ts,
+      seq: String(this.seq),
     };
     this.fillLog.push(fill);
     this.emit("fill", fill);
     return fill;
   }
 
+  /** As the store does: a kind raised while its alert is open is that alert seen once more. */
   raiseAlert(kind: AlertDTO["kind"], severity: AlertDTO["severity"], message: string): AlertDTO {
+    const open = this.alertLog.findLast((a) => a.kind === kind && a.acknowledgedAt === null);
+    if (open) {
+      open.count = (open.count ?? 1) + 1;
+      open.lastSeenAt = Date.now();
+      open.message = message;
+      this.emit("alert", { ...open });
+      return open;
+    }
     const alert: AlertDTO = {
       id: `A${++this.seq}`,
       kind,
       severity,
       message,
       createdAt: Date.now(),
+      count: 1,
+      lastSeenAt: Date.now(),
       acknowledgedBy: null,
       acknowledgedAt: null,
     };
@@ -344,6 +367,48 @@ export class FakeRunnerHost implements RunnerHost {
     return this.alertLog.slice(-limit).reverse();
   }
 
+  async fillsPage(q: FillsPageQuery): Promise<ListPageDTO<FillDTO>> {
+    this.record("fillsPage", [q]);
+    const key = (f: FillDTO): [number, number] => [f.ts, Number(f.seq ?? 0)];
+    const older = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+    const matching = this.fillLog
+      .filter((f) => (!q.side || f.side === q.side) && (q.from === undefined || f.ts >= q.from) && (q.to === undefined || f.ts < q.to))
+      .sort((a, b) => b.ts - a.ts || Number(b.seq) - Number(a.seq));
+    const rows = q.before ? matching.filter((f) => older(key(f), [q.before!.ts, Number(q.before!.id)])) : matching;
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { rows: page, total: matching.length, next: rows.length > q.limit && last ? `${last.ts}:${last.seq}` : null };
+  }
+
+  async ordersPage(q: OrdersPageQuery): Promise<ListPageDTO<OrderDTO>> {
+    this.record("ordersPage", [q]);
+    const matching = this.orderLog
+      .filter((o) => (!q.side || o.side === q.side) && (!q.status || q.status.includes(o.status as never)) && (!q.reason || q.reason.includes(o.reason as never)))
+      .sort((a, b) => b.createdAt - a.createdAt || (b.clientOrderId < a.clientOrderId ? -1 : b.clientOrderId > a.clientOrderId ? 1 : 0));
+    const b = q.before;
+    const rows = b ? matching.filter((o) => o.createdAt < b.ts || (o.createdAt === b.ts && b.id !== "" && o.clientOrderId < b.id)) : matching;
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { rows: page, total: matching.length, next: rows.length > q.limit && last ? `${last.createdAt}:${last.clientOrderId}` : null };
+  }
+
+  async market(): Promise<MarketDTO> {
+    this.record("market", []);
+    return {
+      symbol: "FAKE-YES",
+      baseCurrency: "YES",
+      quoteCurrency: "USDC",
+      tickSize: "0.001",
+      lotSize: "0.01",
+      minSize: "1",
+      minPrice: "0.01",
+      maxPrice: "0.99",
+      makerFeeRate: "0",
+      takerFeeRate: "0.002",
+      presetParams: { ...this.versions[0]!.params },
+    };
+  }
+
   async acknowledgeAlert(id: string, by: string): Promise<AlertDTO> {
     this.record("acknowledgeAlert", [id, by]);
     const alert = this.alertLog.find((a) => a.id === id);
@@ -353,6 +418,17 @@ export class FakeRunnerHost implements RunnerHost {
     alert.acknowledgedAt = Date.now();
     this.mutated("acknowledgeAlert", [id, by]);
     return alert;
+  }
+
+  async acknowledgeAllAlerts(by: string): Promise<AlertDTO[]> {
+    this.record("acknowledgeAllAlerts", [by]);
+    const open = this.alertLog.filter((a) => a.acknowledgedAt === null);
+    for (const a of open) {
+      a.acknowledgedBy = by;
+      a.acknowledgedAt = Date.now();
+    }
+    if (open.length) this.mutated("acknowledgeAllAlerts", [by]);
+    return [...open].reverse();
   }
 
   async params(): Promise<{ current: ParamVersionDTO; versions: ParamVersionDTO[] }> {
@@ -379,16 +455,18 @@ export class FakeRunnerHost implements RunnerHost {
   async previewParams(params: Record<string, unknown>, base?: ParamsBase): Promise<QuotePreviewDTO> {
     this.record("previewParams", [params]);
     const p = this.validate(params, base);
-    const q = this.quotes(p);
-    return {
-      bid: q.bid ? { price: q.bid.toFixed(3), size: p.orderSize } : null,
-      ask: q.ask ? { price: q.ask.toFixed(3), size: p.orderSize } : null,
-      skipped: [],
-      action: null,
-      mid: this.mid.toFixed(4),
-      warnings: p.skewFactor > 2 ? ["skewFactor above 2 moves quotes far from mid"] : [],
-      params: p,
+    const price = (q: FakeParams) => {
+      const x = this.quotes(q);
+      return {
+        bid: x.bid ? { price: x.bid.toFixed(3), size: q.orderSize } : null,
+        ask: x.ask ? { price: x.ask.toFixed(3), size: q.orderSize } : null,
+        skipped: [],
+        action: null,
+        mid: this.mid.toFixed(4),
+        warnings: q.skewFactor > 2 ? ["skewFactor above 2 moves quotes far from mid"] : [],
+      };
     };
+    return { ...price(p), params: p, current: price(this.params_), currentVersion: this.current.version };
   }
 
   async applyParams(params: Record<string, unknown>, reason: string, by: string, base?: ParamsBase): Promise<ParamVersionDTO> {
@@ -491,6 +569,7 @@ export class FakeRunnerHost implements RunnerHost {
     if (!gap.isZero()) {
       const side: SideDTO = gap.isPositive() ? "sell" : "buy";
       const price = side === "sell" ? b.bestBid : b.bestAsk;
+      this.pushActionOrder("emergency", side, gap.abs());
       this.applyFill(side, price, gap.abs(), "taker");
       averagePrice = price.toFixed(4);
     }
@@ -517,13 +596,52 @@ export class FakeRunnerHost implements RunnerHost {
 
   async audit(event: AuditEvent): Promise<void> {
     this.record("audit", [event]);
-    this.audits.push(event);
+    this.audits.push({ ...event, id: `E${String(++this.seq).padStart(8, "0")}`, at: Date.now() });
+  }
+
+  async performance(r: { from: number; to: number }): Promise<PerformanceFigures> {
+    this.record("performance", [r]);
+    const fills = this.fillLog.filter((f) => f.ts >= r.from && f.ts < r.to);
+    const points = this.snapshotLog.filter((s) => s.ts >= r.from && s.ts < r.to);
+    return computePerformance(fills, points, r.from, r.to);
+  }
+
+  async auditLog(q: AuditQuery): Promise<AuditPageDTO> {
+    this.record("auditLog", [q]);
+    const b = q.before;
+    const rows = this.audits
+      .filter((e) => (!q.kind || e.action.startsWith(`${q.kind}.`)) && (!q.actor || e.actor === q.actor))
+      .filter((e) => !b || e.at! < b.ts || (e.at === b.ts && e.id! < b.id))
+      .sort((x, y) => y.at! - x.at! || (y.id! < x.id! ? -1 : 1))
+      .map((e) => ({ id: e.id!, at: e.at!, actor: e.actor, action: e.action, target: e.target, before: e.before ?? null, after: e.after ?? null, ip: e.ip ?? null }));
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { rows: page, next: rows.length > q.limit && last ? `${last.at}:${last.id}` : null };
   }
 
   async stop(reason: string): Promise<void> {
     this.record("stop", [reason]);
     this.stopped = reason;
     this.running = false;
+  }
+
+  /** A reduce-only rebalance or an emergency flatten, as the runner places them (a market order, filled). */
+  pushActionOrder(reason: "rebalance" | "emergency", side: SideDTO, size: Decimal, now = Date.now()): OrderDTO {
+    const order: OrderDTO = {
+      clientOrderId: `O${++this.seq}-${reason}`,
+      side,
+      type: "market",
+      price: null,
+      size: size.toFixed(2),
+      filledSize: size.toFixed(2),
+      status: "filled",
+      reason,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.orderLog.push(order);
+    this.emit("order", order);
+    return order;
   }
 
   // ---- a live, plausible stream (serve-fake.ts) --------------------------------------------------------
@@ -534,10 +652,12 @@ export class FakeRunnerHost implements RunnerHost {
     const step = new Decimal(Math.round((rand() - 0.5) * 6)).div(1000);
     this.mid = Decimal.max(new Decimal("0.05"), Decimal.min(new Decimal("0.95"), this.mid.plus(step)));
     const q = this.quotes();
+    // History made at start-up carries the tick's own time, so it spreads over the charts like live data.
+    const at = ts ?? Date.now();
     if (q.bid && q.ask && rand() < 0.15) {
       const side: SideDTO = rand() < 0.5 + this.ratio() * 0.3 ? "sell" : "buy";
       const size = new Decimal(this.params_.orderSize);
-      this.applyFill(side, side === "buy" ? q.bid : q.ask, size);
+      this.applyFill(side, side === "buy" ? q.bid : q.ask, size, "maker", at);
       const order: OrderDTO = {
         clientOrderId: `O${this.seq}`,
         side,
@@ -547,8 +667,8 @@ export class FakeRunnerHost implements RunnerHost {
         filledSize: size.toFixed(2),
         status: "filled",
         reason: "quote",
-        createdAt: Date.now(),
-        updatedAt: Date.now(),
+        createdAt: at,
+        updatedAt: at,
       };
       this.orderLog.push(order);
       this.emit("order", order);
@@ -556,6 +676,7 @@ export class FakeRunnerHost implements RunnerHost {
       if (r >= this.params_.rebalanceThreshold && this.riskState === "ACTIVE") {
         this.riskState = "REDUCING";
         this.rebalanceCount++;
+        this.pushActionOrder("rebalance", this.ratio() > 0 ? "sell" : "buy", size, at);
         this.raiseAlert("rebalance", "warning", `Inventory ratio ${r.toFixed(2)} past rebalance threshold`);
       } else if (r < this.params_.rebalanceThreshold / 2 && this.riskState === "REDUCING") {
         this.riskState = "ACTIVE";

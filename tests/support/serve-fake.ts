@@ -17,6 +17,8 @@ import { parseArgs } from "node:util";
 import { createWebServer } from "@/server/web/create-web-server";
 import { defaultWebConfig, PROJECT_ROOT } from "@/server/config/web-config";
 import { FakeRunnerHost } from "@/tests/support/fake-runner-host";
+import { notifyConfigFromEnv } from "@/server/notify/notify-config";
+import { Notifier } from "@/server/notify/notifier";
 
 const { values } = parseArgs({
   options: {
@@ -41,9 +43,12 @@ const start = Date.now() - historyTicks * tickMs;
 for (let i = 0; i < historyTicks; i++) fake.tick(Math.random, start + i * tickMs);
 fake.raiseAlert("risk_state", "info", "Runner started in paper mode");
 
+// SKEWDESK_NOTIFY_URL etc., as the real desk reads them.
+const notifyConfig = notifyConfigFromEnv(process.env);
 const server = await createWebServer({
   host: fake,
   dev: !values.prod,
+  notifier: notifyConfig ? new Notifier(notifyConfig, "Skewdesk PAPER (fake)") : null,
   config: defaultWebConfig({
     port: Number(values.port),
     dataDir: process.env.SKEWDESK_DATA_DIR ?? mkdtempSync(join(tmpdir(), "skewdesk-fake-")),

@@ -51,6 +51,7 @@ export class WebHarness {
       config?: Partial<Omit<WebConfig, "auth">>;
       dataDir?: string;
       hub?: CreateWebServerOptions["hub"];
+      notifier?: CreateWebServerOptions["notifier"];
       login?: boolean;
       /** The login throttle's clock. */
       clock?: () => number;
@@ -66,7 +67,7 @@ export class WebHarness {
       auth: { operatorPassword: OPERATOR_PASSWORD, viewerPassword: VIEWER_PASSWORD, bcryptRounds: 4, ...opts.auth },
     });
     const auth = opts.clock ? await createAuth(config, { now: opts.clock }) : undefined;
-    const server = await createWebServer({ host: fake, config, dev: false, hub: opts.hub, log: () => undefined, auth });
+    const server = await createWebServer({ host: fake, config, dev: false, hub: opts.hub, notifier: opts.notifier, log: () => undefined, auth });
     const h = new WebHarness(server, fake, config, dataDir, opts.dataDir === undefined);
     if (opts.login !== false && config.auth.operatorPassword) {
       h.operatorCookie = await h.login("operator", OPERATOR_PASSWORD);

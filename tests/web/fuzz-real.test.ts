@@ -61,6 +61,8 @@ describe("fuzz against the real runner", () => {
         fc.constant({ ...valid, minSpread: "5", maxSpread: "1" }),
         fc.constant({ ...valid, skewMode: "quadratic" }),
       )
+      // What the server receives is the JSON (Infinity and NaN become null, which may be valid): judge that.
+      .map((p) => JSON.parse(JSON.stringify(p)) as Record<string, unknown>)
       .filter((p) => !strategyParamsSchema.safeParse(p).success);
     let sent = 0;
     await fc.assert(
@@ -70,7 +72,7 @@ describe("fuzz against the real runner", () => {
         assert.ok(r.status >= 400 && r.status < 500, `${path} answered ${r.status} to ${JSON.stringify(params).slice(0, 200)}`);
         assert.ok(r.json.error && r.json.error.length > 0, "no message");
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: 20261130 },
     );
     assert.equal(sent, 1000);
     const after = await host.params();

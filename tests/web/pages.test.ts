@@ -32,6 +32,14 @@ describe("pages (next build)", () => {
     assert.equal((await h.send(asset)).status, 200, asset);
   });
 
+  test("the favicon is served on every page, without a session (issue 14: a 404 on every page)", async () => {
+    const r = await h.send("/favicon.ico");
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers["content-type"]), /image\/(x-icon|vnd\.microsoft\.icon)/);
+    const login = await h.send("/login");
+    assert.match(login.text, /<link rel="icon" href="\/favicon\.ico/);
+  });
+
   test("/ with a session renders the dashboard", async () => {
     const r = await h.send("/", { cookie: h.viewerCookie });
     assert.equal(r.status, 200);

@@ -68,7 +68,7 @@ describe("parameter changes against the real runner (story market)", () => {
     assert.match(r.json.fields?.["params.targetInventory"] ?? "", /is too large/);
     r = await post("/api/params", { params: { targetInventory: "-2" }, reason: "beyond" });
     assert.equal(r.status, 400, JSON.stringify(r.json));
-    assert.match(r.json.fields?.targetInventory ?? "", /must be within ±maxInventory \(between -1 and 1\)/);
+    assert.match(r.json.fields?.targetInventory ?? "", /must be no further from zero than the max inventory \(between -1 and 1\)/);
     assert.equal((await host.params()).versions.length, before.versions.length);
   });
 

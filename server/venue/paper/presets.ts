@@ -15,6 +15,8 @@ export const STORY_MARKET: MarketSpec = {
   maxPrice: new Decimal("1000000"),
   makerFeeRate: new Decimal("0.0001"),
   takerFeeRate: new Decimal("0.0005"),
+  baseCurrency: "ETH",
+  quoteCurrency: "USD",
 };
 
 /** A Polymarket-style probability market: prices in [0.01, 0.99], no maker fee. */
@@ -27,6 +29,9 @@ export const PROBABILITY_MARKET: MarketSpec = {
   maxPrice: new Decimal("0.99"),
   makerFeeRate: new Decimal("0"),
   takerFeeRate: new Decimal("0.02"),
+  // Outcome shares priced in the collateral, as on Polymarket.
+  baseCurrency: "YES",
+  quoteCurrency: "USDC",
 };
 
 /**

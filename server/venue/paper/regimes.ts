@@ -2,7 +2,7 @@
 // more. 'falling' is the story's market: at its drift a 2000 price reaches ~1960 in ten minutes while
 // sellers dominate the flow, so a market maker that keeps quoting a bid keeps buying.
 
-export type RegimeName = "calm" | "trending_up" | "falling" | "volatile";
+export type RegimeName = "calm" | "trending_up" | "falling" | "volatile" | "still";
 
 export interface RegimeParams {
   readonly name: string;
@@ -12,7 +12,7 @@ export interface RegimeParams {
   readonly volPerSqrtMin: number;
   /** Share of trades that are aggressive buys; 0.5 is balanced. */
   readonly buyShare: number;
-  /** Multiplies the trade arrival rate. */
+  /** Multiplies the trade arrival rate; 0 = no trades at all. */
   readonly activity: number;
 }
 
@@ -21,6 +21,9 @@ export const REGIMES: Readonly<Record<RegimeName, RegimeParams>> = {
   trending_up: { name: "trending_up", driftPerMin: 0.002, volPerSqrtMin: 0.0005, buyShare: 0.6, activity: 1.2 },
   falling: { name: "falling", driftPerMin: -0.002, volPerSqrtMin: 0.0005, buyShare: 0.4, activity: 1.2 },
   volatile: { name: "volatile", driftPerMin: 0, volPerSqrtMin: 0.003, buyShare: 0.5, activity: 2 },
+  // A market that holds still: the price never moves and nobody trades, so what the desk quotes follows
+  // from its parameters alone. For tests that check what a parameter does, and for demos.
+  still: { name: "still", driftPerMin: 0, volPerSqrtMin: 0, buyShare: 0.5, activity: 0 },
 };
 
 export type RegimeRef = RegimeName | RegimeParams;
@@ -51,7 +54,7 @@ export function resolveRegime(r: RegimeRef): RegimeParams {
   if (!Number.isFinite(p.driftPerMin)) throw bad("driftPerMin must be finite");
   if (!(p.volPerSqrtMin >= 0) || !Number.isFinite(p.volPerSqrtMin)) throw bad("volPerSqrtMin must be >= 0");
   if (!(p.buyShare >= 0 && p.buyShare <= 1)) throw bad("buyShare must be in [0, 1]");
-  if (!(p.activity > 0) || !Number.isFinite(p.activity)) throw bad("activity must be > 0");
+  if (!(p.activity >= 0) || !Number.isFinite(p.activity)) throw bad("activity must be >= 0");
   return p;
 }
 

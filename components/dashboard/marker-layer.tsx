@@ -1,0 +1,50 @@
+"use client";
+// The event markers drawn as plain SVG in one layer, placed with the chart's own scales. Hundreds of
+// recharts ReferenceDots each register with the chart's store on every render, which kept the page busy
+// for seconds at a time with a few hundred fills; a layer of circles and lines costs nothing of the kind.
+import { DefaultZIndexes, usePlotArea, useXAxisScale, useYAxisScale, ZIndexLayer } from "recharts";
+import type { Marker } from "./chart-markers";
+
+/** Lines whose label would crowd the chart (a rebalance every tick) go unlabelled: the legend names them. */
+const LABELLED = new Set(["emergency", "param", "risk"]);
+
+export function MarkerLayer({ events, dots }: { events: readonly Marker[]; dots: readonly Marker[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  const area = usePlotArea();
+  if (!x || !y || !area) return null;
+  const left = area.x;
+  const right = area.x + area.width;
+  const top = area.y;
+  const bottom = area.y + area.height;
+  const inside = (px: number | undefined): px is number => px !== undefined && Number.isFinite(px) && px >= left && px <= right;
+  const mid = (left + right) / 2;
+  // Above the lines (recharts draws its series in z-index layers; a plain child would sit under them).
+  return (
+    <ZIndexLayer zIndex={DefaultZIndexes.scatter}>
+      <g className="markers" pointerEvents="none">
+        {events.map((m, i) => {
+          const px = x(m.ts);
+          if (!inside(px)) return null;
+          const labelLeft = px > mid;
+          return (
+            <g key={`${m.kind}-${m.ts}-${i}`} className={`marker marker-${m.kind}`}>
+              <line x1={px} x2={px} y1={top} y2={bottom} stroke={m.color} strokeOpacity={m.kind === "rebalance" ? 0.55 : 0.9} strokeDasharray={m.kind === "param" ? "2 2" : undefined} />
+              {LABELLED.has(m.kind) ? (
+                <text x={labelLeft ? px - 3 : px + 3} y={top + 9} textAnchor={labelLeft ? "end" : "start"} fontSize={9} fill={m.color}>
+                  {m.label}
+                </text>
+              ) : null}
+            </g>
+          );
+        })}
+        {dots.map((m, i) => {
+          const px = x(m.ts);
+          const py = m.y === undefined ? undefined : y(m.y);
+          if (!inside(px) || py === undefined || !Number.isFinite(py) || py < top || py > bottom) return null;
+          return <circle key={`${m.ts}-${i}`} className={`marker marker-fill marker-${m.side}`} cx={px} cy={py} r={2.5} fill={m.color} stroke="#0d1218" strokeWidth={0.5} />;
+        })}
+      </g>
+    </ZIndexLayer>
+  );
+}

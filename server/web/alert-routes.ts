@@ -1,0 +1,22 @@
+// Alerts beyond one at a time: "acknowledge all" for an operator facing a feed full of them. Mounted by
+// api.ts after its checks (session, operator role, same origin, schema).
+import type { AlertDTO } from "@/lib/events";
+import { ackAllAlertsRequestSchema } from "@/lib/events";
+import type { RunnerHost } from "@/server/host/runner-host";
+import type { Ctx, Route } from "@/server/web/api";
+
+export function alertRoutes(host: RunnerHost, audit: (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>): Route<never, never>[] {
+  const ackAll: Route<Record<string, never>, unknown> = {
+    method: "POST",
+    path: "/api/alerts/ack-all",
+    access: "operator",
+    body: ackAllAlertsRequestSchema,
+    handle: async (ctx): Promise<{ acknowledged: AlertDTO[] }> => {
+      const acknowledged = await host.acknowledgeAllAlerts(ctx.session!.username);
+      // One audit line for the batch, naming every alert it closed.
+      await audit(ctx as Ctx<unknown, unknown>, "alert.ack_all", "alerts", { open: acknowledged.length }, { ids: acknowledged.map((a) => a.id) });
+      return { acknowledged };
+    },
+  };
+  return [ackAll as unknown as Route<never, never>];
+}

@@ -1,0 +1,26 @@
+// Notifications from the dashboard: whether critical alerts go anywhere (GET, for everyone), and a test
+// message an operator sends to see that they arrive (POST). Mounted by api.ts after its checks.
+import { notifyTestRequestSchema, type NotifyStatusDTO } from "@/lib/events";
+import type { Notifier } from "@/server/notify/notifier";
+import type { Ctx, Route } from "@/server/web/api";
+import { HttpError } from "@/server/web/http";
+import { z } from "zod";
+
+const OFF: NotifyStatusDTO = { configured: false, format: null, destination: null, last: null };
+
+export function notifyRoutes(notifier: Notifier | null, audit: (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>): Route<never, never>[] {
+  const status: Route<unknown, unknown> = { method: "GET", path: "/api/notify", access: "viewer", query: z.object({}).strict(), handle: async () => notifier?.status() ?? OFF };
+  const test: Route<Record<string, never>, unknown> = {
+    method: "POST",
+    path: "/api/notify/test",
+    access: "operator",
+    body: notifyTestRequestSchema,
+    handle: async (ctx) => {
+      if (!notifier) throw new HttpError(409, "Notifications are off: set SKEWDESK_NOTIFY_URL (a Slack, Discord or Telegram webhook) and restart");
+      const delivery = await notifier.test(ctx.session!.username);
+      await audit(ctx as Ctx<unknown, unknown>, "notify.test", notifier.status().destination ?? "webhook", null, { ok: delivery.ok, status: delivery.status, attempts: delivery.attempts });
+      return delivery;
+    },
+  };
+  return [status as unknown as Route<never, never>, test as unknown as Route<never, never>];
+}
