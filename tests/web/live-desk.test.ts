@@ -168,19 +168,24 @@ describe("the product in live mode against the fake Hyperliquid", () => {
         return (await r.json()) as Record<string, unknown>;
       };
       await call("POST", "/api/control", { action: "arm" });
-      // Trade: fills on both sides, the last one left unanswered by a crash.
+      // Trade: fills on both sides, then a crash.
+      let lastOid = 0;
       for (const side of ["A", "B", "A"] as const) {
         await until("a quote to hit", () => fake.engine.openOrders(user).some((o) => o.side === (side === "A" ? "B" : "A")), 30_000);
         const mine = fake.engine.openOrders(user).find((o) => o.side === (side === "A" ? "B" : "A"))!;
+        lastOid = Math.max(...[...fake.engine.orders.keys()]);
         fake.engine.externalTrade("ETH", side, mine.sz.toString());
         await until("the desk to book it", async () => (await call("GET", "/api/status")).inventory === fake.engine.position(user, "ETH").toString(), 30_000);
       }
-      await until("quotes resting again", () => fake.engine.openOrders(user).length > 0, 30_000);
+      // The side we hit re-placed after the last fill (a newer order id) and both quotes resting.
+      await until("quotes resting again", () => fake.engine.openOrders(user).length === 2 && fake.engine.openOrders(user).some((o) => o.oid > lastOid), 30_000);
       first.kill("SIGKILL");
       await first.exit;
-      // A fill while the desk is down: the venue has it, the desk does not.
-      const resting = fake.engine.openOrders(user)[0]!;
-      fake.engine.externalTrade("ETH", resting.side === "B" ? "A" : "B", resting.sz.toString());
+      // A fill while the desk is down: the venue has it, the desk does not. (Rarely the kill lands between a
+      // re-quote's cancel and its new order, and nothing of ours rests to be filled: the rest still holds.)
+      const resting = fake.engine.openOrders(user)[0];
+      if (resting) fake.engine.externalTrade("ETH", resting.side === "B" ? "A" : "B", resting.sz.toString());
+      else console.log("# no quote resting at the kill: no fill while the desk was down this time");
       const venuePosition = fake.engine.position(user, "ETH").toString();
       const second = startDesk(fake, dir);
       url = await second.url;
