@@ -4,6 +4,7 @@
 // own wire formats are parsed at its boundary (see schemas.ts).
 import type Decimal from "decimal.js";
 import type { MarketSpec, OrderBook, Side } from "@/lib/market";
+import type { VenueError } from "./errors";
 
 export type OrderType = "limit" | "market";
 
@@ -101,6 +102,11 @@ export interface Venue {
    * (the order may still rest: do not quote that side again until a later cancel confirms).
    */
   cancelOrder(clientOrderId: string): Promise<VenueOrder>;
+  /**
+   * Several orders in one request (live venues): a result per leg, in order — the order, or the error that
+   * leg got. Never one exception for the batch: a rejected leg must not hide the legs that rest.
+   */
+  createOrders?(reqs: CreateOrderRequest[]): Promise<(VenueOrder | VenueError)[]>;
   /** Confirmed cancel of every resting order; resolves with the orders it cancelled. */
   cancelAllOrders(): Promise<VenueOrder[]>;
   /**

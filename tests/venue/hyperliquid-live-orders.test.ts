@@ -4,10 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import Decimal from "decimal.js";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import { AuthenticationError, InvalidOrder, NetworkError, PostOnlyWouldCross, isRetryable } from "@/server/venue/errors";
+import { AuthenticationError, InvalidOrder, MarketDataDown, NetworkError, PostOnlyWouldCross, isRetryable } from "@/server/venue/errors";
 import { HyperliquidVenue } from "@/server/venue/hyperliquid";
 import type { VenueFill, VenueOrder } from "@/server/venue/types";
-import { SYMBOL, connect, until, type Connected } from "../fakes/hyperliquid/harness";
+import { SYMBOL, connect, runnerOn, until, type Connected } from "../fakes/hyperliquid/harness";
 import { TEST_PRIVATE_KEY, startFakeHyperliquid } from "../fakes/hyperliquid/server";
 
 const d = (v: Decimal.Value) => new Decimal(v);
@@ -123,6 +123,19 @@ test("10. tick, lot and minimum rules are checked before sending; market orders 
     assert.equal(sent.orders[0]!.t.limit.tif, "Ioc");
     assert.ok(d(sent.orders[0]!.p).div(m.tickSize).isInteger() && d(sent.orders[0]!.p).gt(book.asks[0]!.price));
   }));
+
+test("10b. a market that leaves the band read at start (where the tick may differ) pulls our quotes", () =>
+  withVenue(async (c) => {
+    const runner = await runnerOn(c, "hl-grid");
+    const tick = () => runner.tick(Date.now());
+    await until("quotes resting", async () => (await tick(), c.fake.engine.openOrders(c.user).length === 2), 20_000);
+    const max = c.venue.market.maxPrice;
+    c.fake.engine.setMark("ETH", max.add(100).toString());
+    await until("the new book", () => (c.venue.stream.book?.bids[0]?.price.gt(max) ?? false));
+    await assert.rejects(c.venue.fetchOrderBook(), MarketDataDown);
+    await until("our quotes pulled", async () => (await tick(), c.fake.engine.openOrders(c.user).length === 0), 10_000);
+    await runner.shutdown("test");
+  }, { fake: { houseHalfSpreadTicks: 100, houseSize: "1" } }));
 
 test("11. authentication failures are reported as such and never retried", async () => {
   const fake = await startFakeHyperliquid();

@@ -134,9 +134,24 @@ export class HyperliquidVenue implements Venue {
 
   async fetchOrderBook(): Promise<OrderBook> {
     if (this.stream.state === "disconnected") throw new MarketDataDown("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
-    if (this.stream.book) return this.stream.book;
+    if (this.stream.book) return this.onGrid(this.stream.book);
     const raw = parseVenueData(l2BookSchema, await this.info("l2Book", { type: "l2Book", coin: this.perp.coin }), "l2Book", VENUE);
-    return { bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })), asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })), ts: raw.time };
+    return this.onGrid({ bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })), asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })), ts: raw.time });
+  }
+
+  /**
+   * The grid (tick, band) was read at start for prices near the mark then. A market that has left the band
+   * may be on another tick (prices have five significant figures): quotes come down until a restart
+   * re-reads the grid, rather than resting at the band's edge or being refused one by one.
+   */
+  private onGrid(book: OrderBook): OrderBook {
+    const bid = book.bids[0]?.price;
+    const ask = book.asks[0]?.price;
+    const m = this.market;
+    if ((bid && bid.lt(m.minPrice)) || (ask && ask.gt(m.maxPrice))) {
+      throw new MarketDataDown(`the market (${bid ?? "?"}–${ask ?? "?"}) has left the price band [${m.minPrice}, ${m.maxPrice}] read at start, where the tick is ${m.tickSize}: restart the desk to re-read the venue's grid`, { venue: VENUE });
+    }
+    return book;
   }
 
   async fetchOpenOrders(): Promise<VenueOrder[]> {

@@ -165,11 +165,13 @@ export class Engine {
     const coin = this.coin(coinName)!;
     const tick = this.tick(coin);
     for (const o of this.orders.values()) if (o.user === HOUSE && o.coin === coinName && o.status === "open") this.finish(o, "canceled", false);
+    // Placed as orders: a market that moved through our quotes fills them, as it would on the venue.
+    const asset = this.coins.indexOf(coin);
     for (let k = 0; k < this.opts.houseLevels; k++) {
       const off = tick.mul(this.opts.houseHalfSpreadTicks + k);
       for (const side of ["B", "A"] as const) {
         const px = side === "B" ? D(coin.mark).sub(off) : D(coin.mark).add(off);
-        this.rest({ user: HOUSE, coin: coinName, side, px, sz: D(this.opts.houseSize), tif: "Gtc", reduceOnly: false, cloid: null });
+        this.place(HOUSE, { a: asset, b: side === "B", p: px.toString(), s: this.opts.houseSize, r: false, t: { limit: { tif: "Gtc" } } });
       }
     }
     this.onBook(coinName);
@@ -224,7 +226,7 @@ export class Engine {
       sz = Decimal.min(sz, pos.abs());
     }
     const after = side === "B" ? pos.add(sz) : pos.sub(sz);
-    if (after.abs().gt(pos.abs()) && after.abs().mul(coin.mark).div(coin.maxLeverage).gt(this.accountValue(user))) {
+    if (user !== HOUSE && after.abs().gt(pos.abs()) && after.abs().mul(coin.mark).div(coin.maxLeverage).gt(this.accountValue(user))) {
       return { error: `Insufficient margin to place order. ${tag}` };
     }
     const opposite = this.book(coin.name, side === "B" ? "A" : "B");
