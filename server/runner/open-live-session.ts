@@ -65,6 +65,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
       symbol: opts.live.symbol,
       deadlineMs,
       deadmanMs: opts.live.deadmanMs || null,
+      nonceFile: join(opts.journalDir, `hyperliquid-nonce-${opts.live.network}-${opts.live.walletAddress}.json`),
       log: (line) => log(`[hyperliquid] ${line}`),
     });
     const market = venue.market;

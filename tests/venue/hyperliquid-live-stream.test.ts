@@ -2,7 +2,7 @@
 // behaviours 4, 5, 6, 7 and 8), against the wire-level fake. Waits are on states the system reports.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -97,8 +97,9 @@ test("5b. while the stream is down the desk takes its quotes down at once (REST 
 
 test("6. nonces stay unique and increasing under 50 concurrent actions and across a restart", async () => {
   const fake = await startFakeHyperliquid();
+  const nonceFile = join(mkdtempSync(join(tmpdir(), "skewdesk-nonce-")), "nonce.json");
   try {
-    const a = await connect({ fakeInstance: fake });
+    const a = await connect({ fakeInstance: fake, venue: { nonceFile } });
     const reqs = await Promise.all(Array.from({ length: 50 }, (_, i) => passive(a, id(`n${i}`), 20 + (i % 10))));
     const results = await Promise.all(reqs.map((r) => a.venue.createOrder(r)));
     assert.ok(results.every((r) => r.status === "open"));
@@ -108,11 +109,15 @@ test("6. nonces stay unique and increasing under 50 concurrent actions and acros
     await a.venue.cancelAllOrders();
     await a.close();
     const last = Math.max(...fake.exchange.actions.map((x) => x.body.nonce));
-    const b = await connect({ fakeInstance: fake, venue: { nonceFloor: last } });
+    assert.equal(JSON.parse(readFileSync(nonceFile, "utf8")).lastNonce, last, "the highest nonce is kept at close");
+    // A previous run that signed ahead of the clock (or a clock stepped back): the next run starts above it.
+    const ahead = Date.now() + 600_000;
+    writeFileSync(nonceFile, JSON.stringify({ lastNonce: ahead }));
+    const b = await connect({ fakeInstance: fake, venue: { nonceFile } });
     try {
       await b.venue.createOrder(await passive(b, id("restart")));
       const next = fake.exchange.actions.at(-1)!;
-      assert.ok(next.body.nonce > last, `after a restart ${next.body.nonce} > ${last}`);
+      assert.ok(next.body.nonce > ahead, `after a restart ${next.body.nonce} > ${ahead}`);
       assert.equal((next.answer as { status: string }).status, "ok");
     } finally {
       await b.close();

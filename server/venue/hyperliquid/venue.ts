@@ -14,6 +14,7 @@ import { marketSpec, roundPrice, validPrice, type PerpInfo } from "./market";
 import { HyperliquidStream } from "./stream";
 import { clearinghouseSchema, exchangeAnswerSchema, fillSchema, l2BookSchema, openOrderSchema, orderStatusSchema, toVenueFill, toVenueOrder, type Leg, type SentOrder } from "./wire";
 import { Deadman } from "./deadman";
+import { NonceFloorFile, readNonceFloor } from "./nonce-floor";
 import { z } from "zod";
 
 export interface HyperliquidConfig {
@@ -38,6 +39,8 @@ export interface HyperliquidConfig {
   rateLimitMs?: number;
   /** A nonce below which none is used (e.g. the last one of a previous run). */
   nonceFloor?: number;
+  /** Where the highest nonce used is kept between runs (see nonce-floor.ts); read at open. */
+  nonceFile?: string;
   log?: (line: string) => void;
 }
 
@@ -51,6 +54,7 @@ export class HyperliquidVenue implements Venue {
   readonly stream: HyperliquidStream;
   readonly deadman: Deadman;
   private readonly sent = new Map<string, SentOrder>();
+  private readonly nonces: NonceFloorFile | null;
   private closed = false;
 
   private constructor(
@@ -60,6 +64,7 @@ export class HyperliquidVenue implements Venue {
     private readonly cfg: Required<Pick<HyperliquidConfig, "deadlineMs" | "walletAddress">> & HyperliquidConfig,
   ) {
     this.ids = new CloidMap(cfg.idPrefix ?? "sd-");
+    this.nonces = cfg.nonceFile ? new NonceFloorFile(cfg.nonceFile, () => this.lastNonce()) : null;
     const log = cfg.log ?? (() => {});
     this.calls = new Calls({ deadlineMs: cfg.deadlineMs, backoffMinMs: 500, backoffMaxMs: 30_000, now: Date.now });
     this.stream = new HyperliquidStream(client, this.ids, { coin: perp.coin, stallMs: cfg.stallMs ?? 10_000, backoffMinMs: 250, backoffMaxMs: 10_000, log });
@@ -77,7 +82,8 @@ export class HyperliquidVenue implements Venue {
     const wsUrl = cfg.wsUrl ?? `${restUrl.replace(/^http/, "ws")}/ws`;
     const deadlineMs = cfg.deadlineMs ?? 5_000;
     const client = new HyperliquidClient({ walletAddress: cfg.walletAddress.toLowerCase(), privateKey: cfg.privateKey, restUrl, wsUrl, testnet: cfg.network === "testnet", timeoutMs: deadlineMs, rateLimitMs: cfg.rateLimitMs });
-    if (cfg.nonceFloor) (client.options as Record<string, unknown>).lastNonce = cfg.nonceFloor;
+    const floor = Math.max(cfg.nonceFloor ?? 0, cfg.nonceFile ? (readNonceFloor(cfg.nonceFile) ?? 0) : 0);
+    if (floor) (client.options as Record<string, unknown>).lastNonce = floor;
     const calls = new Calls({ deadlineMs: Math.max(deadlineMs, 15_000), backoffMinMs: 500, backoffMaxMs: 30_000, now: Date.now });
     try {
       // ccxt refuses plain ws:// (a local fake) until its HTTP agent is loaded.
@@ -126,7 +132,11 @@ export class HyperliquidVenue implements Venue {
 
   /** Signs and sends one action; returns the per-leg statuses (a whole-request refusal throws). */
   private async exchange(what: string, action: Record<string, unknown>): Promise<Leg[]> {
-    const raw = await this.calls.run(what, () => this.client.signAndSend(action));
+    const raw = await this.calls.run(what, () => {
+      const p = this.client.signAndSend(action);
+      this.nonces?.touch();
+      return p;
+    });
     const a = parseVenueData(exchangeAnswerSchema, raw, what, VENUE);
     if (a.status === "err") throw venueRefusal(a.response);
     return a.response.data?.statuses ?? [];
@@ -300,6 +310,12 @@ export class HyperliquidVenue implements Venue {
     this.closed = true;
     await this.deadman.stop().catch((err) => this.cfg.log?.(`dead-man disarm failed: ${err instanceof Error ? err.message : String(err)}`));
     this.stream.close();
+    this.nonces?.close();
     await this.client.close().catch(() => {});
+  }
+
+  /** The highest nonce this process has signed with (0 before any). */
+  lastNonce(): number {
+    return Number((this.client.options as Record<string, unknown>).lastNonce ?? 0);
   }
 }
