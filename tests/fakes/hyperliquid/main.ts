@@ -17,7 +17,20 @@ console.log(`test account ${wallet} with 100000 USDC; its key is the well-known 
 console.log("markets: BTC/USDC:USDC, ETH/USDC:USDC; the desk's env for it:");
 console.log(`  SKEWDESK_MODE=live SKEWDESK_VENUE=hyperliquid SKEWDESK_VENUE_URL=${fake.url} SKEWDESK_VENUE_NETWORK=${network} SKEWDESK_VENUE_SYMBOL=ETH/USDC:USDC`);
 console.log(`  SKEWDESK_HYPERLIQUID_WALLET=${wallet} SKEWDESK_HYPERLIQUID_KEY_FILE=<a 0600 file holding the key>`);
+// --flow: the rest of the market moves (a random walk of the mark each second) and trades (a small
+// marketable order now and then), so a desk rehearsing against the fake sees fills.
+let flow: ReturnType<typeof setInterval> | null = null;
+if (process.argv.includes("--flow")) {
+  flow = setInterval(() => {
+    const eth = fake.engine.coin("ETH")!;
+    const mark = Math.max(1500, Math.min(2600, Number(eth.mark) + Math.round((Math.random() - 0.5) * 20) / 10));
+    fake.engine.setMark("ETH", mark.toFixed(1));
+    if (Math.random() < 0.3) fake.engine.externalTrade("ETH", Math.random() < 0.5 ? "A" : "B", "0.05");
+  }, 1_000);
+  console.log("--flow: the mark walks every second and another trader sends small market orders");
+}
 const stop = async () => {
+  if (flow) clearInterval(flow);
   await fake.close();
   process.exit(0);
 };
