@@ -109,6 +109,8 @@ export interface StatusDTO {
   riskState: RiskState;
   running: boolean;
   paused: boolean;
+  /** Live desks start disarmed: an operator arms them (audited) before anything is quoted. Paper: always true. */
+  armed: boolean;
   inventory: string;
   targetInventory: string;
   maxInventory: string;
@@ -284,7 +286,7 @@ export const ackAlertRequestSchema = z
   .strict();
 /** Acknowledge every open alert; takes no fields. */
 export const ackAllAlertsRequestSchema = z.object({}).strict();
-export const controlRequestSchema = z.object({ action: z.enum(["start", "pause", "resume", "rearm"]) }).strict();
+export const controlRequestSchema = z.object({ action: z.enum(["start", "pause", "resume", "rearm", "arm"]) }).strict();
 export const emergencyCloseRequestSchema = z.object({ confirm: z.literal(true) }).strict();
 export const loginRequestSchema = z
   .object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) })

@@ -11,11 +11,11 @@ import { NotifyBox } from "./notify-box";
 
 // No Start button: the runner starts with the desk and nothing the dashboard does stops it (pause keeps it
 // running without quotes), so a Start button could never be enabled.
-type Action = "pause" | "resume" | "rearm";
+type Action = "pause" | "resume" | "rearm" | "arm";
 
 export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
   const qc = useQueryClient();
-  const s = useStatus((st) => ({ running: st.running, paused: st.paused, riskState: st.riskState })).data;
+  const s = useStatus((st) => ({ running: st.running, paused: st.paused, riskState: st.riskState, mode: st.mode, armed: st.armed })).data;
   // A command sent blind could act on a state the operator has not seen: wait for the live connection.
   const linked = useConnection() === "live";
   const control = useMutation({
@@ -25,9 +25,11 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
 
   const can: Record<Action, boolean> = {
     pause: !!s && s.running && !s.paused,
-    resume: !!s && s.running && s.paused,
+    resume: !!s && s.running && s.paused && s.armed !== false,
     rearm: !!s && s.riskState !== "ACTIVE",
+    arm: !!s && s.mode === "live" && !s.armed,
   };
+  const unarmedLive = !!s && s.mode === "live" && !s.armed;
   const busy = control.isPending;
   const btn = (action: Action, label: string, title: string, variant: "default" | "primary" | "warn" = "default") => (
     <Button
@@ -53,6 +55,13 @@ export function ControlsPanel({ isOperator }: { isOperator: boolean }) {
         <p data-testid="controls-offline" role="status" className="mb-2 rounded border border-red-500/50 bg-red-500/10 px-2 py-1.5 text-[12px] text-red-200">
           No live connection to the desk: its state is unknown, so the controls and emergency close are off until the connection is back.
         </p>
+      ) : null}
+      {unarmedLive ? (
+        <div data-testid="arm-live" className="mb-2 rounded border border-red-500/60 bg-red-950/50 p-2 text-[12px] text-red-100">
+          <p className="mb-1.5 font-semibold">Live trading is not armed: nothing is quoted until an operator arms it.</p>
+          <p className="mb-2 text-red-200/80">Arming places real orders with real money on the venue. It is recorded in the audit trail under your name.</p>
+          {btn("arm", "Arm live trading", "Start quoting with real money (audited)", "warn")}
+        </div>
       ) : null}
       <div className="grid grid-cols-3 gap-1.5">
         {btn("pause", "Pause", "Pause: cancels all quotes")}

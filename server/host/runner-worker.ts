@@ -10,7 +10,9 @@ import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { createParamCommands } from "@/server/host/param-commands";
-import { openPaperSession, type PaperSession } from "@/server/runner/open-paper-session";
+import { openPaperSession } from "@/server/runner/open-paper-session";
+import { liveParamsPreset, openLiveSession } from "@/server/runner/open-live-session";
+import { liveConfigFromEnv } from "@/server/config/live-config";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { storedOrderDto } from "@/server/runner/publisher";
 import type { JsonValue } from "@/server/store";
@@ -33,39 +35,45 @@ function serialize(err: unknown): SerializedError {
 
 async function main(): Promise<void> {
   const env = runnerEnvFrom(init.env);
-  if (init.mode === "live") throw new Error("live mode needs a live venue adapter; this build ships the paper venue only");
   // The slow part of a first start (creating and migrating the embedded database): say so as it happens.
   const opening = Date.now();
   console.log(`[runner] opening ${env.DATABASE_URL ? "PostgreSQL" : `the embedded database in ${join(init.dataDir, "pglite")}`}, applying migrations, recovering the desk's state…`);
-  const session: PaperSession = await openPaperSession({
-    strategyName: env.SKEWDESK_STRATEGY,
-    market: env.SKEWDESK_MARKET,
-    seed: env.SKEWDESK_SEED,
-    regime: env.SKEWDESK_REGIME as RegimeSetting | undefined,
-    tickMs: env.SKEWDESK_TICK_MS,
-    speed: "realtime",
-    // exclusive: one desk per PostgreSQL schema (a second start is refused); PGlite has its folder lock.
-    db: env.DATABASE_URL
-      ? {
-          databaseUrl: env.DATABASE_URL,
-          exclusive: true,
-          connectTimeoutMs: env.SKEWDESK_DB_CONNECT_TIMEOUT_MS,
-          statementTimeoutMs: env.SKEWDESK_DB_STATEMENT_TIMEOUT_MS,
-        }
-      : { dataDir: join(init.dataDir, "pglite") },
-    dbThread: true,
-    journalDir: init.dataDir,
-    runnerConfig: {
-      maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
-      ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
-      reconcileEveryMs: env.SKEWDESK_RECONCILE_EVERY_MS,
-      reconcileTolerance: env.SKEWDESK_RECONCILE_TOLERANCE ? new Decimal(env.SKEWDESK_RECONCILE_TOLERANCE) : null,
-      venueDeadlineMs: env.SKEWDESK_VENUE_DEADLINE_MS,
-    },
-    emit: (event, payload) => post({ type: "event", event, payload } as WorkerMessage),
-    log: (line) => console.log(`[runner] ${line}`),
-  });
-  console.log(`[runner] ${env.SKEWDESK_MARKET} paper market ready in ${((Date.now() - opening) / 1000).toFixed(1)} s`);
+  const runnerConfig = {
+    maxOrdersPerSecond: env.SKEWDESK_MAX_ORDERS_PER_SEC,
+    ...(env.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: env.SKEWDESK_STALE_AFTER_MS } : {}),
+    reconcileEveryMs: env.SKEWDESK_RECONCILE_EVERY_MS,
+    reconcileTolerance: env.SKEWDESK_RECONCILE_TOLERANCE ? new Decimal(env.SKEWDESK_RECONCILE_TOLERANCE) : null,
+    venueDeadlineMs: env.SKEWDESK_VENUE_DEADLINE_MS,
+  };
+  const emit = (event: string, payload: unknown) => post({ type: "event", event, payload } as WorkerMessage);
+  const log = (line: string) => console.log(`[runner] ${line}`);
+  // exclusive: one desk per PostgreSQL schema (a second start is refused); PGlite has its folder lock.
+  const db = env.DATABASE_URL
+    ? {
+        databaseUrl: env.DATABASE_URL,
+        exclusive: true,
+        connectTimeoutMs: env.SKEWDESK_DB_CONNECT_TIMEOUT_MS,
+        statementTimeoutMs: env.SKEWDESK_DB_STATEMENT_TIMEOUT_MS,
+      }
+    : { dataDir: join(init.dataDir, "pglite") };
+  const session =
+    init.mode === "live"
+      ? await openLiveSession({ live: liveConfigFromEnv(init.env), strategyName: env.SKEWDESK_STRATEGY, tickMs: env.SKEWDESK_TICK_MS, db, journalDir: init.dataDir, runnerConfig, emit, log })
+      : await openPaperSession({
+          strategyName: env.SKEWDESK_STRATEGY,
+          market: env.SKEWDESK_MARKET,
+          seed: env.SKEWDESK_SEED,
+          regime: env.SKEWDESK_REGIME as RegimeSetting | undefined,
+          tickMs: env.SKEWDESK_TICK_MS,
+          speed: "realtime",
+          db,
+          dbThread: true,
+          journalDir: init.dataDir,
+          runnerConfig,
+          emit,
+          log,
+        });
+  console.log(`[runner] ${init.mode === "live" ? `live ${session.runner.market.symbol}` : `${env.SKEWDESK_MARKET} paper`} market ready in ${((Date.now() - opening) / 1000).toFixed(1)} s`);
   const { runner, store } = session;
   const sid = runner.strategyId;
   // The desk lock's connection broke: another desk could take the lock and quote the same strategy, so this
@@ -80,7 +88,10 @@ async function main(): Promise<void> {
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];
-  const market = marketDto(paper.market, parseStrategyParams(paper.params) as unknown as Record<string, unknown>);
+  // A live desk's market is the venue's (its grid read at start) and its preset the live one.
+  const deskMarket = init.mode === "live" ? runner.market : paper.market;
+  const preset = init.mode === "live" ? liveParamsPreset(runner.market) : (paper.params as Record<string, unknown>);
+  const market = marketDto(deskMarket, parseStrategyParams(preset) as unknown as Record<string, unknown>);
   // A preview prices the parameters in force beside the proposal, on the same book (preview.ts).
   const previewTarget = {
     previewParams: (params: Record<string, unknown>) =>
@@ -96,8 +107,8 @@ async function main(): Promise<void> {
     rollbackParams: (version: number, reason: string, by: string) => runner.rollbackParams(version, reason, by),
   };
   const paramCommands = createParamCommands(previewTarget, {
-    market: paper.market,
-    preset: paper.params as Record<string, unknown>,
+    market: deskMarket,
+    preset,
     limits: { maxInventory: env.SKEWDESK_MAX_INVENTORY, maxOrderSize: env.SKEWDESK_MAX_ORDER_SIZE },
     current: async () => ((await store.getParameterVersion(sid))?.params ?? {}) as Record<string, unknown>,
     version: async (n) => ((await store.getParameterVersion(sid, n))?.params ?? null) as Record<string, unknown> | null,

@@ -2,7 +2,7 @@
 // It lives with the runner because the runner is the lower layer; the host imports it, never the reverse.
 import type { AlertDTO, FillDTO, OrderDTO, ParamVersionDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 
-export type ControlAction = "start" | "pause" | "resume" | "rearm";
+export type ControlAction = "start" | "pause" | "resume" | "rearm" | "arm";
 
 export interface RunnerEvents {
   snapshot: SnapshotDTO;

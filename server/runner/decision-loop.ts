@@ -3,7 +3,7 @@
 // (stale data, backoff, a pending emergency, the rebalance episode); it never waits on an order call.
 import type { OrderBook } from "@/lib/market";
 import { decideQuotes, type QuoteDecision } from "@/lib/strategy";
-import { RateLimitExceeded } from "@/server/venue/errors";
+import { MarketDataDown, RateLimitExceeded } from "@/server/venue/errors";
 import { withDeadline } from "@/server/runner/deadline";
 import { errText } from "@/server/runner/execution";
 import { excludeOwnOrders } from "@/server/runner/own-orders";
@@ -54,6 +54,8 @@ export class DecisionLoop {
     } catch (err) {
       if (err instanceof RateLimitExceeded) this.backoff(err, "venue throttled a market data request");
       else this.desk.publisher.alertThrottled("error", "warning", `market data unavailable: ${errText(err)}`);
+      // A dropped stream means our quotes sit on a book we no longer see: take them down now, not when it is stale.
+      if (err instanceof MarketDataDown && this.desk.running) this.desk.quoter.standDown("market data stream down");
       return null;
     }
     if (!this.desk.running) return null;
@@ -100,7 +102,7 @@ export class DecisionLoop {
   /** An order answer arrived: the quoter and the flattener may move on. */
   afterOrderEvent(): void {
     this.desk.flattener.step();
-    if (!this.desk.flattener.active && !this.desk.paused && this.desk.riskState !== "HALTED" && !this.stale) this.desk.quoter.step();
+    if (!this.desk.flattener.active && !this.desk.paused && this.desk.armed && this.desk.riskState !== "HALTED" && !this.stale) this.desk.quoter.step();
     this.desk.emitStatus();
   }
 

@@ -10,6 +10,7 @@ import { Clock, SimulatedTime, wallTime, type TimeSource } from "@/server/runner
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS, type PaperMarketName } from "@/server/runner/paper-market";
 import { Runner, defaultRunnerConfig, type RunnerConfig, type RunnerDeps } from "@/server/runner/runner";
+import { separateHistory } from "@/server/runner/strategy-history";
 
 export interface PaperSessionOptions {
   strategyName?: string;
@@ -82,6 +83,13 @@ export async function openPaperSession(opts: PaperSessionOptions = {}): Promise<
   const db = remote || opts.db === "none" ? null : isDb(opts.db) ? opts.db : await createDb(opts.db);
   const store = (opts.wrapStore ?? ((x: Store) => x))(remote ?? (db ? createPrismaStore(db) : createMemoryStore()));
   const params = parseStrategyParams({ ...paper.params, ...(opts.paramsOverride ?? {}) });
+  try {
+    await separateHistory(store, opts.strategyName ?? `paper-${marketName}`, "paper", "paper");
+  } catch (err) {
+    if (ownsDb) await db?.close();
+    await remote?.close();
+    throw err;
+  }
   const strategy = await store.ensureStrategy({
     name: opts.strategyName ?? `paper-${marketName}`,
     market: paper.market.symbol,

@@ -46,8 +46,16 @@ export async function emergencyClose(desk: Runner, by: string): Promise<Emergenc
 
 export async function control(desk: Runner, action: ControlAction, by: string): Promise<StatusDTO> {
   switch (action) {
+    case "arm":
+      if (desk.armed) throw new CommandRejected(desk.config.requireArming ? "already armed" : "a paper desk needs no arming", undefined, 409);
+      if (desk.mismatch) throw new CommandRejected("the desk's books differ from the venue's: resolve that before arming", undefined, 409);
+      desk.armed = true;
+      desk.setPaused(false);
+      desk.publisher.alert("risk_state", "warning", `live trading ARMED by ${by}: quoting with real money`);
+      break;
     case "start":
     case "resume":
+      if (!desk.armed) throw new CommandRejected("live trading is not armed: an operator arms it first (Arm live trading)", undefined, 409);
       if (desk.riskState === "HALTED" && desk.ledger.journalBroken) throw new CommandRejected("the fill journal cannot be written: fix the disk, then restart", undefined, 409);
       desk.setPaused(false);
       break;

@@ -4,12 +4,13 @@
 // the position is compared, and whatever still rests is cancelled (quotes are cheap to re-place; adopting a
 // half-known order is not).
 import type { Runner, RunnerDeps } from "@/server/runner/runner";
+import { BookTrigger } from "@/server/runner/book-trigger";
 
 export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promise<void> {
   const rec = await r.store.loadRecoveryState(r.strategy.id);
   r.strategy = rec.strategy;
   r.riskState = rec.strategy.riskState;
-  r.paused = rec.strategy.paused;
+  r.paused = rec.strategy.paused || !r.armed; // a live desk stays paused until armed, whatever was stored
   r.rebalanceCount = rec.rebalanceCount;
   if (!rec.params) throw new Error(`strategy ${r.strategy.name} has no parameter version: create it with initial parameters`);
   r.params.load(rec.params);
@@ -36,6 +37,14 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   });
   r.runId = run.id;
   const unsubscribeFills = r.venue.watchFills((f) => r.onVenueFill(f));
+  // Live: a new book runs a decision at once (debounced), not only the clock's tick.
+  const quoteOnBookMs = r.config.quoteOnBookMs;
+  let unsubscribeBook: (() => void) | undefined;
+  if (quoteOnBookMs !== null && r.venue.watchBook) {
+    const trigger = new BookTrigger(quoteOnBookMs, () => r.ticking, () => r.tick(r.time.now()));
+    r.bookTrigger = trigger;
+    unsubscribeBook = r.venue.watchBook(() => trigger.onBook());
+  }
   let dropped = false;
   const unsubscribeConnection = r.venue.watchConnection?.((state) => {
     if (state === "disconnected") dropped = true;
@@ -47,6 +56,7 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   });
   r.unsubscribeFills = () => {
     unsubscribeFills();
+    unsubscribeBook?.();
     unsubscribeConnection?.();
   };
 

@@ -29,6 +29,10 @@ export interface RunnerConfig {
   flattenCancelWaitMs: number;
   /** Operator commands answer within this (wall time), whatever the venue does. */
   answerWithinMs: number;
+  /** Decide on each new book from the venue's stream, at most once per this many ms; null: on ticks only. */
+  quoteOnBookMs: number | null;
+  /** Live money: nothing is quoted until an operator arms the desk (each start), an audited command. */
+  requireArming: boolean;
   /** More queued database writes than this, or an older one than this (wall ms), raises an alert. */
   writesBehindCount: number;
   writesBehindMs: number;
@@ -50,6 +54,8 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   retainClosedMs: 60_000,
   flattenCancelWaitMs: 1_000,
   answerWithinMs: 600,
+  requireArming: false,
+  quoteOnBookMs: null,
   writesBehindCount: 1_000,
   writesBehindMs: 30_000,
 });

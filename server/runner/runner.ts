@@ -14,6 +14,7 @@ import type { JsonObject, Store, StrategyRecord } from "@/server/store";
 import { RateLimitExceeded } from "@/server/venue/errors";
 import type { Venue, VenueFill } from "@/server/venue/types";
 import type { TimeSource } from "@/server/runner/clock";
+import type { BookTrigger } from "@/server/runner/book-trigger";
 import { Execution, errText } from "@/server/runner/execution";
 import type { FillJournal } from "@/server/runner/fill-journal";
 import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
@@ -76,6 +77,8 @@ export class Runner {
   strategy: StrategyRecord;
   riskState: RiskState;
   paused: boolean;
+  /** False on a live desk until an operator arms it: no quote goes out before. */
+  armed: boolean;
   running = false;
   rebalanceCount = 0;
   runId: string | null = null;
@@ -96,7 +99,8 @@ export class Runner {
     this.config = deps.config;
     this.strategy = deps.strategy;
     this.riskState = deps.strategy.riskState;
-    this.paused = deps.strategy.paused;
+    this.paused = deps.strategy.paused || deps.config.requireArming;
+    this.armed = !deps.config.requireArming;
     this.emitEvent = deps.emit ?? (() => {});
     this.streaming = deps.emit !== undefined;
     this.log = deps.log ?? (() => {});
@@ -210,7 +214,26 @@ export class Runner {
 
   // ------------------------------------------------------------------ the tick
 
+  /** Set while the desk decides on book updates (live): see book-trigger.ts. */
+  bookTrigger: BookTrigger | null = null;
+  private inTick = false;
+  get ticking(): boolean {
+    return this.inTick;
+  }
+
   async tick(ts: number): Promise<void> {
+    // With decisions on book updates, a clock tick that finds one under way leaves it be (never two at once).
+    if (this.bookTrigger && this.inTick) return;
+    this.inTick = true;
+    try {
+      await this.tickOnce(ts);
+    } finally {
+      this.inTick = false;
+      this.bookTrigger?.settled();
+    }
+  }
+
+  private async tickOnce(ts: number): Promise<void> {
     const t0 = performance.now();
     this.stats.ticks++;
     this.lastTickAt = ts;
@@ -309,6 +332,7 @@ export class Runner {
     this.quoter.standDown(`shutdown: ${reason}`);
     if (!(await this.quiet(this.config.venueDeadlineMs))) this.log(`shutdown: ${this.tracker.live().length} orders not confirmed closed by the venue`);
     this.unsubscribeFills?.();
+    this.bookTrigger?.stop();
     if (this.runId) {
       const id = this.runId;
       this.writes.push(() => this.store.stopRun(id, reason, new Date(this.time.now())));
@@ -381,6 +405,7 @@ export class Runner {
       riskState: this.riskState,
       running: this.running,
       paused: this.paused,
+      armed: this.armed,
       rebalanceCount: this.rebalanceCount,
       decision: this.lastDecision,
       lastTickAt: this.lastTickAt,

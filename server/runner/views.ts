@@ -22,6 +22,8 @@ export interface ViewState {
   riskState: RiskState;
   running: boolean;
   paused: boolean;
+  /** Absent = armed (paper desks need no arming). */
+  armed?: boolean;
   rebalanceCount: number;
   decision: QuoteDecision | null;
   lastTickAt: number | null;
@@ -122,6 +124,7 @@ export function statusOf(v: ViewState): StatusDTO {
     riskState: v.riskState,
     running: v.running,
     paused: v.paused,
+    armed: v.armed ?? true,
     inventory: v.position.qty.toString(),
     targetInventory: v.params.targetInventory.toString(),
     maxInventory: v.params.maxInventory.toString(),

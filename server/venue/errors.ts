@@ -20,6 +20,8 @@ export class VenueError extends Error {
 export class NetworkError extends VenueError {}
 export class RequestTimeout extends NetworkError {}
 export class VenueUnavailable extends NetworkError {}
+/** The venue's market data stream is down: any book we hold is stale, so resting quotes must come down. */
+export class MarketDataDown extends VenueUnavailable {}
 export class RateLimitExceeded extends NetworkError {
   /** How long the venue asks us to wait, when it says. */
   readonly retryAfterMs?: number;
@@ -43,3 +45,6 @@ export class BadResponse extends ExchangeError {}
 export function isRetryable(err: unknown): boolean {
   return err instanceof NetworkError;
 }
+
+/** The venue does not know our key or refused its signature: never retried blindly, an operator must act. */
+export class AuthenticationError extends ExchangeError {}

@@ -4,6 +4,7 @@
 // own wire formats are parsed at its boundary (see schemas.ts).
 import type Decimal from "decimal.js";
 import type { MarketSpec, OrderBook, Side } from "@/lib/market";
+import type { VenueError } from "./errors";
 
 export type OrderType = "limit" | "market";
 
@@ -101,6 +102,11 @@ export interface Venue {
    * (the order may still rest: do not quote that side again until a later cancel confirms).
    */
   cancelOrder(clientOrderId: string): Promise<VenueOrder>;
+  /**
+   * Several orders in one request (live venues): a result per leg, in order — the order, or the error that
+   * leg got. Never one exception for the batch: a rejected leg must not hide the legs that rest.
+   */
+  createOrders?(reqs: CreateOrderRequest[]): Promise<(VenueOrder | VenueError)[]>;
   /** Confirmed cancel of every resting order; resolves with the orders it cancelled. */
   cancelAllOrders(): Promise<VenueOrder[]>;
   /**
@@ -109,6 +115,11 @@ export interface Venue {
    * the paper and replay venues have no connection to lose.
    */
   watchConnection?(listener: (state: "connected" | "disconnected") => void): () => void;
+  /**
+   * Each new book as the venue's stream delivers it, for venues with a stream (live quoting on book updates).
+   * Optional: the paper and replay venues are read on the clock's ticks.
+   */
+  watchBook?(listener: (book: OrderBook) => void): () => void;
   /** Each of our fills, pushed as the venue reports it. Returns the unsubscribe function. */
   watchFills(listener: (fill: VenueFill) => void): () => void;
   close(): Promise<void>;

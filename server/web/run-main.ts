@@ -1,8 +1,10 @@
 // What server/main.ts does, as functions a test can drive with a fake runner: start the desk from the
 // environment (start-up rules checked before the runner starts) and shut it down on a signal.
 import { createAuth } from "@/server/auth/auth";
+import { StartupRefused } from "@/server/auth/secret";
 import type { RunnerHost } from "@/server/host/runner-host";
 import { webConfigFromEnv, type WebConfig } from "@/server/config/web-config";
+import { describeLive, liveConfigFromEnv } from "@/server/config/live-config";
 import { ensurePrivateDir } from "@/server/config/private-dir";
 import { createWebServer, type WebServer } from "@/server/web/create-web-server";
 import { notifyConfigFromEnv } from "@/server/notify/notify-config";
@@ -50,12 +52,21 @@ export async function startDesk(opts: {
   const notifier = notifyConfig ? new Notifier(notifyConfig, `Skewdesk ${config.mode.toUpperCase()}`) : null;
   // Refusals (live without a secret, beyond localhost without accounts) happen before the runner starts.
   const auth = await step("Checking the accounts", "checking the accounts", () => createAuth(config));
+  // Live: the venue, network, market and credentials are checked before the runner starts (never echoing the key).
+  if (config.mode === "live") log(`Live trading configured: ${describeLive(liveConfigFromEnv(opts.env))}`);
   const createRunnerHost = await opts.loadRunnerHostFactory();
-  const host = await step(
-    "Starting the runner: opening the database and applying migrations (a first start can take a minute)",
-    "starting the runner",
-    async () => createRunnerHost(config),
-  );
+  let host: RunnerHost;
+  try {
+    host = await step(
+      "Starting the runner: opening the database and applying migrations (a first start can take a minute)",
+      "starting the runner",
+      async () => createRunnerHost(config),
+    );
+  } catch (err) {
+    // A live runner that cannot start (unlisted market, unknown key, venue unreachable) is a refusal to trade.
+    if (config.mode === "live") throw new StartupRefused(`live trading not started: ${(err as Error)?.message ?? String(err)}`);
+    throw err;
+  }
   log(`[start] runner ready (${secs()})`);
   let server: WebServer;
   try {

@@ -234,6 +234,7 @@ export class FakeRunnerHost implements RunnerHost {
       market: "FAKE-YES",
       venue: "paper",
       mode: this.mode,
+      armed: true,
       riskState: this.riskState,
       running: this.running,
       paused: this.paused,

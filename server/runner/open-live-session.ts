@@ -1,0 +1,101 @@
+// One use case: open a live trading session — database, store, the Hyperliquid adapter, journal and runner,
+// on the wall clock. The desk starts disarmed: it connects, reconciles and shows the venue's state, and
+// quotes nothing until an operator arms it. Its strategy is its own (mode live, this venue): a strategy
+// with paper history is never reused for live money, nor the reverse.
+import { join } from "node:path";
+import type { MarketSpec } from "@/lib/market";
+import { parseStrategyParams } from "@/lib/strategy";
+import type { LiveConfig } from "@/server/config/live-config";
+import { describeLive } from "@/server/config/live-config";
+import type { DbOptions } from "@/server/db";
+import type { JsonObject, Store } from "@/server/store";
+import { openRemoteStore } from "@/server/store/remote-store";
+import { HyperliquidVenue } from "@/server/venue/hyperliquid";
+import { Clock, wallTime } from "@/server/runner/clock";
+import { FillJournal } from "@/server/runner/fill-journal";
+import { PAPER_MARKETS } from "@/server/runner/paper-market";
+import { Runner, defaultRunnerConfig, type RunnerConfig, type RunnerDeps } from "@/server/runner/runner";
+import { separateHistory } from "@/server/runner/strategy-history";
+
+export interface LiveSessionOptions {
+  live: LiveConfig;
+  strategyName?: string;
+  tickMs?: number;
+  db: DbOptions;
+  journalDir: string;
+  runnerConfig?: Partial<RunnerConfig>;
+  emit?: RunnerDeps["emit"];
+  log?: (line: string) => void;
+}
+
+export interface LiveSession {
+  runner: Runner;
+  venue: HyperliquidVenue;
+  store: Store;
+  clock: Clock;
+  close(reason?: string): Promise<void>;
+}
+
+/** A live desk's starting parameters: the story market's, which are in dollars around 2000 (a start for
+ * ETH-like perps; tune on the dashboard), with sizes of a few venue minimums. */
+export function liveParamsPreset(market: MarketSpec): Record<string, unknown> {
+  return { ...PAPER_MARKETS.story.params, orderSize: market.minSize.mul(2).toString(), maxPosition: market.minSize.mul(2).toString(), maxInventory: market.minSize.mul(10).toString() };
+}
+
+export function liveStrategyName(live: LiveConfig): string {
+  return `live-${live.venue}-${live.network}-${live.symbol.split("/")[0]!.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+}
+
+export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSession> {
+  const log = opts.log ?? (() => {});
+  const tickMs = opts.tickMs ?? 500;
+  const deadlineMs = opts.runnerConfig?.venueDeadlineMs ?? 5_000;
+  log(`live: ${describeLive(opts.live)}`);
+  const remote = await openRemoteStore(opts.db);
+  const store = remote;
+  let venue: HyperliquidVenue | null = null;
+  try {
+    const name = opts.strategyName ?? liveStrategyName(opts.live);
+    await separateHistory(store, name, "live", opts.live.venue);
+    venue = await HyperliquidVenue.open({
+      walletAddress: opts.live.walletAddress,
+      privateKey: opts.live.privateKey,
+      network: opts.live.network,
+      restUrl: opts.live.url,
+      symbol: opts.live.symbol,
+      deadlineMs,
+      deadmanMs: opts.live.deadmanMs || null,
+      log: (line) => log(`[hyperliquid] ${line}`),
+    });
+    const market = venue.market;
+    const params = parseStrategyParams(liveParamsPreset(market));
+    const strategy = await store.ensureStrategy({ name, market: market.symbol, symbol: market.symbol, venue: opts.live.venue, mode: "live", initialParams: params as unknown as JsonObject });
+    const journal = new FillJournal(join(opts.journalDir, `fills-${strategy.name}.journal`), true);
+    // A new book runs a decision at once, at most every 25 ms (the venue sends one per block, ~0.1–0.5 s).
+    const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), quoteOnBookMs: 25, ...opts.runnerConfig, requireArming: true };
+    const runner = new Runner({ venue, store, strategy, market, time: wallTime, journal, config, emit: opts.emit, log });
+    await runner.open({ seed: null, config: { venue: opts.live.venue, network: opts.live.network, symbol: market.symbol, tickMs } });
+    const clock = new Clock({ intervalMs: tickMs, speed: "realtime", onError: (err, n) => log(`tick ${n} failed: ${err instanceof Error ? err.stack : String(err)}`) }, (_n, ts) => runner.tick(ts));
+    const opened = venue;
+    let closed = false;
+    return {
+      runner,
+      venue: opened,
+      store,
+      clock,
+      async close(reason = "closed") {
+        if (closed) return;
+        closed = true;
+        await clock.stop();
+        await runner.shutdown(reason);
+        journal.close();
+        await opened.close();
+        await remote.close();
+      },
+    };
+  } catch (err) {
+    await venue?.close().catch(() => {});
+    await remote.close();
+    throw err;
+  }
+}

@@ -1,0 +1,305 @@
+// Hyperliquid behind the Venue interface. ccxt (client.ts) signs and transports; this class checks every
+// order against the venue's grid before sending it, sends a client order id with every order (recorded
+// before the request leaves), reads the venue's raw answers leg by leg, and keeps the dead-man switch.
+import Decimal from "decimal.js";
+import type { MarketSpec, OrderBook } from "@/lib/market";
+import { AuthenticationError, ExchangeError, InvalidOrder, MarketDataDown, OrderNotFound, VenueError, VenueUnavailable } from "@/server/venue/errors";
+import { parseVenueData } from "@/server/venue/schemas";
+import type { CreateOrderRequest, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "@/server/venue/types";
+import { Calls } from "./calls";
+import { HyperliquidClient } from "./client";
+import { CloidMap } from "./cloid";
+import { VENUE, venueRefusal } from "./errors";
+import { marketSpec, roundPrice, validPrice, type PerpInfo } from "./market";
+import { HyperliquidStream } from "./stream";
+import { clearinghouseSchema, exchangeAnswerSchema, fillSchema, l2BookSchema, openOrderSchema, orderStatusSchema, toVenueFill, toVenueOrder, type Leg, type SentOrder } from "./wire";
+import { Deadman } from "./deadman";
+import { z } from "zod";
+
+export interface HyperliquidConfig {
+  /** The account (master wallet) address. */
+  walletAddress: string;
+  /** The signing key: an agent (API) wallet approved for the account, or the account's own key. */
+  privateKey: string;
+  network: "mainnet" | "testnet";
+  /** REST base; the WebSocket is derived (http→ws, + /ws) unless wsUrl is given. */
+  restUrl?: string;
+  wsUrl?: string;
+  /** ccxt symbol ("ETH/USDC:USDC") or the coin ("ETH"). */
+  symbol: string;
+  deadlineMs?: number;
+  /** No WebSocket message for this long forces a reconnect. */
+  stallMs?: number;
+  /** Dead-man: the venue cancels all our orders if not refreshed within this (>= 5 s); null disables. */
+  deadmanMs?: number | null;
+  /** The desk's client id prefix (ids "<prefix><uuid>" map to cloids both ways). */
+  idPrefix?: string;
+  /** ccxt's spacing of REST requests, ms (default 50: the venue's 1200 requests a minute). */
+  rateLimitMs?: number;
+  /** A nonce below which none is used (e.g. the last one of a previous run). */
+  nonceFloor?: number;
+  log?: (line: string) => void;
+}
+
+const URLS = { mainnet: "https://api.hyperliquid.xyz", testnet: "https://api.hyperliquid-testnet.xyz" };
+const roleSchema = z.object({ role: z.string(), data: z.object({ user: z.string() }).optional() });
+
+export class HyperliquidVenue implements Venue {
+  readonly id = VENUE;
+  readonly ids: CloidMap;
+  readonly calls: Calls;
+  readonly stream: HyperliquidStream;
+  readonly deadman: Deadman;
+  private readonly sent = new Map<string, SentOrder>();
+  private closed = false;
+
+  private constructor(
+    readonly client: HyperliquidClient,
+    readonly market: MarketSpec,
+    readonly perp: PerpInfo,
+    private readonly cfg: Required<Pick<HyperliquidConfig, "deadlineMs" | "walletAddress">> & HyperliquidConfig,
+  ) {
+    this.ids = new CloidMap(cfg.idPrefix ?? "sd-");
+    const log = cfg.log ?? (() => {});
+    this.calls = new Calls({ deadlineMs: cfg.deadlineMs, backoffMinMs: 500, backoffMaxMs: 30_000, now: Date.now });
+    this.stream = new HyperliquidStream(client, this.ids, { coin: perp.coin, stallMs: cfg.stallMs ?? 10_000, backoffMinMs: 250, backoffMaxMs: 10_000, log });
+    this.deadman = new Deadman({
+      ms: cfg.deadmanMs ?? null,
+      send: (time) => this.exchange(time === undefined ? "disarm dead-man" : "arm dead-man", { type: "scheduleCancel", ...(time === undefined ? {} : { time }) }),
+      stream: this.stream,
+      log,
+    });
+  }
+
+  /** Connects, loads the market, checks the key, opens the stream and arms the dead-man. Refuses an unlisted market. */
+  static async open(cfg: HyperliquidConfig): Promise<HyperliquidVenue> {
+    const restUrl = (cfg.restUrl ?? URLS[cfg.network]).replace(/\/+$/, "");
+    const wsUrl = cfg.wsUrl ?? `${restUrl.replace(/^http/, "ws")}/ws`;
+    const deadlineMs = cfg.deadlineMs ?? 5_000;
+    const client = new HyperliquidClient({ walletAddress: cfg.walletAddress.toLowerCase(), privateKey: cfg.privateKey, restUrl, wsUrl, testnet: cfg.network === "testnet", timeoutMs: deadlineMs, rateLimitMs: cfg.rateLimitMs });
+    if (cfg.nonceFloor) (client.options as Record<string, unknown>).lastNonce = cfg.nonceFloor;
+    const calls = new Calls({ deadlineMs: Math.max(deadlineMs, 15_000), backoffMinMs: 500, backoffMaxMs: 30_000, now: Date.now });
+    try {
+      // ccxt refuses plain ws:// (a local fake) until its HTTP agent is loaded.
+      if (wsUrl.startsWith("ws://")) await client.loadHttpProxyAgent();
+      await calls.run("loadMarkets", () => client.loadMarkets());
+      const markets = Object.values(client.markets ?? {}) as { symbol: string; baseName?: string; baseId?: string; precision: { amount?: number }; maker?: number; taker?: number; info: { markPx?: string; szDecimals?: string | number } }[];
+      const m = markets.find((x) => x.symbol === cfg.symbol || x.baseName === cfg.symbol);
+      if (!m) {
+        const listed = markets.map((x) => x.symbol).slice(0, 20).join(", ");
+        throw new ExchangeError(`market ${cfg.symbol} is not listed by Hyperliquid ${cfg.network} (listed: ${listed}${markets.length > 20 ? ", …" : ""})`, { venue: VENUE });
+      }
+      const perp: PerpInfo = {
+        symbol: m.symbol,
+        coin: m.baseName ?? m.symbol.split("/")[0]!,
+        asset: Number(m.baseId),
+        szDecimals: Number(m.info.szDecimals),
+        mark: new Decimal(String(m.info.markPx)),
+        makerFeeRate: new Decimal(String(m.maker ?? "0.00015")),
+        takerFeeRate: new Decimal(String(m.taker ?? "0.00045")),
+      };
+      const venue = new HyperliquidVenue(client, marketSpec(perp), perp, { ...cfg, deadlineMs, walletAddress: cfg.walletAddress.toLowerCase() });
+      await venue.checkKey();
+      await calls.run("WebSocket", () => venue.stream.start());
+      await venue.deadman.start();
+      return venue;
+    } catch (err) {
+      await client.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** The signing key must be the account's or an agent approved for it: else every action would fail. */
+  private async checkKey(): Promise<void> {
+    const agent = this.client.signerAddress();
+    if (agent === this.cfg.walletAddress) return;
+    const raw = await this.calls.run("userRole", () => this.client.info({ type: "userRole", user: agent }));
+    const role = parseVenueData(roleSchema, raw, "userRole", VENUE);
+    if (role.role === "agent" && role.data?.user?.toLowerCase() === this.cfg.walletAddress) return;
+    if (role.role === "user" && agent === this.cfg.walletAddress) return;
+    throw new AuthenticationError(`the signing key's address ${agent} is not an agent (API wallet) of ${this.cfg.walletAddress} (venue says role "${role.role}")`, { venue: VENUE });
+  }
+
+  private info(what: string, body: Record<string, unknown>): Promise<unknown> {
+    return this.calls.run(what, () => this.client.info(body));
+  }
+
+  /** Signs and sends one action; returns the per-leg statuses (a whole-request refusal throws). */
+  private async exchange(what: string, action: Record<string, unknown>): Promise<Leg[]> {
+    const raw = await this.calls.run(what, () => this.client.signAndSend(action));
+    const a = parseVenueData(exchangeAnswerSchema, raw, what, VENUE);
+    if (a.status === "err") throw venueRefusal(a.response);
+    return a.response.data?.statuses ?? [];
+  }
+
+  async fetchOrderBook(): Promise<OrderBook> {
+    if (this.stream.state === "disconnected") throw new MarketDataDown("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
+    if (this.stream.book) return this.onGrid(this.stream.book);
+    const raw = parseVenueData(l2BookSchema, await this.info("l2Book", { type: "l2Book", coin: this.perp.coin }), "l2Book", VENUE);
+    return this.onGrid({ bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })), asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })), ts: raw.time });
+  }
+
+  /**
+   * The grid (tick, band) was read at start for prices near the mark then. A market that has left the band
+   * may be on another tick (prices have five significant figures): quotes come down until a restart
+   * re-reads the grid, rather than resting at the band's edge or being refused one by one.
+   */
+  private onGrid(book: OrderBook): OrderBook {
+    const bid = book.bids[0]?.price;
+    const ask = book.asks[0]?.price;
+    const m = this.market;
+    if ((bid && bid.lt(m.minPrice)) || (ask && ask.gt(m.maxPrice))) {
+      throw new MarketDataDown(`the market (${bid ?? "?"}–${ask ?? "?"}) has left the price band [${m.minPrice}, ${m.maxPrice}] read at start, where the tick is ${m.tickSize}: restart the desk to re-read the venue's grid`, { venue: VENUE });
+    }
+    return book;
+  }
+
+  async fetchOpenOrders(): Promise<VenueOrder[]> {
+    const raw = parseVenueData(z.array(openOrderSchema), await this.info("frontendOpenOrders", { type: "frontendOpenOrders", user: this.cfg.walletAddress }), "frontendOpenOrders", VENUE);
+    return raw.filter((o) => o.coin === this.perp.coin).map((o) => toVenueOrder(o, "open", o.timestamp, this.ids, this.sent.get(this.ids.clientOrderId(o.cloid, o.oid))));
+  }
+
+  async fetchOrder(clientOrderId: string): Promise<VenueOrder> {
+    const cloid = this.ids.cloid(clientOrderId);
+    const raw = parseVenueData(orderStatusSchema, await this.info("orderStatus", { type: "orderStatus", user: this.cfg.walletAddress, oid: cloid }), "orderStatus", VENUE);
+    if (raw.status === "unknownOid") throw new OrderNotFound(`order ${clientOrderId} (${cloid}) is not known to the venue`, { venue: VENUE });
+    return toVenueOrder(raw.order.order, raw.order.status, raw.order.statusTimestamp, this.ids, this.sent.get(clientOrderId));
+  }
+
+  private async account() {
+    return parseVenueData(clearinghouseSchema, await this.info("clearinghouseState", { type: "clearinghouseState", user: this.cfg.walletAddress }), "clearinghouseState", VENUE);
+  }
+
+  async fetchPosition(): Promise<VenuePosition> {
+    const a = await this.account();
+    return { qty: a.assetPositions.find((p) => p.position.coin === this.perp.coin)?.position.szi ?? new Decimal(0), ts: a.time };
+  }
+
+  async fetchBalance(): Promise<VenueBalance> {
+    const a = await this.account();
+    const base = a.assetPositions.find((p) => p.position.coin === this.perp.coin)?.position.szi ?? new Decimal(0);
+    // Raw USD: deposits, minus what positions cost, plus what they paid, minus fees (accountValue adds the positions at mark).
+    return { quote: a.marginSummary.totalRawUsd, base, ts: a.time };
+  }
+
+  async fetchMyTrades(opts: { since?: number } = {}): Promise<VenueFill[]> {
+    const out = new Map<string, VenueFill>();
+    let start = opts.since ?? 0;
+    for (let page = 0; page < 50; page++) {
+      const raw = parseVenueData(z.array(fillSchema), await this.info("userFillsByTime", { type: "userFillsByTime", user: this.cfg.walletAddress, startTime: start }), "userFillsByTime", VENUE);
+      for (const f of raw) if (f.coin === this.perp.coin) out.set(f.tid, toVenueFill(f, this.ids));
+      if (raw.length < 2000) break;
+      start = Math.max(...raw.map((f) => f.time));
+    }
+    return [...out.values()].sort((a, b) => a.ts - b.ts || Number(a.tradeId) - Number(b.tradeId));
+  }
+
+  /** Checks an order against the grid; returns the wire price. Throws InvalidOrder before anything is sent. */
+  private check(req: CreateOrderRequest, book: OrderBook | null): string {
+    const m = this.market;
+    const bad = (why: string) => new InvalidOrder(`${req.clientOrderId}: ${why}`, { venue: VENUE });
+    if (this.sent.has(req.clientOrderId)) throw bad("client order id already used");
+    if (!req.size.gt(0) || !req.size.div(m.lotSize).isInteger()) throw bad(`size ${req.size} is not a positive multiple of ${m.lotSize}`);
+    if (req.size.lt(m.minSize)) throw bad(`size ${req.size} below the minimum ${m.minSize} (the venue's $10)`);
+    if (req.type === "market") {
+      const touch = req.side === "buy" ? book?.asks[0]?.price : book?.bids[0]?.price;
+      if (!touch) throw new VenueUnavailable("no book to price a market order", { venue: VENUE });
+      // The venue has no market orders: an IOC limit 5 % through the touch, on the venue's price grid.
+      const px = roundPrice(touch.mul(req.side === "buy" ? 1.05 : 0.95), this.perp.szDecimals, req.side === "buy" ? "up" : "down");
+      return px.toString();
+    }
+    if (!req.price) throw bad("a limit order needs a price");
+    if (!req.price.div(m.tickSize).isInteger() || !validPrice(req.price, this.perp.szDecimals)) throw bad(`price ${req.price} is not on the tick ${m.tickSize}`);
+    if (req.price.lt(m.minPrice) || req.price.gt(m.maxPrice)) throw bad(`price ${req.price} outside [${m.minPrice}, ${m.maxPrice}]`);
+    return req.price.toString();
+  }
+
+  async createOrder(req: CreateOrderRequest): Promise<VenueOrder> {
+    const [r] = await this.createOrders([req]);
+    if (r instanceof Error) throw r;
+    return r!;
+  }
+
+  /** One signed batch; a result per leg, in order: the order, or the error that leg got. Never one throw for all. */
+  async createOrders(reqs: CreateOrderRequest[]): Promise<(VenueOrder | VenueError)[]> {
+    this.calls.gate("createOrders");
+    const results: (VenueOrder | VenueError | null)[] = [];
+    const legs: { i: number; req: CreateOrderRequest; order: Record<string, unknown> }[] = [];
+    const book = this.stream.book ?? (reqs.some((r) => r.type === "market") ? await this.fetchOrderBook() : null);
+    for (const req of reqs) {
+      try {
+        const px = this.check(req, book);
+        this.sent.set(req.clientOrderId, { type: req.type }); // recorded before the request leaves
+        const params = { clientOrderId: this.ids.cloid(req.clientOrderId), reduceOnly: !!req.reduceOnly, timeInForce: req.type === "market" ? "Ioc" : req.postOnly ? "Alo" : "Gtc" };
+        legs.push({ i: results.length, req, order: { symbol: this.perp.symbol, type: "limit", side: req.side, amount: req.size.toString(), price: px, params } });
+        results.push(null);
+      } catch (err) {
+        if (reqs.length === 1) throw err;
+        results.push(err as VenueError);
+      }
+    }
+    if (!legs.length) return results as VenueError[];
+    const request = this.client.createOrdersRequest(legs.map((l) => l.order) as never) as { action: Record<string, unknown> };
+    const statuses = await this.exchange("createOrders", request.action);
+    const now = Date.now();
+    legs.forEach((l, k) => (results[l.i] = this.legResult(l.req, statuses[k], now)));
+    return results as (VenueOrder | VenueError)[];
+  }
+
+  private legResult(req: CreateOrderRequest, leg: Leg | undefined, now: number): VenueOrder | VenueError {
+    if (leg === undefined) return new ExchangeError(`${req.clientOrderId}: the venue answered no status for this leg`, { venue: VENUE });
+    if (typeof leg === "string") return new ExchangeError(`${req.clientOrderId}: unexpected status ${leg}`, { venue: VENUE });
+    if ("error" in leg) return venueRefusal(leg.error) as VenueError;
+    const base = { clientOrderId: req.clientOrderId, side: req.side, type: req.type, price: req.type === "market" ? undefined : req.price, size: req.size, ts: now };
+    if ("resting" in leg) return { ...base, venueOrderId: String(leg.resting.oid), filledSize: new Decimal(0), status: "open" };
+    const filled = leg.filled.totalSz;
+    return { ...base, venueOrderId: String(leg.filled.oid), filledSize: filled, status: filled.eq(req.size) ? "filled" : "cancelled" };
+  }
+
+  async cancelOrder(clientOrderId: string): Promise<VenueOrder> {
+    const [leg] = await this.exchange("cancelByCloid", { type: "cancelByCloid", cancels: [{ asset: this.perp.asset, cloid: this.ids.cloid(clientOrderId) }] });
+    return this.afterCancel(clientOrderId, leg);
+  }
+
+  /** The final state after a cancel: asked, never assumed; a cancel of a finished order is final, not retried. */
+  private async afterCancel(clientOrderId: string, leg: Leg | undefined): Promise<VenueOrder> {
+    if (leg !== "success" && !(typeof leg === "object" && "error" in leg && venueRefusal(leg.error) instanceof OrderNotFound)) {
+      throw typeof leg === "object" && "error" in leg ? venueRefusal(leg.error) : new ExchangeError(`cancel ${clientOrderId}: unexpected answer ${JSON.stringify(leg)}`, { venue: VENUE });
+    }
+    const o = await this.fetchOrder(clientOrderId);
+    return leg === "success" && (o.status === "open" || o.status === "partially_filled") ? { ...o, status: "cancelled" } : o;
+  }
+
+  async cancelAllOrders(): Promise<VenueOrder[]> {
+    const open = await this.fetchOpenOrders();
+    if (!open.length) return [];
+    // The venue has no cancel-all: one batched cancel by client id.
+    const statuses = await this.exchange("cancelByCloid", { type: "cancelByCloid", cancels: open.map((o) => ({ asset: this.perp.asset, cloid: this.ids.cloid(o.clientOrderId) })) });
+    const now = Date.now();
+    return Promise.all(open.map((o, i) => (statuses[i] === "success" ? { ...o, status: "cancelled" as const, ts: now } : this.afterCancel(o.clientOrderId, statuses[i]))));
+  }
+
+  watchFills(listener: (fill: VenueFill) => void): () => void {
+    this.stream.fillListeners.add(listener);
+    return () => this.stream.fillListeners.delete(listener);
+  }
+
+  watchConnection(listener: (state: "connected" | "disconnected") => void): () => void {
+    this.stream.connListeners.add(listener);
+    return () => this.stream.connListeners.delete(listener);
+  }
+
+  /** Listeners called with each new book as it arrives (live quoting on book updates). */
+  watchBook(listener: (book: OrderBook) => void): () => void {
+    this.stream.bookListeners.add(listener);
+    return () => this.stream.bookListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.deadman.stop().catch((err) => this.cfg.log?.(`dead-man disarm failed: ${err instanceof Error ? err.message : String(err)}`));
+    this.stream.close();
+    await this.client.close().catch(() => {});
+  }
+}
