@@ -11,26 +11,26 @@ import type { MarketSpec, Side } from "@/lib/market";
 import { decideQuotes, type CompiledParams, type QuoteDecision } from "@/lib/strategy";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import type { JsonObject, Store, StrategyRecord } from "@/server/store";
-import { RateLimitExceeded } from "@/server/venue/errors";
 import type { Venue, VenueFill } from "@/server/venue/types";
 import type { TimeSource } from "@/server/runner/clock";
 import type { BookTrigger } from "@/server/runner/book-trigger";
-import { Execution, errText } from "@/server/runner/execution";
+import { Execution } from "@/server/runner/execution";
 import type { FillJournal } from "@/server/runner/fill-journal";
 import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
 import { Flattener, type FlattenResult } from "@/server/runner/flattener";
 import { OrderTracker } from "@/server/runner/order-tracker";
 import { ParamService } from "@/server/runner/param-service";
-import { Publisher, fillDto, trackedOrderDto, type Emit } from "@/server/runner/publisher";
+import { Publisher, trackedOrderDto, type Emit } from "@/server/runner/publisher";
 import { Quoter } from "@/server/runner/quoter";
 import { Reconciler, type Mismatch } from "@/server/runner/reconciler";
 import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
 import { emergencyPreviewOf, previewOf } from "@/server/runner/previews";
 import { defaultRunnerConfig, newRunnerStats, type RunnerConfig, type RunnerStats } from "@/server/runner/runner-config";
 import { TickTimer } from "@/server/runner/tick-timer";
-import { ratioOf, snapshotOf, snapshotRecordOf, statusOf, type ViewState } from "@/server/runner/views";
+import { snapshotOf, snapshotRecordOf, statusOf, type ViewState } from "@/server/runner/views";
 import { WriteQueue } from "@/server/runner/write-queue";
 import { recover } from "@/server/runner/recovery";
+import { executionHooks, ledgerHooks, writeQueueHooks } from "@/server/runner/runner-hooks";
 import { DecisionLoop } from "@/server/runner/decision-loop";
 import { control, emergencyClose, resolveMismatch } from "@/server/runner/operator-commands";
 
@@ -69,8 +69,8 @@ export class Runner {
   readonly quoter: Quoter;
   readonly flattener: Flattener;
   readonly loop: DecisionLoop;
-  private readonly emitEvent: Emit;
-  private readonly streaming: boolean;
+  readonly emitEvent: Emit;
+  readonly streaming: boolean;
   readonly log: (line: string) => void;
   private readonly timer = new TickTimer();
 
@@ -106,21 +106,7 @@ export class Runner {
     this.log = deps.log ?? (() => {});
     const now = () => this.time.now();
     const sid = () => this.strategy.id;
-    this.writes = new WriteQueue({
-      maxDroppable: 10_000,
-      onError: (err, n) => {
-        if (n !== 1) return;
-        const why = err instanceof Error ? err.message : String(err);
-        this.publisher.alert("error", "critical", `database writes failing (${why}): writes are queued in order, fills are journaled; trading continues`);
-      },
-      onRecovered: (n) => this.publisher.alert("error", "info", `database available again after ${n} failed write attempts; journaled fills replayed`),
-      // A write that can never succeed leaves the line instead of blocking it; the operator hears of it (an
-      // alert that cannot be stored is only logged, or it would dead-letter again).
-      onDeadLetter: (err, label) =>
-        label === "alert"
-          ? this.log(`alert write dropped: ${errText(err)}`)
-          : this.publisher.alert("error", "critical", `a database write can never succeed and was taken out of the queue (${label}): ${errText(err)}; the fill journal keeps fills`),
-    });
+    this.writes = new WriteQueue(writeQueueHooks(this));
     this.publisher = new Publisher({ store: this.store, writes: this.writes, strategyId: sid, now, emit: this.emitEvent, log: this.log });
     this.tracker = new OrderTracker({ now, retainClosedMs: deps.config.retainClosedMs });
     this.tracker.onChange((o, t) => {
@@ -128,16 +114,7 @@ export class Runner {
       this.publisher.persistOrder(o, t === null && o.history.length === 0 && o.state === "pending_new", this.strategy.id, this.runId);
       if (this.streaming) this.emitEvent("order", trackedOrderDto(o));
     });
-    this.execution = new Execution(this.venue, this.tracker, now, deps.config.venueDeadlineMs, {
-      onRejected: (_o, err) => {
-        if (err instanceof RateLimitExceeded || !(err instanceof Error && err.name === "PostOnlyWouldCross")) this.loop.backoff(err, "venue refused an order");
-      },
-      onLost: (o, kind, why) => {
-        const what = kind === "create" ? `order ${o.clientOrderId} (${o.side} ${o.size})` : `cancel of ${o.side} ${o.clientOrderId}`;
-        this.publisher.alertThrottled("cancel_failure", kind === "cancel" ? "critical" : "warning", `${what} not confirmed (${why}): outcome unknown, asking the venue; no new ${o.side} order until it is resolved`);
-      },
-      onSettled: () => this.loop.afterOrderEvent(),
-    });
+    this.execution = new Execution(this.venue, this.tracker, now, deps.config.venueDeadlineMs, executionHooks(this));
     this.ledger = new FillLedger({
       journal: deps.journal,
       store: this.store,
@@ -145,20 +122,7 @@ export class Runner {
       venueId: this.venue.id,
       strategyId: deps.strategy.id,
       runId: () => this.runId,
-      onJournalBroken: (err) => {
-        this.riskState = "HALTED";
-        this.writes.push(() => this.store.setRiskState(this.strategy.id, "HALTED", err.message), { lane: "priority", label: "risk state" });
-        this.publisher.alert("error", "critical", `${err.message}: quoting HALTED`);
-      },
-      onBooked: (e, pos) => {
-        this.stats.fills++;
-        const abs = pos.qty.abs();
-        if (abs.gt(this.stats.maxAbsInventory)) this.stats.maxAbsInventory = abs;
-        // A point on the chart at every fill: the peaks that trigger rebalances and emergencies are seen.
-        if (this.params.loaded) this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, this.time.now()));
-        if (this.params.loaded && ratioOf(pos, this.params.current).abs().gte(this.params.current.emergencyThreshold)) this.loop.emergencyPending = true;
-        this.emitEvent("fill", fillDto(e, pos.qty, e.ts));
-      },
+      ...ledgerHooks(this),
     });
     this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId);
     this.flattener = new Flattener({
@@ -393,7 +357,7 @@ export class Runner {
     return this.tracker.live().flatMap((o) => (o.price ? [{ side: o.side, price: o.price, size: o.size.sub(o.filled), clientOrderId: o.clientOrderId }] : []));
   }
 
-  private view(): ViewState {
+  view(): ViewState {
     return {
       strategyName: this.strategy.name,
       mode: this.strategy.mode,

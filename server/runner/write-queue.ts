@@ -139,7 +139,8 @@ export class WriteQueue {
     const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const deadline = this.now() + timeoutMs;
     for (;;) {
-      await this.kick();
+      // A write in progress may take long (a slow database): wait for the drain only until the deadline.
+      await Promise.race([this.kick(), sleep(Math.max(0, deadline - this.now()))]);
       if (this.length === 0) return true;
       const left = deadline - this.now();
       if (left <= 0) return false;
