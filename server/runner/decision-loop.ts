@@ -17,6 +17,10 @@ export class DecisionLoop {
   emergencyPending = false;
   inRebalance = false;
   lastBook: OrderBook | null = null;
+  /** The newest book seen from the venue, our own orders included: what a quote placed now would meet. */
+  seenBook: OrderBook | null = null;
+  private rereading = false;
+  private rereadAfterTick = false;
   /**
    * After an unclean stop an order we sent may rest at the venue with no record of ours, and venues show
    * fresh orders only after a while: no quote goes out until a reconciliation one not-found grace period
@@ -59,6 +63,7 @@ export class DecisionLoop {
       return null;
     }
     if (!this.desk.running) return null;
+    this.noteBook(book);
     const age = ts - book.ts;
     if (age > this.desk.config.staleAfterMs) {
       if (!this.stale) {
@@ -97,6 +102,37 @@ export class DecisionLoop {
       }, this.desk.params.version);
     }
     return decision;
+  }
+
+  /** A book from the venue (a read or its stream); an older one than we hold is ignored. */
+  noteBook(book: OrderBook): void {
+    if (!this.seenBook || book.ts >= this.seenBook.ts) this.seenBook = book;
+  }
+
+  /**
+   * The venue refused a post-only quote as crossing: our view of the book is behind the venue's. That is
+   * information, not a reason to retry the order or back off: read the book again and decide on it now.
+   * One re-read at a time, none while a tick is deciding anyway or while backing off.
+   */
+  rereadBook(): void {
+    // A tick under way has read its book already: the re-read follows it.
+    if (this.desk.ticking) {
+      this.rereadAfterTick = true;
+      return;
+    }
+    const now = this.desk.time.now();
+    if (this.rereading || !this.desk.running || now < this.backoffUntil) return;
+    this.rereading = true;
+    void this.decide(now).finally(() => {
+      this.rereading = false;
+    });
+  }
+
+  /** A tick ended: a re-read asked for while it ran happens now. */
+  tickEnded(): void {
+    if (!this.rereadAfterTick) return;
+    this.rereadAfterTick = false;
+    this.rereadBook();
   }
 
   /** An order answer arrived: the quoter and the flattener may move on. */

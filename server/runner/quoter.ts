@@ -3,7 +3,7 @@
 // pending, cancelling or unknown, blocks every placement), and place only once both sides are clear, so
 // there is never a second set of quotes. Answers from the venue call `step` again.
 import Decimal from "decimal.js";
-import type { MarketSpec, Side } from "@/lib/market";
+import type { MarketSpec, OrderBook, Side } from "@/lib/market";
 import type { CompiledParams, QuoteDecision } from "@/lib/strategy";
 import type { Execution } from "@/server/runner/execution";
 import type { OrderIntent } from "@/server/runner/intents";
@@ -23,6 +23,8 @@ export interface QuoterStats {
   ordersPlaced: number;
   requotesSkipped: number;
   ticksQuoting: number;
+  /** Post-only quotes moved back at placement because the book they would meet had moved against them. */
+  quotesClamped: number;
 }
 
 interface Want {
@@ -46,6 +48,11 @@ export class Quoter {
     private readonly config: QuoterConfig,
     private readonly stats: QuoterStats,
     private readonly newId: () => string,
+    /**
+     * The newest book the desk has seen (the venue's, our own orders included), read at placement: a quote
+     * placed after its cancels are confirmed meets that book, not the one its decision was made on.
+     */
+    private readonly bookNow: () => OrderBook | null = () => null,
   ) {}
 
   /** The tick's decision: what each side should hold, through the gate. */
@@ -104,7 +111,8 @@ export class Quoter {
       const w = this.want.get(side);
       if (!w || w.done || this.tracker.liveOn(side).length) continue;
       w.done = true;
-      const i = w.intent;
+      const i = this.postOnlySafe(w.intent);
+      if (!i) continue;
       const order = this.tracker.track({
         clientOrderId: this.newId(),
         side: i.side,
@@ -121,6 +129,35 @@ export class Quoter {
       placed++;
     }
     if (placed) this.stats.ticksQuoting++;
+  }
+
+  /**
+   * A post-only quote is capped one tick inside the opposite best it would meet: the newest book seen and our
+   * own live orders on the other side (a venue refuses a self-cross too). Its decision may have been made on an
+   * older book (placement waits for cancels), and at extreme skew it sits one tick off the opposite best, so
+   * any move makes it cross and be refused. Null when no price on the grid is left (nothing is placed).
+   */
+  private postOnlySafe(i: OrderIntent): OrderIntent | null {
+    if (!i.postOnly || !i.price) return i;
+    const tick = this.market.tickSize;
+    const book = this.bookNow();
+    let opposite: Decimal | null = null;
+    const best = i.side === "buy" ? book?.asks[0]?.price : book?.bids[0]?.price;
+    if (best) opposite = best;
+    for (const o of this.tracker.liveOn(i.side === "buy" ? "sell" : "buy")) {
+      if (o.price && (!opposite || (i.side === "buy" ? o.price.lt(opposite) : o.price.gt(opposite)))) opposite = o.price;
+    }
+    if (!opposite) return i;
+    if (i.side === "buy") {
+      const cap = opposite.toNearest(tick, Decimal.ROUND_CEIL).sub(tick);
+      if (i.price.lte(cap)) return i;
+      this.stats.quotesClamped++;
+      return cap.gt(0) ? { ...i, price: cap } : null;
+    }
+    const floor = opposite.toNearest(tick, Decimal.ROUND_FLOOR).add(tick);
+    if (i.price.gte(floor)) return i;
+    this.stats.quotesClamped++;
+    return { ...i, price: floor };
   }
 
   private withinTolerance(rest: TrackedOrder, desired: OrderIntent): boolean {

@@ -40,10 +40,14 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   // Live: a new book runs a decision at once (debounced), not only the clock's tick.
   const quoteOnBookMs = r.config.quoteOnBookMs;
   let unsubscribeBook: (() => void) | undefined;
-  if (quoteOnBookMs !== null && r.venue.watchBook) {
-    const trigger = new BookTrigger(quoteOnBookMs, () => r.ticking, () => r.tick(r.time.now()));
+  if (r.venue.watchBook) {
+    // Every streamed book is what the next quote would meet (quoter.ts caps post-only quotes against it).
+    const trigger = quoteOnBookMs === null ? null : new BookTrigger(quoteOnBookMs, () => r.ticking, () => r.tick(r.time.now()));
     r.bookTrigger = trigger;
-    unsubscribeBook = r.venue.watchBook(() => trigger.onBook());
+    unsubscribeBook = r.venue.watchBook((book) => {
+      r.loop.noteBook(book);
+      trigger?.onBook();
+    });
   }
   let dropped = false;
   const unsubscribeConnection = r.venue.watchConnection?.((state) => {

@@ -71,6 +71,10 @@ export interface RunnerStats {
   maxAbsInventory: Decimal;
   ticksAboveRebalance: number;
   ticksQuoting: number;
+  /** Post-only quotes capped at placement against the newest book (see quoter.ts). */
+  quotesClamped: number;
+  /** Post-only quotes the venue refused as crossing: each makes the desk re-read the book and decide again. */
+  postOnlyRejects: number;
 }
 
 export const newRunnerStats = (): RunnerStats => ({
@@ -84,4 +88,6 @@ export const newRunnerStats = (): RunnerStats => ({
   maxAbsInventory: new Decimal(0),
   ticksAboveRebalance: 0,
   ticksQuoting: 0,
+  quotesClamped: 0,
+  postOnlyRejects: 0,
 });

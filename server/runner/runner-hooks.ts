@@ -1,6 +1,6 @@
 // What the runner does when its parts report: the write queue's failures, the venue's answers that need an
 // operator's attention, and every booked fill. Kept apart from runner.ts, which composes the parts.
-import { RateLimitExceeded } from "@/server/venue/errors";
+import { PostOnlyWouldCross } from "@/server/venue/errors";
 import type { ExecutionHooks } from "@/server/runner/execution";
 import { errText } from "@/server/runner/execution";
 import type { FillLedgerDeps } from "@/server/runner/fill-ledger";
@@ -30,7 +30,10 @@ export function writeQueueHooks(r: Runner): WriteQueueOptions {
 export function executionHooks(r: Runner): ExecutionHooks {
   return {
     onRejected: (_o, err) => {
-      if (err instanceof RateLimitExceeded || !(err instanceof Error && err.name === "PostOnlyWouldCross")) r.loop.backoff(err, "venue refused an order");
+      if (err instanceof PostOnlyWouldCross) {
+        r.stats.postOnlyRejects++;
+        r.loop.rereadBook();
+      } else r.loop.backoff(err, "venue refused an order");
     },
     onLost: (o, kind, why) => {
       const what = kind === "create" ? `order ${o.clientOrderId} (${o.side} ${o.size})` : `cancel of ${o.side} ${o.clientOrderId}`;

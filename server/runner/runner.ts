@@ -124,7 +124,7 @@ export class Runner {
       runId: () => this.runId,
       ...ledgerHooks(this),
     });
-    this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId);
+    this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId, () => this.loop.seenBook);
     this.flattener = new Flattener({
       tracker: this.tracker,
       execution: this.execution,
@@ -193,6 +193,7 @@ export class Runner {
       await this.tickOnce(ts);
     } finally {
       this.inTick = false;
+      this.loop.tickEnded();
       this.bookTrigger?.settled();
     }
   }

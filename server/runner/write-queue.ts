@@ -136,16 +136,32 @@ export class WriteQueue {
 
   /** Waits until everything queued so far is written, retrying through failures up to `timeoutMs`. */
   async flush(timeoutMs = 10_000, retryEveryMs = 200): Promise<boolean> {
-    const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    // The race below leaves the losing timer running: it is cleared when the flush ends, or a flush that
+    // finished early would hold the process's exit for the rest of its deadline.
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const sleep =
+      this.opts.sleep ??
+      ((ms: number) =>
+        new Promise<void>((r) => {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            r();
+          }, ms);
+          timers.add(t);
+        }));
     const deadline = this.now() + timeoutMs;
-    for (;;) {
-      // A write in progress may take long (a slow database): wait for the drain only until the deadline.
-      await Promise.race([this.kick(), sleep(Math.max(0, deadline - this.now()))]);
-      if (this.length === 0) return true;
-      const left = deadline - this.now();
-      if (left <= 0) return false;
-      // Never past the deadline: a caller with an answer budget (the emergency close) relies on it.
-      await sleep(Math.min(retryEveryMs, left));
+    try {
+      for (;;) {
+        // A write in progress may take long (a slow database): wait for the drain only until the deadline.
+        await Promise.race([this.kick(), sleep(Math.max(0, deadline - this.now()))]);
+        if (this.length === 0) return true;
+        const left = deadline - this.now();
+        if (left <= 0) return false;
+        // Never past the deadline: a caller with an answer budget (the emergency close) relies on it.
+        await sleep(Math.min(retryEveryMs, left));
+      }
+    } finally {
+      for (const t of timers) clearTimeout(t);
     }
   }
 

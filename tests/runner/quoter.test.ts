@@ -40,13 +40,15 @@ function shifted(d: QuoteDecision, ticks: number, size?: Decimal.Value): QuoteDe
 }
 
 class QuoterRig extends ExecutionRig {
-  readonly stats: QuoterStats = { ordersPlaced: 0, requotesSkipped: 0, ticksQuoting: 0 };
+  readonly stats: QuoterStats = { ordersPlaced: 0, requotesSkipped: 0, ticksQuoting: 0, quotesClamped: 0 };
   readonly quoter: Quoter;
+  /** The newest book the desk has seen (what the runner's decision loop and the venue's stream note). */
+  book: OrderBook | null = null;
 
   constructor(config: Partial<QuoterConfig> = {}) {
     super();
     const gate = new RiskGate(new OrderRateLimiter(1_000));
-    this.quoter = new Quoter(this.tracker, this.execution, gate, MARKET, { requoteToleranceTicks: 2, rebalanceChunk: null, ...config }, this.stats, newId);
+    this.quoter = new Quoter(this.tracker, this.execution, gate, MARKET, { requoteToleranceTicks: 2, rebalanceChunk: null, ...config }, this.stats, newId, () => this.book);
     // As the runner does: every venue answer lets the quoter move on.
     this.onSettled = () => this.quoter.step();
   }
@@ -95,7 +97,7 @@ describe("Quoter: cancel before re-quote", () => {
     r.plan(decide(100));
     assert.deepEqual(r.sent, [["buy", "99.75", "0.1"], ["sell", "100.25", "0.1"]]);
     for (const c of r.venue.creates) assert.deepEqual([c.req.type, c.req.postOnly, c.req.reduceOnly], ["limit", true, false]);
-    assert.deepEqual(r.stats, { ordersPlaced: 2, requotesSkipped: 0, ticksQuoting: 1 });
+    assert.deepEqual(r.stats, { ordersPlaced: 2, requotesSkipped: 0, ticksQuoting: 1, quotesClamped: 0 });
   });
 
   test("a moved decision cancels both quotes first and places both only once both cancels are confirmed", async () => {
@@ -267,5 +269,50 @@ describe("Quoter: rebalance", () => {
     const r = new QuoterRig({ rebalanceChunk: D("5") });
     r.plan(decide(100, "0.85"), "0.85");
     assert.deepEqual(r.sent, [["sell", "99.9", "0.85"]]);
+  });
+});
+
+describe("Quoter: a post-only quote meets the newest book, not the one its decision saw (issue 9, item 9)", () => {
+  test("a quote placed once its cancels are confirmed is capped one tick inside the book that moved meanwhile", async () => {
+    const { r } = await quoting();
+    const next = decide(101); // bid 100.75, ask 101.25, decided on a book around 101
+    r.plan(next);
+    // While the cancels are in flight the market falls: the best ask is now 100.6, under the planned bid.
+    r.book = bookAt("100.5");
+    await r.confirmCancel("all");
+    const [bid, ask] = r.sent.slice(2);
+    assert.deepEqual(bid, ["buy", "100.59", "0.1"], "the bid would have crossed 100.6 and been refused: capped one tick under it");
+    assert.deepEqual(ask, ["sell", next.ask!.price.toString(), "0.1"], "the ask is clear of the best bid 100.4: unchanged");
+    assert.equal(r.stats.quotesClamped, 1);
+  });
+
+  test("at extreme skew a bid one tick off the stale best ask is moved, an ask one tick off the stale best bid too", async () => {
+    const r = new QuoterRig();
+    // Decided on a book around 100 with quotes pinned one tick inside the opposite best (extreme skew).
+    const d: QuoteDecision = { ...decide(100), bid: { price: D("100.09"), size: D("0.1") }, ask: null };
+    r.book = bookAt("99.9"); // asks now from 100.0
+    r.plan(d);
+    assert.deepEqual(r.sent, [["buy", "99.99", "0.1"]]);
+    const r2 = new QuoterRig();
+    r2.book = bookAt("100.1"); // bids now from 100.0
+    r2.plan({ ...decide(100), bid: null, ask: { price: D("99.91"), size: D("0.1") } });
+    assert.deepEqual(r2.sent, [["sell", "100.01", "0.1"]]);
+  });
+
+  test("a new bid never crosses our own resting ask (the venue refuses a self-cross as well)", async () => {
+    const { r, d } = await quoting();
+    // A decision made on the book without our orders may put the bid above our own ask, which is kept.
+    r.plan({ ...d, bid: { price: d.ask!.price.add("0.05"), size: D("0.1") } });
+    assert.equal(r.venue.cancels.length, 1, "only the bid is replaced; the ask is within tolerance");
+    await r.confirmCancel("buy");
+    assert.deepEqual(r.sent.slice(2), [["buy", d.ask!.price.sub("0.01").toString(), "0.1"]]);
+  });
+
+  test("a quote already inside the book is left as decided", () => {
+    const r = new QuoterRig();
+    r.book = bookAt(100);
+    r.plan(decide(100));
+    assert.deepEqual(r.sent, [["buy", "99.75", "0.1"], ["sell", "100.25", "0.1"]]);
+    assert.equal(r.stats.quotesClamped, 0);
   });
 });

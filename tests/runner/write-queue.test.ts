@@ -213,3 +213,16 @@ describe("flush and the caller's budget", () => {
     assert.deepEqual(done, [0, 1, 2]);
   });
 });
+
+test("a flush that finishes early leaves no timer behind (it held a stopping process for its whole deadline)", async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const before = timers();
+  const q = new WriteQueue({ maxDroppable: 10, onError: () => undefined, onRecovered: () => undefined });
+  let written = 0;
+  q.push(async () => {
+    written++;
+  });
+  assert.equal(await q.flush(60_000), true);
+  assert.equal(written, 1);
+  assert.equal(timers(), before, "the flush's deadline timer is cleared once the queue is empty");
+});
