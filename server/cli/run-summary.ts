@@ -12,6 +12,8 @@ export interface RunSummary {
   ordersPlaced: number;
   cancels: number;
   requotesSkipped: number;
+  postOnlyRejects: number;
+  quotesClamped: number;
   inventory: string;
   maxAbsInventory: string;
   maxAbsRatio: number;
@@ -44,6 +46,8 @@ export function summarizeRun(s: PaperSession, meta: { seed: number; simulatedMs:
     ordersPlaced: st.ordersPlaced,
     cancels: st.cancels,
     requotesSkipped: st.requotesSkipped,
+    postOnlyRejects: st.postOnlyRejects,
+    quotesClamped: st.quotesClamped,
     inventory: pos.qty.toString(),
     maxAbsInventory: st.maxAbsInventory.toString(),
     maxAbsRatio: maxInv > 0 ? st.maxAbsInventory.toNumber() / maxInv : 0,
@@ -66,6 +70,7 @@ export function formatSummary(r: RunSummary): string {
   return [
     `Run summary (seed ${r.seed}): ${min(r.simulatedMs)} simulated in ${(r.wallMs / 1000).toFixed(1)} s`,
     `  fills                 ${r.fills} (${r.ordersPlaced} orders placed, ${r.cancels} cancels, ${r.requotesSkipped} re-quotes skipped)`,
+    `  post-only quotes      ${r.postOnlyRejects} refused as crossing, ${r.quotesClamped} capped inside the newest book (kept off the opposite best)`,
     `  PnL                   total ${r.totalPnl} = realized ${r.realizedPnl} + unrealized ${r.unrealizedPnl} − fees ${r.fees}`,
     `  inventory             now ${r.inventory}, max |inventory| ${r.maxAbsInventory} (ratio ${r.maxAbsRatio.toFixed(2)})`,
     `  above rebalance       ${r.ticksAboveRebalance} of ${r.ticks} ticks (${(r.fractionAboveRebalance * 100).toFixed(1)}%), ${r.rebalances} rebalance episodes`,

@@ -17,6 +17,10 @@ export interface QuoterConfig {
   requoteToleranceTicks: number;
   /** Largest single rebalance order, in base units; null = the order size. */
   rebalanceChunk: Decimal | null;
+  /** Ceiling of the extra distance from the opposite best after post-only refusals, in ticks. */
+  maxCrossMarginTicks: number;
+  /** A side's extra distance halves after this long without a refusal. */
+  crossMarginDecayMs: number;
 }
 
 export interface QuoterStats {
@@ -36,9 +40,17 @@ interface Want {
 export class Quoter {
   private want = new Map<Side, Want>();
   private active = false;
+  private now = 0;
   private planVersion = 0;
   /** The parameter version whose decision placed the newest quote (0 before any). */
   quotesParamVersion = 0;
+  /**
+   * Extra ticks kept off the opposite best, per side: the venue refusing a post-only quote as crossing says
+   * the book moves further than one tick while our order travels, so the next one stays further back.
+   * Doubles on each refusal (to `maxCrossMarginTicks`), halves after each quiet `crossMarginDecayMs`.
+   */
+  readonly crossMargin: Record<Side, number> = { buy: 0, sell: 0 };
+  private crossMarginAt: Record<Side, number> = { buy: 0, sell: 0 };
 
   constructor(
     private readonly tracker: OrderTracker,
@@ -58,10 +70,23 @@ export class Quoter {
   /** The tick's decision: what each side should hold, through the gate. */
   plan(decision: QuoteDecision, params: CompiledParams, ctx: GateContext, paramVersion = 0): void {
     this.planVersion = paramVersion;
+    this.now = ctx.now;
+    for (const side of SIDES) {
+      if (this.crossMargin[side] > 0 && ctx.now - this.crossMarginAt[side] >= this.config.crossMarginDecayMs) {
+        this.crossMargin[side] >>= 1;
+        this.crossMarginAt[side] = ctx.now;
+      }
+    }
     const { accepted } = this.gate.check(this.intentsFor(decision, params), ctx);
     this.want = new Map(accepted.map((i) => [i.side, { intent: i, done: false }]));
     this.active = true;
     this.step();
+  }
+
+  /** The venue refused a post-only quote on `side` as crossing: keep the next one further back. */
+  postOnlyRefused(side: Side): void {
+    this.crossMargin[side] = Math.min(Math.max(1, this.crossMargin[side] * 2), this.config.maxCrossMarginTicks);
+    this.crossMarginAt[side] = this.now;
   }
 
   /** Quote nothing: cancel every live quote (paused, HALTED, stale data, an emergency under way). */
@@ -148,13 +173,14 @@ export class Quoter {
       if (o.price && (!opposite || (i.side === "buy" ? o.price.lt(opposite) : o.price.gt(opposite)))) opposite = o.price;
     }
     if (!opposite) return i;
+    const back = tick.mul(1 + this.crossMargin[i.side]);
     if (i.side === "buy") {
-      const cap = opposite.toNearest(tick, Decimal.ROUND_CEIL).sub(tick);
+      const cap = opposite.toNearest(tick, Decimal.ROUND_CEIL).sub(back);
       if (i.price.lte(cap)) return i;
       this.stats.quotesClamped++;
       return cap.gt(0) ? { ...i, price: cap } : null;
     }
-    const floor = opposite.toNearest(tick, Decimal.ROUND_FLOOR).add(tick);
+    const floor = opposite.toNearest(tick, Decimal.ROUND_FLOOR).add(back);
     if (i.price.gte(floor)) return i;
     this.stats.quotesClamped++;
     return { ...i, price: floor };

@@ -14,6 +14,10 @@ export interface RunnerConfig {
   backoffMs: number;
   /** Largest single rebalance order, in base units; the excess is worked down tick by tick. */
   rebalanceChunk: Decimal | null;
+  /** After post-only refusals, quotes keep up to this many extra ticks off the opposite best (quoter.ts). */
+  maxCrossMarginTicks: number;
+  /** That extra distance halves after this long without a refusal. */
+  crossMarginDecayMs: number;
   /** Every venue call's deadline: past it, an order call's outcome is unknown and reconciled. */
   venueDeadlineMs: number;
   /** Desk books checked against the venue this often (runner time). */
@@ -46,6 +50,8 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   maxOrdersPerSecond: 100,
   backoffMs: Math.max(1_000, tickMs * 2),
   rebalanceChunk: null,
+  maxCrossMarginTicks: 32,
+  crossMarginDecayMs: 5_000,
   venueDeadlineMs: 5_000,
   reconcileEveryMs: 10_000,
   reconcileTolerance: null,

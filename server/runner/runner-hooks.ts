@@ -29,9 +29,10 @@ export function writeQueueHooks(r: Runner): WriteQueueOptions {
 
 export function executionHooks(r: Runner): ExecutionHooks {
   return {
-    onRejected: (_o, err) => {
+    onRejected: (o, err) => {
       if (err instanceof PostOnlyWouldCross) {
         r.stats.postOnlyRejects++;
+        r.quoter.postOnlyRefused(o.side);
         r.loop.rereadBook();
       } else r.loop.backoff(err, "venue refused an order");
     },

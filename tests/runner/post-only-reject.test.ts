@@ -50,6 +50,7 @@ test("a post-only quote refused as crossing makes the desk re-read the book and 
     assert.equal(bids.length, 1, "the bid side is quoted again from the fresh book, not on the next tick");
     assert.notEqual(bids[0]!.clientOrderId, refused[0], "a new order, never the refused one re-sent");
     assert.equal(r.loop.backoffUntil, 0, "a post-only refusal is no reason to back off");
+    assert.equal(r.quoter.crossMargin.buy, 1, "the next bid keeps one more tick off the best ask");
   } finally {
     await w.sigterm().catch(() => undefined);
     clearInterval(alive);

@@ -48,7 +48,7 @@ class QuoterRig extends ExecutionRig {
   constructor(config: Partial<QuoterConfig> = {}) {
     super();
     const gate = new RiskGate(new OrderRateLimiter(1_000));
-    this.quoter = new Quoter(this.tracker, this.execution, gate, MARKET, { requoteToleranceTicks: 2, rebalanceChunk: null, ...config }, this.stats, newId, () => this.book);
+    this.quoter = new Quoter(this.tracker, this.execution, gate, MARKET, { requoteToleranceTicks: 2, rebalanceChunk: null, maxCrossMarginTicks: 32, crossMarginDecayMs: 5_000, ...config }, this.stats, newId, () => this.book);
     // As the runner does: every venue answer lets the quoter move on.
     this.onSettled = () => this.quoter.step();
   }
@@ -306,6 +306,33 @@ describe("Quoter: a post-only quote meets the newest book, not the one its decis
     assert.equal(r.venue.cancels.length, 1, "only the bid is replaced; the ask is within tolerance");
     await r.confirmCancel("buy");
     assert.deepEqual(r.sent.slice(2), [["buy", d.ask!.price.sub("0.01").toString(), "0.1"]]);
+  });
+
+  test("each refusal as crossing keeps the next quote on that side further back (1, 2, 4 extra ticks), halving after a quiet while", () => {
+    const r = new QuoterRig({ crossMarginDecayMs: 5_000 });
+    r.book = bookAt("99.9"); // best ask 100.0
+    const pinned: QuoteDecision = { ...decide(100), bid: { price: D("100.09"), size: D("0.1") }, ask: null };
+    const bidAfter = (now: number): string => {
+      for (const o of r.tracker.live()) r.tracker.offer(o.clientOrderId, "rejected", "test");
+      r.quoter.plan(pinned, PARAMS, { riskState: "ACTIVE", inventory: D(0), targetInventory: D(0), maxInventory: D(1), lotSize: MARKET.lotSize, now });
+      return r.venue.creates.at(-1)!.req.price!.toString();
+    };
+    assert.equal(bidAfter(0), "99.99");
+    r.quoter.postOnlyRefused("buy");
+    assert.equal(bidAfter(100), "99.98", "one extra tick after a refusal");
+    r.quoter.postOnlyRefused("buy");
+    r.quoter.postOnlyRefused("buy");
+    assert.deepEqual(r.quoter.crossMargin, { buy: 4, sell: 0 }, "doubles per refusal; the other side is untouched");
+    assert.equal(bidAfter(200), "99.95");
+    assert.equal(bidAfter(5_100), "99.97", "5 s without a refusal: halved to 2");
+    assert.equal(bidAfter(10_100), "99.98");
+    assert.equal(bidAfter(15_100), "99.99", "back to one tick off the best");
+  });
+
+  test("the extra distance has a ceiling", () => {
+    const r = new QuoterRig({ maxCrossMarginTicks: 3 });
+    for (let i = 0; i < 10; i++) r.quoter.postOnlyRefused("sell");
+    assert.equal(r.quoter.crossMargin.sell, 3);
   });
 
   test("a quote already inside the book is left as decided", () => {
