@@ -88,7 +88,7 @@ export class DecisionLoop {
     else if (this.desk.paused || this.desk.riskState === "HALTED") this.desk.quoter.standDown(this.desk.paused ? "paused" : "risk state HALTED");
     else {
       this.desk.quoter.plan(decision, params, {
-        riskState: this.desk.riskState,
+        riskState: this.desk.gateRiskState(),
         inventory: this.desk.ledger.position.qty,
         targetInventory: params.targetInventory,
         maxInventory: params.maxInventory,
