@@ -17,7 +17,7 @@ export interface TestDesk {
   desk: Desk;
   time: SimulatedTime;
   /** Moves simulated time by `ms` in ticks of `stepMs`, ticking every strategy and settling answers. */
-  run(ms: number, stepMs?: number, each?: (t: number) => void | Promise<void>): Promise<void>;
+  run(ms: number, stepMs?: number, each?: (t: number) => void | Promise<void>, beforeEach?: (t: number) => void): Promise<void>;
   add(name: string, over?: Partial<CreateStrategyRequest>): Promise<StrategyRecord>;
 }
 
@@ -30,11 +30,12 @@ export async function openTestDesk(store: Store, over: Partial<DeskOptions> & { 
   return {
     desk,
     time,
-    async run(ms, stepMs = 500, each) {
+    async run(ms, stepMs = 500, each, beforeEach) {
       const end = time.now() + ms;
       while (time.now() < end) {
         const t = time.now() + stepMs;
         time.advanceTo(t);
+        beforeEach?.(t);
         await desk.tick(t);
         await settle();
         await settle();
