@@ -49,14 +49,20 @@ export const createStrategyRequestSchema = z
 export type CreateStrategyRequest = z.input<typeof createStrategyRequestSchema>;
 
 export const strategyLifecycleRequestSchema = z
-  .object({ action: z.enum(["start", "pause", "resume", "stop", "archive"]) })
+  .object({ id: z.string().uuid("not a strategy id"), action: z.enum(["start", "pause", "resume", "stop", "archive"]) })
   .strict();
 export type StrategyLifecycleAction = z.infer<typeof strategyLifecycleRequestSchema>["action"];
 
-/** Desk-wide commands are typed out, like the single strategy's emergency close. */
-export const deskCommandRequestSchema = z
-  .object({ confirm: z.string() })
-  .strict();
+/** Desk-wide commands act on every strategy: the operator types the word (any case), as for one emergency close. */
+export const DESK_CONFIRM = { pause: "PAUSE", resume: "RESUME", emergency_close: "CLOSE ALL" } as const;
+const typed = (word: string) =>
+  z
+    .string()
+    .max(32)
+    .refine((v) => v.trim().toUpperCase() === word, { message: `type ${word} to confirm` });
+export const deskPauseRequestSchema = z.object({ confirm: typed(DESK_CONFIRM.pause) }).strict();
+export const deskResumeRequestSchema = z.object({ confirm: typed(DESK_CONFIRM.resume) }).strict();
+export const deskEmergencyRequestSchema = z.object({ confirm: typed(DESK_CONFIRM.emergency_close) }).strict();
 
 export interface StrategyOverviewDTO {
   id: string;
@@ -99,4 +105,15 @@ export interface DeskOverviewDTO {
 export interface DeskCommandReportDTO {
   action: "pause" | "resume" | "emergency_close";
   results: Array<{ id: string; name: string; ok: boolean; message: string }>;
+}
+
+/** A strategy as the desk's commands answer it. */
+export interface StrategySummaryDTO {
+  id: string;
+  name: string;
+  market: string;
+  venue: string;
+  account: string;
+  lifecycle: StrategyLifecycleDTO;
+  paused: boolean;
 }

@@ -390,6 +390,7 @@ export class MemoryStore implements Store {
     if (existingId !== undefined) {
       d = this.data(existingId);
       Object.assign(d.row, { market: def.market, symbol: def.symbol, venue: def.venue, mode: def.mode, updatedAt: now });
+      if (def.settings) d.row.settings = jsonIn(def.settings);
     } else {
       const row: StrategyRow = {
         id: randomUUID(),

@@ -108,7 +108,9 @@ export class PrismaStore implements Store {
         account: def.account ?? "paper",
         ...(def.settings ? { settings: jsonIn(def.settings) } : {}),
       };
-      const row = await tx.strategy.upsert({ where: { name: def.name }, create: created, update: config });
+      // Settings given again (the desk's default strategy, from the environment) follow the latest start.
+      const update = def.settings ? { ...config, settings: jsonIn(def.settings) } : config;
+      const row = await tx.strategy.upsert({ where: { name: def.name }, create: created, update });
       if (row.currentParamVersion > 0 || !def.initialParams) return toStrategy(row);
       await appendVersion(tx, { strategyId: row.id, params: def.initialParams, changedBy: "system", reason: "initial parameters" });
       return toStrategy(await tx.strategy.findUniqueOrThrow({ where: { id: row.id } }));
