@@ -3,7 +3,7 @@
 // A worker thread rather than a child process: one `npm start`, one PID to signal, structured-clone
 // messages, and the worker still dies with the process.
 import { Worker } from "node:worker_threads";
-import { CommandRejected, type RunnerEvents } from "@/server/runner/commands";
+import { CommandRejected } from "@/server/runner/commands";
 import type { RunnerHost } from "@/server/host/runner-host";
 import type { WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import type { WebConfig } from "@/server/config/web-config";
