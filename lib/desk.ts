@@ -117,3 +117,24 @@ export interface StrategySummaryDTO {
   lifecycle: StrategyLifecycleDTO;
   paused: boolean;
 }
+
+/** Tick times over every strategy's recent ticks (µs), how evenly they were ticked, fills and queued writes. */
+export interface DeskMetricsDTO {
+  strategies: number;
+  ticks: number;
+  minTicks: number;
+  maxTicks: number;
+  tickP50Us: number;
+  tickP99Us: number;
+  tickMaxUs: number;
+  /** The ticks' own work (wall time less the wait for the book): the in-process cost of a strategy's tick. */
+  workP50Us: number;
+  workP99Us: number;
+  /** Fills booked since the strategies started. */
+  fills: number;
+  /** Fills the database has taken since the strategies started. */
+  storedFills: number;
+  /** Writes waiting for the database, all strategies. */
+  queuedWrites: number;
+  oldestWriteAgeMs: number;
+}

@@ -9,6 +9,7 @@ import type { StrategyRecord } from "@/server/store";
 import type { Desk } from "@/server/desk/desk";
 import { createStrategy, emergencyCloseDesk, pauseDesk, resumeDesk, strategyLifecycle } from "@/server/desk/desk-commands";
 import { runningRow } from "@/server/desk/overview";
+import { deskMetrics } from "@/server/desk/desk-metrics";
 import type { Methods } from "@/server/host/strategy-methods";
 
 const summary = (s: StrategyRecord) => ({ id: s.id, name: s.name, market: s.market, venue: s.venue, account: s.account, lifecycle: s.lifecycle, paused: s.paused });
@@ -19,6 +20,7 @@ export function deskMethods(desk: Desk, limits: DeskLimits): Methods {
     "desk.create": async (req: CreateStrategyRequest, by: string) => summary(await createStrategy(desk, req, by, limits)),
     "desk.lifecycle": async (id: string, action: StrategyLifecycleAction, by: string) => summary(await strategyLifecycle(desk, id, action, by)),
     "desk.strategy": (id: string) => summary(desk.record(id)),
+    "desk.metrics": (reset: boolean) => deskMetrics(desk, reset),
     "desk.pause": (by: string) => pauseDesk(desk, by),
     "desk.resume": (by: string) => resumeDesk(desk, by),
     "desk.emergencyClose": (by: string) => emergencyCloseDesk(desk, by),
@@ -46,6 +48,7 @@ export function singleDeskMethods(runner: Runner): Methods {
       if (id !== runner.strategyId) throw new CommandRejected(`no strategy ${id}`, undefined, 404);
       return summary(runner.strategy);
     },
+    "desk.metrics": many,
     "desk.pause": many,
     "desk.resume": many,
     "desk.emergencyClose": many,

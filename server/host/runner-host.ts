@@ -2,7 +2,7 @@
 // thread so that page loads and sockets can never stall its ticks. Everything crossing it is a DTO.
 import type { ControlAction, RunnerEvents } from "@/server/runner/commands";
 import type { PerformanceFigures } from "@/lib/performance";
-import type { CreateStrategyRequest, DeskCommandReportDTO, DeskOverviewDTO, StrategyLifecycleAction, StrategySummaryDTO } from "@/lib/desk";
+import type { CreateStrategyRequest, DeskCommandReportDTO, DeskMetricsDTO, DeskOverviewDTO, StrategyLifecycleAction, StrategySummaryDTO } from "@/lib/desk";
 import type {
   AlertDTO,
   AuditPageDTO,
@@ -75,6 +75,7 @@ export interface DeskHost {
   strategy(id: string): Promise<StrategySummaryDTO>;
   create(req: CreateStrategyRequest, by: string): Promise<StrategySummaryDTO>;
   lifecycle(id: string, action: StrategyLifecycleAction, by: string): Promise<StrategySummaryDTO>;
+  metrics(reset: boolean): Promise<DeskMetricsDTO>;
   pause(by: string): Promise<DeskCommandReportDTO>;
   resume(by: string): Promise<DeskCommandReportDTO>;
   emergencyClose(by: string): Promise<DeskCommandReportDTO>;

@@ -59,6 +59,7 @@ export function deskHost(call: <T>(method: string, ...args: unknown[]) => Promis
     strategy: (id) => call("desk.strategy", id),
     create: (req, by) => call("desk.create", req, by),
     lifecycle: (id, action, by) => call("desk.lifecycle", id, action, by),
+    metrics: (reset) => call("desk.metrics", reset),
     pause: (by) => call("desk.pause", by),
     resume: (by) => call("desk.resume", by),
     emergencyClose: (by) => call("desk.emergencyClose", by),

@@ -75,6 +75,8 @@ export class Runner {
   readonly streaming: boolean;
   readonly log: (line: string) => void;
   private readonly timer = new TickTimer();
+  /** The tick's own work: its wall time less the wait for the book (what a desk of many adds per strategy). */
+  private readonly workTimer = new TickTimer();
   readonly ids: ClientIds;
   readonly deskLink: DeskLink;
 
@@ -207,6 +209,7 @@ export class Runner {
 
   private async tickOnce(ts: number): Promise<void> {
     const t0 = performance.now();
+    this.loop.bookWaitMs = 0;
     this.stats.ticks++;
     this.lastTickAt = ts;
     void this.writes.kick();
@@ -218,7 +221,9 @@ export class Runner {
     this.flattener.step();
     const decision = ts < this.loop.backoffUntil ? null : await this.loop.decide(ts);
     this.publishTick(decision);
-    this.timer.record(performance.now() - t0);
+    const wall = performance.now() - t0;
+    this.timer.record(wall);
+    this.workTimer.record(wall - this.loop.bookWaitMs);
   }
 
   excess(): Decimal {
@@ -325,7 +330,13 @@ export class Runner {
   // ------------------------------------------------------------------ views
 
   tickMetrics(reset = false): { ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number } {
+    if (reset) this.workTimer.metrics(true);
     return this.timer.metrics(reset);
+  }
+
+  /** Recent ticks' durations, ms: wall time, or (work) less the wait for the book. */
+  tickSamples(kind: "wall" | "work" = "wall"): Float64Array {
+    return (kind === "work" ? this.workTimer : this.timer).samples();
   }
 
   get queuedWrites(): number {

@@ -11,6 +11,7 @@ import {
 import { z } from "zod";
 import type { DeskHost } from "@/server/host/runner-host";
 import type { Ctx, Route } from "@/server/web/api";
+import { HttpError } from "@/server/web/http";
 
 type Audit = (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>;
 
@@ -20,6 +21,19 @@ export function deskRoutes(desk: DeskHost, audit: Audit): Route<never, never>[] 
   const routes: Route<never, never>[] = [];
   const add = <B, Q>(r: Route<B, Q>) => routes.push(r as unknown as Route<never, never>);
   add({ method: "GET", path: "/api/desk", access: "viewer", query: noQuery, handle: () => desk.overview() });
+  add({
+    method: "GET",
+    path: "/api/desk/metrics",
+    access: "viewer",
+    query: z.object({ reset: z.enum(["0", "1"]).optional() }).strict(),
+    handle: async (ctx) => {
+      // Reading is for everyone signed in; starting a new measuring window is an operator's act, on record.
+      if (ctx.query.reset === "1" && ctx.session!.role !== "operator") throw new HttpError(403, "Resetting the metrics needs the operator role");
+      const out = await desk.metrics(ctx.query.reset === "1");
+      if (ctx.query.reset === "1") await audit(ctx as Ctx<unknown, unknown>, "metrics.reset", "desk", undefined, out);
+      return out;
+    },
+  });
   add({
     method: "POST",
     path: "/api/desk/strategies",
