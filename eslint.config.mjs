@@ -3,18 +3,19 @@ import nextTs from "eslint-config-next/typescript";
 
 // Imports flow app/components → server → lib, and inside server from higher layers to lower ones only.
 // Each package lists what it may NOT import; a cycle between two packages is then impossible.
-const serverPackages = ["config", "venue", "db", "store", "runner", "host", "auth", "realtime", "notify", "web", "cli"];
+const serverPackages = ["config", "venue", "db", "store", "runner", "desk", "host", "auth", "realtime", "notify", "web", "cli"];
 const mayImport = {
   config: [],
   venue: ["config"],
   db: ["config"],
   store: ["config", "db"],
   runner: ["config", "venue", "db", "store"],
-  host: ["config", "venue", "db", "store", "runner"],
+  desk: ["config", "venue", "db", "store", "runner"],
+  host: ["config", "venue", "db", "store", "runner", "desk"],
   auth: ["config", "db", "store"],
-  realtime: ["config", "auth", "host", "runner"],
+  realtime: ["config", "auth", "host", "runner", "desk"],
   notify: ["config"],
-  web: ["config", "auth", "host", "realtime", "notify", "runner", "store", "db"],
+  web: ["config", "auth", "host", "realtime", "notify", "runner", "desk", "store", "db"],
   cli: ["config", "venue", "db", "store", "runner"],
 };
 const forbid = (names, why) => ({

@@ -1,5 +1,5 @@
-import { Dashboard } from "@/components/dashboard/dashboard";
+import { ScopedDashboard } from "@/components/desk/scoped-dashboard";
 
 export default function Home() {
-  return <Dashboard />;
+  return <ScopedDashboard strategyId={null} />;
 }

@@ -17,10 +17,31 @@ function isApiErrorBody(x: unknown): x is ApiErrorDTO {
   return typeof x === "object" && x !== null && typeof (x as { error?: unknown }).error === "string";
 }
 
+// A strategy page of the desk asks about its strategy: its calls go under /api/s/<id>/. The sign-in, the
+// desk's own routes, notifications and the activity log are the desk's, whoever asks.
+let strategyScope: string | null = null;
+const DESK_WIDE = /^\/api\/(auth|desk|notify|audit|health)(\/|$|\?)/;
+
+/** Sets which strategy this page's calls and live stream are about (null: the desk's default strategy). */
+export function setStrategyScope(id: string | null): boolean {
+  if (strategyScope === id) return false;
+  strategyScope = id;
+  return true;
+}
+
+export function currentStrategyScope(): string | null {
+  return strategyScope;
+}
+
+function scoped(path: string): string {
+  if (!strategyScope || !path.startsWith("/api/") || DESK_WIDE.test(path)) return path;
+  return `/api/s/${strategyScope}${path.slice(4)}`;
+}
+
 async function request<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(scoped(path), {
       method,
       credentials: "same-origin",
       cache: "no-store",

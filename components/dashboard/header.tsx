@@ -60,6 +60,7 @@ export function Header({ connection }: { connection: ConnectionState }) {
         </div>
       ) : null}
       <nav className="flex items-center gap-1" aria-label="Pages">
+        {tab("/desk", "Overview", "nav-overview")}
         {tab("/", "Desk", "nav-desk")}
         {tab("/activity", "Activity", "nav-activity")}
       </nav>

@@ -3,6 +3,7 @@
 // its own, and every (re)connect asks the server for the snapshots we missed so the charts have no gap.
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents, SnapshotDTO } from "@/lib/events";
+import { currentStrategyScope } from "@/components/api/client";
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline" | "unauthorized";
@@ -10,7 +11,9 @@ export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline"
 const BACKFILL_TIMEOUT_MS = 10_000;
 
 export function createLiveSocket(): LiveSocket {
-  return io({
+  const scope = currentStrategyScope();
+  // A strategy page of the desk listens to that strategy's stream (its own namespace); "/" to the default one.
+  return io(scope ? `/s/${scope}` : "/", {
     withCredentials: true,
     autoConnect: true,
     reconnection: true,

@@ -39,6 +39,8 @@ export const runnerEnvSchema = z.object({
   /** The desk's ceilings for maxInventory and for orderSize / maxPosition: no parameter change may exceed them. */
   SKEWDESK_MAX_INVENTORY: limit,
   SKEWDESK_MAX_ORDER_SIZE: limit,
+  /** The seed's max_total_position: Σ |inventory| × mark over every strategy of the desk, quote currency. */
+  SKEWDESK_MAX_TOTAL_POSITION: limit,
   SKEWDESK_RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000, "must be at least 1000 (ms)").max(3_600_000).default(10_000),
   /** Base units; unset = one lot of the market. */
   SKEWDESK_RECONCILE_TOLERANCE: z

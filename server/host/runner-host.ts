@@ -2,6 +2,7 @@
 // thread so that page loads and sockets can never stall its ticks. Everything crossing it is a DTO.
 import type { ControlAction, RunnerEvents } from "@/server/runner/commands";
 import type { PerformanceFigures } from "@/lib/performance";
+import type { CreateStrategyRequest, DeskCommandReportDTO, DeskMetricsDTO, DeskOverviewDTO, StrategyLifecycleAction, StrategySummaryDTO } from "@/lib/desk";
 import type {
   AlertDTO,
   AuditPageDTO,
@@ -61,4 +62,21 @@ export interface RunnerHost {
   metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; oldestWriteAgeMs?: number; runnerHeapMb: number }>;
   /** Cancels all quotes, flushes, stops the worker. */
   stop(reason: string): Promise<void>;
+  /** The same calls about another strategy of the desk (this host answers for the default one). */
+  forStrategy?(strategyId: string): RunnerHost;
+  /** The desk as a whole (server/host/desk-host.ts); absent on hosts of one strategy (test doubles). */
+  desk?: DeskHost;
+}
+
+export interface DeskHost {
+  overview(): Promise<DeskOverviewDTO>;
+  /** The latest overview pushed by the runner (once a second). */
+  onOverview(listener: (o: DeskOverviewDTO) => void): () => void;
+  strategy(id: string): Promise<StrategySummaryDTO>;
+  create(req: CreateStrategyRequest, by: string): Promise<StrategySummaryDTO>;
+  lifecycle(id: string, action: StrategyLifecycleAction, by: string): Promise<StrategySummaryDTO>;
+  metrics(reset: boolean): Promise<DeskMetricsDTO>;
+  pause(by: string): Promise<DeskCommandReportDTO>;
+  resume(by: string): Promise<DeskCommandReportDTO>;
+  emergencyClose(by: string): Promise<DeskCommandReportDTO>;
 }

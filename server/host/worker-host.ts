@@ -3,13 +3,14 @@
 // A worker thread rather than a child process: one `npm start`, one PID to signal, structured-clone
 // messages, and the worker still dies with the process.
 import { Worker } from "node:worker_threads";
-import { CommandRejected, type RunnerEvents } from "@/server/runner/commands";
+import { CommandRejected } from "@/server/runner/commands";
 import type { RunnerHost } from "@/server/host/runner-host";
 import type { WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import type { WebConfig } from "@/server/config/web-config";
 import { snapshotDto } from "@/server/runner/publisher";
 import type { Snapshot } from "@/server/store";
 import { readPortClient, type ReadCall } from "@/server/store/read-port";
+import { EventRouter, deskHost } from "@/server/host/worker-host-parts";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
@@ -26,7 +27,7 @@ export async function createRunnerHost(
   const init: WorkerInit = { dataDir: config.dataDir, mode: config.mode, env: { ...env } };
   const worker = new Worker(new URL("./runner-worker-boot.mjs", import.meta.url), { workerData: init, execArgv: process.execArgv });
   const pending = new Map<number, Pending>();
-  const listeners = new Map<keyof RunnerEvents, Set<(p: never) => void>>();
+  const router = new EventRouter();
   let nextId = 1;
   let dead: string | null = null;
   let reader: { call: ReadCall; strategyId: string } | null = null;
@@ -36,7 +37,11 @@ export async function createRunnerHost(
     worker.on("message", (m: WorkerMessage) => {
       switch (m.type) {
         case "ready":
+          router.defaultId = m.defaultStrategyId;
           resolve();
+          break;
+        case "desk":
+          router.overview(m.overview);
           break;
         case "readPort":
           reader = { call: readPortClient(m.port), strategyId: m.strategyId };
@@ -55,13 +60,7 @@ export async function createRunnerHost(
           break;
         }
         case "event":
-          for (const l of listeners.get(m.event) ?? []) {
-            try {
-              (l as (p: unknown) => void)(m.payload);
-            } catch (err) {
-              console.error(`runner event listener failed: ${(err as Error).message}`);
-            }
-          }
+          router.dispatch(m.event, m.payload, m.strategyId);
           break;
       }
     });
@@ -81,51 +80,66 @@ export async function createRunnerHost(
   });
   await ready;
 
-  const call = <T>(method: string, ...args: unknown[]): Promise<T> => {
-    if (dead) return Promise.reject(new CommandRejected(`runner stopped (${dead})`, undefined, 503));
-    const id = nextId++;
-    stats.runnerCalls[method] = (stats.runnerCalls[method] ?? 0) + 1;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ type: "call", id, method, args });
-    });
+  const callFor =
+    (strategyId: string | undefined) =>
+    <T>(method: string, ...args: unknown[]): Promise<T> => {
+      if (dead) return Promise.reject(new CommandRejected(`runner stopped (${dead})`, undefined, 503));
+      const id = nextId++;
+      stats.runnerCalls[method] = (stats.runnerCalls[method] ?? 0) + 1;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        worker.postMessage({ type: "call", id, method, args, ...(strategyId ? { strategyId } : {}) });
+      });
+    };
+  const call = callFor(undefined);
+
+  /** The calls about one strategy: the default one when `strategyId` is undefined. */
+  const strategyHost = (strategyId: string | undefined): RunnerHost => {
+    const c = callFor(strategyId);
+    return {
+      status: () => c("status"),
+      snapshots: async (q) => {
+        if (!reader || dead) return c("snapshots", q);
+        stats.directReads++;
+        const range = { from: q.from !== undefined ? new Date(q.from) : undefined, to: q.to !== undefined ? new Date(q.to) : undefined, limit: q.limit };
+        const rows = (await reader.call("listSnapshots", [strategyId ?? reader.strategyId, range])) as Snapshot[];
+        return rows.map(snapshotDto);
+      },
+      fills: (limit) => c("fills", limit),
+      orders: (limit) => c("orders", limit),
+      alerts: (limit) => c("alerts", limit),
+      fillsPage: (q) => c("fillsPage", q),
+      ordersPage: (q) => c("ordersPage", q),
+      market: () => c("market"),
+      acknowledgeAlert: (id, by) => c("acknowledgeAlert", id, by),
+      acknowledgeAllAlerts: (by) => c("acknowledgeAllAlerts", by),
+      params: () => c("params"),
+      previewParams: (p, base) => c("previewParams", p, base),
+      applyParams: (p, reason, by, base) => c("applyParams", p, reason, by, base),
+      rollbackParams: (v, reason, by) => c("rollbackParams", v, reason, by),
+      control: (a, by) => c("control", a, by),
+      emergencyPreview: () => c("emergencyPreview"),
+      emergencyClose: (by) => c("emergencyClose", by),
+      resolveMismatch: (req, by) => c("resolveMismatch", req, by),
+      audit: (e) => c("audit", e),
+      auditLog: (q) => c("auditLog", q),
+      performance: (r) => c("performance", r),
+      metrics: (reset) => c("metrics", reset),
+      on: (event, listener) => router.on(strategyId ?? null, event, listener),
+      stop: () => Promise.reject(new CommandRejected("stop the desk, not one strategy's view of it", undefined, 409)),
+    };
   };
+  const perStrategy = new Map<string, RunnerHost>();
+  const desk = deskHost(call, router);
 
   return {
-    status: () => call("status"),
-    snapshots: async (q) => {
-      if (!reader || dead) return call("snapshots", q);
-      stats.directReads++;
-      const range = { from: q.from !== undefined ? new Date(q.from) : undefined, to: q.to !== undefined ? new Date(q.to) : undefined, limit: q.limit };
-      const rows = (await reader.call("listSnapshots", [reader.strategyId, range])) as Snapshot[];
-      return rows.map(snapshotDto);
-    },
+    ...strategyHost(undefined),
     stats: () => ({ runnerCalls: { ...stats.runnerCalls }, directReads: stats.directReads }),
-    fills: (limit) => call("fills", limit),
-    orders: (limit) => call("orders", limit),
-    alerts: (limit) => call("alerts", limit),
-    fillsPage: (q) => call("fillsPage", q),
-    ordersPage: (q) => call("ordersPage", q),
-    market: () => call("market"),
-    acknowledgeAlert: (id, by) => call("acknowledgeAlert", id, by),
-    acknowledgeAllAlerts: (by) => call("acknowledgeAllAlerts", by),
-    params: () => call("params"),
-    previewParams: (p, base) => call("previewParams", p, base),
-    applyParams: (p, reason, by, base) => call("applyParams", p, reason, by, base),
-    rollbackParams: (v, reason, by) => call("rollbackParams", v, reason, by),
-    control: (a, by) => call("control", a, by),
-    emergencyPreview: () => call("emergencyPreview"),
-    emergencyClose: (by) => call("emergencyClose", by),
-    resolveMismatch: (req, by) => call("resolveMismatch", req, by),
-    audit: (e) => call("audit", e),
-    auditLog: (q) => call("auditLog", q),
-    performance: (r) => call("performance", r),
-    metrics: (reset) => call("metrics", reset),
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (p: never) => void);
-      return () => set.delete(listener as (p: never) => void);
+    desk,
+    forStrategy(strategyId) {
+      let h = perStrategy.get(strategyId);
+      if (!h) perStrategy.set(strategyId, (h = { ...strategyHost(strategyId), desk }));
+      return h;
     },
     async stop(reason) {
       if (dead) return;

@@ -21,6 +21,8 @@ export class DecisionLoop {
   seenBook: OrderBook | null = null;
   private rereading = false;
   private rereadAfterTick = false;
+  /** Wall time this tick spent waiting for the book (the venue's answer, and other work meanwhile), ms. */
+  bookWaitMs = 0;
   /**
    * After an unclean stop an order we sent may rest at the venue with no record of ours, and venues show
    * fresh orders only after a while: no quote goes out until a reconciliation one not-found grace period
@@ -53,9 +55,12 @@ export class DecisionLoop {
   /** Reads the book (the one venue call a tick waits for, with a deadline) and acts on the decision. */
   async decide(ts: number): Promise<QuoteDecision | null> {
     let book: OrderBook;
+    const asked = performance.now();
     try {
       book = await withDeadline(this.desk.venue.fetchOrderBook(), this.desk.config.venueDeadlineMs, "fetchOrderBook");
+      this.bookWaitMs = performance.now() - asked;
     } catch (err) {
+      this.bookWaitMs = performance.now() - asked;
       if (err instanceof RateLimitExceeded) this.backoff(err, "venue throttled a market data request");
       else this.desk.publisher.alertThrottled("error", "warning", `market data unavailable: ${errText(err)}`);
       // A dropped stream means our quotes sit on a book we no longer see: take them down now, not when it is stale.
@@ -93,7 +98,7 @@ export class DecisionLoop {
     else if (this.desk.paused || this.desk.riskState === "HALTED") this.desk.quoter.standDown(this.desk.paused ? "paused" : "risk state HALTED");
     else {
       this.desk.quoter.plan(decision, params, {
-        riskState: this.desk.riskState,
+        riskState: this.desk.gateRiskState(),
         inventory: this.desk.ledger.position.qty,
         targetInventory: params.targetInventory,
         maxInventory: params.maxInventory,

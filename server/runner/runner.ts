@@ -3,7 +3,6 @@
 // whose answers come back as order events. No tick and no operator command ever waits on a venue call:
 // pause, resume and the emergency close answer whatever the venue does. Fills go through the fill ledger;
 // the reconciler checks the desk's books against the venue's; the publisher tells the dashboard.
-import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { RiskState } from "@/lib/domain";
 import type { EmergencyOutcomeDTO, EmergencyPreviewDTO, ParamVersionDTO, QuotePreviewDTO, ResolveMismatchRequest, SnapshotDTO, StatusDTO } from "@/lib/events";
@@ -33,6 +32,8 @@ import { recover } from "@/server/runner/recovery";
 import { executionHooks, ledgerHooks, writeQueueHooks } from "@/server/runner/runner-hooks";
 import { DecisionLoop } from "@/server/runner/decision-loop";
 import { control, emergencyClose, resolveMismatch } from "@/server/runner/operator-commands";
+import { clientIds, type ClientIds } from "@/server/runner/client-ids";
+import type { DeskLink } from "@/server/runner/desk-link";
 
 export { defaultRunnerConfig, type RunnerConfig, type RunnerStats };
 
@@ -47,9 +48,10 @@ export interface RunnerDeps {
   runMeta?: { seed?: number | null; config?: JsonObject };
   emit?: Emit;
   log?: (line: string) => void;
+  /** Set when the runner is one strategy of a desk of many (server/desk). */
+  desk?: DeskLink;
 }
 
-const CLIENT_ID_PREFIX = "sd-";
 const sleep = (ms: number) => new Promise<"late">((r) => setTimeout(() => r("late"), ms).unref?.());
 
 export class Runner {
@@ -73,6 +75,10 @@ export class Runner {
   readonly streaming: boolean;
   readonly log: (line: string) => void;
   private readonly timer = new TickTimer();
+  /** The tick's own work: its wall time less the wait for the book (what a desk of many adds per strategy). */
+  private readonly workTimer = new TickTimer();
+  readonly ids: ClientIds;
+  readonly deskLink: DeskLink;
 
   strategy: StrategyRecord;
   riskState: RiskState;
@@ -104,6 +110,8 @@ export class Runner {
     this.emitEvent = deps.emit ?? (() => {});
     this.streaming = deps.emit !== undefined;
     this.log = deps.log ?? (() => {});
+    this.ids = clientIds(deps.strategy.clientTag ?? null);
+    this.deskLink = deps.desk ?? {};
     const now = () => this.time.now();
     const sid = () => this.strategy.id;
     this.writes = new WriteQueue(writeQueueHooks(this));
@@ -124,7 +132,7 @@ export class Runner {
       runId: () => this.runId,
       ...ledgerHooks(this),
     });
-    this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId, () => this.loop.seenBook);
+    this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(this.deskLink.limiter ?? new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId, () => this.loop.seenBook);
     this.flattener = new Flattener({
       tracker: this.tracker,
       execution: this.execution,
@@ -148,7 +156,7 @@ export class Runner {
         notFoundGraceMs: deps.config.notFoundGraceMs,
         deadlineMs: deps.config.venueDeadlineMs,
       },
-      ownsOrder: (id) => id.startsWith(CLIENT_ID_PREFIX),
+      ownsOrder: (id) => this.ids.owns(id),
       book: (f) => this.onVenueFill(f),
       onMismatch: (m) => this.loop.onMismatch(m),
       log: this.log,
@@ -161,7 +169,7 @@ export class Runner {
     });
   }
 
-  private readonly newId = (): string => `${CLIENT_ID_PREFIX}${randomUUID()}`;
+  private readonly newId = (): string => this.ids.newId();
 
   /** Rebuilds from the database and the journal, then squares the books with the venue (recovery.ts). */
   open(runMeta?: RunnerDeps["runMeta"]): Promise<void> {
@@ -170,6 +178,8 @@ export class Runner {
 
   /** Books a fill the venue reported (pushed or fetched): once, whatever the path. */
   onVenueFill(f: VenueFill): boolean {
+    // Another strategy's fill on a shared account stream or trade history: its owner books it, never us.
+    if (this.ids.foreign(f.clientOrderId)) return false;
     if (!this.ledger.book(entryOfFill(f))) return false;
     this.flattener.onFill(f.clientOrderId, f.price, f.size);
     this.tracker.onFill(f);
@@ -200,6 +210,7 @@ export class Runner {
 
   private async tickOnce(ts: number): Promise<void> {
     const t0 = performance.now();
+    this.loop.bookWaitMs = 0;
     this.stats.ticks++;
     this.lastTickAt = ts;
     void this.writes.kick();
@@ -211,7 +222,9 @@ export class Runner {
     this.flattener.step();
     const decision = ts < this.loop.backoffUntil ? null : await this.loop.decide(ts);
     this.publishTick(decision);
-    this.timer.record(performance.now() - t0);
+    const wall = performance.now() - t0;
+    this.timer.record(wall);
+    this.workTimer.record(wall - this.loop.bookWaitMs);
   }
 
   excess(): Decimal {
@@ -246,6 +259,11 @@ export class Runner {
     if (this.paused === paused) return;
     this.paused = paused;
     this.writes.push(() => this.store.setPaused(this.strategy.id, paused), { lane: "priority", label: "paused" });
+  }
+
+  /** The state the risk gate applies: a desk over its total cap makes an ACTIVE strategy REDUCING-like. */
+  gateRiskState(): RiskState {
+    return this.riskState === "ACTIVE" && this.deskLink.growthBlocked?.() ? "REDUCING" : this.riskState;
   }
 
   setRisk(state: RiskState, reason: string): void {
@@ -313,7 +331,13 @@ export class Runner {
   // ------------------------------------------------------------------ views
 
   tickMetrics(reset = false): { ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number } {
+    if (reset) this.workTimer.metrics(true);
     return this.timer.metrics(reset);
+  }
+
+  /** Recent ticks' durations, ms: wall time, or (work) less the wait for the book. */
+  tickSamples(kind: "wall" | "work" = "wall"): Float64Array {
+    return (kind === "work" ? this.workTimer : this.timer).samples();
   }
 
   get queuedWrites(): number {

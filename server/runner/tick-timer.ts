@@ -7,6 +7,11 @@ export class TickTimer {
     this.durations[this.count++ % this.durations.length] = ms;
   }
 
+  /** The recent ticks' durations (ms), for percentiles over many runners (server/desk/desk-metrics.ts). */
+  samples(): Float64Array {
+    return this.durations.slice(0, Math.min(this.count, this.durations.length));
+  }
+
   /** Percentiles of the recent ticks (up to the last 8192), in microseconds. */
   metrics(reset = false): { ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number } {
     const n = Math.min(this.count, this.durations.length);

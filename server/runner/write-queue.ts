@@ -165,6 +165,9 @@ export class WriteQueue {
     }
   }
 
+  /** Fill writes the database has taken (a benchmark's "fills stored"). */
+  fillsWritten = 0;
+
   private dropOldestDroppable(): void {
     // Never the head of the normal lane: it may be running right now.
     const jobs = this.lanes.normal;
@@ -183,6 +186,7 @@ export class WriteQueue {
       if (!job) return;
       try {
         await job.run();
+        if (job.label.startsWith("fill ")) this.fillsWritten++;
       } catch (err) {
         if ((this.opts.isPermanent ?? isPermanentWriteError)(err)) {
           this.remove(lane, job);

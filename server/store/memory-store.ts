@@ -56,6 +56,7 @@ import {
   type Snapshot,
   type Store,
   type StrategyDef,
+  type StrategyLifecycle,
   type StrategyMode,
   type StrategyRecord,
 } from "./types";
@@ -90,6 +91,7 @@ const ENUMS = {
   severity: new Set<AlertSeverity>(["info", "warning", "critical"]),
   mode: new Set<StrategyMode>(["paper", "live"]),
   riskState: new Set<RiskState>(["ACTIVE", "REDUCING", "HALTED"]),
+  lifecycle: new Set<StrategyLifecycle>(["running", "stopped", "archived"]),
 };
 
 function checkEnum<K extends keyof typeof ENUMS>(field: K, value: unknown): void {
@@ -189,7 +191,7 @@ function firstIndex<T>(rows: readonly T[], pred: (row: T) => boolean): number {
 
 // ── stored rows ──
 
-type StrategyRow = Stored<StrategyRecord>;
+type StrategyRow = Omit<Stored<StrategyRecord>, "settings"> & { settings: StoredJson };
 type ParameterVersionRow = Stored<Omit<ParameterVersionRecord, "params" | "previous">> & { params: StoredJson; previous: StoredJson };
 type OrderRow = Stored<Omit<OrderRecord, "history">> & { history: string };
 type FillRow = Stored<FillRecord> & { seq: number };
@@ -243,6 +245,7 @@ const byStartedId = (a: RunRow, b: RunRow) => a.startedAt - b.startedAt || compa
 function strategyOut(r: StrategyRow): StrategyRecord {
   return {
     ...r,
+    settings: objectOut(r.settings),
     riskChangedAt: dateOut(r.riskChangedAt),
     createdAt: dateOut(r.createdAt),
     updatedAt: dateOut(r.updatedAt),
@@ -387,6 +390,7 @@ export class MemoryStore implements Store {
     if (existingId !== undefined) {
       d = this.data(existingId);
       Object.assign(d.row, { market: def.market, symbol: def.symbol, venue: def.venue, mode: def.mode, updatedAt: now });
+      if (def.settings) d.row.settings = jsonIn(def.settings);
     } else {
       const row: StrategyRow = {
         id: randomUUID(),
@@ -400,9 +404,16 @@ export class MemoryStore implements Store {
         riskReason: null,
         riskChangedAt: now,
         paused: false,
+        clientTag: def.clientTag ?? null,
+        account: def.account ?? "paper",
+        settings: jsonIn(def.settings ?? null),
+        lifecycle: "running",
         createdAt: now,
         updatedAt: now,
       };
+      if (row.clientTag !== null && [...this.strategies.values()].some((x) => x.row.clientTag === row.clientTag)) {
+        throw new Error(`client tag ${row.clientTag} is already used by another strategy`);
+      }
       d = {
         row,
         versions: [],
@@ -451,6 +462,13 @@ export class MemoryStore implements Store {
   async setPaused(strategyId: string, paused: boolean): Promise<StrategyRecord> {
     const { row } = this.data(strategyId);
     Object.assign(row, { paused, updatedAt: Date.now() });
+    return strategyOut(row);
+  }
+
+  async setLifecycle(strategyId: string, lifecycle: StrategyLifecycle): Promise<StrategyRecord> {
+    checkEnum("lifecycle", lifecycle);
+    const { row } = this.data(strategyId);
+    Object.assign(row, { lifecycle, updatedAt: Date.now() });
     return strategyOut(row);
   }
 

@@ -51,6 +51,10 @@ export function toStrategy(r: Strategy): StrategyRecord {
     riskReason: r.riskReason,
     riskChangedAt: r.riskChangedAt,
     paused: r.paused,
+    clientTag: r.clientTag,
+    account: r.account,
+    settings: objectOut(r.settings),
+    lifecycle: r.lifecycle,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };

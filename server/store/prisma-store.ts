@@ -47,6 +47,7 @@ import {
   type Snapshot,
   type Store,
   type StrategyDef,
+  type StrategyLifecycle,
   type StrategyRecord,
 } from "./types";
 
@@ -100,7 +101,16 @@ export class PrismaStore implements Store {
   async ensureStrategy(def: StrategyDef): Promise<StrategyRecord> {
     return this.prisma.$transaction(async (tx) => {
       const config = { market: def.market, symbol: def.symbol, venue: def.venue, mode: def.mode };
-      const row = await tx.strategy.upsert({ where: { name: def.name }, create: { name: def.name, ...config }, update: config });
+      const created = {
+        name: def.name,
+        ...config,
+        clientTag: def.clientTag ?? null,
+        account: def.account ?? "paper",
+        ...(def.settings ? { settings: jsonIn(def.settings) } : {}),
+      };
+      // Settings given again (the desk's default strategy, from the environment) follow the latest start.
+      const update = def.settings ? { ...config, settings: jsonIn(def.settings) } : config;
+      const row = await tx.strategy.upsert({ where: { name: def.name }, create: created, update });
       if (row.currentParamVersion > 0 || !def.initialParams) return toStrategy(row);
       await appendVersion(tx, { strategyId: row.id, params: def.initialParams, changedBy: "system", reason: "initial parameters" });
       return toStrategy(await tx.strategy.findUniqueOrThrow({ where: { id: row.id } }));
@@ -132,6 +142,12 @@ export class PrismaStore implements Store {
 
   async setPaused(strategyId: string, paused: boolean): Promise<StrategyRecord> {
     const rows = await this.prisma.strategy.updateManyAndReturn({ where: { id: strategyId }, data: { paused } });
+    if (!rows[0]) throw new StrategyNotFoundError(`no strategy ${strategyId}`);
+    return toStrategy(rows[0]);
+  }
+
+  async setLifecycle(strategyId: string, lifecycle: StrategyLifecycle): Promise<StrategyRecord> {
+    const rows = await this.prisma.strategy.updateManyAndReturn({ where: { id: strategyId }, data: { lifecycle } });
     if (!rows[0]) throw new StrategyNotFoundError(`no strategy ${strategyId}`);
     return toStrategy(rows[0]);
   }

@@ -38,7 +38,16 @@ export interface StrategyDef {
   mode: StrategyMode;
   /** Recorded as parameter version 1 (changedBy "system") when the strategy has no version yet. */
   initialParams?: JsonObject;
+  /** Set on creation only (a desk-created strategy); an existing strategy keeps the tag it has. */
+  clientTag?: string | null;
+  /** Venue account; default "paper". Set on creation only. */
+  account?: string;
+  /** How the desk opens its market; set on creation only. */
+  settings?: JsonObject | null;
 }
+
+/** running: the desk runs it (quoting or paused); stopped: no runner; archived: stopped and out of the overview. */
+export type StrategyLifecycle = "running" | "stopped" | "archived";
 
 export interface StrategyRecord {
   id: string;
@@ -53,6 +62,11 @@ export interface StrategyRecord {
   riskReason: string | null;
   riskChangedAt: Date;
   paused: boolean;
+  /** In every client order id it sends (sd-<tag>-…); null for a strategy from before tags (sd-<uuid>). */
+  clientTag: string | null;
+  account: string;
+  settings: JsonObject | null;
+  lifecycle: StrategyLifecycle;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -393,6 +407,7 @@ export interface Store {
   listStrategies(): Promise<StrategyRecord[]>;
   setRiskState(strategyId: string, state: RiskState, reason: string): Promise<StrategyRecord>;
   setPaused(strategyId: string, paused: boolean): Promise<StrategyRecord>;
+  setLifecycle(strategyId: string, lifecycle: StrategyLifecycle): Promise<StrategyRecord>;
 
   /** Appends the next version and moves Strategy.currentParamVersion to it, in one transaction. */
   appendParameterVersion(change: NewParameterVersion): Promise<ParameterVersionRecord>;

@@ -32,10 +32,13 @@ import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } 
 import { historyRoutes } from "@/server/web/history-routes";
 import { alertRoutes } from "@/server/web/alert-routes";
 import { notifyRoutes } from "@/server/web/notify-routes";
+import { deskRoutes } from "@/server/web/desk-routes";
 import type { Notifier } from "@/server/notify/notifier";
 import { sendText, TextReply } from "@/server/web/text-reply";
 
 export type Access = "public" | "session-optional" | "viewer" | "operator";
+
+const STRATEGY_PATH = /^\/api\/s\/([0-9a-f-]{36})(\/.*)?$/;
 
 /** A response with a status or headers other than 200 + JSON body. */
 class Reply {
@@ -93,9 +96,9 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
   const { host, auth, config } = deps;
   const log = deps.log ?? ((m: string) => console.error(m));
 
-  const audit = async (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => {
+  const auditIn = (scope: string) => async (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => {
     try {
-      await host.audit({ actor: ctx.session?.username ?? "anonymous", action, target, before, after, ip: ctx.ip });
+      await host.audit({ actor: ctx.session?.username ?? "anonymous", action, target: scope + target, before, after, ip: ctx.ip });
     } catch (err) {
       // The mutation already happened; answering 500 would make the operator retry it.
       log(`[audit] failed to record ${action} on ${target}: ${(err as Error).message}`);
@@ -109,7 +112,9 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
     return [sessionCookie(token, session.expiresAt, secure), deviceCookie(device.token, device.expiresAt, secure)];
   };
 
-  const routes: Route<never, never>[] = [
+  const audit = auditIn("");
+  // The same routes about one strategy of the desk under /api/s/<id>/…; without the prefix, the default one.
+  const buildRoutes = (host: RunnerHost, audit: ReturnType<typeof auditIn>): Route<never, never>[] => [
     route({ method: "GET", path: "/api/health", access: "public", query: noQuery, handle: async () => ({ ok: true }) }),
     route({
       method: "GET",
@@ -303,14 +308,33 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
     ...historyRoutes(host),
     ...alertRoutes(host, audit),
     ...notifyRoutes(deps.notifier ?? null, audit),
+    ...(host.desk ? deskRoutes(host.desk, audit) : []),
   ] as Route<never, never>[];
 
-  const byPath = new Map<string, Route<never, never>[]>();
-  for (const r of routes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  const index = (routes: Route<never, never>[]) => {
+    const byPath = new Map<string, Route<never, never>[]>();
+    for (const r of routes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+    return byPath;
+  };
+  const byPath = index(buildRoutes(host, audit));
+  const scoped = new Map<string, Map<string, Route<never, never>[]>>();
+  /** The routes and the path within them for a request, /api/s/<strategy id>/… mapped onto that strategy's host. */
+  const resolve = (pathname: string): { table: Map<string, Route<never, never>[]>; path: string } => {
+    const m = STRATEGY_PATH.exec(pathname);
+    if (!m || !host.forStrategy) return { table: byPath, path: pathname };
+    const id = m[1]!;
+    let table = scoped.get(id);
+    if (!table) {
+      if (scoped.size > 1_000) scoped.clear();
+      scoped.set(id, (table = index(buildRoutes(host.forStrategy(id), auditIn(`strategy:${id}/`)))));
+    }
+    return { table, path: `/api${m[2] ?? ""}` };
+  };
 
   return async (req, res, url) => {
     try {
-      const candidates = byPath.get(url.pathname.replace(/\/+$/, "") || "/");
+      const { table, path } = resolve(url.pathname.replace(/\/+$/, "") || "/");
+      const candidates = table.get(path);
       if (!candidates) throw new HttpError(404, `No API endpoint ${url.pathname}`);
       const method = req.method === "HEAD" ? "GET" : req.method;
       const r = candidates.find((c) => c.method === method);

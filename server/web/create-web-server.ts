@@ -10,6 +10,7 @@ import { createHub, type Hub, type HubOptions, type HubServer } from "@/server/r
 import type { Notifier } from "@/server/notify/notifier";
 import { isAllowedHost } from "@/server/auth/origin";
 import { allowRequest, attachSessions } from "@/server/realtime/socket-auth";
+import { attachDeskSockets, type DeskSockets } from "@/server/realtime/desk-sockets";
 import { createApi } from "@/server/web/api";
 import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, SECURITY_HEADERS, sendError } from "@/server/web/http";
@@ -68,7 +69,8 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
   let hub: Hub | null = null;
   let io: HubServer | null = null;
   const notifier = opts.notifier ?? null;
-  const api = createApi({ host, auth, config, endSession: (jti) => hub?.endSession(jti), sockets: () => io?.engine.clientsCount ?? 0, log, notifier });
+  let deskSockets: DeskSockets | null = null;
+  const api = createApi({ host, auth, config, endSession: (jti) => (hub?.endSession(jti), deskSockets?.endSession(jti)), sockets: () => io?.engine.clientsCount ?? 0, log, notifier });
   // The runner's alerts reach the webhook from here (the web thread), not from the runner's thread.
   const offAlerts = notifier ? host.on("alert", (a) => void notifier.alert(a)?.catch((err: unknown) => log(`[notify] ${(err as Error).message}`))) : null;
 
@@ -115,6 +117,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
   });
   attachSessions(io, auth);
   hub = createHub(io, host, { log, ...opts.hub });
+  deskSockets = attachDeskSockets(io, auth, host, { log, ...opts.hub });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -135,6 +138,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
       closing ??= (async () => {
         offAlerts?.();
         hub!.close();
+        deskSockets?.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           server.closeAllConnections();

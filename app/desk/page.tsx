@@ -1,0 +1,5 @@
+import { DeskPage } from "@/components/desk/desk-page";
+
+export default function Desk() {
+  return <DeskPage />;
+}
