@@ -41,13 +41,16 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   const quoteOnBookMs = r.config.quoteOnBookMs;
   let unsubscribeBook: (() => void) | undefined;
   if (quoteOnBookMs !== null && r.venue.watchBook) {
-    const trigger = new BookTrigger(quoteOnBookMs, () => r.ticking, () => r.tick(r.time.now()));
+    const trigger = new BookTrigger(quoteOnBookMs, () => r.ticking, (book) => r.tick(r.time.now(), book));
     r.bookTrigger = trigger;
-    unsubscribeBook = r.venue.watchBook(() => trigger.onBook());
+    unsubscribeBook = r.venue.watchBook((book) => trigger.onBook(book));
   }
   let dropped = false;
   const unsubscribeConnection = r.venue.watchConnection?.((state) => {
-    if (state === "disconnected") dropped = true;
+    if (state === "disconnected") {
+      dropped = true;
+      r.bookTrigger?.forget();
+    }
     else if (dropped) {
       dropped = false;
       r.log("venue connection back: reconciling");

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { RiskState } from "@/lib/domain";
 import type { EmergencyOutcomeDTO, EmergencyPreviewDTO, ParamVersionDTO, QuotePreviewDTO, ResolveMismatchRequest, SnapshotDTO, StatusDTO } from "@/lib/events";
-import type { MarketSpec, Side } from "@/lib/market";
+import type { MarketSpec, OrderBook, Side } from "@/lib/market";
 import { decideQuotes, type CompiledParams, type QuoteDecision } from "@/lib/strategy";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import type { JsonObject, Store, StrategyRecord } from "@/server/store";
@@ -185,19 +185,20 @@ export class Runner {
     return this.inTick;
   }
 
-  async tick(ts: number): Promise<void> {
+  /** A clock tick, or (`book`) a decision on a book the venue's stream pushed. */
+  async tick(ts: number, book?: OrderBook): Promise<void> {
     // With decisions on book updates, a clock tick that finds one under way leaves it be (never two at once).
     if (this.bookTrigger && this.inTick) return;
     this.inTick = true;
     try {
-      await this.tickOnce(ts);
+      await this.tickOnce(ts, book);
     } finally {
       this.inTick = false;
       this.bookTrigger?.settled();
     }
   }
 
-  private async tickOnce(ts: number): Promise<void> {
+  private async tickOnce(ts: number, book?: OrderBook): Promise<void> {
     const t0 = performance.now();
     this.stats.ticks++;
     this.lastTickAt = ts;
@@ -208,9 +209,11 @@ export class Runner {
     this.tracker.prune();
     this.reconciler.onTick();
     this.flattener.step();
-    const decision = ts < this.loop.backoffUntil ? null : await this.loop.decide(ts);
-    this.publishTick(decision);
+    const decision = ts < this.loop.backoffUntil ? null : book ? this.loop.decideOn(ts, book) : await this.loop.decide(ts);
     this.timer.record(performance.now() - t0);
+    // On a pushed book the dashboard hears after this turn, once the order requests are on the wire.
+    if (book) setImmediate(() => this.publishTick(decision));
+    else this.publishTick(decision);
   }
 
   excess(): Decimal {

@@ -106,6 +106,8 @@ export class HyperliquidVenue implements Venue {
       };
       const venue = new HyperliquidVenue(client, marketSpec(perp), perp, { ...cfg, deadlineMs, walletAddress: cfg.walletAddress.toLowerCase() });
       await venue.checkKey();
+      client.signer.warm();
+      await client.sender.warm();
       await calls.run("WebSocket", () => venue.stream.start());
       await venue.deadman.start();
       return venue;
