@@ -48,7 +48,7 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
       stamp("handed to the HTTP pool");
     },
   };
-  c.venue.watchBook(() => stamp("book applied"));
+  c.venue.watchOrderBook(() => stamp("book applied"));
   const onHeaders = (m: unknown) => (m as { request: { path: string } }).request.path === "/exchange" && stamp("headers written");
   const onBody = (m: unknown) => (m as { request: { path: string } }).request.path === "/exchange" && stamp("written to the socket");
   diagnostics.subscribe("undici:client:sendHeaders", onHeaders);

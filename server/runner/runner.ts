@@ -27,7 +27,7 @@ import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
 import { emergencyPreviewOf, previewOf } from "@/server/runner/previews";
 import { defaultRunnerConfig, newRunnerStats, type RunnerConfig, type RunnerStats } from "@/server/runner/runner-config";
 import { TickTimer } from "@/server/runner/tick-timer";
-import { snapshotOf, snapshotRecordOf, statusOf, type ViewState } from "@/server/runner/views";
+import { snapshotOf, snapshotRecordOf, statusOf, viewOf, type ViewState } from "@/server/runner/views";
 import { WriteQueue } from "@/server/runner/write-queue";
 import { recover } from "@/server/runner/recovery";
 import { executionHooks, ledgerHooks, writeQueueHooks } from "@/server/runner/runner-hooks";
@@ -55,7 +55,8 @@ const sleep = (ms: number) => new Promise<"late">((r) => setTimeout(() => r("lat
 export class Runner {
   readonly venue: Venue;
   readonly store: Store;
-  readonly market: MarketSpec;
+  /** The venue's grid; a live venue may move it (a new tick size: recovery.ts re-rounds the quotes). */
+  market: MarketSpec;
   readonly time: TimeSource;
   readonly config: RunnerConfig;
   readonly writes: WriteQueue;
@@ -87,7 +88,7 @@ export class Runner {
   mismatchAlertId: string | null = null;
   unsubscribeFills: (() => void) | null = null;
   lastDecision: QuoteDecision | null = null;
-  private lastTickAt: number | null = null;
+  lastTickAt: number | null = null;
   private lastSnapshotStored = -Infinity;
   snapshotWanted = false;
 
@@ -125,10 +126,13 @@ export class Runner {
       ...ledgerHooks(this),
     });
     this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId);
+    const market = () => this.market;
     this.flattener = new Flattener({
       tracker: this.tracker,
       execution: this.execution,
-      market: this.market,
+      get market() {
+        return market();
+      },
       now,
       excess: () => this.excess(),
       inventory: () => this.ledger.position.qty,
@@ -361,29 +365,7 @@ export class Runner {
   }
 
   view(): ViewState {
-    return {
-      strategyName: this.strategy.name,
-      mode: this.strategy.mode,
-      venueId: this.venue.id,
-      market: this.market,
-      position: this.ledger.position,
-      params: this.params.current,
-      paramVersion: this.params.version,
-      riskState: this.riskState,
-      running: this.running,
-      paused: this.paused,
-      armed: this.armed,
-      rebalanceCount: this.rebalanceCount,
-      decision: this.lastDecision,
-      lastTickAt: this.lastTickAt,
-      tickMs: this.config.tickMs,
-      staleAfterMs: this.config.staleAfterMs,
-      tracker: this.tracker,
-      mismatch: this.mismatch,
-      lastReconcile: this.reconciler.last,
-      tolerance: this.config.reconcileTolerance ?? this.market.lotSize,
-      quotesParamVersion: this.quoter.quotesParamVersion,
-    };
+    return viewOf(this);
   }
 
   snapshot(ts: number): SnapshotDTO {

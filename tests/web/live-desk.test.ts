@@ -13,6 +13,8 @@ import { generatePrivateKey } from "viem/accounts";
 import { PROJECT_ROOT } from "@/server/config/web-config";
 import { createDb } from "@/server/db";
 import { createPrismaStore } from "@/server/store";
+import type { OrderDTO } from "@/lib/events";
+import { CloidMap } from "@/server/venue/hyperliquid/cloid";
 import { TEST_PRIVATE_KEY, startFakeHyperliquid, type FakeHyperliquid } from "../fakes/hyperliquid/server";
 import { until } from "../fakes/hyperliquid/harness";
 
@@ -195,8 +197,23 @@ describe("the product in live mode against the fake Hyperliquid", () => {
       const status = await call("GET", "/api/status");
       assert.equal(status.armed, false, "a restarted live desk waits for an operator again");
       assert.notEqual(status.riskState, "HALTED", "the gap was explained by the venue's fills, not a mismatch");
+      // Trading again, and another fill: what rests at the venue is exactly what the desk tracks (no orphan,
+      // no order the desk thinks rests that does not), and the venue's position is the desk's inventory.
+      await call("POST", "/api/control", { action: "arm" });
+      const ids = new CloidMap();
+      const agree = async () => {
+        const s = await call("GET", "/api/status");
+        const desk = (s.openOrders as OrderDTO[]).map((o) => ids.cloid(o.clientOrderId)).sort();
+        const venue = fake.engine.openOrders(user).map((o) => o.cloid ?? `no cloid: oid ${o.oid}`).sort();
+        return venue.length === 2 && JSON.stringify(desk) === JSON.stringify(venue) && s.inventory === fake.engine.position(user, "ETH").toString();
+      };
+      await until("the restarted desk quoting, tracking exactly what rests at the venue", agree, 30_000);
+      const bid = fake.engine.openOrders(user).find((o) => o.side === "B")!;
+      fake.engine.externalTrade("ETH", "A", bid.sz.toString());
+      await until("after a fill: the desk's inventory is the venue's position, its live orders the venue's resting ones", agree, 30_000);
       second.kill("SIGTERM");
       assert.equal(await second.exit, 0, second.out);
+      assert.deepEqual(fake.engine.openOrders(user), [], "no order left after the clean stop");
     } finally {
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
