@@ -55,6 +55,8 @@ describe("live mode on the fake Hyperliquid, in the browser", () => {
         SKEWDESK_HYPERLIQUID_KEY_FILE: keyFile,
         SKEWDESK_TICK_MS: "200",
       },
+      // A loaded machine opens the embedded database and the venue slowly: bounded, but generous.
+      readyTimeoutMs: 240_000,
     });
     browser = await launchBrowser();
     ({ page } = await newPage(browser, 1440, 1000));

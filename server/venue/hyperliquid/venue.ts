@@ -316,7 +316,14 @@ export class HyperliquidVenue implements Venue {
   /** Our order updates from the stream (placed, filled, cancelled, the dead-man's "scheduledCancel"). */
   watchOrders(listener: (order: VenueOrder) => void): () => void {
     const l = (raw: unknown) => {
-      const updates = parseVenueData(orderUpdatesSchema, raw, "orderUpdates", VENUE);
+      let updates: z.output<typeof orderUpdatesSchema>;
+      try {
+        updates = parseVenueData(orderUpdatesSchema, raw, "orderUpdates", VENUE);
+      } catch (err) {
+        // One unreadable message must not silence the others' listeners (the dead-man's among them).
+        this.cfg.log?.(`orderUpdates: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
       for (const u of updates) if (u.order.coin === this.perp.coin) listener(toVenueOrder(u.order, u.status, u.statusTimestamp, this.ids, this.sent.get(this.ids.clientOrderId(u.order.cloid, u.order.oid))));
     };
     this.stream.orderListeners.add(l);
