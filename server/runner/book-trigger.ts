@@ -2,8 +2,12 @@
 // once, so a quote follows the market within one message rather than one tick. Debounced (at most one
 // decision per `debounceMs`, the last book of a burst always handled) and never two decisions at once; the
 // order-rate cap (risk gate) and the anti-churn tolerance (quoter) apply as on every tick.
+import type { OrderBook } from "@/lib/market";
+
 export class BookTrigger {
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The newest book not yet decided on. */
+  private book: OrderBook | null = null;
   private lastAt = -Infinity;
   private again = false;
   stopped = false;
@@ -14,12 +18,15 @@ export class BookTrigger {
     private readonly debounceMs: number,
     /** True while a decision (a clock tick or ours) is under way. */
     private readonly busy: () => boolean,
-    private readonly decide: () => Promise<void>,
+    /** Decides on the book in hand, without reading it again (see Runner.tick). */
+    private readonly decide: (book: OrderBook) => Promise<void>,
   ) {}
 
-  /** A new book arrived. */
-  onBook(): void {
+  /** A new book arrived (none: the last one, after a wait). */
+  onBook(book?: OrderBook): void {
     if (this.stopped) return;
+    if (book) this.book = book;
+    if (!this.book) return;
     if (this.busy()) {
       this.again = true;
       return;
@@ -36,7 +43,9 @@ export class BookTrigger {
     }
     this.lastAt = performance.now();
     this.fired++;
-    void this.decide();
+    const b = this.book;
+    this.book = null;
+    void this.decide(b);
   }
 
   /** A decision finished: a book that came meanwhile is handled now. */
@@ -44,6 +53,11 @@ export class BookTrigger {
     if (!this.again) return;
     this.again = false;
     this.onBook();
+  }
+
+  /** The stream dropped: a book held for later is stale, never decided on. */
+  forget(): void {
+    this.book = null;
   }
 
   stop(): void {

@@ -67,6 +67,14 @@ export class DecisionLoop {
       if (err instanceof MarketDataDown && this.desk.running) this.desk.quoter.standDown("market data stream down");
       return null;
     }
+    return this.decideOn(ts, book);
+  }
+
+  /**
+   * Acts on a book in hand (a tick's read, or one the venue's stream pushed): synchronous, so on a pushed
+   * book the order requests it causes are signed and handed to the socket before anything else runs.
+   */
+  decideOn(ts: number, book: OrderBook): QuoteDecision | null {
     if (!this.desk.running) return null;
     this.noteBook(book);
     const age = ts - book.ts;

@@ -56,7 +56,8 @@ export class Quoter {
     private readonly tracker: OrderTracker,
     private readonly execution: Execution,
     private readonly gate: RiskGate,
-    private readonly market: MarketSpec,
+    /** Replaced when the venue's grid changes: a resting quote off the new tick is then re-quoted. */
+    public market: MarketSpec,
     private readonly config: QuoterConfig,
     private readonly stats: QuoterStats,
     private readonly newId: () => string,
@@ -188,6 +189,8 @@ export class Quoter {
 
   private withinTolerance(rest: TrackedOrder, desired: OrderIntent): boolean {
     if (!desired.price || !rest.price || rest.reduceOnly !== desired.reduceOnly) return false;
+    // A quote resting off the current tick (the venue changed it) is replaced by one on it, however close.
+    if (!rest.price.div(this.market.tickSize).isInteger()) return false;
     const tolerance = this.market.tickSize.mul(this.config.requoteToleranceTicks);
     return rest.price.sub(desired.price).abs().lte(tolerance) && rest.size.sub(rest.filled).eq(desired.size);
   }

@@ -40,18 +40,29 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   // Live: a new book runs a decision at once (debounced), not only the clock's tick.
   const quoteOnBookMs = r.config.quoteOnBookMs;
   let unsubscribeBook: (() => void) | undefined;
-  if (r.venue.watchBook) {
-    // Every streamed book is what the next quote would meet (quoter.ts caps post-only quotes against it).
-    const trigger = quoteOnBookMs === null ? null : new BookTrigger(quoteOnBookMs, () => r.ticking, () => r.tick(r.time.now()));
+  if (quoteOnBookMs !== null) {
+    const trigger = new BookTrigger(quoteOnBookMs, () => r.ticking, (book) => r.tick(r.time.now(), book));
     r.bookTrigger = trigger;
-    unsubscribeBook = r.venue.watchBook((book) => {
+    // Every streamed book is what the next quote would meet (quoter.ts caps post-only quotes against it).
+    unsubscribeBook = r.venue.watchOrderBook((book) => {
       r.loop.noteBook(book);
-      trigger?.onBook();
+      trigger.onBook(book);
     });
   }
+  // A new grid (tick size) from the venue: quote on it from the next decision; quotes off it are replaced.
+  const unsubscribeMarket = r.venue.watchMarket?.((m) => {
+    const was = r.market;
+    r.market = m;
+    r.quoter.market = m;
+    r.snapshotWanted = true;
+    r.publisher.alert("stale_data", "info", `the venue's grid moved with the market: tick ${was.tickSize} → ${m.tickSize}, prices [${m.minPrice}, ${m.maxPrice}]; quotes off the new tick are replaced`);
+  });
   let dropped = false;
   const unsubscribeConnection = r.venue.watchConnection?.((state) => {
-    if (state === "disconnected") dropped = true;
+    if (state === "disconnected") {
+      dropped = true;
+      r.bookTrigger?.forget();
+    }
     else if (dropped) {
       dropped = false;
       r.log("venue connection back: reconciling");
@@ -61,6 +72,7 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   r.unsubscribeFills = () => {
     unsubscribeFills();
     unsubscribeBook?.();
+    unsubscribeMarket?.();
     unsubscribeConnection?.();
   };
 

@@ -6,7 +6,7 @@
 import Decimal from "decimal.js";
 import type { RiskState } from "@/lib/domain";
 import type { EmergencyOutcomeDTO, EmergencyPreviewDTO, ParamVersionDTO, QuotePreviewDTO, ResolveMismatchRequest, SnapshotDTO, StatusDTO } from "@/lib/events";
-import type { MarketSpec, Side } from "@/lib/market";
+import type { MarketSpec, OrderBook, Side } from "@/lib/market";
 import { decideQuotes, type CompiledParams, type QuoteDecision } from "@/lib/strategy";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import type { JsonObject, Store, StrategyRecord } from "@/server/store";
@@ -26,7 +26,7 @@ import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
 import { emergencyPreviewOf, previewOf } from "@/server/runner/previews";
 import { defaultRunnerConfig, newRunnerStats, type RunnerConfig, type RunnerStats } from "@/server/runner/runner-config";
 import { TickTimer } from "@/server/runner/tick-timer";
-import { snapshotOf, snapshotRecordOf, statusOf, type ViewState } from "@/server/runner/views";
+import { snapshotOf, snapshotRecordOf, statusOf, viewOf, type ViewState } from "@/server/runner/views";
 import { WriteQueue } from "@/server/runner/write-queue";
 import { recover } from "@/server/runner/recovery";
 import { executionHooks, ledgerHooks, writeQueueHooks } from "@/server/runner/runner-hooks";
@@ -57,7 +57,8 @@ const sleep = (ms: number) => new Promise<"late">((r) => setTimeout(() => r("lat
 export class Runner {
   readonly venue: Venue;
   readonly store: Store;
-  readonly market: MarketSpec;
+  /** The venue's grid; a live venue may move it (a new tick size: recovery.ts re-rounds the quotes). */
+  market: MarketSpec;
   readonly time: TimeSource;
   readonly config: RunnerConfig;
   readonly writes: WriteQueue;
@@ -93,7 +94,7 @@ export class Runner {
   mismatchAlertId: string | null = null;
   unsubscribeFills: (() => void) | null = null;
   lastDecision: QuoteDecision | null = null;
-  private lastTickAt: number | null = null;
+  lastTickAt: number | null = null;
   private lastSnapshotStored = -Infinity;
   snapshotWanted = false;
 
@@ -133,10 +134,13 @@ export class Runner {
       ...ledgerHooks(this),
     });
     this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(this.deskLink.limiter ?? new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId, () => this.loop.seenBook);
+    const market = () => this.market;
     this.flattener = new Flattener({
       tracker: this.tracker,
       execution: this.execution,
-      market: this.market,
+      get market() {
+        return market();
+      },
       now,
       excess: () => this.excess(),
       inventory: () => this.ledger.position.qty,
@@ -195,12 +199,13 @@ export class Runner {
     return this.inTick;
   }
 
-  async tick(ts: number): Promise<void> {
+  /** A clock tick, or (`book`) a decision on a book the venue's stream pushed. */
+  async tick(ts: number, book?: OrderBook): Promise<void> {
     // With decisions on book updates, a clock tick that finds one under way leaves it be (never two at once).
     if (this.bookTrigger && this.inTick) return;
     this.inTick = true;
     try {
-      await this.tickOnce(ts);
+      await this.tickOnce(ts, book);
     } finally {
       this.inTick = false;
       this.loop.tickEnded();
@@ -208,7 +213,7 @@ export class Runner {
     }
   }
 
-  private async tickOnce(ts: number): Promise<void> {
+  private async tickOnce(ts: number, book?: OrderBook): Promise<void> {
     const t0 = performance.now();
     this.loop.bookWaitMs = 0;
     this.stats.ticks++;
@@ -220,11 +225,13 @@ export class Runner {
     this.tracker.prune();
     this.reconciler.onTick();
     this.flattener.step();
-    const decision = ts < this.loop.backoffUntil ? null : await this.loop.decide(ts);
-    this.publishTick(decision);
+    const decision = ts < this.loop.backoffUntil ? null : book ? this.loop.decideOn(ts, book) : await this.loop.decide(ts);
     const wall = performance.now() - t0;
     this.timer.record(wall);
     this.workTimer.record(wall - this.loop.bookWaitMs);
+    // On a pushed book the dashboard hears after this turn, once the order requests are on the wire.
+    if (book) setImmediate(() => this.publishTick(decision));
+    else this.publishTick(decision);
   }
 
   excess(): Decimal {
@@ -383,29 +390,7 @@ export class Runner {
   }
 
   view(): ViewState {
-    return {
-      strategyName: this.strategy.name,
-      mode: this.strategy.mode,
-      venueId: this.venue.id,
-      market: this.market,
-      position: this.ledger.position,
-      params: this.params.current,
-      paramVersion: this.params.version,
-      riskState: this.riskState,
-      running: this.running,
-      paused: this.paused,
-      armed: this.armed,
-      rebalanceCount: this.rebalanceCount,
-      decision: this.lastDecision,
-      lastTickAt: this.lastTickAt,
-      tickMs: this.config.tickMs,
-      staleAfterMs: this.config.staleAfterMs,
-      tracker: this.tracker,
-      mismatch: this.mismatch,
-      lastReconcile: this.reconciler.last,
-      tolerance: this.config.reconcileTolerance ?? this.market.lotSize,
-      quotesParamVersion: this.quoter.quotesParamVersion,
-    };
+    return viewOf(this);
   }
 
   snapshot(ts: number): SnapshotDTO {

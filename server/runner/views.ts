@@ -10,6 +10,7 @@ import type { OrderTracker } from "@/server/runner/order-tracker";
 import type { Snapshot } from "@/server/store";
 import { snapshotDto, trackedOrderDto } from "@/server/runner/publisher";
 import type { Mismatch, ReconcileReport } from "@/server/runner/reconciler";
+import type { Runner } from "@/server/runner/runner";
 
 export interface ViewState {
   strategyName: string;
@@ -37,6 +38,33 @@ export interface ViewState {
 }
 
 const str = (d: Decimal | null | undefined) => (d ? d.toString() : null);
+
+/** What the views read of a runner, at this moment. */
+export function viewOf(r: Runner): ViewState {
+  return {
+    strategyName: r.strategy.name,
+    mode: r.strategy.mode,
+    venueId: r.venue.id,
+    market: r.market,
+    position: r.ledger.position,
+    params: r.params.current,
+    paramVersion: r.params.version,
+    riskState: r.riskState,
+    running: r.running,
+    paused: r.paused,
+    armed: r.armed,
+    rebalanceCount: r.rebalanceCount,
+    decision: r.lastDecision,
+    lastTickAt: r.lastTickAt,
+    tickMs: r.config.tickMs,
+    staleAfterMs: r.config.staleAfterMs,
+    tracker: r.tracker,
+    mismatch: r.mismatch,
+    lastReconcile: r.reconciler.last,
+    tolerance: r.config.reconcileTolerance ?? r.market.lotSize,
+    quotesParamVersion: r.quoter.quotesParamVersion,
+  };
+}
 
 export function ratioOf(position: Position, params: CompiledParams): Decimal {
   return position.qty.sub(params.targetInventory).div(params.maxInventory);

@@ -1,6 +1,6 @@
 // The venue layer: one interface (types.ts), one error hierarchy (errors.ts), boundary schemas
 // (schemas.ts), and the simulated venues that need no network (paper/, replay/).
-export type { CreateOrderRequest, Liquidity, OrderStatus, OrderType, Venue, VenueFill, VenueOrder } from "./types";
+export type { CreateOrderRequest, Liquidity, MarketRules, OrderStatus, OrderType, Venue, VenueFill, VenueOrder } from "./types";
 export * from "./errors";
 export {
   decimalSchema,

@@ -33,7 +33,8 @@ import { buildBookSide } from "./sim-book";
 import { FaultHooks, type CancelFault, type CreateFault, type HangMethod } from "./sim-faults";
 import { validateOrder } from "./sim-orders";
 import { ActionQueue, type PendingAction } from "./sim-schedule";
-import type { CreateOrderRequest, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "./types";
+import { SimLiveSurface } from "./sim-live";
+import type { CreateOrderRequest, MarketRules, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "./types";
 
 export type { CancelFault, CreateFault, HangMethod };
 
@@ -98,6 +99,8 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
   private readonly onListenerError: (err: unknown) => void;
 
   private outbox: VenueFill[] = [];
+  /** Batches, pushed orders and books, the dead-man (sim-live.ts). */
+  private readonly live = new SimLiveSurface(this);
   private readonly listeners = new Set<(fill: VenueFill) => void>();
   private readonly actions: ActionQueue;
   private syncing = false;
@@ -159,6 +162,7 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
       this.syncing = false;
     }
     this.flush();
+    this.live.deliver(() => this.buildBook());
     this.afterAdvance();
   }
 
@@ -166,6 +170,13 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
   protected afterAdvance(): void {}
 
   private advanceCore(ms: number): void {
+    const deadman = this.live.deadmanAt;
+    if (deadman !== null && deadman <= ms) {
+      // The dead-man fires at its deadline: nothing after it can fill our orders.
+      this.live.fired();
+      this.advanceCore(deadman);
+      for (const o of this.resting.all()) this.live.order((this.cancelResting(o), this.view(o)));
+    }
     for (let a = this.actions.takeDue(ms); a; a = this.actions.takeDue(ms)) {
       if (a.at > this.simNow) {
         this.advanceMarket(a.at, false);
@@ -212,16 +223,17 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
       let result: unknown;
       switch (a.kind) {
         case "place":
-          result = this.activate(a.order!, a.note);
+          this.live.order((result = this.activate(a.order!, a.note)) as VenueOrder);
           break;
         case "cancel": {
           const o = a.order!;
           if (o.status === "open" || o.status === "partially_filled") this.cancelResting(o);
-          result = this.view(o);
+          this.live.order((result = this.view(o)) as VenueOrder);
           break;
         }
         case "cancelAll":
           result = this.resting.all().map((o) => (this.cancelResting(o), this.view(o)));
+          for (const o of result as VenueOrder[]) this.live.order(o);
           break;
         case "timeout":
           throw new RequestTimeout(a.note!, { venue: this.id });
@@ -306,6 +318,33 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
 
   async close(): Promise<void> {
     this.shutdown("");
+  }
+
+  // ---------------------------------------------------------------- the live surface (sim-live.ts)
+
+  loadMarkets(): Promise<MarketRules> {
+    return this.live.loadMarkets();
+  }
+  createOrders(reqs: CreateOrderRequest[]): Promise<(VenueOrder | VenueError)[]> {
+    return this.live.createOrders(reqs);
+  }
+  cancelOrders(clientOrderIds: string[]): Promise<(VenueOrder | VenueError)[]> {
+    return this.live.cancelOrders(clientOrderIds);
+  }
+  watchOrders(listener: (o: VenueOrder) => void): () => void {
+    return this.live.watchOrders(listener);
+  }
+  watchOrderBook(listener: (b: OrderBook) => void): () => void {
+    return this.live.watchOrderBook(listener);
+  }
+  async armDeadman(ms: number): Promise<void> {
+    this.guard();
+    this.sync();
+    this.live.armDeadman(this.simNow, ms);
+  }
+  async disarmDeadman(): Promise<void> {
+    this.guard();
+    this.live.disarmDeadman();
   }
 
   /**
@@ -450,6 +489,7 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
     const fill = this.account.fill(o, lots, tick, liquidity, this.eventTime);
     this.stats.fills++;
     this.outbox.push(fill);
+    this.live.order(this.view(o));
     if (this.faults.duplicateFills > 0) {
       this.faults.duplicateFills--;
       this.outbox.push(fill);

@@ -72,10 +72,24 @@ export interface VenueBalance {
   readonly ts: number;
 }
 
+/** The market as the venue states its rules (ccxt's loadMarkets, for the one market a venue trades). */
+export interface MarketRules extends MarketSpec {
+  /** Smallest order value the venue accepts, in quote currency (price × size); 0 when it has none. */
+  readonly minNotional: Decimal;
+}
+
+/**
+ * The surface every venue offers, the live ones' needs made explicit (verbs as ccxt's): the market's rules,
+ * books, orders and fills pushed as they happen, the account's position and balance, orders by our client
+ * id, batches with a result per leg, and the dead-man switch. The paper and replay venues implement all of
+ * it on simulated time and pass the same contract suite (tests/venue/contract.ts) as a live adapter.
+ */
 export interface Venue {
   readonly id: string;
   readonly market: MarketSpec;
 
+  /** The market's rules as the venue states them now: tick, lot, minimum size and notional, price band. */
+  loadMarkets(): Promise<MarketRules>;
   /** L2 book, best level first on both sides. */
   fetchOrderBook(): Promise<OrderBook>;
   /** Orders the venue holds as resting now (open or partially filled). */
@@ -106,7 +120,9 @@ export interface Venue {
    * Several orders in one request (live venues): a result per leg, in order — the order, or the error that
    * leg got. Never one exception for the batch: a rejected leg must not hide the legs that rest.
    */
-  createOrders?(reqs: CreateOrderRequest[]): Promise<(VenueOrder | VenueError)[]>;
+  createOrders(reqs: CreateOrderRequest[]): Promise<(VenueOrder | VenueError)[]>;
+  /** Confirmed cancels of several orders: a result per leg, in order (the final state, or that leg's error). */
+  cancelOrders(clientOrderIds: string[]): Promise<(VenueOrder | VenueError)[]>;
   /** Confirmed cancel of every resting order; resolves with the orders it cancelled. */
   cancelAllOrders(): Promise<VenueOrder[]>;
   /**
@@ -116,11 +132,27 @@ export interface Venue {
    */
   watchConnection?(listener: (state: "connected" | "disconnected") => void): () => void;
   /**
-   * Each new book as the venue's stream delivers it, for venues with a stream (live quoting on book updates).
-   * Optional: the paper and replay venues are read on the clock's ticks.
+   * Each new book as the venue delivers it (a live venue's stream; the simulated venues as their time
+   * advances). The runner decides on them when it quotes on book updates (live).
    */
-  watchBook?(listener: (book: OrderBook) => void): () => void;
-  /** Each of our fills, pushed as the venue reports it. Returns the unsubscribe function. */
+  watchOrderBook(listener: (book: OrderBook) => void): () => void;
+  /** Each change of one of our orders (placed, filled in part or whole, cancelled) as the venue reports it.
+   * Never the only source of truth for fills (a stream can miss a quick partial): see watchFills. */
+  watchOrders(listener: (order: VenueOrder) => void): () => void;
+  /**
+   * The market's grid changed (a new tick size, band or minimum): resting quotes off the new grid must be
+   * re-rounded (cancelled and replaced). `market` reads the new grid from then on. Optional: venues whose
+   * grid never changes do not offer it.
+   */
+  watchMarket?(listener: (market: MarketSpec) => void): () => void;
+  /** Each of our fills (ccxt's watchMyTrades), pushed once as the venue reports it. Returns the unsubscribe function. */
   watchFills(listener: (fill: VenueFill) => void): () => void;
+  /**
+   * Dead-man switch: unless armed again within `ms`, the venue cancels every resting order of ours (arming
+   * again is the refresh). A venue may require a minimum (Hyperliquid: 5 s) and refuse under it.
+   */
+  armDeadman(ms: number): Promise<void>;
+  /** The dead-man switch is off: nothing is cancelled for want of a refresh. */
+  disarmDeadman(): Promise<void>;
   close(): Promise<void>;
 }

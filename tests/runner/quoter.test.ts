@@ -177,6 +177,25 @@ describe("Quoter: tolerance", () => {
     assert.equal(r.stats.requotesSkipped, 4);
   });
 
+  test("a new tick from the venue: a quote resting off it is replaced on it, however close (issue 10, item 10)", async () => {
+    const { r, d } = await quoting({ requoteToleranceTicks: 2 });
+    // The venue's tick widens to 0.04: neither resting price is a multiple of it (the same decision on the old
+    // grid was kept, above); the desired prices are the nearest ones on the new grid, within tolerance.
+    const tick = D("0.04");
+    assert.ok(!d.bid!.price.div(tick).isInteger() && !d.ask!.price.div(tick).isInteger());
+    r.quoter.market = { ...MARKET, tickSize: tick };
+    const onGrid = (q: QuoteDecision["bid"]) => (q ? { price: q.price.div(tick).round().mul(tick), size: q.size } : null);
+    const rounded = { ...d, bid: onGrid(d.bid), ask: onGrid(d.ask) };
+    r.plan(rounded);
+    assert.equal(r.venue.cancels.length, 2, "both off-tick quotes are cancelled");
+    assert.equal(r.stats.requotesSkipped, 0);
+    await r.confirmCancel("all");
+    assert.deepEqual(r.sent.slice(-2).map(([, p]) => p), [rounded.bid!.price.toString(), rounded.ask!.price.toString()], "replaced on the new tick");
+    await r.acceptAll();
+    r.plan(rounded);
+    assert.equal(r.venue.cancels.length, 2, "on the grid now: kept");
+  });
+
   test("a different size is not within tolerance", async () => {
     const { r, d } = await quoting();
     r.plan(shifted(d, 0, "0.05"));

@@ -58,6 +58,13 @@ export class HandVenue implements Venue {
   fetchOrder = notUsed("fetchOrder");
   fetchPosition = notUsed("fetchPosition");
   fetchBalance = notUsed("fetchBalance");
+  loadMarkets = notUsed("loadMarkets");
+  createOrders = notUsed("createOrders");
+  cancelOrders = notUsed("cancelOrders");
+  watchOrderBook = notUsed("watchOrderBook");
+  watchOrders = notUsed("watchOrders");
+  armDeadman = notUsed("armDeadman");
+  disarmDeadman = notUsed("disarmDeadman");
   fetchMyTrades = notUsed("fetchMyTrades");
   cancelAllOrders = notUsed("cancelAllOrders");
 

@@ -14,6 +14,7 @@ import {
   VenueError,
   isRetryable,
 } from "@/server/venue/errors";
+import { liveSurfaceContract } from "./contract-live";
 
 export interface VenueUnderTest {
   venue: Venue;
@@ -22,6 +23,9 @@ export interface VenueUnderTest {
   /** A post-only buy one tick better than the best bid is expected to get a maker fill within this much
    * venue time. Omit for venues where that cannot be arranged (the maker-fill test then says why it skips). */
   makerFillWithinMs?: number;
+  /** The dead-man's time passing at the venue, for venues where `advance` does not move time (a live fake):
+   * `expire` makes an armed dead-man fire. Default: arm for 1 s of venue time and advance past it. */
+  deadman?: { ms: number; expire(): Promise<void> };
 }
 
 // Sums of many notionals and fees: decimal.js's default 20 significant digits could round them.
@@ -79,6 +83,8 @@ export function venueContract(name: string, makeVenue: () => Promise<VenueUnderT
   };
 
   describe(`Venue contract: ${name}`, () => {
+    liveSurfaceContract(withVenue);
+
     test("identifies itself and its market", withVenue(async ({ venue }) => {
       assert.ok(venue.id.length > 0);
       const m = venue.market;

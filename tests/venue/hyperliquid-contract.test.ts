@@ -15,6 +15,8 @@ venueContract("hyperliquid (ccxt) against the wire-level fake", async () => {
   return {
     venue,
     makerFillWithinMs: 5_000,
+    // The fake's dead-man fires on demand (as if its time had come) rather than after seconds of wall time.
+    deadman: { ms: 10_000, expire: async () => c.fake.fireDeadman(c.user) },
     // Another trader sells a little into the best bid, the house re-quotes, and we wait until every fill
     // of ours the fake made has been delivered.
     advance: async () => {

@@ -4,11 +4,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import Decimal from "decimal.js";
 import { privateKeyToAccount, generatePrivateKey } from "viem/accounts";
-import { AuthenticationError, InvalidOrder, MarketDataDown, NetworkError, PostOnlyWouldCross, isRetryable } from "@/server/venue/errors";
+import { AuthenticationError, InvalidOrder, NetworkError, PostOnlyWouldCross, isRetryable } from "@/server/venue/errors";
 import { HyperliquidVenue } from "@/server/venue/hyperliquid";
 import type { VenueFill, VenueOrder } from "@/server/venue/types";
+import type { MarketSpec } from "@/lib/market";
 import { SYMBOL, connect, runnerOn, until, type Connected } from "../fakes/hyperliquid/harness";
-import { TEST_PRIVATE_KEY, startFakeHyperliquid } from "../fakes/hyperliquid/server";
+import { DEFAULT_COINS, TEST_PRIVATE_KEY, startFakeHyperliquid } from "../fakes/hyperliquid/server";
 
 const d = (v: Decimal.Value) => new Decimal(v);
 let n = 0;
@@ -124,18 +125,28 @@ test("10. tick, lot and minimum rules are checked before sending; market orders 
     assert.ok(d(sent.orders[0]!.p).div(m.tickSize).isInteger() && d(sent.orders[0]!.p).gt(book.asks[0]!.price));
   }));
 
-test("10b. a market that leaves the band read at start (where the tick may differ) pulls our quotes", () =>
+test("10b. a tick-size change (the market crosses 10 000, where the tick goes 0.1 → 1): the desk re-rounds its quotes to the new tick", () =>
   withVenue(async (c) => {
-    const runner = await runnerOn(c, "hl-grid");
+    const runner = await runnerOn(c, "hl-grid", { quoteOnBookMs: 0 });
+    const ours = () => c.fake.engine.openOrders(c.user);
     const tick = () => runner.tick(Date.now());
-    await until("quotes resting", async () => (await tick(), c.fake.engine.openOrders(c.user).length === 2), 20_000);
-    const max = c.venue.market.maxPrice;
-    c.fake.engine.setMark("ETH", max.add(100).toString());
-    await until("the new book", () => (c.venue.stream.book?.bids[0]?.price.gt(max) ?? false));
-    await assert.rejects(c.venue.fetchOrderBook(), MarketDataDown);
-    await until("our quotes pulled", async () => (await tick(), c.fake.engine.openOrders(c.user).length === 0), 10_000);
+    await until("quotes resting", async () => (await tick(), ours().length === 2), 20_000);
+    assert.equal(c.venue.market.tickSize.toString(), "0.1");
+    const before = ours().map((o) => o.oid);
+    const grids: MarketSpec[] = [];
+    c.venue.watchMarket((m) => grids.push(m));
+    // Only the stream tells the desk: no clock tick from here.
+    c.fake.engine.setMark("ETH", "10020");
+    await until("our quotes replaced on the new tick", () => ours().length === 2 && ours().every((o) => !before.includes(o.oid) && o.px.isInteger() && o.px.gte(10_000)), 20_000);
+    assert.deepEqual(grids.map((m) => [m.tickSize.toString(), m.minPrice.gte(10_000)]), [["1", true]], "one new grid, on tick 1");
+    assert.equal(runner.market.tickSize.toString(), "1", "the desk quotes on it");
+    assert.equal(runner.quoter.market, c.venue.market);
+    for (const oid of before) assert.equal(c.fake.engine.orders.get(oid)?.status, "canceled", `the order on the old tick ${oid} was cancelled`);
+    const refused = c.fake.exchange.actions.filter((a) => /tick size|80% away/.test(JSON.stringify(a.answer)));
+    assert.deepEqual(refused, [], "nothing the venue refused for its grid");
+    assert.equal(runner.riskState, "ACTIVE");
     await runner.shutdown("test");
-  }, { fake: { houseHalfSpreadTicks: 100, houseSize: "1" } }));
+  }, { fake: { coins: DEFAULT_COINS.map((x) => (x.name === "ETH" ? { ...x, mark: "9990" } : x)), houseHalfSpreadTicks: 100, houseSize: "1" } }));
 
 test("11. authentication failures are reported as such and never retried", async () => {
   const fake = await startFakeHyperliquid();

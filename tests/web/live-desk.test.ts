@@ -13,6 +13,8 @@ import { generatePrivateKey } from "viem/accounts";
 import { PROJECT_ROOT } from "@/server/config/web-config";
 import { createDb } from "@/server/db";
 import { createPrismaStore } from "@/server/store";
+import type { OrderDTO } from "@/lib/events";
+import { CloidMap } from "@/server/venue/hyperliquid/cloid";
 import { TEST_PRIVATE_KEY, startFakeHyperliquid, type FakeHyperliquid } from "../fakes/hyperliquid/server";
 import { until } from "../fakes/hyperliquid/harness";
 
@@ -64,7 +66,8 @@ function startDesk(fake: FakeHyperliquid, dir: string, extra: Record<string, str
     exit: new Promise((r) => child.on("exit", (code) => r(code))),
     kill: (s) => child.kill(s),
   };
-  const guard = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  // Bounded, but generous: on a loaded machine the embedded database's first start alone can take a minute.
+  const guard = setTimeout(() => child.kill("SIGKILL"), 300_000);
   void c.exit.then(() => clearTimeout(guard));
   c.url.catch(() => {});
   return c;
@@ -121,7 +124,7 @@ describe("the product in live mode against the fake Hyperliquid", () => {
       await until("our quotes to rest on the fake", () => {
         const sides = new Set(fake.engine.openOrders(user).map((o) => o.side));
         return sides.has("B") && sides.has("A");
-      }, 30_000);
+      }, 90_000);
       assert.ok(fake.exchange.deadman.get(user)!.at > Date.now(), "the dead-man is armed");
       for (const p of ["/api/status", "/api/orders", "/api/fills", "/api/alerts", "/api/params", "/api/metrics", "/api/emergency-close/preview"]) await get(p);
       desk.kill("SIGTERM");
@@ -171,14 +174,14 @@ describe("the product in live mode against the fake Hyperliquid", () => {
       // Trade: fills on both sides, then a crash.
       let lastOid = 0;
       for (const side of ["A", "B", "A"] as const) {
-        await until("a quote to hit", () => fake.engine.openOrders(user).some((o) => o.side === (side === "A" ? "B" : "A")), 30_000);
+        await until("a quote to hit", () => fake.engine.openOrders(user).some((o) => o.side === (side === "A" ? "B" : "A")), 90_000);
         const mine = fake.engine.openOrders(user).find((o) => o.side === (side === "A" ? "B" : "A"))!;
         lastOid = Math.max(...[...fake.engine.orders.keys()]);
         fake.engine.externalTrade("ETH", side, mine.sz.toString());
-        await until("the desk to book it", async () => (await call("GET", "/api/status")).inventory === fake.engine.position(user, "ETH").toString(), 30_000);
+        await until("the desk to book it", async () => (await call("GET", "/api/status")).inventory === fake.engine.position(user, "ETH").toString(), 90_000);
       }
       // The side we hit re-placed after the last fill (a newer order id) and both quotes resting.
-      await until("quotes resting again", () => fake.engine.openOrders(user).length === 2 && fake.engine.openOrders(user).some((o) => o.oid > lastOid), 30_000);
+      await until("quotes resting again", () => fake.engine.openOrders(user).length === 2 && fake.engine.openOrders(user).some((o) => o.oid > lastOid), 90_000);
       first.kill("SIGKILL");
       await first.exit;
       // A fill while the desk is down: the venue has it, the desk does not. (Rarely the kill lands between a
@@ -190,13 +193,28 @@ describe("the product in live mode against the fake Hyperliquid", () => {
       const second = startDesk(fake, dir);
       url = await second.url;
       cookie = await login(url);
-      await until("the restarted desk to match the venue", async () => (await call("GET", "/api/status")).inventory === venuePosition, 30_000);
-      await until("no orphan order at the venue", () => fake.engine.openOrders(user).length === 0, 30_000);
+      await until("the restarted desk to match the venue", async () => (await call("GET", "/api/status")).inventory === venuePosition, 90_000);
+      await until("no orphan order at the venue", () => fake.engine.openOrders(user).length === 0, 90_000);
       const status = await call("GET", "/api/status");
       assert.equal(status.armed, false, "a restarted live desk waits for an operator again");
       assert.notEqual(status.riskState, "HALTED", "the gap was explained by the venue's fills, not a mismatch");
+      // Trading again, and another fill: what rests at the venue is exactly what the desk tracks (no orphan,
+      // no order the desk thinks rests that does not), and the venue's position is the desk's inventory.
+      await call("POST", "/api/control", { action: "arm" });
+      const ids = new CloidMap();
+      const agree = async () => {
+        const s = await call("GET", "/api/status");
+        const desk = (s.openOrders as OrderDTO[]).map((o) => ids.cloid(o.clientOrderId)).sort();
+        const venue = fake.engine.openOrders(user).map((o) => o.cloid ?? `no cloid: oid ${o.oid}`).sort();
+        return venue.length === 2 && JSON.stringify(desk) === JSON.stringify(venue) && s.inventory === fake.engine.position(user, "ETH").toString();
+      };
+      await until("the restarted desk quoting, tracking exactly what rests at the venue", agree, 90_000);
+      const bid = fake.engine.openOrders(user).find((o) => o.side === "B")!;
+      fake.engine.externalTrade("ETH", "A", bid.sz.toString());
+      await until("after a fill: the desk's inventory is the venue's position, its live orders the venue's resting ones", agree, 90_000);
       second.kill("SIGTERM");
       assert.equal(await second.exit, 0, second.out);
+      assert.deepEqual(fake.engine.openOrders(user), [], "no order left after the clean stop");
     } finally {
       await fake.close();
       rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,11 @@
 //   legs resting with their ids lost (an orphan). Here an "ok" answer is always returned for the adapter to
 //   read leg by leg; a whole-request "err" still throws.
 // - WebSocket data goes to listeners synchronously as it arrives (no message lost between two awaits).
+// - Signed actions leave on a short path (signer.ts, sender.ts): ccxt's nonce and msgpack, the same signed
+//   bytes, ccxt's request budget, but no generic signing and fetch pipeline between a book and the wire.
 import { pro } from "ccxt";
+import { ExchangeSender } from "./sender";
+import { L1Signer } from "./signer";
 
 export interface ClientConfig {
   walletAddress: string;
@@ -33,10 +37,22 @@ export interface RawHooks {
   onRequest?: (url: string, body: unknown) => void;
 }
 
+/** ccxt 4.5.84's rolling-window throttler, as far as takeBudget reads and writes it. */
+interface RollingWindow {
+  timestamps: { timestamp: number; cost: number }[];
+  totalCost: number;
+  running: boolean;
+  queue: unknown[];
+  queueHead: number;
+  config: { algorithm: string; maxWeight: number; windowSize: number };
+}
+
 type WsClient = { resolve(v: unknown, hash: string): void; reset(e: unknown): void; close(): void; url: string };
 
 export class HyperliquidClient extends pro.hyperliquid {
   hooks: RawHooks = {};
+  readonly signer: L1Signer;
+  readonly sender: ExchangeSender;
 
   constructor(cfg: ClientConfig) {
     super({
@@ -62,6 +78,14 @@ export class HyperliquidClient extends pro.hyperliquid {
     });
     const urls = this.urls as Record<string, unknown> & { api: Record<string, unknown> };
     urls.api = { ...urls.api, public: cfg.restUrl, private: cfg.restUrl, ws: { public: cfg.wsUrl } };
+    this.signer = new L1Signer(cfg.privateKey, cfg.testnet, (action) => this.packb(action) as Uint8Array);
+    this.sender = new ExchangeSender(cfg.restUrl, cfg.timeoutMs);
+  }
+
+  override async close(): Promise<void> {
+    this.signer.close();
+    await this.sender.close().catch(() => {});
+    await super.close();
   }
 
   // ccxt 4.5.84 sends a throttled subscription with `throttle().then(() => client.send(m))` and no catch:
@@ -146,10 +170,41 @@ export class HyperliquidClient extends pro.hyperliquid {
     return this.publicPostInfo(body) as Promise<unknown>;
   }
 
-  /** Signs an L1 action with ccxt's nonce and posts it to /exchange; the raw answer. */
+  /**
+   * Signs an L1 action with ccxt's nonce and posts it to /exchange; the raw answer. Within ccxt's request
+   * budget: while the budget lasts (the usual case) the action is signed and written in this very turn,
+   * before anything else queued runs; otherwise it waits in ccxt's throttle like any request.
+   */
   signAndSend(action: Record<string, unknown>): Promise<unknown> {
+    if (this.takeBudget(1)) return this.sendNow(action);
+    return (this.throttle(1) as Promise<unknown>).then(() => this.sendNow(action));
+  }
+
+  private sendNow(action: Record<string, unknown>): Promise<unknown> {
     const nonce = this.incrementingNonce();
-    const signature = this.signL1Action(action, nonce);
-    return this.privatePostExchange({ action, nonce, signature }) as Promise<unknown>;
+    const signature = this.signer.sign(action, nonce);
+    this.hooks.onRequest?.(this.sender.url.href, action);
+    return this.sender.post(JSON.stringify({ action, nonce, signature }));
+  }
+
+  /**
+   * Takes `cost` from ccxt's rolling-window budget (the one its own requests use) at once when it has room
+   * and nothing waits in its queue; false otherwise (or if ccxt's throttler is not the one this was written
+   * against, 4.5.84's: then every action takes ccxt's ordinary asynchronous path).
+   */
+  private takeBudget(cost: number): boolean {
+    const t = (this as unknown as { throttler?: Partial<RollingWindow> }).throttler;
+    if (!t || !Array.isArray(t.timestamps) || typeof t.totalCost !== "number" || !t.config || typeof t.config.maxWeight !== "number" || t.config.algorithm !== "rollingWindow") return false;
+    if (t.running || (t.queue && t.queue.length > (t.queueHead ?? 0))) return false;
+    const now = Date.now();
+    const cut = now - t.config.windowSize;
+    let expired = 0;
+    while (expired < t.timestamps.length && t.timestamps[expired]!.timestamp <= cut) t.totalCost -= t.timestamps[expired++]!.cost;
+    if (expired) t.timestamps.splice(0, expired);
+    if (!t.timestamps.length) t.totalCost = 0;
+    if (t.totalCost + cost > t.config.maxWeight) return false;
+    t.timestamps.push({ timestamp: now, cost });
+    t.totalCost += cost;
+    return true;
   }
 }

@@ -5,14 +5,14 @@ import Decimal from "decimal.js";
 import type { MarketSpec, OrderBook } from "@/lib/market";
 import { AuthenticationError, ExchangeError, InvalidOrder, MarketDataDown, OrderNotFound, VenueError, VenueUnavailable } from "@/server/venue/errors";
 import { parseVenueData } from "@/server/venue/schemas";
-import type { CreateOrderRequest, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "@/server/venue/types";
+import type { CreateOrderRequest, MarketRules, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "@/server/venue/types";
 import { Calls } from "./calls";
 import { HyperliquidClient } from "./client";
 import { CloidMap } from "./cloid";
-import { VENUE, venueRefusal } from "./errors";
-import { marketSpec, roundPrice, validPrice, type PerpInfo } from "./market";
+import { VENUE, mapError, venueRefusal } from "./errors";
+import { MIN_NOTIONAL, marketSpec, roundPrice, validPrice, type PerpInfo } from "./market";
 import { HyperliquidStream } from "./stream";
-import { clearinghouseSchema, exchangeAnswerSchema, fillSchema, l2BookSchema, openOrderSchema, orderStatusSchema, toVenueFill, toVenueOrder, type Leg, type SentOrder } from "./wire";
+import { clearinghouseSchema, exchangeAnswerSchema, fillSchema, l2BookSchema, openOrderSchema, orderStatusSchema, orderUpdatesSchema, toVenueFill, toVenueOrder, type Leg, type SentOrder } from "./wire";
 import { Deadman } from "./deadman";
 import { NonceFloorFile, readNonceFloor } from "./nonce-floor";
 import { z } from "zod";
@@ -55,11 +55,12 @@ export class HyperliquidVenue implements Venue {
   readonly deadman: Deadman;
   private readonly sent = new Map<string, SentOrder>();
   private readonly nonces: NonceFloorFile | null;
+  private readonly marketListeners = new Set<(m: MarketSpec) => void>();
   private closed = false;
 
   private constructor(
     readonly client: HyperliquidClient,
-    readonly market: MarketSpec,
+    private grid: MarketSpec,
     readonly perp: PerpInfo,
     private readonly cfg: Required<Pick<HyperliquidConfig, "deadlineMs" | "walletAddress">> & HyperliquidConfig,
   ) {
@@ -68,6 +69,8 @@ export class HyperliquidVenue implements Venue {
     const log = cfg.log ?? (() => {});
     this.calls = new Calls({ deadlineMs: cfg.deadlineMs, backoffMinMs: 500, backoffMaxMs: 30_000, now: Date.now });
     this.stream = new HyperliquidStream(client, this.ids, { coin: perp.coin, stallMs: cfg.stallMs ?? 10_000, backoffMinMs: 250, backoffMaxMs: 10_000, log });
+    // First of the book's listeners: a book that has left the grid's band moves the grid before anyone quotes on it.
+    this.stream.bookListeners.add((book) => this.regrid(book));
     this.deadman = new Deadman({
       ms: cfg.deadmanMs ?? null,
       send: (time) => this.exchange(time === undefined ? "disarm dead-man" : "arm dead-man", { type: "scheduleCancel", ...(time === undefined ? {} : { time }) }),
@@ -106,6 +109,8 @@ export class HyperliquidVenue implements Venue {
       };
       const venue = new HyperliquidVenue(client, marketSpec(perp), perp, { ...cfg, deadlineMs, walletAddress: cfg.walletAddress.toLowerCase() });
       await venue.checkKey();
+      client.signer.warm();
+      await client.sender.warm();
       await calls.run("WebSocket", () => venue.stream.start());
       await venue.deadman.start();
       return venue;
@@ -142,26 +147,42 @@ export class HyperliquidVenue implements Venue {
     return a.response.data?.statuses ?? [];
   }
 
+  /** The grid the desk quotes on: read near the mark at start, moved when the market leaves its band (regrid). */
+  get market(): MarketSpec {
+    return this.grid;
+  }
+
   async fetchOrderBook(): Promise<OrderBook> {
     if (this.stream.state === "disconnected") throw new MarketDataDown("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
-    if (this.stream.book) return this.onGrid(this.stream.book);
+    if (this.stream.book) return this.stream.book;
     const raw = parseVenueData(l2BookSchema, await this.info("l2Book", { type: "l2Book", coin: this.perp.coin }), "l2Book", VENUE);
-    return this.onGrid({ bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })), asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })), ts: raw.time });
+    const book = { bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })), asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })), ts: raw.time };
+    this.regrid(book);
+    return book;
   }
 
   /**
-   * The grid (tick, band) was read at start for prices near the mark then. A market that has left the band
-   * may be on another tick (prices have five significant figures): quotes come down until a restart
-   * re-reads the grid, rather than resting at the band's edge or being refused one by one.
+   * Prices have five significant figures: the tick depends on the price (0.1 below 10 000 for ETH, 1 above).
+   * The grid is the one near the market, within a band where the tick is one; a market that leaves the band
+   * gets the grid near where it is now, and the desk is told (watchMarket) so that it re-rounds its quotes
+   * to the new tick before it quotes on this book.
    */
-  private onGrid(book: OrderBook): OrderBook {
+  private regrid(book: OrderBook): void {
     const bid = book.bids[0]?.price;
     const ask = book.asks[0]?.price;
-    const m = this.market;
-    if ((bid && bid.lt(m.minPrice)) || (ask && ask.gt(m.maxPrice))) {
-      throw new MarketDataDown(`the market (${bid ?? "?"}–${ask ?? "?"}) has left the price band [${m.minPrice}, ${m.maxPrice}] read at start, where the tick is ${m.tickSize}: restart the desk to re-read the venue's grid`, { venue: VENUE });
-    }
-    return book;
+    const m = this.grid;
+    if (!bid || !ask || (bid.gte(m.minPrice) && ask.lte(m.maxPrice))) return;
+    const next = marketSpec({ ...this.perp, mark: bid.add(ask).div(2) });
+    if (next.tickSize.eq(m.tickSize) && next.minPrice.eq(m.minPrice) && next.maxPrice.eq(m.maxPrice)) return;
+    this.grid = next;
+    this.cfg.log?.(`the market (${bid}–${ask}) left the band [${m.minPrice}, ${m.maxPrice}]: grid now [${next.minPrice}, ${next.maxPrice}] on tick ${next.tickSize} (was ${m.tickSize})`);
+    for (const l of this.marketListeners) l(next);
+  }
+
+  /** Listeners told of each new grid (tick, band, minimum size), before the book that caused it is delivered. */
+  watchMarket(listener: (market: MarketSpec) => void): () => void {
+    this.marketListeners.add(listener);
+    return () => this.marketListeners.delete(listener);
   }
 
   async fetchOpenOrders(): Promise<VenueOrder[]> {
@@ -280,6 +301,46 @@ export class HyperliquidVenue implements Venue {
     return leg === "success" && (o.status === "open" || o.status === "partially_filled") ? { ...o, status: "cancelled" } : o;
   }
 
+  /** One signed batch of cancels by client id: a result per leg (its final state, asked; or its error). */
+  async cancelOrders(clientOrderIds: string[]): Promise<(VenueOrder | VenueError)[]> {
+    if (!clientOrderIds.length) return [];
+    const statuses = await this.exchange("cancelByCloid", { type: "cancelByCloid", cancels: clientOrderIds.map((id) => ({ asset: this.perp.asset, cloid: this.ids.cloid(id) })) });
+    return Promise.all(clientOrderIds.map((id, i) => this.afterCancel(id, statuses[i]).catch((e: unknown) => mapError(e, `cancel ${id}`))));
+  }
+
+  /** The venue's rules for our market now: the grid the desk quotes on, and the venue's $10 order minimum. */
+  async loadMarkets(): Promise<MarketRules> {
+    return { ...this.grid, minNotional: MIN_NOTIONAL };
+  }
+
+  /** Our order updates from the stream (placed, filled, cancelled, the dead-man's "scheduledCancel"). */
+  watchOrders(listener: (order: VenueOrder) => void): () => void {
+    const l = (raw: unknown) => {
+      let updates: z.output<typeof orderUpdatesSchema>;
+      try {
+        updates = parseVenueData(orderUpdatesSchema, raw, "orderUpdates", VENUE);
+      } catch (err) {
+        // One unreadable message must not silence the others' listeners (the dead-man's among them).
+        this.cfg.log?.(`orderUpdates: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      for (const u of updates) if (u.order.coin === this.perp.coin) listener(toVenueOrder(u.order, u.status, u.statusTimestamp, this.ids, this.sent.get(this.ids.clientOrderId(u.order.cloid, u.order.oid))));
+    };
+    this.stream.orderListeners.add(l);
+    return () => this.stream.orderListeners.delete(l);
+  }
+
+  /** Arms (or refreshes) the venue's dead-man for `ms` ahead (the venue wants at least 5 s from its receipt). */
+  async armDeadman(ms: number): Promise<void> {
+    if (!(ms >= 6_000)) throw new InvalidOrder(`dead-man: ${ms} ms is under the venue's 5 s minimum (with a second for the trip)`, { venue: VENUE });
+    await this.exchange("arm dead-man", { type: "scheduleCancel", time: Date.now() + ms });
+  }
+
+  /** Disarms the venue's dead-man (a scheduleCancel without a time). */
+  async disarmDeadman(): Promise<void> {
+    await this.exchange("disarm dead-man", { type: "scheduleCancel" });
+  }
+
   async cancelAllOrders(): Promise<VenueOrder[]> {
     const open = await this.fetchOpenOrders();
     if (!open.length) return [];
@@ -300,7 +361,7 @@ export class HyperliquidVenue implements Venue {
   }
 
   /** Listeners called with each new book as it arrives (live quoting on book updates). */
-  watchBook(listener: (book: OrderBook) => void): () => void {
+  watchOrderBook(listener: (book: OrderBook) => void): () => void {
     this.stream.bookListeners.add(listener);
     return () => this.stream.bookListeners.delete(listener);
   }

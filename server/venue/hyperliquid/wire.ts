@@ -30,6 +30,9 @@ export const orderStatusSchema = z.union([
   z.object({ status: z.literal("order"), order: z.object({ order: openOrderSchema, status: z.string(), statusTimestamp: z.number() }) }),
 ]);
 
+/** The WebSocket's orderUpdates channel: our orders as they change. */
+export const orderUpdatesSchema = z.array(z.object({ order: openOrderSchema.partial({ tif: true, reduceOnly: true }), status: z.string(), statusTimestamp: z.number() }));
+
 export const fillSchema = z.object({
   coin: z.string(),
   px: positiveDecimalSchema,
