@@ -2,6 +2,7 @@
 // thread so that page loads and sockets can never stall its ticks. Everything crossing it is a DTO.
 import type { ControlAction, RunnerEvents } from "@/server/runner/commands";
 import type { PerformanceFigures } from "@/lib/performance";
+import type { LabRunStore } from "@/server/store";
 import type {
   AlertDTO,
   AuditPageDTO,
@@ -59,6 +60,8 @@ export interface RunnerHost {
   on<K extends keyof RunnerEvents>(event: K, listener: (payload: RunnerEvents[K]) => void): () => void;
   /** Tick timing and the runner thread's memory; `reset` starts a new measuring window. */
   metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; oldestWriteAgeMs?: number; runnerHeapMb: number }>;
+  /** The lab's runs and results, kept in the desk's database; absent: the web server keeps them in memory. */
+  labRuns?: LabRunStore;
   /** Cancels all quotes, flushes, stops the worker. */
   stop(reason: string): Promise<void>;
 }

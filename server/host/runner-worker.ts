@@ -22,6 +22,8 @@ import { auditPage, fillsPage, ordersPage, performance } from "@/server/host/his
 import { previewSideBySide } from "@/server/host/preview";
 import type { RegimeSetting } from "@/server/venue/paper";
 
+const LAB_METHODS: ReadonlySet<string> = new Set(["createLabRun", "updateLabRun", "saveLabResults", "listLabRuns", "getLabRun"]);
+
 const port = parentPort;
 if (!port) throw new Error("runner-worker must run in a worker thread");
 const post = (m: WorkerMessage) => port.postMessage(m);
@@ -153,6 +155,11 @@ async function main(): Promise<void> {
       };
       if (reset) loopDelay.reset();
       return out;
+    },
+    // The lab's runs live in the desk's database; only these store methods answer.
+    lab: (method: string, ...args: unknown[]) => {
+      if (!LAB_METHODS.has(method)) throw new Error(`unknown lab method ${method}`);
+      return (store[method as keyof typeof store] as (...a: unknown[]) => unknown).apply(store, args);
     },
     stop: async (reason: string) => {
       await session.close(reason);

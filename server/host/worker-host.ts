@@ -121,6 +121,13 @@ export async function createRunnerHost(
     auditLog: (q) => call("auditLog", q),
     performance: (r) => call("performance", r),
     metrics: (reset) => call("metrics", reset),
+    labRuns: {
+      createLabRun: (run) => call("lab", "createLabRun", run),
+      updateLabRun: (id, patch) => call("lab", "updateLabRun", id, patch),
+      saveLabResults: (id, results) => call("lab", "saveLabResults", id, results),
+      listLabRuns: (limit) => call("lab", "listLabRuns", limit),
+      getLabRun: (id) => call("lab", "getLabRun", id),
+    },
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -6,12 +6,15 @@ import type { LabPathPoint, LabRunMetrics, LabSetResult } from "@/lib/lab/types"
 
 const ZERO = new Decimal(0);
 
+/** Rounded for display, and never "-0.00" (a stored zero reads back unsigned). */
+export function money(d: Decimal, dp: number): string {
+  const r = d.toDecimalPlaces(dp);
+  return (r.isZero() ? ZERO : r).toFixed(dp);
+}
+
 function mean(runs: readonly LabRunMetrics[], key: "pnl" | "spreadCaptured" | "pnlVolatility" | "fees", dp: number): string {
   if (!runs.length) return ZERO.toFixed(dp);
-  return runs
-    .reduce((a, r) => a.add(r[key]), ZERO)
-    .div(runs.length)
-    .toFixed(dp);
+  return money(runs.reduce((a, r) => a.add(r[key]), ZERO).div(runs.length), dp);
 }
 
 export function aggregateSet(index: number, params: ParamSet, runs: readonly LabRunMetrics[], path: LabPathPoint[]): LabSetResult {

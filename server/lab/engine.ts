@@ -51,7 +51,7 @@ export async function runLab(plan: LabPlan, opts: LabRunOptions = {}): Promise<L
 function assemble(plan: LabPlan, results: JobResult[]): LabSetResult[] {
   return plan.sets.map((set, setIndex) => {
     const mine = plan.jobs.filter((j) => j.setIndex === setIndex);
-    const first = mine.find((j) => j.pathEveryMs !== 0);
+    const first = mine.find((j) => j.keepPath);
     return aggregateSet(
       setIndex,
       set,
@@ -66,7 +66,7 @@ class Cancelled extends Error {}
 async function runHere(jobs: readonly LabJob[], done: (j: LabJob, r: JobResult) => void, signal?: AbortSignal): Promise<void> {
   for (const job of jobs) {
     if (signal?.aborted) throw new Cancelled();
-    const r = await simulate({ market: job.market, params: job.params, tickMs: job.tickMs, pathEveryMs: job.pathEveryMs, cancelled: () => signal?.aborted ?? false });
+    const r = await simulate({ market: job.market, params: job.params, tickMs: job.tickMs, sampleEveryMs: job.sampleEveryMs, keepPath: job.keepPath, cancelled: () => signal?.aborted ?? false });
     if (signal?.aborted) throw new Cancelled();
     done(job, r);
   }

@@ -16,7 +16,7 @@ if (!port) throw new Error("lab-worker must run in a worker thread");
 port.on("message", (m: ToLabWorker) => {
   if (m.type !== "job") return;
   const { job } = m;
-  simulate({ market: job.market, params: job.params, tickMs: job.tickMs, pathEveryMs: job.pathEveryMs }).then(
+  simulate({ market: job.market, params: job.params, tickMs: job.tickMs, sampleEveryMs: job.sampleEveryMs, keepPath: job.keepPath }).then(
     (r) => port.postMessage({ type: "result", index: job.index, metrics: r.metrics, path: r.path } satisfies FromLabWorker),
     (err: unknown) => port.postMessage({ type: "error", index: job.index, message: err instanceof Error ? err.message : String(err) } satisfies FromLabWorker),
   );

@@ -6,25 +6,23 @@ import type { LabPathPoint, LabRunMetrics } from "@/lib/lab/types";
 import { totalPnl } from "@/lib/portfolio";
 import type { Runner } from "@/server/runner/runner";
 import type { VenueFill } from "@/server/venue";
+import { money } from "@/server/lab/aggregate";
 
 const ZERO = new Decimal(0);
-/** Samples for the volatility when no path is kept: one a minute. */
-const VOL_EVERY_MS = 60_000;
 
 export class MetricsRecorder {
   readonly path: LabPathPoint[] = [];
   private spread = ZERO;
   private nextSample: number;
-  private readonly every: number;
   private lastPnl: Decimal | null = null;
   private readonly changes: Decimal[] = [];
 
   constructor(
     private readonly runner: Runner,
-    private readonly pathEveryMs: number,
+    private readonly every: number,
+    private readonly keepPath: boolean,
     private readonly start: number,
   ) {
-    this.every = pathEveryMs > 0 ? pathEveryMs : VOL_EVERY_MS;
     this.nextSample = start;
   }
 
@@ -46,7 +44,7 @@ export class MetricsRecorder {
     const pnl = totalPnl(this.runner.currentPosition, this.mid());
     if (this.lastPnl) this.changes.push(pnl.sub(this.lastPnl));
     this.lastPnl = pnl;
-    if (this.pathEveryMs > 0) this.path.push({ t: ts - this.start, inventory: this.runner.inventory.toString(), pnl: pnl.toFixed(2) });
+    if (this.keepPath) this.path.push({ t: ts - this.start, inventory: this.runner.inventory.toString(), pnl: money(pnl, 2) });
   }
 
   finish(seed: number | null): LabRunMetrics {
@@ -57,14 +55,14 @@ export class MetricsRecorder {
       seed,
       ticks: st.ticks,
       fills: st.fills,
-      pnl: pnl.toFixed(2),
-      fees: pos.fees.toFixed(2),
+      pnl: money(pnl, 2),
+      fees: money(pos.fees, 2),
       maxAbsInventory: st.maxAbsInventory.toString(),
       ticksAboveRebalance: st.ticksAboveRebalance,
       msAboveRebalance: st.ticksAboveRebalance * this.runner.config.tickMs,
       emergencyCloses: st.emergencies,
-      spreadCaptured: this.spread.toFixed(2),
-      pnlVolatility: stdDev(this.changes).toFixed(4),
+      spreadCaptured: money(this.spread, 2),
+      pnlVolatility: money(stdDev(this.changes), 4),
     };
   }
 }

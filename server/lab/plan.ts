@@ -20,8 +20,10 @@ export interface LabJob {
   market: JobMarket;
   params: ParamSet;
   tickMs: number;
-  /** 0 = keep no path (only the first seed of each set keeps one). */
-  pathEveryMs: number;
+  /** PnL (and the path) sampled every this many ms of simulated time; -1: 120 samples over a replay file. */
+  sampleEveryMs: number;
+  /** Only the first seed of each set keeps its path. */
+  keepPath: boolean;
 }
 
 export interface LabPlan {
@@ -60,7 +62,8 @@ export function planLab(req: LabRunRequest, replayPath?: string): LabPlan {
           setIndex,
           params,
           tickMs: req.tickMs,
-          pathEveryMs: k === 0 ? every : 0,
+          sampleEveryMs: every,
+          keepPath: k === 0,
           market: { kind: "simulated", market: marketName, regime: m.regime, seed: m.firstSeed + k, durationMs: m.durationMs },
         });
       }
@@ -68,8 +71,8 @@ export function planLab(req: LabRunRequest, replayPath?: string): LabPlan {
   } else {
     if (!replayPath) throw new GridError("a replay market needs its file");
     sets.forEach((params, setIndex) => {
-      // The file's length is known only once it is read: the worker spaces the points (pathEveryMs -1).
-      jobs.push({ index: jobs.length, setIndex, params, tickMs: req.tickMs, pathEveryMs: -1, market: { kind: "replay", market: marketName, path: replayPath } });
+      // The file's length is known only once it is read: the worker spaces the samples (-1).
+      jobs.push({ index: jobs.length, setIndex, params, tickMs: req.tickMs, sampleEveryMs: -1, keepPath: true, market: { kind: "replay", market: marketName, path: replayPath } });
     });
   }
   return { sets, jobs, market: marketName };

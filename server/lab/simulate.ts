@@ -46,8 +46,9 @@ export interface SimOptions {
   market: JobMarket;
   params: ParamSet;
   tickMs: number;
-  /** Record the inventory and PnL path every this many ms of simulated time (0: no path; -1: 120 points over a replay). */
-  pathEveryMs: number;
+  /** Sample PnL (for its volatility) and the path every this many ms of simulated time; -1: 120 samples over a replay. */
+  sampleEveryMs: number;
+  keepPath: boolean;
   /** Checked between ticks; true stops the simulation early (a cancelled lab run). */
   cancelled?: () => boolean;
 }
@@ -89,8 +90,8 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
   });
   const config = { ...defaultRunnerConfig(opts.tickMs), snapshotEveryMs: Number.MAX_SAFE_INTEGER };
   const runner = new Runner({ venue, store, strategy, market: paper.market, time, journal: new MemoryJournal(), config });
-  const pathEvery = opts.pathEveryMs >= 0 ? opts.pathEveryMs : Math.max(opts.tickMs, Math.ceil((endAt - LAB_START) / 120 / opts.tickMs) * opts.tickMs);
-  const recorder = new MetricsRecorder(runner, pathEvery, LAB_START);
+  const every = opts.sampleEveryMs > 0 ? opts.sampleEveryMs : Math.max(opts.tickMs, Math.ceil((endAt - LAB_START) / 120 / opts.tickMs) * opts.tickMs);
+  const recorder = new MetricsRecorder(runner, every, opts.keepPath, LAB_START);
   const unwatch = venue.watchFills((f) => recorder.onFill(f));
   await runner.open({ seed: m.kind === "simulated" ? m.seed : null, config: {} });
 

@@ -34,6 +34,8 @@ import { alertRoutes } from "@/server/web/alert-routes";
 import { notifyRoutes } from "@/server/web/notify-routes";
 import type { Notifier } from "@/server/notify/notifier";
 import { sendText, TextReply } from "@/server/web/text-reply";
+import type { LabService } from "@/server/lab/service";
+import { labRoutes } from "@/server/web/lab-routes";
 
 export type Access = "public" | "session-optional" | "viewer" | "operator";
 
@@ -75,6 +77,8 @@ export interface ApiDeps {
   sockets?: () => number;
   /** Sends critical alerts to a webhook; null or absent when none is configured. */
   notifier?: Notifier | null;
+  /** The parameter lab (server/lab); absent: no /api/lab routes. */
+  lab?: LabService;
   log?: (msg: string) => void;
 }
 
@@ -303,6 +307,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
     ...historyRoutes(host),
     ...alertRoutes(host, audit),
     ...notifyRoutes(deps.notifier ?? null, audit),
+    ...(deps.lab ? labRoutes(deps.lab, audit) : []),
   ] as Route<never, never>[];
 
   const byPath = new Map<string, Route<never, never>[]>();

@@ -64,7 +64,7 @@ describe("lab grid", () => {
     const req = labRunRequestSchema.parse({ market: { kind: "simulated", regime: "falling", seeds: 3, firstSeed: 7, durationMs: 600_000 }, grid: ["skewFactor=0.2,0.4"] });
     const plan = planLab(req);
     assert.deepEqual(
-      plan.jobs.map((j) => [j.setIndex, j.market.kind === "simulated" ? j.market.seed : null, j.pathEveryMs > 0]),
+      plan.jobs.map((j) => [j.setIndex, j.market.kind === "simulated" ? j.market.seed : null, j.keepPath]),
       [[0, 7, true], [0, 8, false], [0, 9, false], [1, 7, true], [1, 8, false], [1, 9, false]],
     );
   });
