@@ -36,7 +36,7 @@ function Chart({ run, picked, field, title, unit }: { run: LabRunDTO; picked: nu
             />
             <Legend wrapperStyle={{ fontSize: 10 }} />
             {sets.map((s, k) => (
-              <Line key={s.index} dataKey={`s${s.index}`} name={paramsText(s.params)} stroke={SET_COLORS[k % SET_COLORS.length]} dot={false} strokeWidth={1.5} isAnimationActive={false} type="stepAfter" />
+              <Line key={s.index} dataKey={`s${s.index}`} name={paramsText(s.params)} stroke={SET_COLORS[k % SET_COLORS.length]} dot={false} strokeWidth={1.5} isAnimationActive={false} type="stepAfter" connectNulls />
             ))}
           </LineChart>
         </ResponsiveContainer>

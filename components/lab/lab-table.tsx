@@ -20,7 +20,8 @@ export function LabTable({ run, picked, onToggle }: { run: LabRunDTO; picked: nu
     const out: Record<string, number> = {};
     for (const m of METRICS) {
       const vals = run.results.map(m.value);
-      out[m.key] = m.better === "high" ? Math.max(...vals) : Math.min(...vals);
+      // A column where every set scored the same has no best.
+      out[m.key] = Math.min(...vals) === Math.max(...vals) ? NaN : m.better === "high" ? Math.max(...vals) : Math.min(...vals);
     }
     return out;
   }, [run.results]);

@@ -21,6 +21,7 @@ import { alertDto, fillDto, marketDto, snapshotDto } from "@/server/host/dto";
 import { auditPage, fillsPage, ordersPage, performance } from "@/server/host/history";
 import { previewSideBySide } from "@/server/host/preview";
 import type { RegimeSetting } from "@/server/venue/paper";
+import { startRecording, type WatchTrades } from "@/server/host/recording";
 
 const LAB_METHODS: ReadonlySet<string> = new Set(["createLabRun", "updateLabRun", "saveLabResults", "listLabRuns", "getLabRun"]);
 
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     runner.control("pause", "system: desk lock lost").catch((err: unknown) => console.error(`[runner] pause failed: ${(err as Error).message}`));
   });
   void session.clock.start();
+  const stopRecording = startRecording(env, init.dataDir, runner, session.venue as unknown as { watchTrades?: WatchTrades }, log);
   // How late the runner thread's event loop runs: what any contention would do to ticks.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
@@ -162,6 +164,7 @@ async function main(): Promise<void> {
       return (store[method as keyof typeof store] as (...a: unknown[]) => unknown).apply(store, args);
     },
     stop: async (reason: string) => {
+      stopRecording();
       await session.close(reason);
     },
   };

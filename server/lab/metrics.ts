@@ -40,11 +40,13 @@ export class MetricsRecorder {
 
   onTick(ts: number): void {
     if (ts < this.nextSample) return;
+    // Stamped with the sample's scheduled time, so every set's path shares the same times.
+    const at = this.nextSample;
     this.nextSample += this.every * Math.max(1, Math.ceil((ts - this.nextSample + 1) / this.every));
     const pnl = totalPnl(this.runner.currentPosition, this.mid());
     if (this.lastPnl) this.changes.push(pnl.sub(this.lastPnl));
     this.lastPnl = pnl;
-    if (this.keepPath) this.path.push({ t: ts - this.start, inventory: this.runner.inventory.toString(), pnl: money(pnl, 2) });
+    if (this.keepPath) this.path.push({ t: at - this.start, inventory: this.runner.inventory.toString(), pnl: money(pnl, 2) });
   }
 
   finish(seed: number | null): LabRunMetrics {
