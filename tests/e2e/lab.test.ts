@@ -15,7 +15,7 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
 
   before(async () => {
     chromiumPath();
-    server = await startServer({ kind: "real" });
+    server = await startServer({ kind: "real", readyTimeoutMs: 180_000 });
     browser = await launchBrowser();
     ({ context, page } = await newPage(browser, 1400, 1000));
     await login(page, server);
@@ -72,5 +72,13 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
     assert.equal(run.createdBy, "operator");
     const cells = await page.locator('[data-testid="lab-row"]').first().locator("td").allTextContents();
     assert.equal(cells[2], run.results[0]!.pnl);
+
+    // Meanwhile the desk recorded the market it trades: the lab offers the recording.
+    const files = await eventually(
+      "a recording of the desk's market",
+      async () => (await (await page.request.get(`${server.url}/api/lab/files`)).json()) as { source: string; file: string; bytes: number }[],
+      (fs) => fs.some((f) => f.source === "recordings" && f.bytes > 0),
+    );
+    assert.match(files.find((f) => f.source === "recordings")!.file, /^recording-\d{8}T\d{6}\.jsonl$/);
   });
 });
