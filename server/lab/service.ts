@@ -1,6 +1,7 @@
 // The lab as the desk serves it: one run at a time (the machine's cores go to it), stored as it starts and
 // as it ends, progress streamed (a few times a second at most), cancellable by an operator. Runs left
 // "running" by a desk that stopped are marked failed at start, so the list never shows a run that is not.
+import { availableParallelism } from "node:os";
 import type { LabFileDTO, LabProgressDTO, LabRunDTO, LabRunRequest, LabRunSummaryDTO, LabSetResult } from "@/lib/lab/types";
 import { GridError } from "@/lib/lab/grid";
 import type { JsonObject, LabResultRecord, LabRunRecord, LabRunStore } from "@/server/store";
@@ -22,7 +23,7 @@ export class LabRejected extends Error {
 export interface LabServiceOptions {
   store: LabRunStore;
   dataDir: string;
-  /** Worker threads per run (default: the machine's cores). */
+  /** Worker threads per run (default: one core less than the machine has, at least one: the desk keeps a core). */
   workers?: number;
   onProgress?: (p: LabProgressDTO) => void;
   /** Minimum ms between two progress events of a run (the last one always goes). */
@@ -142,7 +143,7 @@ export class LabService {
     const progress = (completed: number, status: LabProgressDTO["status"]) => this.opts.onProgress?.({ id: run.id, completed, simulations: run.simulations, status });
     progress(0, "running");
     const outcome = await runLab(plan, {
-      workers: this.opts.workers,
+      workers: this.opts.workers ?? Math.max(1, availableParallelism() - 1),
       signal,
       onProgress: (completed) => {
         const now = Date.now();
