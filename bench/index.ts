@@ -5,8 +5,12 @@ import { run as paper } from "./paper";
 import { run as runner } from "./runner";
 import { run as skew } from "./skew-falling";
 import { run as bookToOrder } from "./book-to-order";
+import { run as decideFloat } from "./decide-float";
+import { run as lab } from "./lab";
 
+decideFloat();
 await paper();
 await runner();
 await skew(8, 10);
+await lab();
 await bookToOrder();

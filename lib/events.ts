@@ -6,6 +6,7 @@ import { z } from "zod";
 import { checkedDecimal } from "./strategy/decimal-input";
 import type { AlertKind, Mode, RiskState, SideDTO } from "./domain";
 import { ORDER_STATES, type OrderState } from "./orders";
+import type { LabProgressDTO } from "./lab/types";
 
 export type { AlertKind, Mode, RiskState, Role, SideDTO } from "./domain";
 
@@ -220,6 +221,8 @@ export interface ServerToClientEvents {
   orders: (orders: OrderDTO[]) => void;
   alert: (alert: AlertDTO) => void;
   params: (version: ParamVersionDTO) => void;
+  /** A lab run's progress (lib/lab/types.ts), to everyone signed in. */
+  "lab:progress": (progress: LabProgressDTO) => void;
 }
 
 export interface ClientToServerEvents {

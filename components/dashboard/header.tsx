@@ -63,6 +63,7 @@ export function Header({ connection }: { connection: ConnectionState }) {
         {tab("/desk", "Overview", "nav-overview")}
         {tab("/", "Desk", "nav-desk")}
         {tab("/activity", "Activity", "nav-activity")}
+        {tab("/lab", "Lab", "nav-lab")}
       </nav>
       <div data-testid="connection" data-state={connection} className={`flex items-center gap-1.5 text-[11px] ${look.text}`}>
         <span className={`h-2 w-2 rounded-full ${look.dot}`} />

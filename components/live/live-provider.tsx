@@ -73,6 +73,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     s.on("fills", (fills) => pushLiveRows<FillDTO, FillsFilter>(qc, queryKeys.fills, fillsSpec, fills, fillsMatcher));
     s.on("orders", (orders) => pushLiveRows<OrderDTO, OrdersFilter>(qc, queryKeys.orders, ordersSpec, orders, ordersMatcher));
     s.on("alert", (alert) => pushLive<AlertDTO>(qc, queryKeys.alerts, [alert], mergeAlerts));
+    // The lab page reads a run's progress from here; a run that ended refreshes the lab's lists.
+    s.on("lab:progress", (p) => {
+      qc.setQueryData(queryKeys.labProgress, p);
+      if (p.status !== "running") void qc.invalidateQueries({ queryKey: queryKeys.lab });
+    });
     s.on("params", (v) => {
       const cur = qc.getQueryData<ParamsState>(queryKeys.params);
       if (cur) qc.setQueryData<ParamsState>(queryKeys.params, mergeParams(cur, v));

@@ -12,4 +12,11 @@ export const queryKeys = {
   alerts: ["alerts"] as const,
   params: ["params"] as const,
   snapshots: (windowMs: number) => ["snapshots", windowMs] as const,
+  /** Prefix of the lab's lists and runs. */
+  lab: ["lab"] as const,
+  labRuns: ["lab", "runs"] as const,
+  labRun: (id: string) => ["lab", "run", id] as const,
+  labFiles: ["lab", "files"] as const,
+  /** The latest lab:progress event. */
+  labProgress: ["labProgress"] as const,
 };

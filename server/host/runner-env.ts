@@ -48,7 +48,11 @@ export const runnerEnvSchema = z.object({
     .regex(/^\d{1,12}(\.\d{1,18})?$/, "a non-negative decimal in base units, e.g. 0.001")
     .optional(),
   SKEWDESK_VENUE_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-});
+  /** Recording of the books and trades the desk sees, for the lab (server/venue/replay/recorder.ts). */
+  SKEWDESK_RECORD: z.enum(["0", "1"], { error: "must be 0 (off) or 1 (on)" }).default("1"),
+  SKEWDESK_RECORD_FILE_MB: z.coerce.number().min(0.01, "must be at least 0.01 (MB)").max(10_000).default(16),
+  SKEWDESK_RECORD_MAX_MB: z.coerce.number().min(0.01, "must be at least 0.01 (MB)").max(1_000_000).default(256),
+}).refine((e) => e.SKEWDESK_RECORD_MAX_MB >= e.SKEWDESK_RECORD_FILE_MB, { message: "must be at least SKEWDESK_RECORD_FILE_MB", path: ["SKEWDESK_RECORD_MAX_MB"] });
 export type RunnerEnv = z.infer<typeof runnerEnvSchema>;
 
 export function runnerEnvFrom(env: Record<string, string | undefined>): RunnerEnv {

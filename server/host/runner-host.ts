@@ -3,6 +3,7 @@
 import type { ControlAction, RunnerEvents } from "@/server/runner/commands";
 import type { PerformanceFigures } from "@/lib/performance";
 import type { CreateStrategyRequest, DeskCommandReportDTO, DeskMetricsDTO, DeskOverviewDTO, StrategyLifecycleAction, StrategySummaryDTO } from "@/lib/desk";
+import type { LabRunStore } from "@/server/store";
 import type {
   AlertDTO,
   AuditPageDTO,
@@ -60,6 +61,8 @@ export interface RunnerHost {
   on<K extends keyof RunnerEvents>(event: K, listener: (payload: RunnerEvents[K]) => void): () => void;
   /** Tick timing and the runner thread's memory; `reset` starts a new measuring window. */
   metrics?(reset: boolean): Promise<{ ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number; loopDelayP99Us: number; queuedWrites: number; oldestWriteAgeMs?: number; runnerHeapMb: number }>;
+  /** The lab's runs and results, kept in the desk's database; absent: the web server keeps them in memory. */
+  labRuns?: LabRunStore;
   /** Cancels all quotes, flushes, stops the worker. */
   stop(reason: string): Promise<void>;
   /** The same calls about another strategy of the desk (this host answers for the default one). */

@@ -20,6 +20,9 @@ import type { JsonObject, Store } from "@/server/store";
 import { Desk } from "@/server/desk/desk";
 import { strategyMethods, type Methods } from "@/server/host/strategy-methods";
 import { deskMethods, singleDeskMethods } from "@/server/host/desk-methods";
+import { startRecording, type WatchTrades } from "@/server/host/recording";
+
+const LAB_METHODS: ReadonlySet<string> = new Set(["createLabRun", "updateLabRun", "saveLabResults", "listLabRuns", "getLabRun"]);
 
 const port = parentPort;
 if (!port) throw new Error("runner-worker must run in a worker thread");
@@ -147,6 +150,9 @@ async function main(): Promise<void> {
     console.error(`[runner] desk lock lost (${detail}): pausing so that two desks never quote at once`);
     for (const r of opened.runners()) r.control("pause", "system: desk lock lost").catch((err: unknown) => console.error(`[runner] pause failed: ${(err as Error).message}`));
   });
+  // The market the environment's strategy trades is recorded for the lab (replay format, rotated, capped).
+  const recorded = opened.defaultRunner();
+  const stopRecording = startRecording(env, init.dataDir, recorded, recorded.venue as unknown as { watchTrades?: WatchTrades }, log);
   // How late the runner thread's event loop runs: what any contention would do to ticks.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
@@ -164,8 +170,14 @@ async function main(): Promise<void> {
       if (reset) loopDelay.reset();
       return out;
     },
+    // The lab's runs live in the desk's database; only these store methods answer.
+    lab: (method: string, ...args: unknown[]) => {
+      if (!LAB_METHODS.has(method)) throw new Error(`unknown lab method ${method}`);
+      return (store[method as keyof typeof store] as (...a: unknown[]) => unknown).apply(store, args);
+    },
     stop: async (reason: string) => {
       clearInterval(overviewTimer);
+      stopRecording();
       await opened.close(reason);
     },
     ...opened.desk,

@@ -135,6 +135,13 @@ export async function createRunnerHost(
   return {
     ...strategyHost(undefined),
     stats: () => ({ runnerCalls: { ...stats.runnerCalls }, directReads: stats.directReads }),
+    labRuns: {
+      createLabRun: (run) => call("lab", "createLabRun", run),
+      updateLabRun: (id, patch) => call("lab", "updateLabRun", id, patch),
+      saveLabResults: (id, results) => call("lab", "saveLabResults", id, results),
+      listLabRuns: (limit) => call("lab", "listLabRuns", limit),
+      getLabRun: (id) => call("lab", "getLabRun", id),
+    },
     desk,
     forStrategy(strategyId) {
       let h = perStrategy.get(strategyId);

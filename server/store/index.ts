@@ -3,3 +3,4 @@ export * from "./types";
 export * from "./errors";
 export { createPrismaStore, PrismaStore } from "./prisma-store";
 export { createMemoryStore, MemoryStore } from "./memory-store";
+export { MemoryLabRuns, type LabRunStore, type LabRunRecord, type LabResultRecord, type LabRunState, type NewLabRun, type LabRunPatch } from "./lab-runs";

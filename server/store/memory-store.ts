@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import { exactToDb, roundedToDb } from "./decimal";
+import { MemoryLabRuns, type LabResultRecord, type LabRunPatch, type NewLabRun } from "./lab-runs";
 import {
   OrderConflictError,
   OrderNotFoundError,
@@ -352,6 +353,24 @@ function sameDecimal(stored: string | null, given: Decimal | null): boolean {
 }
 
 export class MemoryStore implements Store {
+  private readonly lab = new MemoryLabRuns();
+
+  // ── lab runs (lab-runs.ts) ──
+  createLabRun(run: NewLabRun) {
+    return this.lab.createLabRun(run);
+  }
+  updateLabRun(id: string, patch: LabRunPatch) {
+    return this.lab.updateLabRun(id, patch);
+  }
+  saveLabResults(id: string, results: readonly LabResultRecord[]) {
+    return this.lab.saveLabResults(id, results);
+  }
+  listLabRuns(limit?: number) {
+    return this.lab.listLabRuns(limit);
+  }
+  getLabRun(id: string) {
+    return this.lab.getLabRun(id);
+  }
   private readonly strategies = new Map<string, StrategyData>();
   private readonly strategyIdByName = new Map<string, string>();
   private readonly orders = new Map<string, OrderRow>();

@@ -7,6 +7,7 @@ import { canMoveOrderState, IllegalOrderStateChange } from "@/lib/orders";
 import type { Db } from "@/server/db";
 import { Prisma, type PrismaClient } from "@/server/db/generated/client";
 import { exactToDb, fromDb, roundedToDb } from "./decimal";
+import { PrismaLabRuns, type LabResultRecord, type LabRunPatch, type NewLabRun } from "./lab-runs";
 import {
   OrderConflictError,
   OrderNotFoundError,
@@ -91,9 +92,29 @@ export class PrismaStore implements Store {
   private readonly prisma: PrismaClient;
   private readonly kind: Db["kind"];
 
+  private readonly lab: PrismaLabRuns;
+
   constructor(db: Pick<Db, "prisma" | "kind">) {
     this.prisma = db.prisma;
     this.kind = db.kind;
+    this.lab = new PrismaLabRuns(db.prisma);
+  }
+
+  // ── lab runs (lab-runs.ts) ──
+  createLabRun(run: NewLabRun) {
+    return this.lab.createLabRun(run);
+  }
+  updateLabRun(id: string, patch: LabRunPatch) {
+    return this.lab.updateLabRun(id, patch);
+  }
+  saveLabResults(id: string, results: readonly LabResultRecord[]) {
+    return this.lab.saveLabResults(id, results);
+  }
+  listLabRuns(limit?: number) {
+    return this.lab.listLabRuns(limit);
+  }
+  getLabRun(id: string) {
+    return this.lab.getLabRun(id);
   }
 
   // ── strategies ──

@@ -5,6 +5,7 @@ import type Decimal from "decimal.js";
 import type { AlertKind, Mode, RiskState } from "@/lib/domain";
 import type { Side } from "@/lib/market";
 import { LIVE_ORDER_STATES, TERMINAL_ORDER_STATES, type OrderState, type OrderTransition } from "@/lib/orders";
+import type { LabRunStore } from "./lab-runs";
 
 export type { OrderTransition };
 
@@ -399,7 +400,7 @@ export interface RecoveryState {
 
 // ── the port ────────────────────────────────────────────────────────────────────────────────────────────
 
-export interface Store {
+export interface Store extends LabRunStore {
   /** Creates the strategy if missing (recording initialParams as version 1), else updates market, symbol, venue and mode. */
   ensureStrategy(def: StrategyDef): Promise<StrategyRecord>;
   getStrategy(name: string): Promise<StrategyRecord | null>;

@@ -35,6 +35,8 @@ import { notifyRoutes } from "@/server/web/notify-routes";
 import { deskRoutes } from "@/server/web/desk-routes";
 import type { Notifier } from "@/server/notify/notifier";
 import { sendText, TextReply } from "@/server/web/text-reply";
+import type { LabService } from "@/server/lab/service";
+import { labRoutes } from "@/server/web/lab-routes";
 
 export type Access = "public" | "session-optional" | "viewer" | "operator";
 
@@ -78,6 +80,8 @@ export interface ApiDeps {
   sockets?: () => number;
   /** Sends critical alerts to a webhook; null or absent when none is configured. */
   notifier?: Notifier | null;
+  /** The parameter lab (server/lab); absent: no /api/lab routes. */
+  lab?: LabService;
   log?: (msg: string) => void;
 }
 
@@ -309,6 +313,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
     ...alertRoutes(host, audit),
     ...notifyRoutes(deps.notifier ?? null, audit),
     ...(host.desk ? deskRoutes(host.desk, audit) : []),
+    ...(deps.lab ? labRoutes(deps.lab, audit) : []),
   ] as Route<never, never>[];
 
   const index = (routes: Route<never, never>[]) => {

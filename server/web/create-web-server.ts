@@ -15,6 +15,8 @@ import { createApi } from "@/server/web/api";
 import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, SECURITY_HEADERS, sendError } from "@/server/web/http";
 import { isPublicPage, loginRedirect } from "@/server/web/page-gate";
+import { LabService } from "@/server/lab/service";
+import { MemoryLabRuns } from "@/server/store";
 
 export interface WebServer {
   url: string;
@@ -70,7 +72,9 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
   let io: HubServer | null = null;
   const notifier = opts.notifier ?? null;
   let deskSockets: DeskSockets | null = null;
-  const api = createApi({ host, auth, config, endSession: (jti) => (hub?.endSession(jti), deskSockets?.endSession(jti)), sockets: () => io?.engine.clientsCount ?? 0, log, notifier });
+  // Lab runs go to the desk's database through the runner host (in memory when the host keeps none).
+  const lab = new LabService({ store: host.labRuns ?? new MemoryLabRuns(), dataDir: config.dataDir, onProgress: (p) => io?.emit("lab:progress", p), log });
+  const api = createApi({ host, auth, config, endSession: (jti) => (hub?.endSession(jti), deskSockets?.endSession(jti)), sockets: () => io?.engine.clientsCount ?? 0, log, notifier, lab });
   // The runner's alerts reach the webhook from here (the web thread), not from the runner's thread.
   const offAlerts = notifier ? host.on("alert", (a) => void notifier.alert(a)?.catch((err: unknown) => log(`[notify] ${(err as Error).message}`))) : null;
 
@@ -137,6 +141,7 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
     close() {
       closing ??= (async () => {
         offAlerts?.();
+        await lab.close();
         hub!.close();
         deskSockets?.close();
         await new Promise<void>((resolve) => {

@@ -380,6 +380,14 @@ export class PaperVenue extends SimulatedVenue {
     if (this.resting.bids.length || this.resting.asks.length) this.resolveCrossed();
   }
 
+  private readonly tradeListeners = new Set<(t: MarketTrade) => void>();
+
+  /** The market's trades as they print (at the top of the side they hit), for the desk's recordings. */
+  watchTrades(listener: (t: MarketTrade) => void): () => void {
+    this.tradeListeners.add(listener);
+    return () => void this.tradeListeners.delete(listener);
+  }
+
   private trade(): void {
     const rng = this.rng;
     const buy = rng.next() < this.regimeParams.buyShare;
@@ -388,10 +396,25 @@ export class PaperVenue extends SimulatedVenue {
     if (lots < 1) lots = 1;
     else if (lots > this.tradeMaxLots) lots = this.tradeMaxLots;
     this.stats.trades++;
+    if (this.tradeListeners.size) this.tellTrade(buy, lots);
     if (buy) {
       if (this.resting.asks.length) this.sweep("buy", lots);
       else this.asks.depleted += lots;
     } else if (this.resting.bids.length) this.sweep("sell", lots);
     else this.bids.depleted += lots;
   }
+
+  private tellTrade(buy: boolean, lots: number): void {
+    const side = buy ? this.asks : this.bids;
+    if (!side.levelCount()) return;
+    const t: MarketTrade = { ts: Math.floor(this.eventTime), side: buy ? "buy" : "sell", price: this.grid.price(side.levelTick(0)), size: this.grid.size(lots) };
+    for (const l of this.tradeListeners) l(t);
+  }
+}
+
+export interface MarketTrade {
+  ts: number;
+  side: "buy" | "sell";
+  price: Decimal;
+  size: Decimal;
 }

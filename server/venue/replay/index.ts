@@ -1,2 +1,3 @@
 export { ReplayVenue, type ReplayVenueOptions } from "./replay-venue";
 export { ReplayFileError, parseReplayCsv, parseReplayJsonl, readReplayFile, type ReplayEvent, type ReplayRecord } from "./replay-file";
+export { ReplayRecorder, RECORDING_NAME, type RecorderOptions } from "./recorder";
