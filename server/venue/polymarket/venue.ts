@@ -117,7 +117,7 @@ export class PolymarketVenue implements Venue {
     const venue = new PolymarketVenue(http, new OrderSigner(signer, cfg.chainId, cfg.signatureType ?? 0, cfg.funderAddress), token, { ...cfg, wsUrl });
     try {
       // A read with L2 auth: wrong or revoked credentials fail here, at start, with AuthenticationError.
-      await venue.fetchBalance();
+      await venue.fetchCollateral();
       await withDeadline(venue.stream.start(), Math.max(cfg.deadlineMs ?? 5_000, 10_000), "the WebSocket channels");
       await venue.heartbeat.start();
       return venue;
@@ -193,6 +193,11 @@ export class PolymarketVenue implements Venue {
   private async units(what: string, query: Record<string, string | number>): Promise<Decimal> {
     const raw = parseVenueData(balanceSchema, await this.http.request(what, "GET", "/balance-allowance", { auth: "l2", query: { ...query, signature_type: this.cfg.signatureType ?? 0 } }), what, VENUE);
     return fromUnits(raw.balance);
+  }
+
+  /** The account's pUSD (collateral) balance. */
+  fetchCollateral(): Promise<Decimal> {
+    return this.units("collateral balance", { asset_type: "COLLATERAL" });
   }
 
   async fetchPosition(): Promise<VenuePosition> {
