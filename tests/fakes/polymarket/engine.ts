@@ -58,6 +58,8 @@ export class Engine {
   /** Settlement steps, ms apart; the next trade `failNext` says fails on chain. */
   settleMs = 20;
   failNext = 0;
+  /** Shares of each token a new account starts with (a venue account is rarely empty; sells need shares). */
+  startShares = 1_000n;
   private seq = 0;
 
   addToken(t: Omit<Token, "lastTrade">): void {
@@ -68,7 +70,7 @@ export class Engine {
   account(apiKey: string, address: string): Account {
     let a = this.accounts.get(apiKey);
     if (!a) {
-      a = { address, collateral: 100_000n * UNIT, tokens: new Map([...this.tokens.keys()].map((t) => [t, 1_000n * UNIT])) };
+      a = { address, collateral: 100_000n * UNIT, tokens: new Map([...this.tokens.keys()].map((t) => [t, this.startShares * UNIT])) };
       this.accounts.set(apiKey, a);
     }
     return a;

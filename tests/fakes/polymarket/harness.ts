@@ -2,6 +2,16 @@
 // live venue is the wall clock, so `settled` waits on what the system reports (every fill the fake made
 // for us delivered to the adapter's listeners), never on a fixed sleep alone.
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Decimal from "decimal.js";
+import { parseStrategyParams } from "@/lib/strategy";
+import { wallTime } from "@/server/runner/clock";
+import { FillJournal } from "@/server/runner/fill-journal";
+import { liveParamsPreset } from "@/server/runner/open-live-session";
+import { Runner, defaultRunnerConfig, type RunnerConfig } from "@/server/runner/runner";
+import { createMemoryStore, type JsonObject } from "@/server/store";
 import { PolymarketVenue, type PolymarketConfig } from "@/server/venue/polymarket";
 import { CONDITION_ID, TEST_PRIVATE_KEY, YES_TOKEN, startFakePolymarket, type FakeOptions, type FakePolymarket } from "./server";
 
@@ -49,4 +59,15 @@ export async function connect(opts: { fake?: FakeOptions; venue?: Partial<Polyma
       assert.deepEqual(fake.authFailures, [], "no request may fail the venue's authentication or signature checks");
     },
   };
+}
+
+/** A runner on the adapter, in memory, with the probability market's parameters and a far periodic reconciliation. */
+export async function runnerOn(c: Connected, name: string, config: Partial<RunnerConfig> = {}): Promise<Runner> {
+  const store = createMemoryStore();
+  const m = c.venue.market;
+  const strategy = await store.ensureStrategy({ name, market: m.symbol, symbol: m.symbol, venue: "polymarket", mode: "live", initialParams: parseStrategyParams(liveParamsPreset(m)) as unknown as JsonObject });
+  const journal = new FillJournal(join(mkdtempSync(join(tmpdir(), "skewdesk-pm-")), "fills.journal"), false);
+  const runner = new Runner({ venue: c.venue, store, strategy, market: m, time: wallTime, journal, config: { ...defaultRunnerConfig(200), reconcileEveryMs: 3_600_000, reconcileTolerance: new Decimal("0.0001"), ...config } });
+  await runner.open();
+  return runner;
 }

@@ -27,6 +27,8 @@ export interface FakeOptions {
   /** Addresses whose orders are refused with the venue's "deposit wallet flow" message. */
   makersNotAllowed?: string[];
   settleMs?: number;
+  /** Shares of each token the test account starts with (default 1000). */
+  startShares?: number;
 }
 
 interface Creds { key: string; secret: string; passphrase: string; address: string }
@@ -62,6 +64,7 @@ export async function startFakePolymarket(opts: FakeOptions = {}): Promise<FakeP
   const chainId = opts.chainId ?? 137;
   const engine = new Engine();
   engine.settleMs = opts.settleMs ?? 20;
+  engine.startShares = BigInt(opts.startShares ?? 1_000);
   engine.addToken({ tokenId: YES_TOKEN, conditionId: CONDITION_ID, outcome: "Yes", tick: new Decimal("0.01"), minSize: new Decimal(5), negRisk: false, mid: new Decimal("0.50") });
   engine.addToken({ tokenId: NO_TOKEN, conditionId: CONDITION_ID, outcome: "No", tick: new Decimal("0.01"), minSize: new Decimal(5), negRisk: false, mid: new Decimal("0.50") });
   const faults = new Faults();
