@@ -248,3 +248,23 @@ async function PolymarketVenueOpen(cfg: Partial<PolymarketConfig>) {
   const { PolymarketVenue } = await import("@/server/venue/polymarket");
   return PolymarketVenue.open({ privateKey: TEST_PRIVATE_KEY, chainId: 137, tokenId: YES_TOKEN, heartbeatMs: null, ...cfg });
 }
+
+test("8. orders a previous run left on the venue are listed as ours by their hash and can be cancelled, never duplicated", async () => {
+  const fake = await startFakePolymarket();
+  try {
+    const first = await connect({ fakeInstance: fake });
+    const book = await first.venue.fetchOrderBook();
+    const left = await first.venue.createOrder({ clientOrderId: id("left"), side: "buy", type: "limit", price: book.bids[0]!.price.minus(first.venue.market.tickSize.mul(4)), size: d(5), postOnly: true });
+    await first.close(); // a crash: nothing cancelled (heartbeats were off)
+    const second = await connect({ fakeInstance: fake });
+    const open = await second.venue.fetchOpenOrders();
+    assert.equal(open.length, 1);
+    assert.equal(open[0]!.clientOrderId, `pm-${left.venueOrderId}`, "known by the venue's id, the order hash");
+    assert.ok(open[0]!.price!.eq(left.price!) && open[0]!.size.eq(left.size));
+    assert.equal((await second.venue.cancelOrder(open[0]!.clientOrderId)).status, "cancelled");
+    assert.deepEqual(await second.venue.fetchOpenOrders(), []);
+    await second.close();
+  } finally {
+    await fake.close();
+  }
+});

@@ -6,6 +6,7 @@
 import Decimal from "decimal.js";
 import { encodeFunctionData, type Hex } from "viem";
 import { getContractConfig } from "@polymarket/clob-client-v2";
+import { checkMergeOpportunity } from "@/lib/strategy/position";
 
 const UNIT = new Decimal(1_000_000);
 
@@ -17,10 +18,9 @@ export interface MergeProposal {
   collateralFreed: Decimal;
 }
 
-/** min(YES, NO) to whole 6-decimal units, when it reaches the threshold (the Rust document's merge_threshold). */
+/** The strategy core's merge check (min(YES, NO) at the threshold), in whole 6-decimal units of the tokens. */
 export function mergeOpportunity(yes: Decimal, no: Decimal, threshold: Decimal): Decimal | null {
-  const q = Decimal.min(yes, no).toDecimalPlaces(6, Decimal.ROUND_DOWN);
-  return q.gt(0) && q.gte(threshold) ? q : null;
+  return checkMergeOpportunity(yes.toDecimalPlaces(6, Decimal.ROUND_DOWN), no.toDecimalPlaces(6, Decimal.ROUND_DOWN), threshold);
 }
 
 export function proposeMerge(conditionId: string, negRisk: boolean, yes: Decimal, no: Decimal, threshold: Decimal): MergeProposal | null {
