@@ -11,6 +11,7 @@ import type { DbOptions } from "@/server/db";
 import type { JsonObject, Store } from "@/server/store";
 import { openRemoteStore } from "@/server/store/remote-store";
 import { HyperliquidVenue } from "@/server/venue/hyperliquid";
+import { PolymarketVenue } from "@/server/venue/polymarket";
 import { Clock, wallTime } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
@@ -30,7 +31,7 @@ export interface LiveSessionOptions {
 
 export interface LiveSession {
   runner: Runner;
-  venue: HyperliquidVenue;
+  venue: HyperliquidVenue | PolymarketVenue;
   store: Store;
   clock: Clock;
   close(reason?: string): Promise<void>;
@@ -39,7 +40,9 @@ export interface LiveSession {
 /** A live desk's starting parameters: the story market's, which are in dollars around 2000 (a start for
  * ETH-like perps; tune on the dashboard), with sizes of a few venue minimums. */
 export function liveParamsPreset(market: MarketSpec): Record<string, unknown> {
-  return { ...PAPER_MARKETS.story.params, orderSize: market.minSize.mul(2).toString(), maxPosition: market.minSize.mul(2).toString(), maxInventory: market.minSize.mul(10).toString() };
+  // A probability market (Polymarket's outcome tokens) starts from the Rust document's own parameters.
+  const base = market.maxPrice.lte(1) ? PAPER_MARKETS.probability.params : PAPER_MARKETS.story.params;
+  return { ...base, orderSize: market.minSize.mul(2).toString(), maxPosition: market.minSize.mul(2).toString(), maxInventory: market.minSize.mul(10).toString() };
 }
 
 export function liveStrategyName(live: LiveConfig): string {
@@ -53,11 +56,26 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
   log(`live: ${describeLive(opts.live)}`);
   const remote = await openRemoteStore(opts.db);
   const store = remote;
-  let venue: HyperliquidVenue | null = null;
+  let venue: HyperliquidVenue | PolymarketVenue | null = null;
   try {
     const name = opts.strategyName ?? liveStrategyName(opts.live);
     await separateHistory(store, name, "live", opts.live.venue);
-    venue = await HyperliquidVenue.open({
+    const live = opts.live;
+    venue = live.venue === "polymarket" ? await PolymarketVenue.open({
+      privateKey: live.privateKey,
+      chainId: live.chainId,
+      restUrl: live.url,
+      wsUrl: live.wsUrl,
+      tokenId: live.tokenId,
+      conditionId: live.conditionId,
+      symbol: live.symbol,
+      creds: live.creds,
+      signatureType: live.signatureType,
+      funderAddress: live.funderAddress,
+      deadlineMs,
+      heartbeatMs: live.deadmanMs || null,
+      log: (line) => log(`[polymarket] ${line}`),
+    }) : await HyperliquidVenue.open({
       walletAddress: opts.live.walletAddress,
       privateKey: opts.live.privateKey,
       network: opts.live.network,
