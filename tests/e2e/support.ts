@@ -128,7 +128,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     stop: () => stopChild(child, dataDir),
   };
   try {
-    await waitForHealth(url, child, () => out, opts.readyTimeoutMs ?? 90_000);
+    await waitForHealth(url, child, () => out, opts.readyTimeoutMs ?? 240_000);
   } catch (err) {
     await server.stop();
     throw err;
