@@ -1,7 +1,7 @@
 // The contract every Venue implementation must pass: paper, replay, and the live venues to come.
 // A venue under test comes with a way to let its time pass (simulated venues: move the clock; live
 // venues: sleep), and says whether a quote improving the touch can be expected to fill.
-import { describe, test } from "node:test";
+import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import Decimal from "decimal.js";
 import type { OrderBook } from "@/lib/market";
@@ -26,6 +26,8 @@ export interface VenueUnderTest {
   /** The dead-man's time passing at the venue, for venues where `advance` does not move time (a live fake):
    * `expire` makes an armed dead-man fire. Default: arm for 1 s of venue time and advance past it. */
   deadman?: { ms: number; expire(): Promise<void> };
+  /** Why this venue's dead-man cannot be run through arm → disarm → expire (the dead-man test is skipped with it). */
+  deadmanSkip?: string;
 }
 
 // Sums of many notionals and fees: decimal.js's default 20 significant digits could round them.
@@ -73,10 +75,10 @@ function passivePrice(venue: Venue, book: OrderBook, side: "buy" | "sell", n: nu
 }
 
 export function venueContract(name: string, makeVenue: () => Promise<VenueUnderTest> | VenueUnderTest): void {
-  const withVenue = (fn: (h: VenueUnderTest) => Promise<void>) => async () => {
+  const withVenue = (fn: (h: VenueUnderTest, t: TestContext) => Promise<void>) => async (t: TestContext) => {
     const h = await makeVenue();
     try {
-      await fn(h);
+      await fn(h, t);
     } finally {
       await h.venue.close();
     }

@@ -17,6 +17,7 @@ venueContract("polymarket (CLOB V2) against the wire-level fake", async () => {
   return {
     venue,
     makerFillWithinMs: 5_000,
+    deadmanSkip: "Polymarket's dead-man is its heartbeat chain with a 10 s window fixed by the venue and no way to end a chain: arm → disarm → nothing cancelled cannot hold (heartbeat tests in polymarket-live.test.ts)",
     // Another trader sells a little into the best bid, the house re-quotes, and we wait until every fill
     // of ours the fake made has been delivered.
     advance: async () => {

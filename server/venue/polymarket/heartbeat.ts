@@ -35,6 +35,9 @@ export class Heartbeat {
     const ms = this.cfg.periodMs;
     if (ms === null) return;
     if (ms > 5_000) throw new Error("heartbeats must go at least every 5 s (the venue cancels all orders after 10 s without one)");
+    // Started again after a stop (a dead-man armed again): one chain, one timer.
+    this.stopped = false;
+    if (this.timer) clearInterval(this.timer);
     await this.beat();
     this.timer = setInterval(() => void this.beat(), ms);
     this.timer.unref?.();

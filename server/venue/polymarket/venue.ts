@@ -10,7 +10,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { MarketSpec, OrderBook } from "@/lib/market";
 import { ExchangeError, InvalidOrder, MarketDataDown, OrderNotFound, RequestTimeout, VenueUnavailable, type VenueError } from "@/server/venue/errors";
 import { parseVenueData } from "@/server/venue/schemas";
-import type { CreateOrderRequest, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "@/server/venue/types";
+import type { CreateOrderRequest, MarketRules, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "@/server/venue/types";
 import { VENUE, venueRefusal } from "./errors";
 import { fillsOf } from "./fills";
 import { Heartbeat } from "./heartbeat";
@@ -65,6 +65,7 @@ export class PolymarketVenue implements Venue {
   /** Our id → what was sent (recorded before the request leaves); hash → our id. */
   private readonly sent = new Map<string, Sent>();
   private readonly byHash = new Map<string, string>();
+  private readonly orderListeners = new Set<(order: VenueOrder) => void>();
   private closed = false;
   /** Orders pulled because a tick-size change left them off the grid. */
   pulledOnTick = 0;
@@ -264,9 +265,9 @@ export class PolymarketVenue implements Venue {
     }
     const base = { clientOrderId: req.clientOrderId, venueOrderId: (r.orderID || hash).toLowerCase(), side: req.side, type: req.type, price: req.type === "market" ? undefined : req.price, size: req.size, ts: Date.now() };
     const status = r.status.toLowerCase();
-    if (status === "live") return { ...base, filledSize: new Decimal(0), status: "open" };
+    if (status === "live") return this.pushed({ ...base, filledSize: new Decimal(0), status: "open" });
     // Matched (wholly or partly), delayed or unmatched: the venue's own record says how much.
-    return this.fetchOrder(req.clientOrderId);
+    return this.pushed(await this.fetchOrder(req.clientOrderId));
   }
 
   async createOrders(reqs: CreateOrderRequest[]): Promise<(VenueOrder | VenueError)[]> {
@@ -280,9 +281,9 @@ export class PolymarketVenue implements Venue {
     const raw = parseVenueData(cancelSchema, await this.http.request("cancelOrder", "DELETE", "/order", { auth: "l2", body: { orderID: hash } }), "cancelOrder", VENUE);
     const refused = raw.not_canceled[hash];
     const o = await this.fetchOrder(clientOrderId); // the final state: asked, never assumed
-    if (raw.canceled.map((h) => h.toLowerCase()).includes(hash)) return o.status === "open" || o.status === "partially_filled" ? { ...o, status: "cancelled" } : o;
+    if (raw.canceled.map((h) => h.toLowerCase()).includes(hash)) return this.pushed(o.status === "open" || o.status === "partially_filled" ? { ...o, status: "cancelled" } : o);
     if (o.status === "open" || o.status === "partially_filled") throw venueRefusal(refused ?? `cancel ${clientOrderId}: the venue neither cancelled nor refused it`);
-    return o; // already finished: a cancel of a finished order is final, not retried
+    return this.pushed(o); // already finished: a cancel of a finished order is final, not retried
   }
 
   async cancelAllOrders(): Promise<VenueOrder[]> {
@@ -326,9 +327,48 @@ export class PolymarketVenue implements Venue {
     return () => this.stream.connListeners.delete(listener);
   }
 
-  watchBook(listener: (book: OrderBook) => void): () => void {
+  watchOrderBook(listener: (book: OrderBook) => void): () => void {
     this.stream.bookListeners.add(listener);
     return () => this.stream.bookListeners.delete(listener);
+  }
+
+  /**
+   * Our orders as our own calls learn their state (placed, cancelled, found). The user channel's order events
+   * are not parsed yet; fills come through watchFills, which is the source of truth for them anyway.
+   */
+  watchOrders(listener: (order: VenueOrder) => void): () => void {
+    this.orderListeners.add(listener);
+    return () => this.orderListeners.delete(listener);
+  }
+
+  private pushed(o: VenueOrder): VenueOrder {
+    for (const l of this.orderListeners) l(o);
+    return o;
+  }
+
+  /** Polymarket states a minimum order size in shares and no minimum notional. */
+  async loadMarkets(): Promise<MarketRules> {
+    return { ...this.market, minNotional: new Decimal(0) };
+  }
+
+  cancelOrders(clientOrderIds: string[]): Promise<(VenueOrder | VenueError)[]> {
+    // One request per leg, in parallel: an unknown id cannot hide the cancels that went through.
+    return Promise.all(clientOrderIds.map((id) => this.cancelOrder(id).catch((e: unknown) => e as VenueError)));
+  }
+
+  /**
+   * The venue's dead-man is its heartbeat chain: it cancels every order of ours once no heartbeat arrived for
+   * its window (10 s, fixed by the venue). Arming starts (or refreshes) the chain, beating every period.
+   */
+  async armDeadman(ms: number): Promise<void> {
+    const window = this.cfg.heartbeatWindowMs ?? 10_000;
+    if (ms !== window) throw new InvalidOrder(`Polymarket's dead-man window is fixed at ${window} ms by the venue (asked ${ms} ms)`, { venue: VENUE });
+    await this.heartbeat.start();
+  }
+
+  /** Stops the heartbeats. Polymarket has no way to end a chain: once its window passes it cancels our orders. */
+  async disarmDeadman(): Promise<void> {
+    await this.heartbeat.stop();
   }
 
   async close(): Promise<void> {
