@@ -129,7 +129,7 @@ for (const target of targets()) {
 
       const s = await openPaperSession({ db: target.dbOption, strategyName: strategy, journalDir, speed: "max", durableJournal: false });
       try {
-        await s.runner.flushWrites();
+        await s.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
         const stored = await s.store.listFills(s.runner.strategyId, { limit: 100_000 });
         const ids = stored.map((f) => f.venueTradeId);
         assert.equal(new Set(ids).size, ids.length, "a fill stored twice");

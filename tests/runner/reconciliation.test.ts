@@ -127,7 +127,7 @@ describe("a divergence from the venue", () => {
       assert.equal(w.runner.inventory.toString(), w.venue.position.toString());
       assert.equal(st.riskState, "HALTED", "adopting does not re-arm by itself");
 
-      await w.runner.flushWrites();
+      await w.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const fills = await w.base.listFills(w.runner.strategyId, { limit: 10_000 });
       const adjustments = fills.filter((f) => f.kind === "adjustment");
       assert.equal(adjustments.length, 1);
@@ -165,7 +165,7 @@ describe("a divergence from the venue", () => {
       const target = new Decimal(st.targetInventory);
       assert.ok(w.runner.inventory.sub(target).abs().lt(w.venue.market.lotSize), `inventory ${w.runner.inventory}, target ${target}`);
       assert.equal(w.runner.inventory.toString(), w.venue.position.toString());
-      await w.runner.flushWrites();
+      await w.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const fills = await w.base.listFills(w.runner.strategyId, { limit: 10_000 });
       assert.equal(fills.filter((f) => f.kind === "adjustment").length, 1);
       const orders = await w.base.listOrders(w.runner.strategyId, { limit: 1_000 });

@@ -91,7 +91,7 @@ for (const target of testDatabases("runner")) {
       });
       assert.ok(quoted > 60, `quoted both sides on only ${quoted} of 120 ticks`);
       assert.ok(s.runner.stats.fills > 0, "no fills in a minute of the story market");
-      await s.runner.flushWrites();
+      await s.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const fills = await s.store.listFills(s.runner.strategyId, { limit: 10_000 });
       assert.equal(fills.length, s.runner.stats.fills);
       const signed = fills.reduce((acc, f) => (f.side === "buy" ? acc.add(f.size) : acc.sub(f.size)), new Decimal(0));
@@ -134,7 +134,7 @@ for (const target of testDatabases("runner")) {
       assert.equal(s.runner.stats.ordersPlaced, placed, "placed an order in a cycle whose cancel failed");
       const sides = await sidesAtVenue(s);
       assert.ok(sides.buy <= 1 && sides.sell <= 1);
-      await s.runner.flushWrites();
+      await s.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const alerts = await s.store.listAlerts(s.runner.strategyId, { kinds: ["cancel_failure"] });
       assert.equal(alerts.length, 1);
       assert.match(alerts[0]!.message, /not confirmed/);
@@ -197,7 +197,7 @@ for (const target of testDatabases("runner")) {
       assert.equal(s.runner.stats.emergencies, 1);
       await run(s, 5);
       assert.deepEqual(await sidesAtVenue(s), { buy: 0, sell: 0 }, "quoted while REDUCING at target");
-      await s.runner.flushWrites();
+      await s.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const alerts = await s.store.listAlerts(s.runner.strategyId, {});
       assert.ok(alerts.some((a) => a.kind === "emergency"));
       assert.ok(alerts.some((a) => a.kind === "risk_state" && /ACTIVE → REDUCING/.test(a.message)));
@@ -234,7 +234,7 @@ for (const target of testDatabases("runner")) {
       assert.equal(s.runner.stats.emergencies, 0);
       assert.equal(s.runner.state.rebalanceCount, before + 1);
       assert.ok(s.runner.inventory.lt("0.8"), `the rebalance did not work inventory back under the threshold (${s.runner.inventory})`);
-      await s.runner.flushWrites();
+      await s.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const orders = await s.store.listOrders(s.runner.strategyId, { limit: 500 });
       assert.ok(orders.some((o) => o.reason === "rebalance" && o.reduceOnly && o.side === "sell"));
       await s.close();
@@ -278,7 +278,7 @@ for (const target of testDatabases("runner")) {
       s.venue.duplicateNextFill(1000);
       await run(s, 120);
       assert.ok(s.runner.stats.fills > 0);
-      await s.runner.flushWrites();
+      await s.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const fills = await s.store.listFills(s.runner.strategyId, { limit: 10_000 });
       assert.equal(fills.length, s.runner.stats.fills);
       assert.equal(new Set(fills.map((f) => f.venueTradeId)).size, fills.length);
@@ -300,7 +300,7 @@ for (const target of testDatabases("runner")) {
       s.venue.staleBook(false);
       await run(s, 2);
       assert.ok(s.runner.openQuotes.length > 0, "did not resume after fresh data");
-      await s.runner.flushWrites();
+      await s.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       // Stale, then fresh again: two occurrences of the kind (grouped into one open alert by the store).
       const alerts = await s.store.listAlerts(s.runner.strategyId, { kinds: ["stale_data"] });
       assert.equal(alerts.reduce((n, a) => n + a.count, 0), 2, alerts.map((a) => `${a.message} ×${a.count}`).join(" | "));
@@ -321,7 +321,7 @@ for (const target of testDatabases("runner")) {
       assert.equal(s.runner.stats.ordersPlaced, before);
       // Backoff doubles from 5 s: requests at about 0, 5, 15 s (then 35 s is past the window).
       assert.ok(attempts <= 4, `${attempts} requests in 30 s against a throttling venue`);
-      await s.runner.flushWrites();
+      await s.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const alerts = await s.store.listAlerts(s.runner.strategyId, { kinds: ["error"] });
       assert.ok(alerts.some((a) => /backing off/.test(a.message)));
       assert.ok(alerts.reduce((n, a) => n + a.count, 0) <= 2, `alert flood: ${alerts.map((a) => a.count).join("+")}`);
@@ -356,7 +356,7 @@ for (const target of testDatabases("runner")) {
       const failing = failWhile(() => down);
       const a = await session(db, { strategyName: name, journalDir, wrapStore: failing });
       await run(a, 20);
-      await a.runner.flushWrites();
+      await a.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const fillsBefore = a.runner.stats.fills;
       down = true;
       await run(a, 120); // a minute of trading with the database down
@@ -369,7 +369,7 @@ for (const target of testDatabases("runner")) {
       down = false;
       const b = await session(db, { strategyName: name, journalDir });
       assert.equal(b.runner.inventory.toString(), inventory);
-      await b.runner.flushWrites();
+      await b.runner.flushWrites(120_000); // PostgreSQL on a slow disk commits ~1,000 writes in 7–25 s
       const stored = await b.store.listFills(b.runner.strategyId, { limit: 10_000 });
       assert.equal(stored.length, fills);
       assert.equal(new Set(stored.map((f) => f.venueTradeId)).size, fills);
