@@ -73,7 +73,7 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
   const armed = confirmsClose(typed) && !!p && !close.isPending && !close.data;
 
   return (
-    <div className="fixed inset-0 z-50 flex items-start justify-center overflow-auto bg-black/70 p-3 pt-[8vh] backdrop-blur-[2px]" onMouseDown={(e) => e.target === e.currentTarget && !close.isPending && onClose()}>
+    <div className="fixed inset-0 z-50 flex items-start justify-center overflow-auto bg-black/75 p-3 pt-[8vh]" onMouseDown={(e) => e.target === e.currentTarget && !close.isPending && onClose()}>
       <div role="dialog" aria-modal="true" aria-labelledby="ec-title" data-testid="emergency-dialog" className="w-full max-w-md rounded-md border-2 border-red-600 bg-[#140c0e] shadow-2xl">
         <div className="flex items-center gap-2 border-b border-red-900 bg-red-700 px-4 py-2.5">
           <span aria-hidden className="text-lg">⚠</span>

@@ -101,3 +101,32 @@ export function tooltipLines(s: SnapshotDTO, series: readonly Series[], u: Marke
   if (series === PNL_SERIES) lines.push({ name: "fees", color: C.axis, text: `${fmtDecimal(s.fees, 2)} ${u.quote}` });
   return lines;
 }
+
+/** The y domain over the points and every reference line (what recharts' ifOverflow="extendDomain" did),
+ *  widened to whole steps of 1, 2, 2.5 or 5 × 10ⁿ so the axis reads in round numbers. */
+export function niceDomain(data: readonly PlotPoint[], keys: ReadonlyArray<keyof PlotPoint>, refs: ReadonlyArray<{ y: number }>): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of data)
+    for (const k of keys) {
+      const v = p[k];
+      if (typeof v === "number" && Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  if (lo > hi) return null;
+  for (const r of refs) {
+    lo = Math.min(lo, r.y);
+    hi = Math.max(hi, r.y);
+  }
+  if (lo === hi) {
+    const pad = Math.abs(lo) > 0 ? Math.abs(lo) / 10 : 1;
+    lo -= pad;
+    hi += pad;
+  }
+  const raw = (hi - lo) / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
+  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+}

@@ -50,22 +50,26 @@ export function ChartsPanel() {
 
   const reb = thresholds?.rebalance;
   const emg = thresholds?.emergency;
-  const ratioRefs = [
-    ...(reb !== undefined
-      ? [
-          // Labels sit outside the band between the two thresholds, so they never overlap.
-          { y: reb, color: C.rebalance, label: `rebal +${reb}`, above: false },
-          { y: -reb, color: C.rebalance, label: `rebal −${reb}`, above: true },
-        ]
-      : []),
-    ...(emg !== undefined
-      ? [
-          { y: emg, color: C.emergency, label: `emerg +${emg}`, above: true },
-          { y: -emg, color: C.emergency, label: `emerg −${emg}`, above: false },
-        ]
-      : []),
-    { y: 0, color: "#3a4656" },
-  ];
+  // Kept while the thresholds hold: a new array would redraw the chart for nothing.
+  const ratioRefs = useMemo(
+    () => [
+      ...(reb !== undefined
+        ? [
+            // Labels sit outside the band between the two thresholds, so they never overlap.
+            { y: reb, color: C.rebalance, label: `rebal +${reb}`, above: false },
+            { y: -reb, color: C.rebalance, label: `rebal −${reb}`, above: true },
+          ]
+        : []),
+      ...(emg !== undefined
+        ? [
+            { y: emg, color: C.emergency, label: `emerg +${emg}`, above: true },
+            { y: -emg, color: C.emergency, label: `emerg −${emg}`, above: false },
+          ]
+        : []),
+      { y: 0, color: "#3a4656" },
+    ],
+    [reb, emg],
+  );
 
   return (
     <Panel

@@ -48,3 +48,42 @@ export function MarkerLayer({ events, dots }: { events: readonly Marker[]; dots:
     </ZIndexLayer>
   );
 }
+
+export interface RefLine {
+  y: number;
+  color: string;
+  label?: string;
+  /** The label sits above the line unless false. */
+  above?: boolean;
+}
+
+/** Dashed horizontal lines (thresholds, zero). recharts' ReferenceLine re-registers itself with the chart's
+ *  store on every render, and each registration re-renders the chart: with four live charts that kept the
+ *  page's main thread busy and its controls unresponsive. These lines are drawn from the scale instead. */
+export function RefLayer({ refs }: { refs: readonly RefLine[] }) {
+  const y = useYAxisScale();
+  const area = usePlotArea();
+  if (!y || !area) return null;
+  const left = area.x;
+  const right = area.x + area.width;
+  return (
+    <ZIndexLayer zIndex={DefaultZIndexes.area}>
+      <g className="reference-lines" pointerEvents="none">
+        {refs.map((r) => {
+          const py = y(r.y);
+          if (py === undefined || !Number.isFinite(py) || py < area.y - 0.5 || py > area.y + area.height + 0.5) return null;
+          return (
+            <g key={`${r.y}-${r.color}`} className="reference-line">
+              <line x1={left} x2={right} y1={py} y2={py} stroke={r.color} strokeDasharray="4 3" strokeOpacity={0.85} />
+              {r.label ? (
+                <text x={left + 4} y={r.above === false ? py + 10 : py - 3} fontSize={9} fill={r.color}>
+                  {r.label}
+                </text>
+              ) : null}
+            </g>
+          );
+        })}
+      </g>
+    </ZIndexLayer>
+  );
+}

@@ -1,13 +1,25 @@
 "use client";
 // One time-series chart: lines from plot numbers, dashed reference lines (thresholds), and a tooltip that
 // reads the snapshot's exact figures in the market's units.
-import { memo, useMemo } from "react";
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { memo, useDeferredValue, useMemo } from "react";
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { MarketUnits } from "@/lib/units";
 import { fmtTime } from "@/components/format/decimal";
-import { C, tooltipLines, type PlotPoint, type Series } from "./chart-series";
+import { C, niceDomain, tooltipLines, type PlotPoint, type Series } from "./chart-series";
 import type { Marker } from "./chart-markers";
-import { MarkerLayer } from "./marker-layer";
+import { MarkerLayer, RefLayer, type RefLine } from "./marker-layer";
+
+// Props recharts 3 reports to its store: a new object on every render is a store update and another
+// render of the whole chart, so everything that does not change lives here, once.
+const MARGIN = { top: 6, right: 8, bottom: 0, left: 0 };
+const TICK = { fontSize: 10, fill: C.axis };
+const AXIS_LINE = { stroke: C.grid };
+const X_DOMAIN = ["dataMin", "dataMax"];
+const AUTO_DOMAIN = ["auto", "auto"];
+const fmtTick = (v: number) => fmtTime(v);
+const NO_REFS: RefLine[] = [];
+const NO_MARKERS: Marker[] = [];
+
 
 /** Axis labels with just enough decimals to tell ticks apart over the plotted range (a 2000 market that
  *  moves by cents needs two decimals; a PnL of thousands needs none). */
@@ -58,13 +70,7 @@ function ChartTooltip({ active, payload, series, units }: { active?: boolean; pa
   );
 }
 
-export interface RefLine {
-  y: number;
-  color: string;
-  label?: string;
-  above?: boolean;
-}
-
+export type { RefLine };
 export const TimeChart = memo(function TimeChart({
   title,
   testId,
@@ -73,13 +79,13 @@ export const TimeChart = memo(function TimeChart({
   units,
   unitLabel,
   domain,
-  refs = [],
+  refs = NO_REFS,
   lastTs,
   maxGapMs,
   yFormat,
   ticks,
-  events = [],
-  dots = [],
+  events = NO_MARKERS,
+  dots = NO_MARKERS,
 }: {
   title: string;
   testId: string;
@@ -99,13 +105,21 @@ export const TimeChart = memo(function TimeChart({
   /** Points at (time, value): fills at their price. */
   dots?: Marker[];
 }) {
-  const format = useMemo(() => yFormat ?? rangeFormatter(data, series.map((s) => s.key)), [yFormat, data, series]);
+  // The chart renders at the pace it can: a newer set of points interrupts the render of an older one, and
+  // the operator's clicks and keys go first (a deferred value renders in a lane React may yield from).
+  const points = useDeferredValue(data);
+  const format = useMemo(() => yFormat ?? rangeFormatter(points, series.map((s) => s.key)), [yFormat, points, series]);
+  const nice = useMemo(() => (domain || !refs.length ? null : niceDomain(points, series.map((s) => s.key), refs)), [domain, refs, points, series]);
+  const [niceLo, niceHi] = nice ?? [NaN, NaN];
+  // A new array only when the bounds move: recharts takes every new domain as a new axis.
+  const yDomain = useMemo(() => domain ?? (Number.isNaN(niceLo) ? AUTO_DOMAIN : [niceLo, niceHi]), [domain, niceLo, niceHi]);
+  const tooltip = useMemo(() => <ChartTooltip series={series} units={units} />, [series, units]);
   return (
     <div
       data-testid={testId}
-      data-points={data.length}
+      data-points={points.length}
       data-last-ts={lastTs ?? ""}
-      data-first-ts={data[0]?.ts ?? ""}
+      data-first-ts={points[0]?.ts ?? ""}
       data-max-gap-ms={maxGapMs}
       data-markers={events.length + dots.length}
       className="flex min-w-0 flex-col rounded border border-edge bg-[#0d1218] px-2 pt-1.5 pb-1"
@@ -115,47 +129,34 @@ export const TimeChart = memo(function TimeChart({
         <Legend series={series} unit={unitLabel} />
       </div>
       <div className="h-[150px] w-full min-w-0 sm:h-[170px]">
-        {data.length ? (
+        {points.length ? (
           <ResponsiveContainer width="100%" height="100%" debounce={50}>
-            <LineChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
+            <LineChart data={points} margin={MARGIN}>
               <CartesianGrid stroke={C.grid} strokeDasharray="2 4" vertical={false} />
               <XAxis
                 dataKey="ts"
                 type="number"
                 scale="time"
-                domain={["dataMin", "dataMax"]}
-                tickFormatter={(v: number) => fmtTime(v)}
+                domain={X_DOMAIN}
+                tickFormatter={fmtTick}
                 stroke={C.axis}
-                tick={{ fontSize: 10, fill: C.axis }}
+                tick={TICK}
                 tickLine={false}
                 minTickGap={48}
-                axisLine={{ stroke: C.grid }}
+                axisLine={AXIS_LINE}
               />
               <YAxis
-                domain={domain ?? ["auto", "auto"]}
+                domain={yDomain}
                 tickFormatter={format}
                 stroke={C.axis}
-                tick={{ fontSize: 10, fill: C.axis }}
+                tick={TICK}
                 tickLine={false}
                 axisLine={false}
                 width={54}
                 ticks={ticks}
                 allowDataOverflow={false}
               />
-              <Tooltip isAnimationActive={false} content={<ChartTooltip series={series} units={units} />} />
-              {refs.map((r) => (
-                <ReferenceLine
-                  key={`${r.y}-${r.color}`}
-                  y={r.y}
-                  stroke={r.color}
-                  strokeDasharray="4 3"
-                  strokeOpacity={0.85}
-                  ifOverflow="extendDomain"
-                  // recharts' "insideBottom" of a horizontal line sits above it, "insideTop" below it. Left: the right
-                  // end is where event markers (now) put their labels.
-                  label={r.label ? { value: r.label, position: r.above === false ? "insideTopLeft" : "insideBottomLeft", fill: r.color, fontSize: 9 } : undefined}
-                />
-              ))}
+              <Tooltip isAnimationActive={false} content={tooltip} />
               {series.map((s) => (
                 <Line
                   key={s.key}
@@ -171,6 +172,7 @@ export const TimeChart = memo(function TimeChart({
                   connectNulls={false}
                 />
               ))}
+              {refs.length ? <RefLayer refs={refs} /> : null}
               {events.length || dots.length ? <MarkerLayer events={events} dots={dots} /> : null}
             </LineChart>
           </ResponsiveContainer>

@@ -8,7 +8,7 @@ import { api } from "@/components/api/client";
 import { unitsOf, type MarketUnits } from "@/lib/units";
 import { useLive } from "./live-provider";
 import { queryKeys } from "./query-keys";
-import { windowOf } from "./snapshot-store";
+import { CHART_MIN_REDRAW_MS, chartRedrawMs, windowOf } from "./snapshot-store";
 import { mergeAlertsRead, type ParamsState } from "./lists";
 import { fetchMergingLive } from "./list-cache";
 import { appendOlder, readFirstPage, type ListSpec, type PagedRows } from "./paged-list";
@@ -17,7 +17,8 @@ import { fillsQuery, fillsSpec, ordersQuery, ordersSpec, type FillsFilter, type 
 const HISTORY_LIMIT = 20_000;
 const POLL_WHEN_OFFLINE_MS = 5_000;
 /** Charts redraw at most this often however fast ticks arrive: the runner may tick every 100 ms. */
-export const CHART_THROTTLE_MS = 500;
+export const CHART_THROTTLE_MS = CHART_MIN_REDRAW_MS;
+
 
 function usePollWhenOffline(): number | false {
   const { connection } = useLive();
@@ -62,9 +63,10 @@ export function useLiveSnapshots(windowMs: number): { points: readonly SnapshotD
     backfill(last);
   }, [history.data, store, backfill]);
 
-  const subscribe = useMemo(() => store.subscribeThrottled(CHART_THROTTLE_MS), [store]);
+  const redrawMs = chartRedrawMs(windowMs);
+  const subscribe = useMemo(() => store.subscribeThrottled(redrawMs), [store, redrawMs]);
   const all = useSyncExternalStore(subscribe, store.getSnapshot, store.getSnapshot);
-  const now = useNow(1000);
+  const now = useNow(Math.max(1000, redrawMs));
   const points = useMemo(() => windowOf(all, windowMs, Math.max(now, all[all.length - 1]?.ts ?? 0)), [all, windowMs, now]);
   return { points, loading: history.isPending, error: history.error };
 }

@@ -139,3 +139,14 @@ export function downsample(points: readonly SnapshotDTO[], max: number): readonl
   if (out[out.length - 1] !== newest) out[out.length - 1] = newest;
   return out;
 }
+
+/** The fastest a chart redraws, however fast ticks arrive (the runner may tick every 100 ms). */
+export const CHART_MIN_REDRAW_MS = 500;
+
+/** A wider window moves less per second on screen: redraw about every 2 px of a chart's width (5 min → 1 s,
+ *  1 h → 5 s), never faster than CHART_MIN_REDRAW_MS. Four charts redrawn for sub-pixel changes kept a busy
+ *  machine's page from taking input. */
+export function chartRedrawMs(windowMs: number): number {
+  if (!Number.isFinite(windowMs)) return 5_000;
+  return Math.min(5_000, Math.max(CHART_MIN_REDRAW_MS, Math.round(windowMs / 300)));
+}

@@ -4,7 +4,7 @@
 import type { OrderBook } from "@/lib/market";
 import { decideQuotes, type QuoteDecision } from "@/lib/strategy";
 import { MarketDataDown, RateLimitExceeded } from "@/server/venue/errors";
-import { withDeadline } from "@/server/runner/deadline";
+import { withDeadline } from "@/server/venue/deadline";
 import { errText } from "@/server/runner/execution";
 import { excludeOwnOrders } from "@/server/runner/own-orders";
 import type { Mismatch } from "@/server/runner/reconciler";

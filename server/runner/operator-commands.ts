@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { EmergencyOutcomeDTO, ResolveMismatchRequest, StatusDTO } from "@/lib/events";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
-import { withDeadline } from "@/server/runner/deadline";
+import { withDeadline } from "@/server/venue/deadline";
 import { errText } from "@/server/runner/execution";
 import type { Runner } from "@/server/runner/runner";
 import { ratioOf } from "@/server/runner/views";

@@ -9,7 +9,7 @@ import type { Venue, VenueFill, VenueOrder } from "@/server/venue/types";
 import { errText, type Execution } from "@/server/runner/execution";
 import type { FillLedger } from "@/server/runner/fill-ledger";
 import type { OrderTracker, TrackedOrder } from "@/server/runner/order-tracker";
-import { withDeadline } from "@/server/runner/deadline";
+import { withDeadline } from "@/server/venue/deadline";
 
 export interface ReconcilerConfig {
   /** A full check this often (runner time). */

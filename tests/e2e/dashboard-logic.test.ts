@@ -5,7 +5,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { SnapshotDTO } from "@/lib/events";
-import { downsample, mergeSnapshots, SnapshotStore, windowOf } from "@/components/live/snapshot-store";
+import { chartRedrawMs, downsample, mergeSnapshots, SnapshotStore, windowOf } from "@/components/live/snapshot-store";
+import { readFileSync, readdirSync } from "node:fs";
+import { niceDomain, type PlotPoint } from "@/components/dashboard/chart-series";
+import { join } from "node:path";
 import { mergeParams } from "@/components/live/lists";
 import { backfillInto, type LiveSocket } from "@/components/live/socket";
 import { fmtDecimal, fmtExact, signOf } from "@/components/format/decimal";
@@ -102,6 +105,33 @@ describe("snapshot series", () => {
     assert.equal(thin.length, 50);
     assert.equal(thin[thin.length - 1]!.ts, 999);
     assert.ok(thin.some((s) => s.ratio === -0.97), "a spike toward the emergency threshold survives thinning");
+  });
+
+  test("charts redraw about every 2 px of their width: 500 ms at most for the last minute, 1 s for 5 min, 5 s for an hour or everything", () => {
+    assert.equal(chartRedrawMs(60_000), 500);
+    assert.equal(chartRedrawMs(5 * 60_000), 1_000);
+    assert.equal(chartRedrawMs(15 * 60_000), 3_000);
+    assert.equal(chartRedrawMs(3_600_000), 5_000);
+    assert.equal(chartRedrawMs(Infinity), 5_000);
+  });
+
+  test("the y axis spans the points and every reference line, in round steps", () => {
+    const pts = [{ skew: -0.158 }, { skew: 0.047 }] as unknown as PlotPoint[];
+    // The zero line is inside the data: round steps of 0.05 around −0.158 … 0.047.
+    assert.deepEqual(niceDomain(pts, ["skew"], [{ y: 0 }]), [-0.2, 0.05]);
+    // PnL all above zero still shows the zero line.
+    const pnl = [{ total: 3 }, { total: 11 }] as unknown as PlotPoint[];
+    assert.deepEqual(niceDomain(pnl, ["total"], [{ y: 0 }]), [0, 12.5]);
+    assert.equal(niceDomain([], ["total"], [{ y: 0 }]), null);
+    const flat = [{ total: 0 }] as unknown as PlotPoint[];
+    assert.deepEqual(niceDomain(flat, ["total"], [{ y: 0 }]), [-1, 1]);
+  });
+
+  test("no chart draws with recharts' ReferenceLine or ReferenceDot (each re-registers with the chart's store on every render; four live charts starved the page of input)", () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+    const offenders = [...files("components"), ...files("app")].filter((f) => /\bReference(Line|Dot|Area)\b[^;]*from "recharts"|<Reference(Line|Dot|Area)\b/.test(readFileSync(f, "utf8")));
+    assert.deepEqual(offenders, []);
   });
 
   test("lists: params versions merged, current follows the newest (fills and orders: tests/console/live-lists.test.ts)", () => {

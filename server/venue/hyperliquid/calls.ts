@@ -1,7 +1,9 @@
 // Every venue call of the adapter goes through here: a deadline (a call that never answers must not hold
 // anything forever), our error classes, and a backoff with jitter after the venue throttled us, during
 // which new orders are refused at once (no storm) while cancels and reads still go out.
-import { RateLimitExceeded, RequestTimeout, type VenueError } from "@/server/venue/errors";
+import { RateLimitExceeded, type VenueError } from "@/server/venue/errors";
+import { withDeadline } from "@/server/venue/deadline";
+import { ThrottleBackoff } from "@/server/venue/backoff";
 import { VENUE, mapError } from "./errors";
 
 export interface CallConfig {
@@ -12,19 +14,22 @@ export interface CallConfig {
 }
 
 export class Calls {
-  backoffUntil = 0;
-  private throttles = 0;
-  /** Requests refused locally during a backoff (none of them reached the venue). */
-  refusedDuringBackoff = 0;
+  private readonly backoff: ThrottleBackoff;
 
-  constructor(private readonly cfg: CallConfig) {}
+  constructor(private readonly cfg: CallConfig) {
+    this.backoff = new ThrottleBackoff(VENUE, cfg);
+  }
+
+  get backoffUntil(): number {
+    return this.backoff.until;
+  }
+
+  /** Requests refused locally during a backoff (none of them reached the venue). */
+  get refusedDuringBackoff(): number {
+    return this.backoff.refused;
+  }
 
   async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RequestTimeout(`${what}: no answer within ${this.cfg.deadlineMs} ms`, { venue: VENUE })), this.cfg.deadlineMs);
-      timer.unref?.();
-    });
     try {
       let started: Promise<T>;
       try {
@@ -32,30 +37,18 @@ export class Calls {
       } catch (err) {
         started = Promise.reject(err);
       }
-      const v = await Promise.race([started, expired]);
-      this.throttles = 0;
+      const v = await withDeadline(started, this.cfg.deadlineMs, what, { venue: VENUE });
+      this.backoff.succeeded();
       return v;
     } catch (err) {
       const e: VenueError = mapError(err, what);
-      if (e instanceof RateLimitExceeded) this.throttled(e);
+      if (e instanceof RateLimitExceeded) this.backoff.throttled(e);
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   /** Throws RateLimitExceeded while backing off (for new orders only). */
   gate(what: string): void {
-    const wait = this.backoffUntil - this.cfg.now();
-    if (wait > 0) {
-      this.refusedDuringBackoff++;
-      throw new RateLimitExceeded(`${what}: backing off for ${wait} ms after the venue throttled us`, { venue: VENUE, retryAfterMs: wait });
-    }
-  }
-
-  private throttled(e: RateLimitExceeded): void {
-    const base = Math.min(this.cfg.backoffMaxMs, this.cfg.backoffMinMs * 2 ** this.throttles++);
-    const wait = Math.max(e.retryAfterMs ?? 0, base * (0.5 + Math.random() / 2));
-    this.backoffUntil = Math.max(this.backoffUntil, this.cfg.now() + wait);
+    this.backoff.gate(what);
   }
 }

@@ -7,6 +7,7 @@
 import { createL1Headers, createL2Headers, type ApiKeyCreds } from "@polymarket/clob-client-v2";
 import type { WalletClient } from "viem";
 import { BadResponse, RateLimitExceeded, RequestTimeout, type VenueError } from "@/server/venue/errors";
+import { ThrottleBackoff } from "@/server/venue/backoff";
 import { VENUE, httpRefusal, mapError } from "./errors";
 
 export interface HttpConfig {
@@ -33,14 +34,22 @@ export interface RequestOpts {
 
 export class PolymarketHttp {
   creds: ApiKeyCreds | null = null;
-  backoffUntil = 0;
-  /** Requests refused locally during a backoff (none of them reached the venue). */
-  refusedDuringBackoff = 0;
   /** Requests sent, by route ("POST /order"): what the tests and the throttling figures count. */
   readonly sent = new Map<string, number>();
-  private throttles = 0;
+  private readonly backoff: ThrottleBackoff;
 
-  constructor(private readonly cfg: HttpConfig) {}
+  constructor(private readonly cfg: HttpConfig) {
+    this.backoff = new ThrottleBackoff(VENUE, cfg);
+  }
+
+  get backoffUntil(): number {
+    return this.backoff.until;
+  }
+
+  /** Requests refused locally during a backoff (none of them reached the venue). */
+  get refusedDuringBackoff(): number {
+    return this.backoff.refused;
+  }
 
   async request(what: string, method: "GET" | "POST" | "DELETE", path: string, opts: RequestOpts = {}): Promise<unknown> {
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
@@ -73,11 +82,11 @@ export class PolymarketHttp {
         if (res.ok) throw new BadResponse(`${what}: the venue answered something that is not JSON: ${text.slice(0, 120)}`, { venue: VENUE });
       }
       if (!res.ok) throw httpRefusal(what, res.status, parsed, res.headers.get("retry-after"));
-      this.throttles = 0;
+      this.backoff.succeeded();
       return parsed;
     } catch (err) {
       const e: VenueError = ctl.signal.aborted ? new RequestTimeout(`${what}: no answer within ${deadlineMs} ms (outcome unknown)`, { venue: VENUE, cause: err }) : mapError(err, what);
-      if (e instanceof RateLimitExceeded) this.throttled(e);
+      if (e instanceof RateLimitExceeded) this.backoff.throttled(e);
       throw e;
     } finally {
       clearTimeout(timer);
@@ -86,16 +95,6 @@ export class PolymarketHttp {
 
   /** Throws RateLimitExceeded while backing off (for new orders only). */
   gate(what: string): void {
-    const wait = this.backoffUntil - this.cfg.now();
-    if (wait > 0) {
-      this.refusedDuringBackoff++;
-      throw new RateLimitExceeded(`${what}: backing off for ${wait} ms after the venue throttled us`, { venue: VENUE, retryAfterMs: wait });
-    }
-  }
-
-  private throttled(e: RateLimitExceeded): void {
-    const base = Math.min(this.cfg.backoffMaxMs, this.cfg.backoffMinMs * 2 ** this.throttles++);
-    const wait = Math.max(e.retryAfterMs ?? 0, base * (0.5 + Math.random() / 2));
-    this.backoffUntil = Math.max(this.backoffUntil, this.cfg.now() + wait);
+    this.backoff.gate(what);
   }
 }

@@ -10,6 +10,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { MarketSpec, OrderBook } from "@/lib/market";
 import { ExchangeError, InvalidOrder, MarketDataDown, OrderNotFound, RequestTimeout, VenueUnavailable, type VenueError } from "@/server/venue/errors";
 import { parseVenueData } from "@/server/venue/schemas";
+import { withDeadline } from "@/server/venue/deadline";
 import type { CreateOrderRequest, MarketRules, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "@/server/venue/types";
 import { VENUE, venueRefusal } from "./errors";
 import { fillsOf } from "./fills";
@@ -119,7 +120,7 @@ export class PolymarketVenue implements Venue {
     try {
       // A read with L2 auth: wrong or revoked credentials fail here, at start, with AuthenticationError.
       await venue.fetchCollateral();
-      await withDeadline(venue.stream.start(), Math.max(cfg.deadlineMs ?? 5_000, 10_000), "the WebSocket channels");
+      await withDeadline(venue.stream.start(), Math.max(cfg.deadlineMs ?? 5_000, 10_000), "the WebSocket channels", { venue: VENUE, expired: "not connected" });
       await venue.heartbeat.start();
       return venue;
     } catch (err) {
@@ -390,12 +391,4 @@ async function deriveCreds(http: PolymarketHttp): Promise<ApiKeyCreds> {
   }
   const k = parseVenueData(apiKeySchema, raw, "API key", VENUE);
   return { key: k.apiKey, secret: k.secret, passphrase: k.passphrase };
-}
-
-function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RequestTimeout(`${what}: not connected within ${ms} ms`, { venue: VENUE })), ms);
-  });
-  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
 }
