@@ -64,7 +64,7 @@ function Body() {
           <>
             <Panel title={`Results: ${run.data.name}`} testId="lab-results" actions={<span className="num text-[11px] text-muted">{describeMarket(run.data)}</span>}>
               {run.data.status === "done" ? (
-                <LabTable run={run.data} picked={picked} onToggle={(i) => setPicked(picked.includes(i) ? picked.filter((x) => x !== i) : [...picked, i])} />
+                <LabTable run={run.data} picked={picked} canApply={operator} onToggle={(i) => setPicked(picked.includes(i) ? picked.filter((x) => x !== i) : [...picked, i])} />
               ) : (
                 <p className="text-[12px] text-muted" data-testid="lab-no-results">
                   {run.data.status === "running" ? "Running: the results appear when every simulation is done." : run.data.status === "cancelled" ? "Cancelled: no results were kept." : `Failed: ${run.data.error ?? "unknown error"}`}

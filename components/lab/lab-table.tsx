@@ -4,8 +4,9 @@
 import { useMemo, useState } from "react";
 import type { LabRunDTO, LabSetResult } from "@/lib/lab/types";
 import { METRICS, SET_COLORS, paramsText, unitOf, type Metric } from "./lab-data";
+import { ApplyButton } from "./lab-apply";
 
-export function LabTable({ run, picked, onToggle }: { run: LabRunDTO; picked: number[]; onToggle: (index: number) => void }) {
+export function LabTable({ run, picked, onToggle, canApply }: { run: LabRunDTO; picked: number[]; onToggle: (index: number) => void; canApply: boolean }) {
   const [sort, setSort] = useState<{ key: Metric["key"] | "index"; desc: boolean }>({ key: "index", desc: false });
   const rows = useMemo(() => {
     const m = METRICS.find((x) => x.key === sort.key);
@@ -46,6 +47,7 @@ export function LabTable({ run, picked, onToggle }: { run: LabRunDTO; picked: nu
               </button>
             </th>
             {METRICS.map((m) => head(m.key, m.label, unitOf(m, run)))}
+            <th className="px-2 py-1" aria-label="Apply to a strategy" />
           </tr>
         </thead>
         <tbody>
@@ -68,6 +70,9 @@ export function LabTable({ run, picked, onToggle }: { run: LabRunDTO; picked: nu
                     {m.text(r)}
                   </td>
                 ))}
+                <td className="px-2 py-1 text-right">
+                  <ApplyButton run={run} set={r} canApply={canApply} />
+                </td>
               </tr>
             );
           })}

@@ -5,6 +5,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { LabRunDTO, LabRunSummaryDTO } from "@/lib/lab/types";
+import type { DeskOverviewDTO } from "@/lib/desk";
+import type { ParamVersionDTO } from "@/lib/events";
 import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, () => {
@@ -15,7 +17,7 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
 
   before(async () => {
     chromiumPath();
-    server = await startServer({ kind: "real", readyTimeoutMs: 180_000 });
+    server = await startServer({ kind: "real" });
     browser = await launchBrowser();
     ({ context, page } = await newPage(browser, 1400, 1000));
     await login(page, server);
@@ -74,6 +76,30 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
     assert.equal(run.createdBy, "operator");
     const cells = await page.locator('[data-testid="lab-row"]').first().locator("td").allTextContents();
     assert.equal(cells[2], run.results[0]!.pnl);
+
+    // Apply to strategy: the first set (linear, 0.2) through the preview → new version flow, on the desk's
+    // strategy; nothing changes before the confirmation.
+    const desk = (await (await page.request.get(`${server.url}/api/desk`)).json()) as DeskOverviewDTO;
+    const target = desk.strategies[0]!;
+    const paramsOf = async () => (await (await page.request.get(`${server.url}/api/s/${target.id}/params`)).json()) as { current: ParamVersionDTO };
+    const before = (await paramsOf()).current.version;
+    await page.locator('[data-testid="lab-row"]').first().locator('[data-testid="lab-apply"]').click();
+    await page.waitForSelector('[data-testid="lab-apply-dialog"]');
+    assert.equal(await page.textContent('[data-testid="lab-apply-params"]'), "skewMode linear · skewFactor 0.2");
+    assert.equal(await page.inputValue('[data-testid="lab-apply-target"]'), target.id);
+    await page.waitForSelector('[data-testid="lab-apply-preview"][data-state="ready"]', { timeout: 15_000 });
+    assert.equal((await paramsOf()).current.version, before, "a preview changes nothing");
+    await page.screenshot({ path: artifactPath("lab-apply-preview.png") });
+    await page.click('[data-testid="lab-apply-confirm"]');
+    await page.waitForSelector('[data-testid="lab-apply-done"]', { timeout: 15_000 });
+    const applied = (await paramsOf()).current;
+    assert.equal(applied.version, before + 1);
+    assert.equal(await page.textContent('[data-testid="lab-apply-version"]'), `v${applied.version}`);
+    assert.equal(String(applied.params.skewMode), "linear");
+    assert.equal(String(applied.params.skewFactor), "0.2");
+    assert.match(applied.reason, /^lab run ".+", set #1: skewMode linear · skewFactor 0\.2$/);
+    assert.equal(applied.changedBy, "operator");
+    await page.click('[data-testid="lab-apply-close"]');
 
     // Meanwhile the desk recorded the market it trades: the lab offers the recording.
     const files = await eventually(
