@@ -72,7 +72,7 @@ function ApplyDialog({ run, set, onClose }: { run: LabRunDTO; set: LabSetResult;
   );
 
   return (
-    <div className="fixed inset-0 z-50 flex items-start justify-center overflow-auto bg-black/75 p-3 pt-[8vh]" onMouseDown={(e) => e.target === e.currentTarget && !apply.isPending && onClose()}>
+    <div className="fixed inset-0 z-50 flex items-start justify-center overflow-auto bg-black/75 p-3 pt-[8vh] text-left font-normal" onMouseDown={(e) => e.target === e.currentTarget && !apply.isPending && onClose()}>
       <div role="dialog" aria-modal="true" aria-labelledby="lab-apply-title" data-testid="lab-apply-dialog" className="w-full max-w-lg space-y-3 rounded-md border border-sky-600/60 bg-panel p-4 shadow-2xl">
         <h2 id="lab-apply-title" className="text-sm font-bold text-gray-100">
           Apply a lab result to a strategy
