@@ -51,7 +51,7 @@ describe("desk-wide risk", () => {
     let ordinary = 0;
     for (const id of ids) {
       const r = t.desk.runner(id);
-      assert.ok(await r.flushWrites(10_000));
+      assert.ok(await r.flushWrites(120_000));
       const orders = await t.desk.store.listOrders(id, { limit: 10_000 });
       for (const ts of overCap) {
         for (const o of orders.filter((x) => x.createdAt.getTime() >= ts && x.createdAt.getTime() < ts + 500)) {

@@ -23,7 +23,7 @@ async function tradesOnItsOwn(store: Store, ms = 60_000): Promise<void> {
   await t.run(ms);
   for (const s of [a, b]) {
     const r = t.desk.runner(s.id);
-    assert.ok(await r.flushWrites(30_000), "the database took every write");
+    assert.ok(await r.flushWrites(120_000), "the database took every write");
     const fills = await store.listFills(s.id, { limit: 10_000 });
     const orders = await store.listOrders(s.id, { limit: 10_000 });
     assert.ok(r.stats.ordersPlaced > 0, `${s.name} quoted`);

@@ -39,7 +39,7 @@ test("a fill the database can never take is dead-lettered with a critical alert;
       await settle();
     }
     assert.ok(s.runner.stats.fills >= 5, "the market gave too few fills for the test");
-    assert.ok(await s.runner.flushWrites(5_000), "the queue did not drain: a refused write blocks it");
+    assert.ok(await s.runner.flushWrites(120_000), "the queue did not drain: a refused write blocks it");
     const stored = await s.store.listFills(s.runner.strategyId, { limit: 1000 });
     assert.equal(stored.length, s.runner.stats.fills - 1, "every fill but the refused one is stored");
     assert.ok(!stored.some((f) => f.venueTradeId === refused));

@@ -94,7 +94,7 @@ describe("a divergence from the venue", () => {
       assert.equal(w.runner.stats.ordersPlaced, placed, "quoted while HALTED on a mismatch");
       assert.equal(w.runner.status().reconciliation?.state, "mismatch", "the mismatch cleared itself");
 
-      assert.ok(await w.runner.flushWrites(2_000), w.tail());
+      assert.ok(await w.runner.flushWrites(120_000), w.tail());
       const alerts = await w.base.listAlerts(w.runner.strategyId, { kinds: ["reconciliation"] });
       assert.equal(alerts.length, 1, alerts.map((a) => a.message).join(" | "));
       const a = alerts[0]!;

@@ -54,7 +54,7 @@ test("journaled fills that complete a stored order are replayed before its state
     });
     await runner.open();
     assert.equal(runner.inventory.toString(), "0.1");
-    assert.ok(await runner.flushWrites(2_000), `writes stuck after recovery (${runner.queuedWrites} queued): the store refused one`);
+    assert.ok(await runner.flushWrites(120_000), `writes stuck after recovery (${runner.queuedWrites} queued): the store refused one`);
     const order = await store.getOrder("sd-q1");
     assert.equal(order?.status, "filled");
     assert.equal(order?.filledSize.toString(), "0.1");

@@ -337,8 +337,11 @@ for (const target of testDatabases("runner")) {
       await a.runner.applyParams({ ...current, skewFactor: "0.7" }, "test", "tester");
       await run(a, 10);
       const before = { pos: a.runner.currentPosition, state: a.runner.state };
+      // A clean close drains the queue for 15 s at most; PostgreSQL on a loaded machine may need longer.
+      assert.ok(await a.runner.flushWrites(120_000), "writes drained before the close");
       await a.close();
       const b = await session(db, { strategyName: name, journalDir });
+      assert.ok(await b.runner.flushWrites(120_000), "the restart's reconciliation written");
       assert.equal(b.runner.inventory.toString(), before.pos.qty.toString());
       assert.equal(b.runner.currentPosition.peak.toString(), before.pos.peak.toString());
       assert.equal(b.runner.currentPosition.realized.toString(), before.pos.realized.toString());
@@ -392,7 +395,7 @@ for (const target of testDatabases("runner")) {
       assert.ok(alerts.some((m) => /database writes failing/.test(m)), "the operator was not told the database is down");
       down = false;
       await run(s, 2);
-      assert.ok(await s.runner.flushWrites(10_000));
+      assert.ok(await s.runner.flushWrites(120_000)); // PostgreSQL on a loaded machine commits ~1,000 writes in 7–25 s
       const stored = await s.store.listFills(s.runner.strategyId, { limit: 10_000 });
       assert.equal(stored.length, s.runner.stats.fills);
       const last = stored[0]!;

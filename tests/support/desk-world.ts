@@ -285,7 +285,7 @@ export class DeskWorld {
     const venueTrades = account.fillHistory();
     for (const f of venueTrades) assert.ok(r.ledger.has(f.tradeId), `venue trade ${f.tradeId} (${f.side} ${f.size} for ${f.clientOrderId}) never booked; ${ctx()}`);
 
-    if (!this.dbDown) assert.ok(await r.flushWrites(10_000), `writes did not drain with the database up (${r.queuedWrites} queued); ${ctx()}`);
+    if (!this.dbDown) assert.ok(await r.flushWrites(120_000), `writes did not drain with the database up (${r.queuedWrites} queued); ${ctx()}`);
     const { stored, booked } = await this.bookedFills();
     const ids = stored.map((f) => f.venueTradeId);
     assert.equal(new Set(ids).size, ids.length, `a venue trade id is stored twice; ${ctx()}`);
