@@ -47,7 +47,8 @@ export class Calls {
       let e: VenueError = mapError(err, what, this.cfg.venue);
       if (e instanceof RateLimitExceeded) {
         if (e.retryAfterMs === undefined) {
-          const s = Number(this.cfg.lastHeaders?.()?.["retry-after"]);
+          const h = this.cfg.lastHeaders?.();
+          const s = Number(h?.["retry-after"] ?? h?.["Retry-After"]);
           if (Number.isFinite(s) && s > 0) e = new RateLimitExceeded(e.message, { venue: this.cfg.venue, cause: err, retryAfterMs: s * 1000 });
         }
         this.backoff.throttled(e as RateLimitExceeded);

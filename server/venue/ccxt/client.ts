@@ -47,6 +47,8 @@ export function createClient(cfg: ClientConfig): Exchange {
     ...(cfg.password ? { password: cfg.password } : {}),
     timeout: cfg.timeoutMs,
     enableRateLimit: true,
+    // Retry-After of a 429 is read from the last answer's headers (calls.ts).
+    enableLastResponseHeaders: true,
     options: {
       defaultType: "spot",
       fetchMarkets: { types: ["spot"] },

@@ -75,7 +75,7 @@ export interface FakeBinance {
   engine: Engine;
   faults: Faults;
   user: string;
-  /** Every REST request: route, its parameters as sent (signed part), the HTTP status answered (0 = lost). */
+  /** Every REST request: route, its parameters as sent (signature included), the HTTP status answered (0 = lost). */
   requests: { route: string; params: URLSearchParams; status: number }[];
   dropWebSockets(): void;
   stallWebSockets(): void;
@@ -135,7 +135,7 @@ export async function startFakeBinance(opts: FakeOptions = {}): Promise<FakeBina
     const route = `${method} ${u.pathname}`;
     const query = u.search.slice(1);
     const body = await readBody(req);
-    let params = new URLSearchParams(query && body ? `${query}&${body}` : query || body);
+    const params = new URLSearchParams(query && body ? `${query}&${body}` : query || body);
     const reply = (status: number, value: unknown, headers: Record<string, string> = {}) => {
       requests.push({ route, params, status });
       res.writeHead(status, { "content-type": "application/json;charset=UTF-8", ...headers });
@@ -162,8 +162,7 @@ export async function startFakeBinance(opts: FakeOptions = {}): Promise<FakeBina
         } else answer = {};
       } else {
         const auth = authenticate(keys, req.headers["x-mbx-apikey"] as string | undefined, query, body, now());
-        params = auth.params;
-        answer = handleSigned(engine, auth.user, method, u.pathname, params, now());
+        answer = handleSigned(engine, auth.user, method, u.pathname, auth.params, now());
       }
     } catch (e) {
       if (e instanceof BinanceError) return reply(e.status, { code: e.code, msg: e.message });
