@@ -7,7 +7,7 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 
-const port = Number(arg("port") ?? process.env.FAKE_BINANCE_PORT ?? 8788);
+const port = Number(arg("port") ?? process.env.FAKE_BINANCE_PORT ?? 8789);
 const fake = await startFakeBinance({ port });
 console.log(`fake Binance spot on ${fake.url} (REST /api/v3), ${fake.wsUrl}/ws (market streams), ${fake.wsUrl}/ws-api/v3 (user data)`);
 console.log("markets: ETH/USDT, BTC/USDT, LTC/USDT, SOL/USDT; the account holds 100000 USDT, 10 ETH, 1 BTC, 100 LTC, 100 SOL");
