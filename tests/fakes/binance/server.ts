@@ -27,6 +27,8 @@ export interface FakeOptions extends Partial<Omit<EngineOptions, "now">> {
   port?: number;
   /** How often the depth stream sends an update (it restates the touch even when nothing changed). */
   depthEveryMs?: number;
+  /** The test account's starting assets (default 100000 USDT, 10 ETH, 1 BTC, 100 LTC, 100 SOL). */
+  balances?: Record<string, string>;
   now?: () => number;
 }
 
@@ -95,11 +97,7 @@ export async function startFakeBinance(opts: FakeOptions = {}): Promise<FakeBina
     now,
   });
   const user = "account-1";
-  engine.deposit(user, "USDT", "100000");
-  engine.deposit(user, "ETH", "10");
-  engine.deposit(user, "BTC", "1");
-  engine.deposit(user, "LTC", "100");
-  engine.deposit(user, "SOL", "100");
+  for (const [asset, amount] of Object.entries(opts.balances ?? { USDT: "100000", ETH: "10", BTC: "1", LTC: "100", SOL: "100" })) engine.deposit(user, asset, amount);
   const keys = new Map<string, ApiKey>([[TEST_API_KEY, { key: TEST_API_KEY, secret: TEST_API_SECRET, user }]]);
   const faults = new Faults();
   const requests: FakeBinance["requests"] = [];
