@@ -178,3 +178,25 @@ test("the fake checks Binance's rules on its own: signature over query+body, rec
     await fake.close();
   }
 });
+
+test("a market that leaves the band moves it (watchMarket), before the book that caused it is delivered", async () => {
+  const c = await connect();
+  try {
+    const v = c.venue;
+    const before = v.market;
+    const events: string[] = [];
+    v.watchMarket((m) => events.push(`market ${m.minPrice}-${m.maxPrice}`));
+    v.watchOrderBook((b) => events.push(`book ${b.bids[0]?.price}`));
+    c.fake.engine.setMark("ETHUSDT", "2800");
+    await until("the band to move", () => events.some((e) => e.startsWith("market")));
+    const m = v.market;
+    assert.ok(m.maxPrice.gt(before.maxPrice) && m.minPrice.lte(new Decimal(2800)) && m.maxPrice.gte(new Decimal(2800)), `new band [${m.minPrice}, ${m.maxPrice}]`);
+    assert.ok(m.tickSize.eq(before.tickSize) && m.lotSize.eq(before.lotSize), "the exchange's tick and lot do not change");
+    const first = events.findIndex((e) => e.startsWith("market"));
+    assert.ok(events.slice(first + 1).some((e) => e.startsWith("book 27")), "the book at the new price comes after the new band");
+    assert.ok(!events.slice(0, first).some((e) => e.startsWith("book 27")), "no book outside the band before it moved");
+    assert.deepEqual(await v.loadMarkets().then((r) => [r.minPrice.toString(), r.maxPrice.toString()]), [m.minPrice.toString(), m.maxPrice.toString()]);
+  } finally {
+    await c.close();
+  }
+});

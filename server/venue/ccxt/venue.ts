@@ -15,7 +15,7 @@ import { createClient } from "./client";
 import { Deadman } from "./deadman";
 import { mapError } from "./errors";
 import { ClientIdMap } from "./ids";
-import { marketRules, venueGrid, type CcxtMarketLike } from "./market";
+import { marketRules, venueGrid, type CcxtMarketLike, type VenueGrid } from "./market";
 import { CcxtStream } from "./stream";
 import { ccxtOrderSchema, ccxtTradeSchema, feeInQuote, toVenueFill, toVenueOrder, type CcxtTrade, type SentOrder } from "./wire";
 
@@ -53,9 +53,13 @@ export class CcxtVenue implements Venue {
   private readonly byVenueId = new Map<string, string>();
   private closed = false;
 
+  private readonly marketListeners = new Set<(m: MarketSpec) => void>();
+
   private constructor(
     readonly client: Exchange,
-    private readonly rules: MarketRules,
+    private rules: MarketRules,
+    /** What the band is re-derived from when the market leaves it. */
+    private readonly source: { market: CcxtMarketLike; grid: VenueGrid; fees: { maker: Decimal; taker: Decimal } },
     private readonly cfg: CcxtVenueConfig & { deadlineMs: number },
   ) {
     this.id = `ccxt:${cfg.exchangeId}`;
@@ -81,6 +85,29 @@ export class CcxtVenue implements Venue {
       onFired: () => this.stream.signalResync(),
       log,
     });
+    // First of the book's listeners: a book that has left the band moves it before anyone quotes on it.
+    this.stream.bookListeners.add((book) => this.reband(book));
+  }
+
+  /**
+   * The band is a quarter either side of the mid at start (so the minimum size stays small); a market that
+   * leaves it gets the band around where it is now, and the desk is told (watchMarket) before it quotes on
+   * that book. The tick and lot are the exchange's and do not change.
+   */
+  private reband(book: OrderBook): void {
+    const bid = book.bids[0]?.price;
+    const ask = book.asks[0]?.price;
+    const r = this.rules;
+    if (!bid || !ask || (bid.gte(r.minPrice) && ask.lte(r.maxPrice))) return;
+    const next = marketRules(this.source.market, this.source.grid, bid.add(ask).div(2), this.source.fees);
+    this.rules = next;
+    this.cfg.log?.(`the market (${bid}–${ask}) left the band [${r.minPrice}, ${r.maxPrice}]: band now [${next.minPrice}, ${next.maxPrice}], minimum size ${next.minSize}`);
+    for (const l of this.marketListeners) l(next);
+  }
+
+  watchMarket(listener: (market: MarketSpec) => void): () => void {
+    this.marketListeners.add(listener);
+    return () => this.marketListeners.delete(listener);
   }
 
   /** Connects, loads the market, checks the key (a signed balance read), opens the streams, arms the dead-man. */
@@ -109,7 +136,7 @@ export class CcxtVenue implements Venue {
       const ask = top.asks[0]?.[0];
       if (bid === undefined || ask === undefined) throw new ExchangeError(`${cfg.symbol}: the book is empty; cannot place a band around the market`, { venue });
       const mid = new Decimal(String(bid)).add(String(ask)).div(2);
-      const v = new CcxtVenue(client, marketRules(m, grid, mid, fees), { ...cfg, deadlineMs });
+      const v = new CcxtVenue(client, marketRules(m, grid, mid, fees), { market: m, grid, fees }, { ...cfg, deadlineMs });
       await calls.run("WebSocket", () => v.stream.start());
       await v.deadman.start();
       return v;
