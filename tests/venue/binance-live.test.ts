@@ -142,6 +142,9 @@ test("partial fills: remaining size right, each fill delivered once and listed o
     assert.ok(mine.reduce((a, f) => a.add(f.size), new Decimal(0)).eq(o.filledSize));
     const listed = (await v.fetchMyTrades()).filter((f) => f.clientOrderId === "partial-1");
     assert.deepEqual(listed.map((f) => f.tradeId).sort(), mine.map((f) => f.tradeId).sort());
+    // Binance answers a startTime with the next 24 hours only: a look-back of three days walks the windows.
+    const lookback = (await v.fetchMyTrades({ since: Date.now() - 3 * 86_400_000 })).filter((f) => f.clientOrderId === "partial-1");
+    assert.deepEqual(lookback.map((f) => f.tradeId).sort(), mine.map((f) => f.tradeId).sort());
     const cancelled = await v.cancelOrder("partial-1");
     assert.equal(cancelled.status, "cancelled");
     assert.ok(cancelled.filledSize.eq(o.filledSize));

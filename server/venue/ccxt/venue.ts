@@ -209,17 +209,31 @@ export class CcxtVenue implements Venue {
     return this.balances();
   }
 
+  /**
+   * Binance answers a startTime with at most the next 24 hours: windows are walked forward from `since` to
+   * the first trade, then pages follow by trade id (fromId) to the end. Without `since`, from the first trade.
+   */
   async fetchMyTrades(opts: { since?: number } = {}): Promise<VenueFill[]> {
     const out = new Map<string, VenueFill>();
-    let params: Record<string, unknown> = opts.since === undefined ? { fromId: 0 } : {};
-    let since = opts.since;
-    for (let page = 0; page < 50; page++) {
+    const page = async (since: number | undefined, params: Record<string, unknown>) => {
       const raw = await this.run("fetchMyTrades", () => this.client.fetchMyTrades(this.cfg.symbol, since, 1000, params));
       const trades = raw.map((t) => parseVenueData(ccxtTradeSchema, t, "fetchMyTrades", this.id));
-      for (const t of trades) out.set(t.id, this.fill(t, await this.clientIdOfOrder(t.order)));
-      if (trades.length < 1000) break;
-      params = { fromId: Number(trades[trades.length - 1]!.id) + 1 };
-      since = undefined;
+      for (const t of trades) if (opts.since === undefined || t.timestamp >= opts.since) out.set(t.id, this.fill(t, await this.clientIdOfOrder(t.order)));
+      return trades;
+    };
+    let trades: CcxtTrade[] = [];
+    if (opts.since === undefined) trades = await page(undefined, { fromId: 0 });
+    else {
+      const DAY = 86_400_000;
+      for (let start = opts.since; start <= Date.now() && !trades.length; start += DAY) {
+        if ((start - opts.since) / DAY > 400) throw new ExchangeError(`fetchMyTrades: more than 400 days to walk since ${opts.since}`, { venue: this.id });
+        trades = await page(start, {});
+      }
+    }
+    // Trade ids that are not integers (other exchanges) have no fromId paging: one page is what there is.
+    while (trades.length && trades.every((t) => /^\d+$/.test(t.id))) {
+      const last = Math.max(...trades.map((t) => Number(t.id)));
+      trades = await page(undefined, { fromId: last + 1 });
     }
     for (const f of out.values()) this.stream.remember(f.tradeId);
     return [...out.values()].sort((a, b) => a.ts - b.ts || Number(a.tradeId) - Number(b.tradeId));

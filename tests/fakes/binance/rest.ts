@@ -120,12 +120,17 @@ export function handleSigned(engine: Engine, user: string, method: string, path:
     return open.map((o) => ({ ...orderJson(engine.cancel(user, o)), origClientOrderId: o.clientOrderId }));
   }
   if (route === "GET /api/v3/myTrades") {
-    const since = Number(params.get("startTime") ?? 0);
     const fromId = params.get("fromId");
+    const start = params.get("startTime");
+    if (fromId !== null && (start !== null || params.get("endTime") !== null)) throw new BinanceError(-1128, "Combination of optional parameters invalid.");
+    // A startTime alone answers the next 24 hours, as the venue does.
+    const since = Number(start ?? 0);
+    const end = params.get("endTime") !== null ? Number(params.get("endTime")) : start !== null ? since + 86_400_000 : Infinity;
+    if (end - since > 86_400_000 && start !== null) throw new BinanceError(-1127, "More than 24 hours between startTime and endTime.");
     const limit = Math.min(1000, Number(params.get("limit") ?? 500));
     return engine
       .myTrades(user, need(params, "symbol"))
-      .filter((t) => t.time >= since && (fromId === null || t.id >= Number(fromId)))
+      .filter((t) => t.time >= since && t.time <= end && (fromId === null || t.id >= Number(fromId)))
       .slice(0, limit);
   }
   if (route === "GET /api/v3/account") {
