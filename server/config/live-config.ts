@@ -7,10 +7,11 @@
 // - nothing here ever prints the key: `describeLive` is what logs may show.
 import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
+import { ccxtConfigFromEnv, type CcxtLiveConfig } from "./ccxt-config";
 import { polymarketConfigFromEnv, type PolymarketLiveConfig } from "./polymarket-config";
 import { ConfigError } from "./web-config";
 
-export type LiveConfig = HyperliquidLiveConfig | PolymarketLiveConfig;
+export type LiveConfig = HyperliquidLiveConfig | PolymarketLiveConfig | CcxtLiveConfig;
 
 export interface HyperliquidLiveConfig {
   venue: "hyperliquid";
@@ -36,7 +37,7 @@ const PUBLIC_TEST_KEYS = new Set([
 const isLoopbackUrl = (u: URL) => u.hostname === "127.0.0.1" || u.hostname === "localhost" || u.hostname === "[::1]";
 
 const liveEnvSchema = z.object({
-  SKEWDESK_VENUE: z.enum(["hyperliquid"], { error: () => 'must be "hyperliquid" or "polymarket" (the live venues of this build)' }),
+  SKEWDESK_VENUE: z.enum(["hyperliquid"], { error: () => 'must be "hyperliquid", "polymarket" or "ccxt:<exchange id>" (the live venues of this build)' }),
   SKEWDESK_VENUE_NETWORK: z.enum(["mainnet", "testnet"], { error: () => 'must be "mainnet" or "testnet" (no default: say which)' }),
   SKEWDESK_VENUE_URL: z
     .string()
@@ -79,6 +80,7 @@ function readKeyFile(path: string): string {
 /** Reads and checks the live configuration; throws ConfigError naming the variable (never echoing a key). */
 export function liveConfigFromEnv(env: Record<string, string | undefined>): LiveConfig {
   if (env.SKEWDESK_VENUE?.trim() === "polymarket") return polymarketConfigFromEnv(env);
+  if (env.SKEWDESK_VENUE?.trim().startsWith("ccxt:")) return ccxtConfigFromEnv(env);
   const parsed = liveEnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "env"}: ${i.message}`);
@@ -112,4 +114,4 @@ export function describeLive(c: LiveConfig): string {
 }
 
 /** Environment variables that hold secrets: never copied into logs, run records or answers. */
-export const SECRET_ENV = ["SKEWDESK_HYPERLIQUID_KEY", "SKEWDESK_POLYMARKET_KEY", "SKEWDESK_AUTH_SECRET", "SKEWDESK_OPERATOR_PASSWORD", "SKEWDESK_VIEWER_PASSWORD"] as const;
+export const SECRET_ENV = ["SKEWDESK_HYPERLIQUID_KEY", "SKEWDESK_POLYMARKET_KEY", "SKEWDESK_CCXT_SECRET", "SKEWDESK_CCXT_API_KEY", "SKEWDESK_AUTH_SECRET", "SKEWDESK_OPERATOR_PASSWORD", "SKEWDESK_VIEWER_PASSWORD"] as const;

@@ -12,6 +12,7 @@ import type { JsonObject, Store } from "@/server/store";
 import { openRemoteStore } from "@/server/store/remote-store";
 import { HyperliquidVenue } from "@/server/venue/hyperliquid";
 import { PolymarketVenue } from "@/server/venue/polymarket";
+import { CcxtVenue } from "@/server/venue/ccxt";
 import { Clock, wallTime } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
@@ -31,7 +32,7 @@ export interface LiveSessionOptions {
 
 export interface LiveSession {
   runner: Runner;
-  venue: HyperliquidVenue | PolymarketVenue;
+  venue: HyperliquidVenue | PolymarketVenue | CcxtVenue;
   store: Store;
   clock: Clock;
   close(reason?: string): Promise<void>;
@@ -56,12 +57,24 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
   log(`live: ${describeLive(opts.live)}`);
   const remote = await openRemoteStore(opts.db);
   const store = remote;
-  let venue: HyperliquidVenue | PolymarketVenue | null = null;
+  let venue: HyperliquidVenue | PolymarketVenue | CcxtVenue | null = null;
   try {
     const name = opts.strategyName ?? liveStrategyName(opts.live);
     await separateHistory(store, name, "live", opts.live.venue);
     const live = opts.live;
-    venue = live.venue === "polymarket" ? await PolymarketVenue.open({
+    venue = "exchangeId" in live ? await CcxtVenue.open({
+      exchangeId: live.exchangeId,
+      apiKey: live.apiKey,
+      secret: live.secret,
+      password: live.password,
+      symbol: live.symbol,
+      restUrl: live.url,
+      wsUrl: live.wsUrl,
+      sandbox: live.network === "testnet",
+      deadlineMs,
+      deadmanMs: live.deadmanMs || null,
+      log: (line) => log(`[${live.venue}] ${line}`),
+    }) : live.venue === "polymarket" ? await PolymarketVenue.open({
       privateKey: live.privateKey,
       chainId: live.chainId,
       restUrl: live.url,
@@ -76,14 +89,14 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
       heartbeatMs: live.deadmanMs || null,
       log: (line) => log(`[polymarket] ${line}`),
     }) : await HyperliquidVenue.open({
-      walletAddress: opts.live.walletAddress,
-      privateKey: opts.live.privateKey,
-      network: opts.live.network,
-      restUrl: opts.live.url,
-      symbol: opts.live.symbol,
+      walletAddress: live.walletAddress,
+      privateKey: live.privateKey,
+      network: live.network,
+      restUrl: live.url,
+      symbol: live.symbol,
       deadlineMs,
-      deadmanMs: opts.live.deadmanMs || null,
-      nonceFile: join(opts.journalDir, `hyperliquid-nonce-${opts.live.network}-${opts.live.walletAddress}.json`),
+      deadmanMs: live.deadmanMs || null,
+      nonceFile: join(opts.journalDir, `hyperliquid-nonce-${live.network}-${live.walletAddress}.json`),
       log: (line) => log(`[hyperliquid] ${line}`),
     });
     const market = venue.market;
