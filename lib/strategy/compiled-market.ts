@@ -75,6 +75,17 @@ export function intern(table: Map<number, Decimal>, count: bigint, unit: Decimal
   return d;
 }
 
+/** intern() for a count already held as a safe integer double (the fast path's): the same table, the same values. */
+export function internNumber(table: Map<number, Decimal>, key: number, unit: Decimal): Decimal {
+  let d = table.get(key);
+  if (d === undefined) {
+    if (table.size >= INTERN_LIMIT) table.clear();
+    d = unit.times(key);
+    table.set(key, d);
+  }
+  return d;
+}
+
 export function tickDecimal(m: CompiledMarket, ticks: bigint): Decimal {
   return intern(m.ticks, ticks, m.tickSize, m.tick);
 }
