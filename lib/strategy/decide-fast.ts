@@ -12,8 +12,8 @@
 // tests/lib/decide-fast.test.ts compares both with the implementation as it was, over many random inputs.
 import type Decimal from "decimal.js";
 import type { OrderBook, Side } from "@/lib/market";
-import { internNumber, type CompiledMarket, type MarketContext } from "./compiled-market";
-import { ceilDiv, reduceFrac, toUnits7, units7Of, UNITS7_TO_SCALED } from "./exact";
+import { INTERN_LIMIT, internNumber, type CompiledMarket, type MarketContext } from "./compiled-market";
+import { ceilDiv, reduceFrac, units7Of, UNITS7_TO_SCALED } from "./exact";
 import { skewFromRatio } from "./inventory";
 import type { CompiledParams } from "./params";
 import { NO_ASK_IN_BAND, NO_BID_IN_BAND } from "./pricing";
@@ -133,32 +133,47 @@ function constsFor(m: CompiledMarket, ctx: MarketContext, params: CompiledParams
   return c;
 }
 
-/** A level's count of 10^-7 units when it fits comfortably (the sums below stay exact), else NaN. */
-function units(x: Decimal): number {
-  const v = toUnits7(x);
-  return v >= -(2 ** 50) && v <= 2 ** 50 ? v : NaN;
+// Doubles returned from a call or kept in a module variable each take a heap box (16 B): the values read
+// below go through this scratch array instead, and the scan leaves its results in it.
+const scratch = new Float64Array(3);
+const BOUND = 2 ** 50;
+
+/**
+ * toUnits7 (exact.ts) into scratch[0]: `x` as an integer count of 10^-7 units when it fits comfortably (the sums
+ * below stay exact); false when not (more than 7 decimals, too large, not finite).
+ */
+function readUnits(x: Decimal): boolean {
+  const d = x.d;
+  if (!d) return false;
+  const len = d.length;
+  let shift = Math.floor(x.e / 7) - len + 2;
+  if (shift < 0) return false;
+  let acc = d[0]!;
+  for (let i = 1; i < len; i++) acc = acc * 1e7 + d[i]!;
+  while (shift-- > 0) acc *= 1e7;
+  if (!(acc <= BOUND)) return false; // every partial value was <= acc, so all were exact
+  scratch[0] = x.s < 0 ? -acc : acc;
+  return true;
 }
 
-// The scan's results, kept between calls instead of returned in an object.
 let scanFirst = -1;
-let scanDepth = 0;
 
-/** scanSide's fast path into scanFirst / scanDepth; false when a size does not fit or fewer than 2 levels pass. */
+/** scanSide's fast path into scanFirst and scratch[1] (the depth); false when a size does not fit or fewer than 2 levels pass. */
 function scan(levels: OrderBook["bids"], min: number, lookback: number): boolean {
   let first = -1;
   let count = 0;
   let depth = 0;
   for (let i = 0; i < levels.length && count < lookback; i++) {
-    const size = units(levels[i]!.size);
-    if (size !== size) return false;
+    if (!readUnits(levels[i]!.size)) return false;
+    const size = scratch[0]!;
     if (size <= 0 || size < min) continue;
     if (count === 0) first = i;
     depth += size;
     count++;
   }
-  if (count < 2 || depth > 2 ** 50) return false;
+  if (count < 2 || depth > BOUND) return false;
   scanFirst = first;
-  scanDepth = depth;
+  scratch[1] = depth;
   return true;
 }
 
@@ -190,21 +205,95 @@ function tenths(side: Side, positionSkew: number): number {
   return s > 0.5 ? 2 : s > 0.3 ? 5 : 10;
 }
 
+/**
+ * The metrics, with the four indicators derived when read (from integers that rarely need a heap box, where
+ * four stored doubles would each take one). Read-only; JSON gives the exact path's plain object.
+ */
+class FastMetrics {
+  constructor(
+    readonly mid: Decimal,
+    readonly bestBid: Decimal,
+    readonly bestAsk: Decimal,
+    readonly spread: Decimal,
+    excess: number,
+    bidDepth: number,
+    askDepth: number,
+    c: FastConsts,
+    params: CompiledParams,
+  ) {
+    this.#excess = excess;
+    this.#bidDepth = bidDepth;
+    this.#askDepth = askDepth;
+    this.#c = c;
+    this.#params = params;
+  }
+  readonly #excess: number;
+  readonly #bidDepth: number;
+  readonly #askDepth: number;
+  readonly #c: FastConsts;
+  readonly #params: CompiledParams;
+
+  /** As the exact path: Number(excess scaled) / Number(max scaled). */
+  get ratio(): number {
+    return (this.#excess * 1e11) / this.#c.maxNum;
+  }
+  get skew(): number {
+    return skewFromRatio(this.#params, this.ratio);
+  }
+  get positionSkew(): number {
+    return Math.max(-1, Math.min(1, this.ratio));
+  }
+  get imbalance(): number {
+    return ((this.#askDepth - this.#bidDepth) * 1e11) / ((this.#askDepth + this.#bidDepth) * 1e11);
+  }
+  toJSON() {
+    const { mid, bestBid, bestAsk, ratio, skew, positionSkew, imbalance, spread } = this;
+    return { mid, bestBid, bestAsk, ratio, skew, positionSkew, imbalance, spread };
+  }
+}
+
+/** Quote sides are immutable: one object per (price, size) a market quotes, reused like the Decimals in it. */
+const sides = new WeakMap<CompiledMarket, Map<number, Map<number, FastSide>>>();
+
+function quoteSide(m: CompiledMarket, ticks: number, lots: number): FastSide {
+  let byTicks = sides.get(m);
+  if (!byTicks) sides.set(m, (byTicks = new Map()));
+  let byLots = byTicks.get(ticks);
+  if (!byLots) {
+    if (byTicks.size >= INTERN_LIMIT) byTicks.clear();
+    byTicks.set(ticks, (byLots = new Map()));
+  }
+  let q = byLots.get(lots);
+  if (!q) {
+    q = Object.freeze({ price: internNumber(m.ticks, ticks, m.tickSize), size: internNumber(m.lots, lots, m.lotSize) });
+    byLots.set(lots, q);
+  }
+  return q;
+}
+
+/** The skipped list for a pair of reasons (null: quoted): a handful of constant lists, shared. */
+const skippedLists = new Map<string | null, Map<string | null, readonly FastSkipped[]>>();
+
+function skippedList(bidReason: string | null, askReason: string | null): readonly FastSkipped[] {
+  let byAsk = skippedLists.get(bidReason);
+  if (!byAsk) skippedLists.set(bidReason, (byAsk = new Map()));
+  let list = byAsk.get(askReason);
+  if (!list) {
+    const out: FastSkipped[] = [];
+    if (bidReason !== null) out.push(Object.freeze({ side: "buy", reason: bidReason }));
+    if (askReason !== null) out.push(Object.freeze({ side: "sell", reason: askReason }));
+    list = out.length ? Object.freeze(out) : EMPTY;
+    byAsk.set(askReason, list);
+  }
+  return list;
+}
+
 export interface FastDecision {
   readonly bid: FastSide | null;
   readonly ask: FastSide | null;
   readonly skipped: readonly FastSkipped[];
   readonly action: { readonly kind: "rebalance"; readonly side: Side; readonly amount: Decimal; readonly limitPrice: Decimal | null } | null;
-  readonly metrics: {
-    readonly mid: Decimal | null;
-    readonly bestBid: Decimal | null;
-    readonly bestAsk: Decimal | null;
-    readonly ratio: number;
-    readonly skew: number;
-    readonly positionSkew: number;
-    readonly imbalance: number | null;
-    readonly spread: Decimal | null;
-  };
+  readonly metrics: FastMetrics;
   readonly warnings: readonly string[];
   readonly usedFallback: boolean;
   readonly mergeable: Decimal | null;
@@ -225,7 +314,8 @@ export function decideFast(
   if (c === null) return null;
 
   // 1. inventory
-  const position = units(inventory);
+  if (!readUnits(inventory)) return null;
+  const position = scratch[0]!;
   if (!(Math.abs(position) < INVENTORY_BOUND)) return null;
   // + 0: an inventory of −0 is an excess of 0, as the exact path's BigInt sees it.
   const excess = position - c.target + 0;
@@ -239,23 +329,25 @@ export function decideFast(
   const topBid = book.bids[0];
   const topAsk = book.asks[0];
   if (!topBid || !topAsk) return null;
-  const rawBid = units(topBid.price);
-  const rawAsk = units(topAsk.price);
-  if (rawBid !== rawBid || rawAsk !== rawAsk || rawBid >= rawAsk) return null;
+  if (!readUnits(topBid.price)) return null;
+  const rawBid = scratch[0]!;
+  if (!readUnits(topAsk.price)) return null;
+  const rawAsk = scratch[0]!;
+  if (rawBid >= rawAsk) return null;
   if (!scan(book.bids, c.minLevel, c.lookback)) return null;
   const bidFirst = scanFirst;
-  const bidDepth = scanDepth;
+  const bidDepth = scratch[1]!;
   if (!scan(book.asks, c.minLevel, c.lookback)) return null;
   const askFirst = scanFirst;
-  const askDepth = scanDepth;
-  const bb = units(book.bids[bidFirst]!.price);
-  const ba = units(book.asks[askFirst]!.price);
-  if (bb !== bb || ba !== ba) return null;
+  const askDepth = scratch[1]!;
+  if (!readUnits(book.bids[bidFirst]!.price)) return null;
+  const bb = scratch[0]!;
+  if (!readUnits(book.asks[askFirst]!.price)) return null;
+  const ba = scratch[0]!;
   const center2 = bb + ba;
   let spread = ba - bb;
   if (spread < c.minSpread) spread = c.minSpread;
   if (spread > c.maxSpread) spread = c.maxSpread;
-  const imbalance = ((askDepth - bidDepth) * 1e11) / ((askDepth + bidDepth) * 1e11);
 
   // 4. gates (any stop or warning: the exact path words it)
   if (center2 < c.lo2 || center2 > c.hi2) return null;
@@ -347,30 +439,22 @@ export function decideFast(
       if (askLots <= 0 || askLots * c.lot < c.minSize) return null;
     }
   }
-  let skipped: readonly FastSkipped[] = EMPTY;
-  if (bidReason !== null && askReason !== null)
-    skipped = [
-      { side: "buy", reason: bidReason },
-      { side: "sell", reason: askReason },
-    ];
-  else if (bidReason !== null) skipped = [{ side: "buy", reason: bidReason }];
-  else if (askReason !== null) skipped = [{ side: "sell", reason: askReason }];
-
   return {
-    bid: bidReason === null ? { price: internNumber(m.ticks, bid, m.tickSize), size: internNumber(m.lots, bidLots, m.lotSize) } : null,
-    ask: askReason === null ? { price: internNumber(m.ticks, ask, m.tickSize), size: internNumber(m.lots, askLots, m.lotSize) } : null,
-    skipped,
+    bid: bidReason === null ? quoteSide(m, bid, bidLots) : null,
+    ask: askReason === null ? quoteSide(m, ask, askLots) : null,
+    skipped: skippedList(bidReason, askReason),
     action,
-    metrics: {
-      mid: internNumber(m.halfTicks, center2 / c.tick, m.halfTick),
-      bestBid: topBid.price,
-      bestAsk: topAsk.price,
-      ratio,
-      skew: skewFromRatio(params, ratio),
-      positionSkew,
-      imbalance,
-      spread: internNumber(m.ticks, (rawAsk - rawBid) / c.tick, m.tickSize),
-    },
+    metrics: new FastMetrics(
+      internNumber(m.halfTicks, center2 / c.tick, m.halfTick),
+      topBid.price,
+      topAsk.price,
+      internNumber(m.ticks, (rawAsk - rawBid) / c.tick, m.tickSize),
+      excess,
+      bidDepth,
+      askDepth,
+      c,
+      params,
+    ),
     warnings: EMPTY,
     usedFallback: false,
     mergeable: null,

@@ -37,7 +37,7 @@ function bits(d: QuoteDecision) {
     usedFallback: d.usedFallback,
     mergeable: str(d.mergeable),
     keys: Object.keys(d),
-    metricKeys: Object.keys(d.metrics),
+    metricsJson: JSON.stringify(d.metrics),
   };
 }
 
