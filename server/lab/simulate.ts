@@ -19,6 +19,7 @@ export const LAB_START = Date.UTC(2026, 0, 1);
 
 /** The journal keeps a simulation's fills in memory: nothing of a lab run survives it, nothing touches disk. */
 class MemoryJournal extends FillJournal {
+  override readonly keeps = false;
   constructor() {
     super("(memory)", false);
   }

@@ -87,7 +87,7 @@ export class FillLedger {
   /** Returns false when this trade was already booked. */
   book(e: LedgerEntry, journal = true): boolean {
     if (this.seen.has(e.tradeId)) return false;
-    if (journal) {
+    if (journal && this.deps.journal.keeps) {
       try {
         this.deps.journal.append(toJournal(e));
       } catch (err) {
