@@ -3,7 +3,7 @@
 // lets nothing through. Position limits and an order-rate cap apply in every state.
 import Decimal from "decimal.js";
 import type { RiskState } from "@/lib/domain";
-import { toScaled } from "@/lib/strategy/exact";
+import { scaledOrNull } from "@/server/runner/scaled";
 import type { OrderIntent } from "@/server/runner/intents";
 
 export interface GateContext {
@@ -48,13 +48,7 @@ interface ScaledContext {
   readonly lot: bigint;
 }
 
-function scaled(d: Decimal): bigint | null {
-  try {
-    return toScaled(d);
-  } catch {
-    return null;
-  }
-}
+const scaled = scaledOrNull;
 
 function scaledContext(ctx: GateContext): ScaledContext | null {
   const inv = scaled(ctx.inventory);
