@@ -11,6 +11,7 @@ import { Panel } from "@/components/ui/panel";
 import { LabForm } from "./lab-form";
 import { LabRuns } from "./lab-runs";
 import { LabTable } from "./lab-table";
+import { LabApply } from "./lab-apply";
 import { LabHeatmap } from "./lab-heatmap";
 import { LabPaths } from "./lab-paths";
 import { describeMarket, useLabRun, useLabRuns } from "./lab-data";
@@ -36,6 +37,9 @@ function Body() {
   const shown = selected ?? runs[0]?.id ?? null;
   const run = useLabRun(shown);
   const picked = pickedByUser ?? (run.data?.status === "done" ? bestTwo(run.data.results) : []);
+  // The set being applied to the strategy (of the run shown; another run shown closes it).
+  const [applying, setApplying] = useState<{ run: string; index: number } | null>(null);
+  const applySet = applying && run.data?.id === applying.run ? run.data.results.find((r) => r.index === applying.index) : undefined;
 
   return (
     <div className="min-h-screen">
@@ -64,7 +68,15 @@ function Body() {
           <>
             <Panel title={`Results: ${run.data.name}`} testId="lab-results" actions={<span className="num text-[11px] text-muted">{describeMarket(run.data)}</span>}>
               {run.data.status === "done" ? (
-                <LabTable run={run.data} picked={picked} onToggle={(i) => setPicked(picked.includes(i) ? picked.filter((x) => x !== i) : [...picked, i])} />
+                <>
+                  <LabTable
+                    run={run.data}
+                    picked={picked}
+                    onToggle={(i) => setPicked(picked.includes(i) ? picked.filter((x) => x !== i) : [...picked, i])}
+                    onApply={operator ? (set) => setApplying({ run: run.data!.id, index: set.index }) : undefined}
+                  />
+                  {applySet ? <LabApply key={`${run.data.id}-${applySet.index}`} run={run.data} set={applySet} onClose={() => setApplying(null)} /> : null}
+                </>
               ) : (
                 <p className="text-[12px] text-muted" data-testid="lab-no-results">
                   {run.data.status === "running" ? "Running: the results appear when every simulation is done." : run.data.status === "cancelled" ? "Cancelled: no results were kept." : `Failed: ${run.data.error ?? "unknown error"}`}

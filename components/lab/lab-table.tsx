@@ -5,7 +5,18 @@ import { useMemo, useState } from "react";
 import type { LabRunDTO, LabSetResult } from "@/lib/lab/types";
 import { METRICS, SET_COLORS, paramsText, unitOf, type Metric } from "./lab-data";
 
-export function LabTable({ run, picked, onToggle }: { run: LabRunDTO; picked: number[]; onToggle: (index: number) => void }) {
+export function LabTable({
+  run,
+  picked,
+  onToggle,
+  onApply,
+}: {
+  run: LabRunDTO;
+  picked: number[];
+  onToggle: (index: number) => void;
+  /** Set for an operator: each row offers "Apply to strategy". */
+  onApply?: (set: LabSetResult) => void;
+}) {
   const [sort, setSort] = useState<{ key: Metric["key"] | "index"; desc: boolean }>({ key: "index", desc: false });
   const rows = useMemo(() => {
     const m = METRICS.find((x) => x.key === sort.key);
@@ -46,6 +57,7 @@ export function LabTable({ run, picked, onToggle }: { run: LabRunDTO; picked: nu
               </button>
             </th>
             {METRICS.map((m) => head(m.key, m.label, unitOf(m, run)))}
+            {onApply ? <th className="px-2 py-1" aria-label="Apply" /> : null}
           </tr>
         </thead>
         <tbody>
@@ -68,6 +80,13 @@ export function LabTable({ run, picked, onToggle }: { run: LabRunDTO; picked: nu
                     {m.text(r)}
                   </td>
                 ))}
+                {onApply ? (
+                  <td className="px-2 py-1 text-right">
+                    <button className="whitespace-nowrap text-sky-300 hover:text-sky-100" onClick={() => onApply(r)} data-testid="lab-apply-open">
+                      Apply to strategy…
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             );
           })}
