@@ -53,8 +53,11 @@ export function compileMarket(market: MarketSpec): CompiledMarket {
   return c;
 }
 
-/** Most distinct counts a market keeps interned per kind; the table is simply emptied when it is full. */
-export const INTERN_LIMIT = 4096;
+/**
+ * Most distinct counts a market keeps interned per kind; the table is simply emptied when it is full. Large
+ * enough for the prices an hour of a moving market visits (a lab simulation's), at ~100 B per entry.
+ */
+export const INTERN_LIMIT = 16_384;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 

@@ -4,6 +4,9 @@
 import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
 
+/** Distinct prices (and sizes) kept: an hour of a moving market's ticks, at ~100 B each. */
+const CACHE_LIMIT = 16_384;
+
 export class MarketGrid {
   readonly tick: Decimal;
   readonly lot: Decimal;
@@ -68,7 +71,7 @@ export class MarketGrid {
     let p = this.priceCache.get(ticks);
     if (p === undefined) {
       p = this.tick.mul(ticks);
-      if (this.priceCache.size > 4096) this.priceCache.clear();
+      if (this.priceCache.size > CACHE_LIMIT) this.priceCache.clear();
       this.priceCache.set(ticks, p);
     }
     return p;
@@ -78,7 +81,7 @@ export class MarketGrid {
     let s = this.sizeCache.get(lots);
     if (s === undefined) {
       s = this.lot.mul(lots);
-      if (this.sizeCache.size > 4096) this.sizeCache.clear();
+      if (this.sizeCache.size > CACHE_LIMIT) this.sizeCache.clear();
       this.sizeCache.set(lots, s);
     }
     return s;
