@@ -75,6 +75,21 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
     const cells = await page.locator('[data-testid="lab-row"]').first().locator("td").allTextContents();
     assert.equal(cells[2], run.results[0]!.pnl);
 
+    // Apply to strategy: the first set is previewed against the live book, then applied as a new version.
+    const before = (await (await page.request.get(`${server.url}/api/params`)).json()) as { current: { version: number } };
+    await page.locator('[data-testid="lab-row"]').first().locator('[data-testid="lab-apply-open"]').click();
+    await page.waitForSelector('[data-testid="lab-apply"]');
+    assert.equal(await page.isDisabled('[data-testid="lab-apply-confirm"]'), true, "apply waits for a preview");
+    await page.click('[data-testid="lab-apply-preview"]');
+    await page.waitForSelector('[data-testid="tuning-preview-result"]');
+    await page.click('[data-testid="lab-apply-confirm"]');
+    await page.waitForSelector('[data-testid="lab-apply-done"]');
+    const after = (await (await page.request.get(`${server.url}/api/params`)).json()) as { current: { version: number; reason: string; params: Record<string, unknown> } };
+    assert.equal(after.current.version, before.current.version + 1);
+    assert.equal(after.current.params.skewMode, "linear");
+    assert.equal(String(after.current.params.skewFactor), "0.2");
+    assert.match(after.current.reason, /^lab: .*set 1: skewMode=linear skewFactor=0\.2/);
+
     // Meanwhile the desk recorded the market it trades: the lab offers the recording.
     const files = await eventually(
       "a recording of the desk's market",
