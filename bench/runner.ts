@@ -33,19 +33,19 @@ async function once(minutes: number, seed: number, perSec: number | null) {
   return { eventsPerSec: events / (ms / 1000), events, ms, ticks: st.ticks, usPerTick: (ms * 1000) / st.ticks, fills: st.fills, orders: st.ordersPlaced };
 }
 
-/** µs per tick, by market ("story" and events per simulated second). */
-export type RunnerFigures = Record<string, number>;
+/** µs per tick, by market: [what, µs] in the order measured. */
+export type RunnerFigures = Array<[string, number]>;
 
 export async function run(): Promise<RunnerFigures> {
   await once(5, 7, 400); // warm-up: JIT, module loading
   console.log("\nrunner + paper venue (in-memory store, 500 ms ticks, full runner cycle every tick):");
   // How many market events fall between two ticks decides the figure, so it is shown for three markets: the
   // story market the lab sweeps (20 events a second) and two busy ones.
-  const out: RunnerFigures = {};
+  const out: RunnerFigures = [];
   for (const perSec of [null, 400, 1000]) {
     const r = await once(60, 11, perSec);
     const what = perSec === null ? "story market (lab's), 20" : String(perSec).padStart(4);
-    out[perSec === null ? "story" : String(perSec)] = r.usPerTick;
+    out.push([perSec === null ? "story market" : `${perSec} events/s`, r.usPerTick]);
     console.log(
       `  ${what} events per simulated s: ${fmt(r.eventsPerSec)} events/s through strategy + matching ` +
         `(${fmt(r.events)} events, ${fmt(r.ticks)} ticks at ${r.usPerTick.toFixed(1)} us each [bar <= 40 us: ${r.usPerTick <= 40 ? "ok" : "OVER"}], ${fmt(r.fills)} fills, ${fmt(r.orders)} orders, ${(r.ms / 1000).toFixed(1)} s)`,
