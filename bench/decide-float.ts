@@ -105,7 +105,7 @@ export function decideFloat(inventory: number, b: FloatBook): { bid: number; ask
   return { bid: bid * P.tick, ask: ask * P.tick, bidSize: size(1), askSize: size(-1), action: rebalance ? 1 : 0 };
 }
 
-export function run(): void {
+export function run(): { bytesPerCall: number | null; ratio: number } {
   console.log("\n# decideQuotes vs the same decision in float64 (generic market ~2000, 20-level book, tiered skew), same run");
   const nb = books.length;
   const ns = states.length;
@@ -126,6 +126,7 @@ export function run(): void {
   console.log(`  float64 decision  ${fmt(float)}`);
   console.log(`  allocation per decideQuotes call: ~${alloc === null ? "n/a" : Math.round(alloc)} B  [bar <= 256 B: ${alloc !== null && alloc <= 256 ? "ok" : "OVER"}]`);
   console.log(`  decideQuotes / float64 (p50): ${ratio.toFixed(1)}x  [bar <= 4x: ${ratio <= 4 ? "ok" : "OVER"}]; the float64 version quotes the same prices and sizes on ${same} of ${ns * nb} inputs`);
+  return { bytesPerCall: alloc, ratio };
 }
 
 if (process.argv[1]?.endsWith("decide-float.ts")) run();

@@ -1,5 +1,8 @@
 // `npm run bench`: every bench module, in order (the last: live book-to-order latency against the fake Hyperliquid). strategy.ts runs when imported; the others export run().
 // The load bench (200 sockets, 20 parameter changes/s, 60 s) is separate: `npm run bench:load`.
+// It ends with issue 13's three speed bars in one place. The machine is shared: the load average is printed at
+// the start and the end, since every wall-time figure here moves with it.
+import { availableParallelism, loadavg } from "node:os";
 import "./strategy";
 import { run as paper } from "./paper";
 import { run as runner } from "./runner";
@@ -8,9 +11,21 @@ import { run as bookToOrder } from "./book-to-order";
 import { run as decideFloat } from "./decide-float";
 import { run as lab } from "./lab";
 
-decideFloat();
+const load = () => loadavg().map((x) => x.toFixed(2)).join(", ");
+const startLoad = load();
+console.log(`\nmachine: ${availableParallelism()} cores, load average ${startLoad} (1, 5, 15 min)`);
+
+const decide = decideFloat();
 await paper();
-await runner();
+const ticks = await runner();
 await skew(8, 10);
-await lab();
+const sweep = await lab();
 await bookToOrder();
+
+const verdict = (ok: boolean) => (ok ? "ok" : "OVER");
+const alloc = decide.bytesPerCall;
+console.log("\n# issue 13 speed bars");
+console.log(`  sweep 3 modes x 10 skew factors x 8 seeds x 1 simulated hour: ${sweep.toFixed(1)} s  [bar <= 60 s: ${verdict(sweep <= 60)}]`);
+console.log(`  runner cycle, in-memory store, 500 ms ticks: ${ticks.map(([what, us]) => `${us.toFixed(1)} us (${what})`).join(", ")}  [bar <= 40 us: ${verdict(ticks.every(([, us]) => us <= 40))}]`);
+console.log(`  decideQuotes allocation: ~${alloc === null ? "n/a" : Math.round(alloc)} B per call, its result included  [bar <= 256 B: ${verdict(alloc !== null && alloc <= 256)}]; time ${decide.ratio.toFixed(1)}x the float64 decision  [bar <= 4x: ${verdict(decide.ratio <= 4)}]`);
+console.log(`  load average at the start ${startLoad}, at the end ${load()}`);

@@ -11,6 +11,7 @@ import type { LabRunDTO, LabSetResult } from "@/lib/lab/types";
 import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { fmtExact } from "@/components/format/decimal";
+import { labApplyRequest } from "@/lib/lab/apply";
 import { describeMarket, paramsText } from "./lab-data";
 
 /** Where a strategy's parameter routes live: the desk's default strategy answers without the prefix too. */
@@ -44,10 +45,12 @@ function ApplyDialog({ run, set, onClose }: { run: LabRunDTO; set: LabSetResult;
   // The operator's pick, or the first strategy listed.
   const target = pickedTarget ?? strategies[0]?.id ?? "";
   const chosen = strategies.find((s) => s.id === target) ?? null;
-  const [reason, setReason] = useState(`lab run "${run.name}", set #${set.index + 1}: ${paramsText(set.params)}`.slice(0, 500));
+  // The set is a patch on the strategy's parameters in force; the reason names the run and its figures.
+  const [request] = useState(() => labApplyRequest(run, set));
+  const [reason, setReason] = useState(request.reason);
 
-  const preview = useMutation({ mutationFn: (id: string) => api.post<QuotePreviewDTO>(paramsPath(id, "/preview"), { params: set.params }) });
-  const apply = useMutation({ mutationFn: (id: string) => api.post<ParamVersionDTO>(paramsPath(id, ""), { params: set.params, reason }) });
+  const preview = useMutation({ mutationFn: (id: string) => api.post<QuotePreviewDTO>(paramsPath(id, "/preview"), { params: request.params }) });
+  const apply = useMutation({ mutationFn: (id: string) => api.post<ParamVersionDTO>(paramsPath(id, ""), { params: request.params, reason }) });
   const { mutate: runPreview, reset: resetPreview } = preview;
   // A new target is a new preview: the old one was priced on another strategy's book.
   useEffect(() => {

@@ -53,8 +53,11 @@ export function compileMarket(market: MarketSpec): CompiledMarket {
   return c;
 }
 
-/** Most distinct counts a market keeps interned per kind; the table is simply emptied when it is full. */
-export const INTERN_LIMIT = 4096;
+/**
+ * Most distinct counts a market keeps interned per kind; the table is simply emptied when it is full. Large
+ * enough for the prices an hour of a moving market visits (a lab simulation's), at ~100 B per entry.
+ */
+export const INTERN_LIMIT = 16_384;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -66,6 +69,17 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 export function intern(table: Map<number, Decimal>, count: bigint, unit: Decimal, unitScaled: bigint): Decimal {
   if (count > MAX_SAFE || count < -MAX_SAFE) return fromUnits(count, unit, unitScaled);
   const key = Number(count);
+  let d = table.get(key);
+  if (d === undefined) {
+    if (table.size >= INTERN_LIMIT) table.clear();
+    d = unit.times(key);
+    table.set(key, d);
+  }
+  return d;
+}
+
+/** intern() for a count already held as a safe integer double (the fast path's): the same table, the same values. */
+export function internNumber(table: Map<number, Decimal>, key: number, unit: Decimal): Decimal {
   let d = table.get(key);
   if (d === undefined) {
     if (table.size >= INTERN_LIMIT) table.clear();

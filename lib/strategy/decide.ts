@@ -25,6 +25,7 @@
 // Decimals. See bench/strategy.ts.
 import type Decimal from "decimal.js";
 import type { MarketSpec, OrderBook, Side } from "@/lib/market";
+import { decideFast } from "./decide-fast";
 import {
   compileMarket,
   contextFor,
@@ -94,10 +95,11 @@ export interface QuoteMetrics {
 export interface QuoteDecision {
   readonly bid: QuoteSide | null;
   readonly ask: QuoteSide | null;
-  readonly skipped: SkippedSide[];
+  /** Not to be changed by callers: an empty list may be shared between decisions. */
+  readonly skipped: readonly SkippedSide[];
   readonly action: QuoteAction | null;
   readonly metrics: QuoteMetrics;
-  readonly warnings: string[];
+  readonly warnings: readonly string[];
   readonly usedFallback: boolean;
   /** Probability markets: UP/DOWN shares that could be merged, from checkMergeOpportunity. */
   readonly mergeable: Decimal | null;
@@ -118,6 +120,17 @@ export function decideQuotes(
   market: MarketSpec,
 ): QuoteDecision {
   const m = compileMarket(market);
+  // The fast path (decide-fast.ts) decides the common case on exact integer doubles; it returns null for
+  // everything else, and for inputs it cannot round with certainty, and the exact path below decides.
+  if (!state.totalPositionValue && !(state.upValue && state.downValue) && !(state.upShares && state.downShares)) {
+    const fast = decideFast(state.inventory, params, book, m, contextFor(m, params.scaled));
+    if (fast !== null) return fast;
+  }
+  return decideExact(state, params, book, m);
+}
+
+/** The exact path: every value as a scaled BigInt (exact.ts). */
+function decideExact(state: QuoteState, params: CompiledParams, book: OrderBook, m: CompiledMarket): QuoteDecision {
   const k = params.scaled;
   const inv = k.inventory;
 

@@ -19,6 +19,7 @@ export const LAB_START = Date.UTC(2026, 0, 1);
 
 /** The journal keeps a simulation's fills in memory: nothing of a lab run survives it, nothing touches disk. */
 class MemoryJournal extends FillJournal {
+  override readonly keeps = false;
   constructor() {
     super("(memory)", false);
   }
@@ -88,7 +89,8 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
     mode: "paper",
     initialParams: params as JsonObject,
   });
-  const config = { ...defaultRunnerConfig(opts.tickMs), snapshotEveryMs: Number.MAX_SAFE_INTEGER };
+  // Nothing of the run is stored: the metrics come from the runner's counters and the recorder.
+  const config = { ...defaultRunnerConfig(opts.tickMs), snapshotEveryMs: Number.MAX_SAFE_INTEGER, record: false };
   const runner = new Runner({ venue, store, strategy, market: paper.market, time, journal: new MemoryJournal(), config });
   const every = opts.sampleEveryMs > 0 ? opts.sampleEveryMs : Math.max(opts.tickMs, Math.ceil((endAt - LAB_START) / 120 / opts.tickMs) * opts.tickMs);
   const recorder = new MetricsRecorder(runner, every, opts.keepPath, LAB_START);

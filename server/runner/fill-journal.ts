@@ -29,6 +29,8 @@ export class JournalWriteError extends Error {
 
 export class FillJournal {
   private fd: number | null = null;
+  /** False for a journal that keeps nothing (a lab simulation's): the ledger then skips building entries. */
+  readonly keeps: boolean = true;
 
   constructor(
     readonly path: string,

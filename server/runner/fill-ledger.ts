@@ -31,6 +31,8 @@ export interface FillLedgerDeps {
   venueId: string;
   strategyId: string;
   runId: () => string | null;
+  /** False: fills are booked in memory (and the journal) only, never written to the store. Default true. */
+  record?: boolean;
   /** The journal could not be written: durability is gone, the owner halts quoting. */
   onJournalBroken: (err: JournalWriteError) => void;
   /** After the position moved. */
@@ -85,7 +87,7 @@ export class FillLedger {
   /** Returns false when this trade was already booked. */
   book(e: LedgerEntry, journal = true): boolean {
     if (this.seen.has(e.tradeId)) return false;
-    if (journal) {
+    if (journal && this.deps.journal.keeps) {
       try {
         this.deps.journal.append(toJournal(e));
       } catch (err) {
@@ -100,7 +102,7 @@ export class FillLedger {
     this.pos = applyFill(this.pos, e);
     const inventoryAfter = this.pos.qty;
     const realizedAfter = this.pos.realized;
-    this.deps.writes.push(async () => {
+    if (this.deps.record !== false) this.deps.writes.push(async () => {
       await this.deps.store.recordFill({
         strategyId: this.deps.strategyId,
         runId: this.deps.runId(),

@@ -80,8 +80,16 @@ export class OrderTracker {
   track(o: NewTrackedOrder): TrackedOrder {
     if (this.orders.has(o.clientOrderId)) throw new Error(`order ${o.clientOrderId} is already tracked`);
     const at = this.now();
+    // Fields listed, not spread: every tracked order gets the same object shape, cheaply (the hot path).
     const order: TrackedOrder = {
-      ...o,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      type: o.type,
+      price: o.price,
+      size: o.size,
+      reduceOnly: o.reduceOnly,
+      postOnly: o.postOnly,
+      reason: o.reason,
       createdAt: at,
       filled: ZERO,
       venueFilled: ZERO,
@@ -273,7 +281,7 @@ export class OrderTracker {
     // "open" with fills booked is partially filled (the table speaks of the resting state).
     if (to === "open" && o.filled.gt(0)) to = "partially_filled";
     const at = this.now();
-    const t: OrderTransition = { at, from: o.state, to, event, ...(reason ? { reason } : {}) };
+    const t: OrderTransition = reason ? { at, from: o.state, to, event, reason } : { at, from: o.state, to, event };
     o.state = to;
     o.updatedAt = at;
     if (reason) o.statusReason = reason;

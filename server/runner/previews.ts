@@ -14,7 +14,7 @@ export function previewOf(d: QuoteDecision): QuotePreviewDTO {
     skipped: d.skipped.map((s) => ({ side: s.side, reason: s.reason })),
     action: d.action ? { kind: d.action.kind, side: d.action.side, amount: d.action.amount.toString() } : null,
     mid: str(d.metrics.mid),
-    warnings: d.warnings,
+    warnings: [...d.warnings],
   };
 }
 

@@ -9,6 +9,7 @@ import type { Execution } from "@/server/runner/execution";
 import type { OrderIntent } from "@/server/runner/intents";
 import type { OrderTracker, TrackedOrder } from "@/server/runner/order-tracker";
 import type { GateContext, RiskGate } from "@/server/runner/risk-gate";
+import { ceilDiv, floorDiv, scaledOrNull } from "@/server/runner/scaled";
 
 export const SIDES: readonly Side[] = ["buy", "sell"];
 
@@ -174,6 +175,7 @@ export class Quoter {
       if (o.price && (!opposite || (i.side === "buy" ? o.price.lt(opposite) : o.price.gt(opposite)))) opposite = o.price;
     }
     if (!opposite) return i;
+    if (this.fitsPostOnly(i.side, i.price, opposite)) return i;
     const back = tick.mul(1 + this.crossMargin[i.side]);
     if (i.side === "buy") {
       const cap = opposite.toNearest(tick, Decimal.ROUND_CEIL).sub(back);
@@ -187,8 +189,38 @@ export class Quoter {
     return { ...i, price: floor };
   }
 
+  /** The cap check below on exact scaled integers: true when the price already sits behind it (kept as is). */
+  private fitsPostOnly(side: Side, price: Decimal, opposite: Decimal): boolean {
+    const t = scaledOrNull(this.market.tickSize);
+    const p = scaledOrNull(price);
+    const o = scaledOrNull(opposite);
+    const m = this.crossMargin[side];
+    if (t === null || p === null || o === null || t <= 0n || !Number.isSafeInteger(m) || m < 0 || m > 1_000_000) return false;
+    const back = t * BigInt(1 + m);
+    return side === "buy" ? p <= ceilDiv(o, t) * t - back : p >= floorDiv(o, t) * t + back;
+  }
+
+  /** withinTolerance's answer on exact scaled integers, or null when a value does not convert. */
+  private withinToleranceScaled(rest: TrackedOrder, desired: OrderIntent): boolean | null {
+    const n = this.config.requoteToleranceTicks;
+    if (!Number.isSafeInteger(n)) return null;
+    const t = scaledOrNull(this.market.tickSize);
+    const rp = scaledOrNull(rest.price!);
+    const dp = scaledOrNull(desired.price!);
+    const rs = scaledOrNull(rest.size);
+    const rf = scaledOrNull(rest.filled);
+    const ds = scaledOrNull(desired.size);
+    if (t === null || rp === null || dp === null || rs === null || rf === null || ds === null || t <= 0n) return null;
+    // Off the grid: decimal.js's rounded quotient decides, as it always has.
+    if (rp % t !== 0n || !(n >= 0 && n < 1_000_000)) return null;
+    const d = rp - dp;
+    return (d < 0n ? -d : d) <= t * BigInt(n) && rs - rf === ds;
+  }
+
   private withinTolerance(rest: TrackedOrder, desired: OrderIntent): boolean {
     if (!desired.price || !rest.price || rest.reduceOnly !== desired.reduceOnly) return false;
+    const fast = this.withinToleranceScaled(rest, desired);
+    if (fast !== null) return fast;
     // A quote resting off the current tick (the venue changed it) is replaced by one on it, however close.
     if (!rest.price.div(this.market.tickSize).isInteger()) return false;
     const tolerance = this.market.tickSize.mul(this.config.requoteToleranceTicks);

@@ -3,6 +3,7 @@
 // lets nothing through. Position limits and an order-rate cap apply in every state.
 import Decimal from "decimal.js";
 import type { RiskState } from "@/lib/domain";
+import { scaledOrNull } from "@/server/runner/scaled";
 import type { OrderIntent } from "@/server/runner/intents";
 
 export interface GateContext {
@@ -40,6 +41,33 @@ export class OrderRateLimiter {
   }
 }
 
+interface ScaledContext {
+  /** inventory − target, max inventory and the lot, as exact scaled integers. */
+  readonly excess: bigint;
+  readonly max: bigint;
+  readonly lot: bigint;
+}
+
+const scaled = scaledOrNull;
+
+function scaledContext(ctx: GateContext): ScaledContext | null {
+  const inv = scaled(ctx.inventory);
+  const target = scaled(ctx.targetInventory);
+  const max = scaled(ctx.maxInventory);
+  const lot = scaled(ctx.lotSize);
+  return inv === null || target === null || max === null || lot === null || lot <= 0n ? null : { excess: inv - target, max, lot };
+}
+
+/** True when the Decimal path would leave the size as it is: positive, within its cap, on the lot grid. */
+function fitsUnchanged(k: ScaledContext, size: Decimal, reducing: boolean, reduces: boolean): boolean {
+  const s = scaled(size);
+  if (s === null || s <= 0n || s % k.lot !== 0n) return false;
+  const abs = k.excess < 0n ? -k.excess : k.excess;
+  if (reducing) return s <= abs;
+  if (!reduces) return k.max - abs > 0n && s <= k.max - abs;
+  return s <= abs + k.max;
+}
+
 export class RiskGate {
   constructor(private readonly limiter: OrderRateLimiter) {}
 
@@ -47,6 +75,7 @@ export class RiskGate {
     const accepted: OrderIntent[] = [];
     const rejected: Array<{ intent: OrderIntent; reason: string }> = [];
     const excess = ctx.inventory.sub(ctx.targetInventory);
+    const k = scaledContext(ctx);
 
     for (const intent of intents) {
       if (ctx.riskState === "HALTED") {
@@ -57,8 +86,20 @@ export class RiskGate {
       const reduces = !excess.isZero() && excess.isNegative() !== signed.isNegative();
       let size = intent.size;
       let reduceOnly = intent.reduceOnly;
+      const reducing = ctx.riskState === "REDUCING" || intent.reduceOnly;
 
-      if (ctx.riskState === "REDUCING" || intent.reduceOnly) {
+      // The common case on exact scaled integers (no Decimal arithmetic): the size already fits its cap and
+      // the lot grid, so the intent passes unchanged. Anything else takes the Decimal path below.
+      if (k !== null && (!reducing || reduces) && fitsUnchanged(k, intent.size, reducing, reduces)) {
+        if (!this.limiter.tryTake(ctx.now)) {
+          rejected.push({ intent, reason: `order-rate cap of ${this.limiter.perSecond}/s reached` });
+          continue;
+        }
+        accepted.push(reducing && !intent.reduceOnly ? { ...intent, reduceOnly: true } : intent);
+        continue;
+      }
+
+      if (reducing) {
         if (!reduces) {
           rejected.push({ intent, reason: `${ctx.riskState === "REDUCING" ? "risk state REDUCING" : "reduce-only"}: ${intent.side} would not reduce inventory toward target` });
           continue;

@@ -40,6 +40,11 @@ export interface RunnerConfig {
   /** More queued database writes than this, or an older one than this (wall ms), raises an alert. */
   writesBehindCount: number;
   writesBehindMs: number;
+  /**
+   * False: orders, fills and snapshots are not written to the store at all (a lab simulation, whose store
+   * nothing reads and whose results come from the runner's own counters). Alerts and state changes still are.
+   */
+  record: boolean;
 }
 
 export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
@@ -47,6 +52,7 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   staleAfterMs: Math.max(5_000, tickMs * 5),
   requoteToleranceTicks: 1,
   snapshotEveryMs: Math.max(1_000, tickMs),
+  record: true,
   maxOrdersPerSecond: 100,
   backoffMs: Math.max(1_000, tickMs * 2),
   rebalanceChunk: null,

@@ -56,9 +56,9 @@ export function ledgerHooks(r: Runner): Pick<FillLedgerDeps, "onJournalBroken" |
       const abs = pos.qty.abs();
       if (abs.gt(r.stats.maxAbsInventory)) r.stats.maxAbsInventory = abs;
       // A point on the chart at every fill: the peaks that trigger rebalances and emergencies are seen.
-      if (r.params.loaded) r.publisher.storeSnapshot(snapshotRecordOf(r.view(), r.strategy.id, r.time.now()));
+      if (r.params.loaded && r.config.record) r.publisher.storeSnapshot(snapshotRecordOf(r.view(), r.strategy.id, r.time.now()));
       if (r.params.loaded && ratioOf(pos, r.params.current).abs().gte(r.params.current.emergencyThreshold)) r.loop.emergencyPending = true;
-      r.emitEvent("fill", fillDto(e, pos.qty, e.ts));
+      if (r.streaming) r.emitEvent("fill", fillDto(e, pos.qty, e.ts));
     },
   };
 }

@@ -120,7 +120,7 @@ export class Runner {
     this.tracker = new OrderTracker({ now, retainClosedMs: deps.config.retainClosedMs });
     this.tracker.onChange((o, t) => {
       if (t?.from === "pending_cancel" && t.to === "cancelled") this.stats.cancels++;
-      this.publisher.persistOrder(o, t === null && o.history.length === 0 && o.state === "pending_new", this.strategy.id, this.runId);
+      if (deps.config.record) this.publisher.persistOrder(o, t === null && o.history.length === 0 && o.state === "pending_new", this.strategy.id, this.runId);
       if (this.streaming) this.emitEvent("order", trackedOrderDto(o));
     });
     this.execution = new Execution(this.venue, this.tracker, now, deps.config.venueDeadlineMs, executionHooks(this));
@@ -131,6 +131,7 @@ export class Runner {
       venueId: this.venue.id,
       strategyId: deps.strategy.id,
       runId: () => this.runId,
+      record: deps.config.record,
       ...ledgerHooks(this),
     });
     this.quoter = new Quoter(this.tracker, this.execution, new RiskGate(this.deskLink.limiter ?? new OrderRateLimiter(deps.config.maxOrdersPerSecond)), this.market, deps.config, this.stats, this.newId, () => this.loop.seenBook);
@@ -409,7 +410,7 @@ export class Runner {
       this.emitEvent("snapshot", this.snapshot(ts));
       this.emitStatus();
     }
-    if (persist) {
+    if (persist && this.config.record) {
       this.lastSnapshotStored = ts;
       this.snapshotWanted = false;
       this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, ts));

@@ -132,8 +132,19 @@ const dateOutNullable = (ms: number | null): Date | null => (ms === null ? null 
 const exactIn = (d: Decimal, field: string): string => exactToDb(d, field);
 const roundedIn = (d: Decimal, field: string): string => roundedToDb(d, field);
 const roundedInNullable = (d: Decimal | null, field: string): string | null => (d === null ? null : roundedToDb(d, field));
-const decOut = (s: string): Decimal => new Decimal(s);
-const decOutNullable = (s: string | null): Decimal | null => (s === null ? null : new Decimal(s));
+// Every read parses its decimals afresh as the database would; the same few hundred strings (prices, sizes,
+// zero) come back on every order write, so their Decimals (immutable, safe to share) are kept.
+const parsed = new Map<string, Decimal>();
+const decOut = (s: string): Decimal => {
+  let d = parsed.get(s);
+  if (d === undefined) {
+    if (parsed.size >= 16_384) parsed.clear();
+    d = new Decimal(s);
+    parsed.set(s, d);
+  }
+  return d;
+};
+const decOutNullable = (s: string | null): Decimal | null => (s === null ? null : decOut(s));
 
 // JSON documents are kept serialized, which is both the copy and the database's view of them:
 // absent and null are both SQL NULL and read back as null.

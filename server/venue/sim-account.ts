@@ -90,6 +90,13 @@ export class SimAccount {
   private finished: string[] = [];
   private finishedHead = 0;
   private readonly fills: VenueFill[] = [];
+  private fillsInOrder = true;
+
+  private noteFill(f: VenueFill): void {
+    const last = this.fills[this.fills.length - 1];
+    // NaN or an earlier time than the last: fall back to the scan (which NaN never passes either).
+    if (!(f.ts >= (last?.ts ?? -Infinity))) this.fillsInOrder = false;
+  }
   private orderSeq = 0;
   private tradeSeq = 0;
   private positionLots = 0;
@@ -129,7 +136,18 @@ export class SimAccount {
   }
 
   fillHistory(since?: number): VenueFill[] {
-    return since === undefined ? [...this.fills] : this.fills.filter((f) => f.ts >= since);
+    if (since === undefined) return [...this.fills];
+    // Fills are booked in time order (checked as they are): the reconciler's look-back is a binary search,
+    // not a scan of the whole history every few seconds.
+    if (!this.fillsInOrder) return this.fills.filter((f) => f.ts >= since);
+    let lo = 0;
+    let hi = this.fills.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.fills[mid]!.ts >= since) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.fills.slice(lo);
   }
 
   /** The venue numbers an order it has received (still in flight until accepted). */
@@ -208,6 +226,7 @@ export class SimAccount {
   }
 
   private book(f: VenueFill, lots: number): void {
+    this.noteFill(f);
     this.fills.push(f);
     this.positionLots += f.side === "buy" ? lots : -lots;
     const notional = new Exact(f.price).mul(f.size);
@@ -251,7 +270,10 @@ export class SimAccount {
     this.tradeSeq = state.tradeSeq;
     this.positionLots = state.positionLots;
     this.cashHeld = new Exact(state.cash);
-    this.fills.push(...history);
+    for (const f of history) {
+      this.noteFill(f);
+      this.fills.push(f);
+    }
   }
 
   /** Applies one logged change, exactly as it happened live. Throws on a change that cannot follow the state. */

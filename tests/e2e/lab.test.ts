@@ -97,7 +97,7 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
     assert.equal(await page.textContent('[data-testid="lab-apply-version"]'), `v${applied.version}`);
     assert.equal(String(applied.params.skewMode), "linear");
     assert.equal(String(applied.params.skewFactor), "0.2");
-    assert.match(applied.reason, /^lab run ".+", set #1: skewMode linear · skewFactor 0\.2$/);
+    assert.match(applied.reason, /^lab: .+, set 1: skewMode=linear skewFactor=0\.2; mean PnL -?[\d.]+ over 2 runs$/);
     assert.equal(applied.changedBy, "operator");
     await page.click('[data-testid="lab-apply-close"]');
 
