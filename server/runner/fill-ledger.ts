@@ -3,7 +3,7 @@
 // the venue's trade id: a fill seen twice (redelivery, reconciliation, journal replay) is booked once.
 import Decimal from "decimal.js";
 import { applyFill, flatPosition, type Position } from "@/lib/portfolio";
-import type { FillKind, FillRecord, Store } from "@/server/store";
+import type { FillKind, FillRecord, NewFill, Store } from "@/server/store";
 import type { Side } from "@/lib/market";
 import type { VenueFill } from "@/server/venue/types";
 import { JournalWriteError, type FillJournal, type JournalFill } from "@/server/runner/fill-journal";
@@ -100,38 +100,36 @@ export class FillLedger {
     this.pos = applyFill(this.pos, e);
     const inventoryAfter = this.pos.qty;
     const realizedAfter = this.pos.realized;
-    this.deps.writes.push(async () => {
-      await this.deps.store.recordFill({
-        strategyId: this.deps.strategyId,
-        runId: this.deps.runId(),
-        venue: this.deps.venueId,
-        venueTradeId: e.tradeId,
-        kind: e.kind,
-        note: e.note,
-        clientOrderId: e.clientOrderId,
-        side: e.side,
-        price: e.price,
-        size: e.size,
-        fee: e.fee,
-        liquidity: e.liquidity,
-        inventoryAfter,
-        realizedPnlAfter: realizedAfter,
-        ts: new Date(e.ts),
-      });
-      this.truncateJournalIfDrained(true);
-    }, { label: `fill ${e.tradeId}` });
+    const fill: NewFill = {
+      strategyId: this.deps.strategyId,
+      runId: this.deps.runId(),
+      venue: this.deps.venueId,
+      venueTradeId: e.tradeId,
+      kind: e.kind,
+      note: e.note,
+      clientOrderId: e.clientOrderId,
+      side: e.side,
+      price: e.price,
+      size: e.size,
+      fee: e.fee,
+      liquidity: e.liquidity,
+      inventoryAfter,
+      realizedPnlAfter: realizedAfter,
+      ts: new Date(e.ts),
+    };
+    this.deps.writes.pushWrite({ op: "recordFill", fill }, () => this.deps.store.recordFill(fill), {
+      label: `fill ${e.tradeId}`,
+      then: () => this.truncateJournalIfDrained(),
+    });
     this.deps.onBooked(e, this.pos);
     return true;
   }
 
-  /**
-   * Truncates once everything journaled is in the database: the queue is empty, or (`fromLastWrite`) the
-   * caller is the last queued write itself, which has just succeeded.
-   */
-  truncateJournalIfDrained(fromLastWrite = false): void {
+  /** Truncates once everything journaled is in the database: the queue is empty (a write leaves it before its `then`). */
+  truncateJournalIfDrained(): void {
     // After a dead-lettered write the journal may hold the only record of a fill: it is kept (and replayed,
     // and refused again with an alert, at every start) rather than truncated.
-    if (this.deps.writes.length <= (fromLastWrite ? 1 : 0) && !this.broken && this.deps.writes.deadLettered === 0) {
+    if (this.deps.writes.length === 0 && !this.broken && this.deps.writes.deadLettered === 0) {
       try {
         this.deps.journal.truncate();
       } catch {
