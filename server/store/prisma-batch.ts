@@ -4,7 +4,7 @@
 // prisma-store.ts give one after another; the row builders here are shared with them.
 import Decimal from "decimal.js";
 import { canMoveOrderState, IllegalOrderStateChange } from "@/lib/orders";
-import type { Prisma } from "@/server/db/generated/client";
+import { Prisma } from "@/server/db/generated/client";
 import { exactToDb, fromDb, roundedToDb } from "./decimal";
 import { OrderConflictError, OrderNotFoundError } from "./errors";
 import { TERMINAL_ORDER_STATUSES, type NewFill, type NewOrder, type OrderPatch, type OrderStatus, type Snapshot, type StoreWrite } from "./types";
@@ -84,19 +84,136 @@ export function sameOrder(stored: { strategyId: string; side: string; type: stri
   return stored.strategyId === order.strategyId && stored.side === order.side && stored.type === order.type && stored.reason === order.reason && samePrice && stored.size.eq(order.size);
 }
 
-/** The whole batch in the caller's transaction, run by run in order: a later run sees what an earlier one wrote. */
+/**
+ * The whole batch in the caller's transaction, in a fixed handful of statements whatever its size: every
+ * new order in one insert, every fill in one, every snapshot in one, the orders the batch touches locked
+ * and read once, then moved in memory through the batch's updates and fills in their order (each update
+ * checked against the state the writes before it left) and written once each. Snapshots depend on nothing
+ * else; an order's insert goes first, which changes nothing unless a write before it in the batch names the
+ * same order; then the batch is split there and each part done in turn.
+ */
 export async function applyWritesTx(tx: Tx, writes: readonly StoreWrite[]): Promise<void> {
-  for (let i = 0; i < writes.length; ) {
-    const op = writes[i]!.op;
-    let j = i + 1;
-    while (j < writes.length && writes[j]!.op === op) j++;
-    const run = writes.slice(i, j);
-    if (op === "saveOrder") await saveOrders(tx, run.map((w) => (w as Extract<StoreWrite, { op: "saveOrder" }>).order));
-    else if (op === "updateOrder") await updateOrders(tx, run as Array<Extract<StoreWrite, { op: "updateOrder" }>>);
-    else if (op === "recordFill") await recordFills(tx, run.map((w) => (w as Extract<StoreWrite, { op: "recordFill" }>).fill));
-    else await tx.snapshot.createMany({ data: run.map((w) => snapshotRow((w as Extract<StoreWrite, { op: "insertSnapshot" }>).snapshot)) });
-    i = j;
+  const seen = new Set<string>();
+  for (const [i, w] of writes.entries()) {
+    const id = w.op === "saveOrder" ? null : w.op === "updateOrder" ? w.clientOrderId : w.op === "recordFill" ? w.fill.clientOrderId : null;
+    if (w.op === "saveOrder" && seen.has(w.order.clientOrderId) && i > 0) {
+      await applyPart(tx, writes.slice(0, i));
+      return applyWritesTx(tx, writes.slice(i));
+    }
+    if (id !== null) seen.add(id);
   }
+  await applyPart(tx, writes);
+}
+
+type UpdateWrite = Extract<StoreWrite, { op: "updateOrder" }>;
+
+interface OrderState {
+  status: OrderStatus;
+  openedAt: Date | null;
+  closedAt: Date | null;
+  filled: Decimal;
+  size: Decimal;
+  data: Prisma.OrderUpdateInput | null;
+}
+
+async function applyPart(tx: Tx, writes: readonly StoreWrite[]): Promise<void> {
+  const orders: NewOrder[] = [];
+  const fills: NewFill[] = [];
+  const snapshots: Snapshot[] = [];
+  const touched = new Set<string>();
+  for (const w of writes) {
+    if (w.op === "saveOrder") orders.push(w.order);
+    else if (w.op === "insertSnapshot") snapshots.push(w.snapshot);
+    else if (w.op === "recordFill") fills.push(w.fill);
+    else touched.add(w.clientOrderId);
+  }
+  if (orders.length) await saveOrders(tx, orders);
+  if (snapshots.length) await tx.snapshot.createMany({ data: snapshots.map(snapshotRow) });
+  // ON CONFLICT DO NOTHING on (venue, strategyId, venueTradeId): a trade already recorded changes nothing.
+  const fresh = new Set<string>();
+  if (fills.length) {
+    const created = await tx.fill.createManyAndReturn({ data: fills.map(fillRow), skipDuplicates: true, select: { venue: true, strategyId: true, venueTradeId: true } });
+    for (const r of created) fresh.add(tradeKey(r.venue, r.strategyId, r.venueTradeId));
+  }
+  // Which of the batch's fills moved their order: a trade twice in one batch went in once, its first time.
+  const bumps = new Set<number>();
+  for (const [i, w] of writes.entries()) {
+    if (w.op !== "recordFill") continue;
+    const f = w.fill;
+    if (fresh.delete(tradeKey(f.venue, f.strategyId, f.venueTradeId)) && f.clientOrderId !== null) {
+      bumps.add(i);
+      touched.add(f.clientOrderId);
+    }
+  }
+  if (!touched.size) return;
+  const ids = [...touched];
+  // Locked until the commit, so that fills of one order recorded elsewhere meanwhile add up rather than overwrite.
+  await tx.$executeRaw`SELECT 1 FROM "Order" WHERE "clientOrderId" IN (${Prisma.join(ids)}) FOR UPDATE`;
+  const rows = await tx.order.findMany({ where: { clientOrderId: { in: ids } }, select: { clientOrderId: true, status: true, openedAt: true, closedAt: true, filledSize: true, size: true } });
+  const state = new Map<string, OrderState>(
+    rows.map((r) => [r.clientOrderId, { status: r.status as OrderStatus, openedAt: r.openedAt, closedAt: r.closedAt, filled: new Exact(r.filledSize.toFixed()), size: new Exact(r.size.toFixed()), data: null }]),
+  );
+  for (const [i, w] of writes.entries()) {
+    if (w.op === "updateOrder") applyUpdate(state, w);
+    else if (w.op === "recordFill" && bumps.has(i)) applyFill(state.get(w.fill.clientOrderId!), w.fill);
+  }
+  await writeOrders(tx, state);
+}
+
+/**
+ * Every changed order in one UPDATE … FROM (VALUES …): its state as the batch left it (status, filled size,
+ * timestamps), and the free-text fields and history only where an update set them.
+ */
+async function writeOrders(tx: Tx, state: Map<string, OrderState>): Promise<void> {
+  const rows: Prisma.Sql[] = [];
+  const now = new Date();
+  for (const [clientOrderId, s] of state) {
+    const d = s.data;
+    if (!d) continue;
+    const has = (k: keyof Prisma.OrderUpdateInput) => d[k] !== undefined;
+    rows.push(
+      Prisma.sql`(${clientOrderId}::text, ${s.status}::text, ${exactToDb(s.filled as unknown as Decimal, "order.filledSize")}::numeric, ${s.openedAt}::timestamp(3), ${s.closedAt}::timestamp(3),
+        ${has("statusReason")}::boolean, ${(d.statusReason as string | null | undefined) ?? null}::text,
+        ${has("venueOrderId")}::boolean, ${(d.venueOrderId as string | null | undefined) ?? null}::text,
+        ${has("history")}::boolean, ${has("history") ? JSON.stringify(d.history) : null}::jsonb)`,
+    );
+  }
+  if (!rows.length) return;
+  await tx.$executeRaw`
+    UPDATE "Order" AS o SET
+      "status" = v.status::"OrderStatus",
+      "filledSize" = v.filled,
+      "openedAt" = v.opened,
+      "closedAt" = v.closed,
+      "statusReason" = CASE WHEN v.set_reason THEN v.reason ELSE o."statusReason" END,
+      "venueOrderId" = CASE WHEN v.set_vid THEN v.vid ELSE o."venueOrderId" END,
+      "history" = CASE WHEN v.set_history THEN v.history ELSE o."history" END,
+      "updatedAt" = ${now}::timestamp(3)
+    FROM (VALUES ${Prisma.join(rows)}) AS v(cid, status, filled, opened, closed, set_reason, reason, set_vid, vid, set_history, history)
+    WHERE o."clientOrderId" = v.cid`;
+}
+
+function applyUpdate(state: Map<string, OrderState>, u: UpdateWrite): void {
+  const s = state.get(u.clientOrderId);
+  if (!s) {
+    if (u.ignoreMissing) return;
+    throw new OrderNotFoundError(`no order ${u.clientOrderId}`);
+  }
+  const data = (s.data ??= {});
+  patchData(u.clientOrderId, u.patch, s, data);
+  if (u.patch.filledSize !== undefined) s.filled = new Exact(u.patch.filledSize.toString());
+}
+
+/** recordFill's effect on its order: filledSize up, partially filled or filled, closed at the completing fill. */
+function applyFill(s: OrderState | undefined, f: NewFill): void {
+  if (!s) return;
+  const data = (s.data ??= {});
+  s.filled = s.filled.plus(f.size.toString());
+  data.filledSize = exactToDb(s.filled as unknown as Decimal, "order.filledSize");
+  const done = s.filled.gte(s.size);
+  if (done) data.status = s.status = "filled";
+  else if (s.status === "pending_new" || s.status === "open") data.status = s.status = "partially_filled";
+  if (done && s.closedAt === null) data.closedAt = s.closedAt = f.ts;
 }
 
 async function saveOrders(tx: Tx, orders: NewOrder[]): Promise<void> {
@@ -131,59 +248,4 @@ function patchData(clientOrderId: string, patch: OrderPatch, cur: { status: Orde
   else if (patch.status !== undefined && TERMINAL.has(patch.status) && cur.closedAt === null) data.closedAt = cur.closedAt = now;
 }
 
-async function updateOrders(tx: Tx, updates: Array<Extract<StoreWrite, { op: "updateOrder" }>>): Promise<void> {
-  const ids = [...new Set(updates.map((u) => u.clientOrderId))];
-  const rows = await tx.order.findMany({ where: { clientOrderId: { in: ids } }, select: { clientOrderId: true, status: true, openedAt: true, closedAt: true } });
-  const current = new Map(rows.map((r) => [r.clientOrderId, { status: r.status as OrderStatus, openedAt: r.openedAt, closedAt: r.closedAt }]));
-  // Several updates of one order (open, then cancelled) become one statement with their combined effect,
-  // each checked against the state the ones before it left.
-  const merged = new Map<string, Prisma.OrderUpdateInput>();
-  for (const u of updates) {
-    const cur = current.get(u.clientOrderId);
-    if (!cur) {
-      if (u.ignoreMissing) continue;
-      throw new OrderNotFoundError(`no order ${u.clientOrderId}`);
-    }
-    let data = merged.get(u.clientOrderId);
-    if (!data) merged.set(u.clientOrderId, (data = {}));
-    patchData(u.clientOrderId, u.patch, cur, data);
-  }
-  for (const [clientOrderId, data] of merged) await tx.order.update({ where: { clientOrderId }, data });
-}
-
 const tradeKey = (venue: string, strategyId: string, venueTradeId: string) => `${venue}\u0000${strategyId}\u0000${venueTradeId}`;
-
-async function recordFills(tx: Tx, fills: NewFill[]): Promise<void> {
-  // ON CONFLICT DO NOTHING on (venue, strategyId, venueTradeId): a trade already recorded changes nothing.
-  const created = await tx.fill.createManyAndReturn({ data: fills.map(fillRow), skipDuplicates: true, select: { venue: true, strategyId: true, venueTradeId: true } });
-  const fresh = new Set(created.map((r) => tradeKey(r.venue, r.strategyId, r.venueTradeId)));
-  const byOrder = new Map<string, NewFill[]>();
-  for (const f of fills) {
-    // A trade twice in one batch went in once: only its first occurrence counts.
-    if (!fresh.delete(tradeKey(f.venue, f.strategyId, f.venueTradeId)) || f.clientOrderId === null) continue;
-    const list = byOrder.get(f.clientOrderId);
-    if (list) list.push(f);
-    else byOrder.set(f.clientOrderId, [f]);
-  }
-  for (const [clientOrderId, list] of byOrder) {
-    const total = list.reduce((s, f) => s.plus(f.size.toString()), new Exact(0));
-    // The increment locks the order row, so concurrent fills of one order add up instead of overwriting.
-    const bumped = await tx.order.updateManyAndReturn({ where: { clientOrderId }, data: { filledSize: { increment: exactToDb(total as unknown as Decimal, "order.filledSize") } } });
-    const row = bumped[0];
-    if (!row) continue;
-    // Replays the fills one by one from the size before them: the status they leave, and the time of the
-    // one that completed the order (recordFill's closedAt).
-    const size = new Exact(fromDb(row.size).toString());
-    let filled = new Exact(fromDb(row.filledSize).toString()).minus(total);
-    let status = row.status as OrderStatus;
-    let closedAt = row.closedAt;
-    for (const f of list) {
-      filled = filled.plus(f.size.toString());
-      const done = filled.gte(size);
-      if (done) status = "filled";
-      else if (status === "pending_new" || status === "open") status = "partially_filled";
-      if (done && closedAt === null) closedAt = f.ts;
-    }
-    if (status !== row.status || closedAt !== row.closedAt) await tx.order.update({ where: { clientOrderId }, data: { status, closedAt } });
-  }
-}

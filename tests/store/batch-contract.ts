@@ -61,7 +61,9 @@ export function batchWritesContract(f: BatchFixtures): void {
       { op: "recordFill", fill: fb },
       { op: "updateOrder", clientOrderId: b.clientOrderId, patch: { status: "pending_cancel", statusReason: "requote" } },
       { op: "updateOrder", clientOrderId: `${tag}-never-saved`, patch: { status: "cancelled" }, ignoreMissing: true },
-      { op: "updateOrder", clientOrderId: b.clientOrderId, patch: { status: "cancelled", closedAt: new Date(t0 + 4), history: [{ at: t0 + 4, from: "pending_cancel", to: "cancelled", reason: "test" }] } },
+      { op: "updateOrder", clientOrderId: b.clientOrderId, patch: { status: "cancelled", closedAt: new Date(t0 + 4), history: [{ at: t0 + 4, from: "pending_cancel", to: "cancelled", event: "cancelled", reason: "test" }] } },
+      // Named before it is saved: skipped as unknown, exactly as one by one (the batch is split there).
+      { op: "updateOrder", clientOrderId: c.clientOrderId, patch: { status: "open" }, ignoreMissing: true },
       { op: "saveOrder", order: c },
       { op: "insertSnapshot", snapshot: f.snapshot(s, new Date(t0 + 4), { inventory: D("8") }) },
       { op: "insertSnapshot", snapshot: f.snapshot(s, new Date(t0 + 5), { inventory: D("8") }) },
@@ -89,6 +91,7 @@ export function batchWritesContract(f: BatchFixtures): void {
     assert.equal(a?.filledSize.toFixed(), "10");
     assert.equal(a?.closedAt?.getTime(), Date.UTC(2026, 0, 1, 12) + 2, "closed at the fill that completed it");
     assert.equal((await store.getOrder(`${tagX}-b`))?.filledSize.toFixed(), "2");
+    assert.equal((await store.getOrder(`${tagX}-c`))?.status, "pending_new", "the update sent before its order was saved changed nothing");
     const fills = (s: string) => store.listFills(s, { limit: 100 }).then((l) => l.reverse().map((r) => [r.venueTradeId.slice(r.venueTradeId.lastIndexOf("-")), r.size.toFixed(), r.inventoryAfter.toFixed()]));
     assert.deepEqual(await fills(x.id), await fills(y.id));
     assert.equal((await fills(x.id)).length, 3);
