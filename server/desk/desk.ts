@@ -13,6 +13,7 @@ import type { Store, StrategyRecord } from "@/server/store";
 import type { PaperVenueOptions } from "@/server/venue/paper";
 import type { Venue } from "@/server/venue/types";
 import { AccountLimits } from "@/server/desk/account-limits";
+import { WriteCoalescer } from "@/server/desk/write-coalescer";
 import { DeskRisk } from "@/server/desk/desk-risk";
 import { openPaperStrategy, type StrategySession } from "@/server/desk/paper-strategy";
 import { exposureOf, idleRow, pushSpark, runningRow } from "@/server/desk/overview";
@@ -41,6 +42,8 @@ export class Desk {
   readonly time: TimeSource;
   readonly risk: DeskRisk;
   readonly limits: AccountLimits;
+  /** Every strategy's database writes, one round trip at a time. */
+  readonly writer: WriteCoalescer;
   private readonly sessions = new Map<string, StrategySession>();
   private readonly starting = new Map<string, Promise<StrategySession | null>>();
   private readonly records = new Map<string, StrategyRecord>();
@@ -58,6 +61,7 @@ export class Desk {
     this.log = opts.log ?? (() => {});
     this.risk = new DeskRisk(() => [...this.sessions.values()].map((s) => ({ exposure: () => exposureOf(s.runner) })), opts.maxTotalPosition ?? null, 100, () => this.time.now());
     this.limits = new AccountLimits(() => opts.accountOrdersPerSecond ?? 100);
+    this.writer = new WriteCoalescer(this.store);
   }
 
   /** Reads every strategy, and starts those whose lifecycle is "running"; one that fails is left with its fault. */
@@ -133,7 +137,7 @@ export class Desk {
           runnerConfig: this.opts.runnerConfig,
           venueOverrides: this.opts.venueOverrides,
           wrapVenue: this.opts.wrapVenue ? (v) => this.opts.wrapVenue!(s, v) : undefined,
-          link: { limiter: this.limits.limiterFor(s.account), growthBlocked: () => this.risk.growthBlocked() },
+          link: { limiter: this.limits.limiterFor(s.account), growthBlocked: () => this.risk.growthBlocked(), applyWrites: this.writer.applyWrites },
           emit: this.opts.emit ? (event, payload) => this.onRunnerEvent(s.id, event, payload) : undefined,
           log: (line) => this.log(`[${s.name}] ${line}`),
         });

@@ -3,7 +3,7 @@
 // desk's clock mode decides who ticks it: its own Clock on wall time, or the caller (tests, the bench).
 import { join } from "node:path";
 import type { PaperSettings } from "@/lib/desk";
-import { Clock, type TimeSource } from "@/server/runner/clock";
+import { Clock, phaseOf, type TimeSource } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { Runner, defaultRunnerConfig, type RunnerConfig, type RunnerDeps } from "@/server/runner/runner";
@@ -65,7 +65,7 @@ export async function openPaperStrategy(o: OpenPaperStrategy): Promise<StrategyS
   }
   const clock =
     o.clock === "wall"
-      ? new Clock({ intervalMs: o.settings.tickMs, speed: "realtime", onError: (err, n) => o.log(`tick ${n} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`) }, (_n, ts) => runner.tick(ts))
+      ? new Clock({ intervalMs: o.settings.tickMs, speed: "realtime", phaseMs: phaseOf(o.strategy.id, o.settings.tickMs), onError: (err, n) => o.log(`tick ${n} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`) }, (_n, ts) => runner.tick(ts))
       : null;
   void clock?.start();
   let closed = false;

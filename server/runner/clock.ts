@@ -28,6 +28,25 @@ export interface ClockOptions {
   /** Simulated time only: where the clock starts and (optionally) stops. */
   sim?: { time: SimulatedTime; endAt?: number };
   onError?: (err: unknown, tick: number) => void;
+  /**
+   * Realtime only: after the first tick, ticks fall on wall times ≡ phaseMs (mod intervalMs). A desk gives each
+   * strategy its own phase, so a hundred strategies tick spread over the second instead of all at once.
+   */
+  phaseMs?: number;
+}
+
+/** The first instant after `now` that is ≡ phase (mod interval). */
+export function nextOnPhase(now: number, intervalMs: number, phaseMs: number): number {
+  const next = now + ((((phaseMs - now) % intervalMs) + intervalMs) % intervalMs);
+  return next > now ? next : next + intervalMs;
+}
+
+/** A strategy's phase within the tick interval, from its id: stable across restarts, spread evenly over ids. */
+export function phaseOf(id: string, intervalMs: number): number {
+  // FNV-1a: any id, uniformly spread; UUIDs would do with less, but names or tags may be given too.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h % intervalMs;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -83,10 +102,14 @@ export class Clock {
   private async runRealtime(): Promise<void> {
     const interval = this.opts.intervalMs;
     let next = Date.now();
+    let first = true;
     while (this.running) {
       await this.fire(Date.now());
       next += interval;
       const now = Date.now();
+      if (first && this.opts.phaseMs !== undefined) next = nextOnPhase(now, interval, this.opts.phaseMs);
+      first = false;
+      // A late tick keeps the phase: the next one is the next instant on it.
       if (next < now) next = now + interval - ((now - next) % interval);
       await sleep(next - now);
     }

@@ -3,7 +3,7 @@
 // the venue's trade id: a fill seen twice (redelivery, reconciliation, journal replay) is booked once.
 import Decimal from "decimal.js";
 import { applyFill, flatPosition, type Position } from "@/lib/portfolio";
-import type { FillKind, FillRecord, Store } from "@/server/store";
+import type { FillKind, FillRecord, NewFill, Store } from "@/server/store";
 import type { Side } from "@/lib/market";
 import type { VenueFill } from "@/server/venue/types";
 import { JournalWriteError, type FillJournal, type JournalFill } from "@/server/runner/fill-journal";
@@ -102,8 +102,8 @@ export class FillLedger {
     this.pos = applyFill(this.pos, e);
     const inventoryAfter = this.pos.qty;
     const realizedAfter = this.pos.realized;
-    if (this.deps.record !== false) this.deps.writes.push(async () => {
-      await this.deps.store.recordFill({
+    if (this.deps.record !== false) {
+      const fill: NewFill = {
         strategyId: this.deps.strategyId,
         runId: this.deps.runId(),
         venue: this.deps.venueId,
@@ -119,21 +119,21 @@ export class FillLedger {
         inventoryAfter,
         realizedPnlAfter: realizedAfter,
         ts: new Date(e.ts),
+      };
+      this.deps.writes.pushWrite({ op: "recordFill", fill }, () => this.deps.store.recordFill(fill), {
+        label: `fill ${e.tradeId}`,
+        then: () => this.truncateJournalIfDrained(),
       });
-      this.truncateJournalIfDrained(true);
-    }, { label: `fill ${e.tradeId}` });
+    }
     this.deps.onBooked(e, this.pos);
     return true;
   }
 
-  /**
-   * Truncates once everything journaled is in the database: the queue is empty, or (`fromLastWrite`) the
-   * caller is the last queued write itself, which has just succeeded.
-   */
-  truncateJournalIfDrained(fromLastWrite = false): void {
+  /** Truncates once everything journaled is in the database: the queue is empty (a write leaves it before its `then`). */
+  truncateJournalIfDrained(): void {
     // After a dead-lettered write the journal may hold the only record of a fill: it is kept (and replayed,
     // and refused again with an alert, at every start) rather than truncated.
-    if (this.deps.writes.length <= (fromLastWrite ? 1 : 0) && !this.broken && this.deps.writes.deadLettered === 0) {
+    if (this.deps.writes.length === 0 && !this.broken && this.deps.writes.deadLettered === 0) {
       try {
         this.deps.journal.truncate();
       } catch {

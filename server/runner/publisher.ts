@@ -6,7 +6,7 @@ import Decimal from "decimal.js";
 import type { AlertKind } from "@/lib/domain";
 import type { AlertDTO, FillDTO, OrderDTO, SnapshotDTO } from "@/lib/events";
 import type { RunnerEvents } from "@/server/runner/commands";
-import type { FillKind, FillRecord, OrderRecord, Snapshot, Store } from "@/server/store";
+import type { FillKind, FillRecord, NewOrder, OrderPatch, OrderRecord, Snapshot, Store } from "@/server/store";
 import type { TrackedOrder } from "@/server/runner/order-tracker";
 import type { WriteQueue } from "@/server/runner/write-queue";
 
@@ -138,50 +138,45 @@ export class Publisher {
 
   storeSnapshot(snap: Snapshot | null): void {
     if (!snap) return;
-    this.deps.writes.push(() => this.deps.store.insertSnapshot(snap), { droppable: true, label: "snapshot" });
+    this.deps.writes.pushWrite({ op: "insertSnapshot", snapshot: snap }, () => this.deps.store.insertSnapshot(snap), { droppable: true, label: "snapshot" });
   }
 
   /** Stores an order's state, fills and history; the tracker calls this on every change. */
   persistOrder(o: TrackedOrder, created: boolean, strategyId: string, runId: string | null): void {
     const store = this.deps.store;
     if (created) {
-      this.deps.writes.push(() =>
-        store.saveOrder({
-          clientOrderId: o.clientOrderId,
-          strategyId,
-          runId,
-          side: o.side,
-          type: o.type,
-          price: o.price,
-          size: o.size,
-          status: "pending_new",
-          reduceOnly: o.reduceOnly,
-          postOnly: o.postOnly,
-          reason: o.reason,
-          createdAt: new Date(o.createdAt),
-        }),
-      );
+      const order: NewOrder = {
+        clientOrderId: o.clientOrderId,
+        strategyId,
+        runId,
+        side: o.side,
+        type: o.type,
+        price: o.price,
+        size: o.size,
+        status: "pending_new",
+        reduceOnly: o.reduceOnly,
+        postOnly: o.postOnly,
+        reason: o.reason,
+        createdAt: new Date(o.createdAt),
+      };
+      this.deps.writes.pushWrite({ op: "saveOrder", order }, () => store.saveOrder(order), { label: `order ${o.clientOrderId}` });
       return;
     }
     const status = o.state;
     // The whole history is written when the order finishes (and when it becomes unknown, the moment an
     // operator most wants to read it); in between, the state alone keeps the hot path light.
     const history = o.closedAt !== null || status === "unknown" ? [...o.history] : undefined;
-    const venueOrderId = o.venueOrderId;
-    const statusReason = o.statusReason;
     const closedAt = o.closedAt === null ? undefined : new Date(o.closedAt);
-    this.deps.writes.push(() =>
-      store
-        .updateOrder(o.clientOrderId, {
-          status,
-          ...(history ? { history } : {}),
-          venueOrderId,
-          statusReason,
-          ...(status === "open" ? { openedAt: new Date(o.updatedAt) } : {}),
-          ...(closedAt ? { closedAt } : {}),
-        })
-        .catch(ignoreMissingOrder),
-    );
+    const patch: OrderPatch = {
+      status,
+      ...(history ? { history } : {}),
+      venueOrderId: o.venueOrderId,
+      statusReason: o.statusReason,
+      ...(status === "open" ? { openedAt: new Date(o.updatedAt) } : {}),
+      ...(closedAt ? { closedAt } : {}),
+    };
+    const clientOrderId = o.clientOrderId;
+    this.deps.writes.pushWrite({ op: "updateOrder", clientOrderId, patch, ignoreMissing: true }, () => store.updateOrder(clientOrderId, patch).catch(ignoreMissingOrder), { label: `order ${clientOrderId}` });
   }
 }
 

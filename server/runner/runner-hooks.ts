@@ -12,6 +12,7 @@ import type { WriteQueueOptions } from "@/server/runner/write-queue";
 export function writeQueueHooks(r: Runner): WriteQueueOptions {
   return {
     maxDroppable: 10_000,
+    applyBatch: r.deskLink.applyWrites ?? ((writes) => r.store.applyWrites(writes)),
     onError: (err, n) => {
       if (n !== 1) return;
       const why = err instanceof Error ? err.message : String(err);

@@ -417,8 +417,21 @@ export class Runner {
     }
   }
 
+  private statusQueued = false;
+
+  /**
+   * The status goes out once per burst of changes: a tick and the venue answers that arrive with it would
+   * each build the whole status (open orders, reconciliation) and post it to the web thread; with a hundred
+   * strategies that was a few hundred builds a second nobody reads in between. It follows once the turn's
+   * work is done (the tick, and the answers its book read brought).
+   */
   emitStatus(): void {
-    if (this.streaming && this.params.loaded) this.emitEvent("status", this.status());
+    if (!this.streaming || !this.params.loaded || this.statusQueued) return;
+    this.statusQueued = true;
+    setImmediate(() => {
+      this.statusQueued = false;
+      if (this.params.loaded) this.emitEvent("status", this.status());
+    });
   }
 
   markRunning(): void {

@@ -29,6 +29,20 @@ export class OrderConflictError extends StoreError {
 export class DecimalRangeError extends StoreError {
   override name = "DecimalRangeError";
 }
+/**
+ * A batch of writes (Store.applyWrites) failed part-way and its first `applied` writes are in: a store
+ * without transactions says so, so that the caller retries only the rest. The failing write's own error is
+ * `cause`; its name and message are repeated here, as `cause` does not cross the database thread.
+ */
+export class BatchWriteError extends Error {
+  override name = "BatchWriteError";
+  constructor(
+    readonly applied: number,
+    override readonly cause: unknown,
+  ) {
+    super(`write ${applied + 1} of a batch failed: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`);
+  }
+}
 /** The order state table (lib/orders.ts) has no move from the stored state to the asked one. Re-exported
  * here so the database thread's errors revive as this class (remote-store.ts looks them up by name). */
 export { IllegalOrderStateChange } from "@/lib/orders";

@@ -12,6 +12,7 @@ import Decimal from "decimal.js";
 import { exactToDb, roundedToDb } from "./decimal";
 import { MemoryLabRuns, type LabResultRecord, type LabRunPatch, type NewLabRun } from "./lab-runs";
 import {
+  BatchWriteError,
   OrderConflictError,
   OrderNotFoundError,
   RunNotFoundError,
@@ -59,6 +60,7 @@ import {
   type StrategyDef,
   type StrategyLifecycle,
   type StrategyMode,
+  type StoreWrite,
   type StrategyRecord,
 } from "./types";
 import type { Side } from "@/lib/market";
@@ -772,6 +774,21 @@ export class MemoryStore implements Store {
 
   async insertSnapshot(snapshot: Snapshot): Promise<void> {
     await this.insertSnapshots([snapshot]);
+  }
+
+  async applyWrites(writes: readonly StoreWrite[]): Promise<number> {
+    // Each write here is atomic on its own but the batch is not: a failure reports how many went in.
+    for (const [i, w] of writes.entries()) {
+      try {
+        if (w.op === "saveOrder") await this.saveOrder(w.order);
+        else if (w.op === "recordFill") await this.recordFill(w.fill);
+        else if (w.op === "insertSnapshot") await this.insertSnapshot(w.snapshot);
+        else if (!w.ignoreMissing || this.orders.has(w.clientOrderId)) await this.updateOrder(w.clientOrderId, w.patch);
+      } catch (err) {
+        throw new BatchWriteError(i, err);
+      }
+    }
+    return writes.length;
   }
 
   async insertSnapshots(batch: readonly Snapshot[]): Promise<number> {

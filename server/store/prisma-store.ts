@@ -2,11 +2,10 @@
 // (a parameter version and the strategy's pointer to it; a fill and its order) share one transaction.
 // Inside a transaction only `tx` is used: PGlite has a single session, so touching `this.prisma` there
 // would wait on the transaction itself.
-import type Decimal from "decimal.js";
 import { canMoveOrderState, IllegalOrderStateChange } from "@/lib/orders";
 import type { Db } from "@/server/db";
 import { Prisma, type PrismaClient } from "@/server/db/generated/client";
-import { exactToDb, fromDb, roundedToDb } from "./decimal";
+import { exactToDb, fromDb } from "./decimal";
 import { PrismaLabRuns, type LabResultRecord, type LabRunPatch, type NewLabRun } from "./lab-runs";
 import {
   OrderConflictError,
@@ -16,6 +15,7 @@ import {
   StoreError,
   StrategyNotFoundError,
 } from "./errors";
+import { applyWritesTx, fillRow, orderRow, sameOrder, snapshotRow } from "./prisma-batch";
 import { jsonIn, toAlert, toAudit, toFill, toOrder, toParameterVersion, toRun, toSnapshot, toStrategy } from "./prisma-rows";
 import {
   LIVE_ORDER_STATUSES,
@@ -47,6 +47,7 @@ import {
   SEVERITY_RANK,
   type Snapshot,
   type Store,
+  type StoreWrite,
   type StrategyDef,
   type StrategyLifecycle,
   type StrategyRecord,
@@ -61,31 +62,6 @@ function limitOf(limit: number | undefined, fallback: number, max: number): numb
   if (limit === undefined) return fallback;
   if (!Number.isInteger(limit) || limit < 1) throw new StoreError(`limit must be a positive integer, got ${limit}`);
   return Math.min(limit, max);
-}
-
-function snapshotRow(s: Snapshot): Prisma.SnapshotCreateManyInput {
-  const r = (d: Decimal, f: string) => roundedToDb(d, `snapshot.${f}`);
-  const rn = (d: Decimal | null, f: string) => (d === null ? null : r(d, f));
-  return {
-    strategyId: s.strategyId,
-    ts: s.ts,
-    mid: r(s.mid, "mid"),
-    bestBid: rn(s.bestBid, "bestBid"),
-    bestAsk: rn(s.bestAsk, "bestAsk"),
-    ourBid: rn(s.ourBid, "ourBid"),
-    ourAsk: rn(s.ourAsk, "ourAsk"),
-    inventory: r(s.inventory, "inventory"),
-    ratio: r(s.ratio, "ratio"),
-    skew: r(s.skew, "skew"),
-    realizedPnl: r(s.realizedPnl, "realizedPnl"),
-    unrealizedPnl: r(s.unrealizedPnl, "unrealizedPnl"),
-    fees: r(s.fees, "fees"),
-    riskState: s.riskState,
-  };
-}
-
-function sameDecimal(a: Decimal | null, b: Decimal | null): boolean {
-  return a === null || b === null ? a === b : a.eq(b);
 }
 
 export class PrismaStore implements Store {
@@ -199,44 +175,13 @@ export class PrismaStore implements Store {
   // ── orders ──
 
   async saveOrder(order: NewOrder): Promise<{ order: OrderRecord; inserted: boolean }> {
-    const price = order.price === null ? null : exactToDb(order.price, "order.price");
-    const size = exactToDb(order.size, "order.size");
-    const status = order.status ?? "pending_new";
-    const now = order.createdAt ?? new Date();
-    const created = await this.prisma.order.createManyAndReturn({
-      data: [
-        {
-          clientOrderId: order.clientOrderId,
-          strategyId: order.strategyId,
-          runId: order.runId ?? null,
-          side: order.side,
-          type: order.type,
-          price,
-          size,
-          status,
-          venueOrderId: order.venueOrderId ?? null,
-          reduceOnly: order.reduceOnly ?? false,
-          postOnly: order.postOnly ?? false,
-          reason: order.reason,
-          createdAt: now,
-          openedAt: status === "open" ? now : null,
-        },
-      ],
-      skipDuplicates: true,
-    });
+    const created = await this.prisma.order.createManyAndReturn({ data: [orderRow(order)], skipDuplicates: true });
     if (created[0]) return { order: toOrder(created[0]), inserted: true };
 
     const existing = await this.prisma.order.findUnique({ where: { clientOrderId: order.clientOrderId } });
     if (!existing) throw new StoreError(`order ${order.clientOrderId} was neither inserted nor found`);
     const stored = toOrder(existing);
-    const same =
-      stored.strategyId === order.strategyId &&
-      stored.side === order.side &&
-      stored.type === order.type &&
-      stored.reason === order.reason &&
-      sameDecimal(stored.price, order.price) &&
-      stored.size.eq(order.size);
-    if (!same) throw new OrderConflictError(`clientOrderId ${order.clientOrderId} is already used by a different order`);
+    if (!sameOrder(stored, order)) throw new OrderConflictError(`clientOrderId ${order.clientOrderId} is already used by a different order`);
     return { order: stored, inserted: false };
   }
 
@@ -305,25 +250,8 @@ export class PrismaStore implements Store {
   // ── fills ──
 
   async recordFill(fill: NewFill): Promise<RecordFillResult> {
-    const size = exactToDb(fill.size, "fill.size");
-    const row: Prisma.FillCreateManyInput = {
-      strategyId: fill.strategyId,
-      runId: fill.runId ?? null,
-      venue: fill.venue,
-      venueTradeId: fill.venueTradeId,
-      kind: fill.kind ?? "trade",
-      note: fill.note ?? null,
-      clientOrderId: fill.clientOrderId,
-      side: fill.side,
-      price: exactToDb(fill.price, "fill.price"),
-      size,
-      fee: exactToDb(fill.fee, "fill.fee"),
-      feeCurrency: fill.feeCurrency ?? null,
-      liquidity: fill.liquidity,
-      inventoryAfter: exactToDb(fill.inventoryAfter, "fill.inventoryAfter"),
-      realizedPnlAfter: fill.realizedPnlAfter == null ? null : roundedToDb(fill.realizedPnlAfter, "fill.realizedPnlAfter"),
-      ts: fill.ts,
-    };
+    const row = fillRow(fill);
+    const size = row.size;
     const clientOrderId = fill.clientOrderId;
     return this.prisma.$transaction(async (tx) => {
       // ON CONFLICT DO NOTHING on (venue, strategyId, venueTradeId): a replayed fill changes nothing.
@@ -369,6 +297,14 @@ export class PrismaStore implements Store {
 
   async insertSnapshot(snapshot: Snapshot): Promise<void> {
     await this.prisma.snapshot.create({ data: snapshotRow(snapshot) });
+  }
+
+  async applyWrites(writes: readonly StoreWrite[]): Promise<number> {
+    if (writes.length === 0) return 0;
+    // A pool of PostgreSQL connections, or PGlite's one session, may be busy with other strategies' batches:
+    // waiting for it is not a failure.
+    await this.prisma.$transaction((tx) => applyWritesTx(tx, writes), { maxWait: 60_000, timeout: 60_000 });
+    return writes.length;
   }
 
   async insertSnapshots(batch: readonly Snapshot[]): Promise<number> {

@@ -398,6 +398,19 @@ export interface RecoveryState {
   lastRun: RunRecord | null;
 }
 
+// ── batched writes ──────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One of the runner's hot-path writes, as data, so that a run of them can reach the database together
+ * (Store.applyWrites). Each means exactly what the method of the same name does.
+ */
+export type StoreWrite =
+  | { op: "saveOrder"; order: NewOrder }
+  /** ignoreMissing: an update for an order the store never saw is skipped instead of refused. */
+  | { op: "updateOrder"; clientOrderId: string; patch: OrderPatch; ignoreMissing?: boolean }
+  | { op: "recordFill"; fill: NewFill }
+  | { op: "insertSnapshot"; snapshot: Snapshot };
+
 // ── the port ────────────────────────────────────────────────────────────────────────────────────────────
 
 export interface Store extends LabRunStore {
@@ -440,6 +453,13 @@ export interface Store extends LabRunStore {
   countFills(strategyId: string, filter?: FillFilter): Promise<number>;
 
   insertSnapshot(snapshot: Snapshot): Promise<void>;
+  /**
+   * Applies the writes in order, as the methods of the same names would one after another, in far fewer
+   * round trips (one transaction on a database, multi-row statements for runs of one kind). When one
+   * write fails, the call throws and none of them is kept, except what a BatchWriteError's `applied` says:
+   * that many leading writes are in. Resolves to the number of writes applied.
+   */
+  applyWrites(writes: readonly StoreWrite[]): Promise<number>;
   /** One statement for the batch; returns the number of rows written. */
   insertSnapshots(batch: readonly Snapshot[]): Promise<number>;
   /** Ascending by ts. */

@@ -8,25 +8,30 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPaperSession } from "@/server/runner/open-paper-session";
-import type { Store } from "@/server/store";
+import type { NewFill, Store, StoreWrite } from "@/server/store";
 import { DecimalRangeError } from "@/server/store/errors";
 
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
 test("a fill the database can never take is dead-lettered with a critical alert; the writes behind it go through", async () => {
   let refused: string | null = null;
+  // The refused fill is refused on both paths a fill takes to the database: alone, and in a batch (which it
+  // then fails whole, as a transaction would).
+  const refuse = (fill: NewFill): boolean => {
+    if (refused === null || refused === fill.venueTradeId) {
+      refused = fill.venueTradeId;
+      return true;
+    }
+    return false;
+  };
+  const outOfRange = () => Promise.reject(new DecimalRangeError("fill.size is out of range for numeric(38,18) (test)"));
   const wrap = (store: Store): Store =>
     new Proxy(store, {
       get(target, prop, recv) {
         const v = Reflect.get(target, prop, recv);
-        if (prop !== "recordFill" || typeof v !== "function") return typeof v === "function" ? v.bind(target) : v;
-        return (fill: Parameters<Store["recordFill"]>[0]) => {
-          if (refused === null || refused === fill.venueTradeId) {
-            refused = fill.venueTradeId;
-            return Promise.reject(new DecimalRangeError("fill.size is out of range for numeric(38,18) (test)"));
-          }
-          return (v as Store["recordFill"]).call(target, fill);
-        };
+        if (prop === "recordFill") return (fill: NewFill) => (refuse(fill) ? outOfRange() : target.recordFill(fill));
+        if (prop === "applyWrites") return (writes: StoreWrite[]) => (writes.some((w) => w.op === "recordFill" && refuse(w.fill)) ? outOfRange() : target.applyWrites(writes));
+        return typeof v === "function" ? v.bind(target) : v;
       },
     });
   const journalDir = mkdtempSync(join(tmpdir(), "skewdesk-deadletter-"));

@@ -25,6 +25,7 @@ import {
   type Store,
   type StrategyRecord,
 } from "@/server/store";
+import { batchWritesContract } from "./batch-contract";
 
 export interface StoreHarness {
   store: Store;
@@ -715,6 +716,8 @@ export function storeContract<H extends StoreHarness>(name: string, open: () => 
       assert.equal(last.order?.status, "filled");
       assert.equal(last.order?.filledSize.toFixed(), near.toFixed());
     });
+
+    batchWritesContract({ store: () => store, strategy: () => strategy(), order, fill, snapshot });
 
     options.extraTests?.({
       harness: () => h,
