@@ -56,6 +56,8 @@ export class HyperliquidVenue implements Venue {
   private readonly sent = new Map<string, SentOrder>();
   private readonly nonces: NonceFloorFile | null;
   private readonly marketListeners = new Set<(m: MarketSpec) => void>();
+  /** The time of the book that last moved the grid. */
+  private gridBookTs = 0;
   private closed = false;
 
   private constructor(
@@ -168,6 +170,9 @@ export class HyperliquidVenue implements Venue {
    * to the new tick before it quotes on this book.
    */
   private regrid(book: OrderBook): void {
+    // A book older than the one that set the grid (a REST read answered after a newer stream message) must
+    // not move the grid back: the desk would re-round its quotes to a tick the market has left.
+    if (book.ts < this.gridBookTs) return;
     const bid = book.bids[0]?.price;
     const ask = book.asks[0]?.price;
     const m = this.grid;
@@ -175,6 +180,7 @@ export class HyperliquidVenue implements Venue {
     const next = marketSpec({ ...this.perp, mark: bid.add(ask).div(2) });
     if (next.tickSize.eq(m.tickSize) && next.minPrice.eq(m.minPrice) && next.maxPrice.eq(m.maxPrice)) return;
     this.grid = next;
+    this.gridBookTs = book.ts;
     this.cfg.log?.(`the market (${bid}–${ask}) left the band [${m.minPrice}, ${m.maxPrice}]: grid now [${next.minPrice}, ${next.maxPrice}] on tick ${next.tickSize} (was ${m.tickSize})`);
     for (const l of this.marketListeners) l(next);
   }
