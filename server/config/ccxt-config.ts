@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { ConfigError } from "./web-config";
+import { venueUrlSchema } from "./venue-url";
 
 export interface CcxtLiveConfig {
   venue: `ccxt:${string}`;
@@ -27,28 +28,11 @@ export interface CcxtLiveConfig {
   deadmanMs: number;
 }
 
-const isLoopback = (u: URL) => u.hostname === "127.0.0.1" || u.hostname === "localhost" || u.hostname === "[::1]";
-const urlSchema = (secure: string, plain: string) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : undefined))
-    .refine((v) => {
-      if (v === undefined) return true;
-      try {
-        const u = new URL(v);
-        return u.protocol === secure || (u.protocol === plain && isLoopback(u));
-      } catch {
-        return false;
-      }
-    }, `must be a ${secure}// URL (${plain}// only for 127.0.0.1 / localhost)`);
-
 const envSchema = z.object({
   SKEWDESK_VENUE: z.string().trim().regex(/^ccxt:[a-z0-9]+$/, 'must be "ccxt:<exchange id>", e.g. ccxt:binance'),
   SKEWDESK_VENUE_NETWORK: z.enum(["mainnet", "testnet"], { error: () => 'must be "mainnet" or "testnet" (the exchange\'s sandbox): no default, say which' }),
-  SKEWDESK_VENUE_URL: urlSchema("https:", "http:"),
-  SKEWDESK_VENUE_WS_URL: urlSchema("wss:", "ws:"),
+  SKEWDESK_VENUE_URL: venueUrlSchema("https:", "http:"),
+  SKEWDESK_VENUE_WS_URL: venueUrlSchema("wss:", "ws:"),
   SKEWDESK_VENUE_SYMBOL: z.string().trim().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, "a ccxt spot symbol, e.g. ETH/USDT"),
   SKEWDESK_CCXT_API_KEY: z.string().trim().min(8, "the exchange API key"),
   SKEWDESK_CCXT_SECRET: z.string().optional(),

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { ccxtConfigFromEnv, type CcxtLiveConfig } from "./ccxt-config";
 import { polymarketConfigFromEnv, type PolymarketLiveConfig } from "./polymarket-config";
 import { ConfigError } from "./web-config";
+import { isLoopbackUrl, venueUrlSchema } from "./venue-url";
 
 export type LiveConfig = HyperliquidLiveConfig | PolymarketLiveConfig | CcxtLiveConfig;
 
@@ -34,25 +35,10 @@ const PUBLIC_TEST_KEYS = new Set([
   "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
 ]);
 
-const isLoopbackUrl = (u: URL) => u.hostname === "127.0.0.1" || u.hostname === "localhost" || u.hostname === "[::1]";
-
 const liveEnvSchema = z.object({
   SKEWDESK_VENUE: z.enum(["hyperliquid"], { error: () => 'must be "hyperliquid", "polymarket" or "ccxt:<exchange id>" (the live venues of this build)' }),
   SKEWDESK_VENUE_NETWORK: z.enum(["mainnet", "testnet"], { error: () => 'must be "mainnet" or "testnet" (no default: say which)' }),
-  SKEWDESK_VENUE_URL: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : undefined))
-    .refine((v) => {
-      if (v === undefined) return true;
-      try {
-        const u = new URL(v);
-        return u.protocol === "https:" || (u.protocol === "http:" && isLoopbackUrl(u));
-      } catch {
-        return false;
-      }
-    }, "must be an https:// URL (http:// only for 127.0.0.1 / localhost)"),
+  SKEWDESK_VENUE_URL: venueUrlSchema("https:", "http:", "must be an https:// URL (http:// only for 127.0.0.1 / localhost)"),
   SKEWDESK_VENUE_SYMBOL: z.string().trim().min(1, "required in live mode, e.g. ETH/USDC:USDC"),
   SKEWDESK_HYPERLIQUID_WALLET: z
     .string()

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import { ConfigError } from "./web-config";
+import { isLoopbackUrl, venueUrlSchema } from "./venue-url";
 
 export interface PolymarketLiveConfig {
   venue: "polymarket";
@@ -35,27 +36,10 @@ const PUBLIC_TEST_KEYS = new Set([
   "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
   "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
 ]);
-const isLoopback = (u: URL) => u.hostname === "127.0.0.1" || u.hostname === "localhost" || u.hostname === "[::1]";
-const urlSchema = (secure: string, plain: string) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : undefined))
-    .refine((v) => {
-      if (v === undefined) return true;
-      try {
-        const u = new URL(v);
-        return u.protocol === secure || (u.protocol === plain && isLoopback(u));
-      } catch {
-        return false;
-      }
-    }, `must be a ${secure}// URL (${plain}// only for 127.0.0.1 / localhost)`);
-
 const envSchema = z.object({
   SKEWDESK_VENUE_NETWORK: z.enum(["mainnet", "testnet"], { error: () => 'must be "mainnet" (Polygon) or "testnet" (Amoy): no default, say which' }),
-  SKEWDESK_VENUE_URL: urlSchema("https:", "http:"),
-  SKEWDESK_VENUE_WS_URL: urlSchema("wss:", "ws:"),
+  SKEWDESK_VENUE_URL: venueUrlSchema("https:", "http:"),
+  SKEWDESK_VENUE_WS_URL: venueUrlSchema("wss:", "ws:"),
   SKEWDESK_POLYMARKET_TOKEN_ID: z.string().trim().regex(/^\d{1,78}$/, "the outcome token's id (decimal digits), from the market's clobTokenIds"),
   SKEWDESK_POLYMARKET_CONDITION_ID: z.string().trim().regex(/^0x[0-9a-fA-F]{64}$/, "the market's condition id, 0x and 64 hex digits").optional(),
   SKEWDESK_VENUE_SYMBOL: z.string().trim().min(1).max(64).optional(),
@@ -93,7 +77,7 @@ export function polymarketConfigFromEnv(env: Record<string, string | undefined>)
   if (!raw) throw new ConfigError("Live mode on Polymarket needs the signing key: SKEWDESK_POLYMARKET_KEY_FILE (a 0600 file) or SKEWDESK_POLYMARKET_KEY");
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(raw)) throw new ConfigError(`${where}: not a private key (expected 64 hex digits, optionally 0x-prefixed)`);
   const key = raw.toLowerCase().replace(/^0x/, "");
-  const local = e.SKEWDESK_VENUE_URL !== undefined && isLoopback(new URL(e.SKEWDESK_VENUE_URL));
+  const local = e.SKEWDESK_VENUE_URL !== undefined && isLoopbackUrl(new URL(e.SKEWDESK_VENUE_URL));
   if (PUBLIC_TEST_KEYS.has(key) && !local) throw new ConfigError(`${where}: this is a publicly known test key; it is accepted only against a venue on this machine`);
   let creds: PolymarketLiveConfig["creds"];
   if (e.SKEWDESK_POLYMARKET_CREDS_FILE) {
