@@ -86,8 +86,9 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
     await page.locator('[data-testid="lab-row"]').first().locator('[data-testid="lab-apply"]').click();
     await page.waitForSelector('[data-testid="lab-apply-dialog"]');
     assert.equal(await page.textContent('[data-testid="lab-apply-params"]'), "skewMode linear · skewFactor 0.2");
-    assert.equal(await page.inputValue('[data-testid="lab-apply-target"]'), target.id);
+    // The dialog lists the desk's strategies once their read arrives; the preview is priced after it.
     await page.waitForSelector('[data-testid="lab-apply-preview"][data-state="ready"]', { timeout: 15_000 });
+    assert.equal(await page.inputValue('[data-testid="lab-apply-target"]'), target.id);
     assert.equal((await paramsOf()).current.version, before, "a preview changes nothing");
     await page.screenshot({ path: artifactPath("lab-apply-preview.png") });
     await page.click('[data-testid="lab-apply-confirm"]');
