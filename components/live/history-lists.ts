@@ -40,6 +40,7 @@ export const fillsSpec: ListSpec<FillDTO> = {
   // A live row has no row id yet: read from one millisecond later, the repeats merge away by trade id.
   cursorOf: (f) => fillCursorOf(f) ?? `${f.ts + 1}:0`,
   cap: LIST_MEMORY_CAP,
+  unread: (f) => f.seq === undefined,
 };
 
 export const ordersSpec: ListSpec<OrderDTO> = {

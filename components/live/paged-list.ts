@@ -29,6 +29,12 @@ export interface ListSpec<T> {
   cursorOf(x: T): string;
   /** Rows kept in memory; past this the oldest go and "load older" reads them again. */
   cap: number;
+  /**
+   * The row came by a live push and was never read back from the database. A read that misses such a row
+   * within the range it covers ran before the row was stored, whatever the row's time: two fills of one
+   * instant, or rows stored out of order, are not "newer" than what the read returned.
+   */
+  unread?(x: T): boolean;
 }
 
 function mergeRows<T>(spec: ListSpec<T>, held: readonly T[], incoming: readonly T[]): { rows: T[]; added: number } {
@@ -57,10 +63,13 @@ export function mergeFirstPage<T>(spec: ListSpec<T>, cached: PagedRows<T> | unde
   if (!cached) return capped(spec, { rows: [...page.rows].sort(spec.newerFirst), total: page.total, next: page.next });
   const inPage = new Set(page.rows.map(spec.id));
   const newest = page.rows[0];
-  // Cached rows newer than anything the read returned were not in the database when it ran.
-  const unseen = cached.rows.filter((x) => !inPage.has(spec.id(x)) && (newest === undefined || spec.newerFirst(x, newest) < 0)).length;
-  const { rows } = mergeRows(spec, cached.rows, page.rows);
   const oldestRead = page.rows[page.rows.length - 1];
+  // Not in the database when the read ran: cached rows newer than anything it returned, and pushed rows it
+  // missed within the range it covered.
+  const notStored = (x: T) =>
+    newest === undefined || oldestRead === undefined || spec.newerFirst(x, newest) < 0 || (spec.unread?.(x) === true && spec.newerFirst(x, oldestRead) < 0);
+  const unseen = cached.rows.filter((x) => !inPage.has(spec.id(x)) && notStored(x)).length;
+  const { rows } = mergeRows(spec, cached.rows, page.rows);
   const olderLoaded = oldestRead !== undefined && cached.rows.some((x) => spec.newerFirst(x, oldestRead) > 0);
   return capped(spec, { rows, total: page.total + unseen, next: olderLoaded ? cached.next : page.next });
 }

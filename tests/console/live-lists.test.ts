@@ -80,6 +80,35 @@ describe("defect 1: a read and live pushes merge by id", () => {
     qc.clear();
   });
 
+  test("a pushed fill the read missed counts even when a stored fill shares its instant or is newer", async () => {
+    // Two fills of one tick, or fills stored out of order: the read saw f-b (stored) but not f-a (pushed,
+    // not yet stored). The old rule counted only pushed rows newer than the newest read one, so f-a, at the
+    // same millisecond and ordered after f-b by trade id, went uncounted until a later read (a CI run saw
+    // the header one short of the server's total).
+    for (const pushed of [fill("f-a", 5_000), fill("f-0", 4_500)]) {
+      const qc = new QueryClient();
+      const key = queryKeys.fillsList(all);
+      const answer = deferred<Page<FillDTO>>();
+      mount(qc, key, () => readFirstPage(qc, key, fillsSpec, () => answer.promise));
+      pushFills(qc, [pushed]);
+      answer.resolve({ rows: [fill("f-b", 5_000, { seq: "7" }), fill("f-c", 4_000, { seq: "6" })], total: 2, next: null });
+      await qc.getQueryCache().find({ queryKey: key })!.promise;
+      const data = qc.getQueryData<PagedRows<FillDTO>>(key)!;
+      assert.equal(data.total, 3, `${pushed.tradeId} at ${pushed.ts}: counted`);
+      assert.equal(data.rows.length, 3);
+      qc.clear();
+    }
+  });
+
+  test("a pushed fill older than the page the read covered is not counted twice", async () => {
+    // Pushed long ago and stored since, now below the first page: the server's total already holds it.
+    const qc = new QueryClient();
+    const key = queryKeys.fillsList(all);
+    qc.setQueryData<PagedRows<FillDTO>>(key, { rows: [fill("old", 1_000)], total: 5, next: null });
+    const again = await readFirstPage(qc, key, fillsSpec, async () => ({ rows: [fill("f9", 9_000, { seq: "9" }), fill("f8", 8_000, { seq: "8" })], total: 9, next: "8:8" }));
+    assert.equal(again.total, 9);
+  });
+
   test("an order's newer state wins whichever side reported it first", () => {
     const held: PagedRows<OrderDTO> = { rows: [order("o1", "filled", 5)], total: 1, next: null };
     const matchAll = ordersMatcher({ side: "all", status: "all" });

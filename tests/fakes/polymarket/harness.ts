@@ -15,10 +15,10 @@ import { createMemoryStore, type JsonObject } from "@/server/store";
 import { PolymarketVenue, type PolymarketConfig } from "@/server/venue/polymarket";
 import { CONDITION_ID, TEST_PRIVATE_KEY, YES_TOKEN, startFakePolymarket, type FakeOptions, type FakePolymarket } from "./server";
 
-export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, state?: () => string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}${state ? ` (${state()})` : ""}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
