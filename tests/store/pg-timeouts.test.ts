@@ -63,7 +63,9 @@ describe("a connection that hangs mid-run (PostgreSQL)", { skip: PG_URL ? false 
     const via = new URL(PG_URL!);
     via.hostname = "127.0.0.1";
     via.port = String(proxy.port);
-    db = await createDb({ databaseUrl: via.toString(), schema, connectTimeoutMs: 500, statementTimeoutMs: 500 });
+    // Deadlines short enough to see a hang quickly, long enough that a loaded machine (load 14–20 once failed
+    // this at 500 ms) still connects and migrates in time.
+    db = await createDb({ databaseUrl: via.toString(), schema, connectTimeoutMs: 2_000, statementTimeoutMs: 2_000 });
   });
   after(async () => {
     await db?.close();
