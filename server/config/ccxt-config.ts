@@ -3,6 +3,7 @@
 // the exchange's sandbox), plain http/ws only on this machine (a local fake), the API secret from the
 // environment or a file readable by its owner only (0600), and nothing here ever printing a secret.
 import { readFileSync, statSync } from "node:fs";
+import Decimal from "decimal.js";
 import { z } from "zod";
 import { ConfigError } from "./web-config";
 import { venueUrlSchema } from "./venue-url";
@@ -26,6 +27,11 @@ export interface CcxtLiveConfig {
   keySource: "env" | "file";
   /** Dead-man, ms (0 = off): the exchange's countdown, or our watchdog process where it has none. */
   deadmanMs: number;
+  /**
+   * Base asset the account holds that the desk does not manage (SKEWDESK_CCXT_BASE_RESERVE): the desk's
+   * inventory is what it holds beyond this, so holding exactly the reserve is flat.
+   */
+  baseReserve: Decimal;
 }
 
 const envSchema = z.object({
@@ -38,6 +44,11 @@ const envSchema = z.object({
   SKEWDESK_CCXT_SECRET: z.string().optional(),
   SKEWDESK_CCXT_SECRET_FILE: z.string().optional(),
   SKEWDESK_CCXT_PASSWORD_FILE: z.string().optional(),
+  SKEWDESK_CCXT_BASE_RESERVE: z
+    .string()
+    .trim()
+    .regex(/^\d{1,15}(\.\d{1,18})?$/, "an amount of the base asset, e.g. 1.5 (what the account holds that the desk leaves alone)")
+    .default("0"),
   SKEWDESK_DEADMAN_MS: z.coerce.number().int().refine((v) => v === 0 || (v >= 1_000 && v <= 600_000), "0 (off) or 1000–600000 ms").default(30_000),
 });
 
@@ -78,5 +89,6 @@ export function ccxtConfigFromEnv(env: Record<string, string | undefined>): Ccxt
     password,
     keySource: fromFile ? "file" : "env",
     deadmanMs: e.SKEWDESK_DEADMAN_MS,
+    baseReserve: new Decimal(e.SKEWDESK_CCXT_BASE_RESERVE),
   };
 }

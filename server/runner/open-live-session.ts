@@ -6,7 +6,9 @@ import { join } from "node:path";
 import type { MarketSpec } from "@/lib/market";
 import { parseStrategyParams } from "@/lib/strategy";
 import type { LiveConfig } from "@/server/config/live-config";
+import Decimal from "decimal.js";
 import { describeLive } from "@/server/config/live-config";
+import { ConfigError } from "@/server/config/web-config";
 import type { DbOptions } from "@/server/db";
 import type { JsonObject, Store } from "@/server/store";
 import { openRemoteStore } from "@/server/store/remote-store";
@@ -73,6 +75,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
       sandbox: live.network === "testnet",
       deadlineMs,
       deadmanMs: live.deadmanMs || null,
+      baseReserve: live.baseReserve,
       log: (line) => log(`[${live.venue}] ${line}`),
     }) : live.venue === "polymarket" ? await PolymarketVenue.open({
       privateKey: live.privateKey,
@@ -103,6 +106,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
     const params = parseStrategyParams(liveParamsPreset(market));
     const strategy = await store.ensureStrategy({ name, market: market.symbol, symbol: market.symbol, venue: opts.live.venue, mode: "live", initialParams: params as unknown as JsonObject });
     const journal = new FillJournal(join(opts.journalDir, `fills-${strategy.name}.journal`), true);
+    if (venue instanceof CcxtVenue) await refuseUnmanagedHolding(venue, store, strategy.id, journal, "exchangeId" in live ? live.baseReserve : undefined);
     // A new book runs a decision at once, at most every 25 ms (the venue sends one per block, ~0.1–0.5 s).
     const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), quoteOnBookMs: 25, ...opts.runnerConfig, requireArming: true };
     const runner = new Runner({ venue, store, strategy, market, time: wallTime, journal, config, emit: opts.emit, log });
@@ -130,4 +134,21 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
     await remote.close();
     throw err;
   }
+}
+
+/**
+ * A spot account holds the base asset for reasons of its own. A strategy that has never traded would take
+ * that holding for its inventory (far past its limit: it would halt, or sell it off); the operator says what
+ * to leave alone instead. Once the strategy has fills, reconciliation owns any difference.
+ */
+async function refuseUnmanagedHolding(venue: CcxtVenue, store: Store, strategyId: string, journal: FillJournal, reserve: Decimal | undefined): Promise<void> {
+  if ((await store.countFills(strategyId)) > 0 || journal.readAll().length > 0) return;
+  const position = await venue.fetchPosition();
+  if (position.qty.isZero()) return;
+  const base = venue.market.symbol.split("/")[0];
+  const held = position.qty.add(reserve ?? 0);
+  throw new ConfigError(
+    `the account holds ${held} ${base}${reserve?.gt(0) ? `, ${position.qty} beyond SKEWDESK_CCXT_BASE_RESERVE=${reserve}` : ""}, and this strategy has never traded: ` +
+      `set SKEWDESK_CCXT_BASE_RESERVE=${held} to leave it alone (the desk is then flat at that holding), or move what the desk should not manage out of the account`,
+  );
 }

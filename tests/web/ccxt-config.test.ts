@@ -48,4 +48,13 @@ test("ccxt config: refusals name the variable", () => {
   refused({ ...base, SKEWDESK_CCXT_SECRET: SECRET, SKEWDESK_VENUE_URL: "http://api.binance.com" }, /SKEWDESK_VENUE_URL/);
   refused({ ...base, SKEWDESK_CCXT_SECRET: SECRET, SKEWDESK_VENUE_SYMBOL: "ETH/USDT:USDT" }, /SKEWDESK_VENUE_SYMBOL/);
   refused({ ...base, SKEWDESK_CCXT_SECRET: SECRET, SKEWDESK_VENUE_NETWORK: undefined }, /SKEWDESK_VENUE_NETWORK/);
+  for (const bad of ["-1", "1e3", "one", "1.5 ETH"]) refused({ ...base, SKEWDESK_CCXT_SECRET: SECRET, SKEWDESK_CCXT_BASE_RESERVE: bad }, /SKEWDESK_CCXT_BASE_RESERVE: an amount of the base asset/);
+});
+
+test("ccxt config: the base reserve is exact and 0 unless set", () => {
+  const none = liveConfigFromEnv({ ...base, SKEWDESK_CCXT_SECRET: SECRET });
+  assert.ok("exchangeId" in none && none.baseReserve.isZero());
+  const set = liveConfigFromEnv({ ...base, SKEWDESK_CCXT_SECRET: SECRET, SKEWDESK_CCXT_BASE_RESERVE: "10.000000000000000001" });
+  assert.ok("exchangeId" in set);
+  assert.equal(set.baseReserve.toFixed(), "10.000000000000000001");
 });

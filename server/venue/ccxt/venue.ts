@@ -36,6 +36,8 @@ export interface CcxtVenueConfig {
   stallMs?: number;
   /** Dead-man armed at open for this long and refreshed every third of it; null = off (armDeadman still works). */
   deadmanMs?: number | null;
+  /** Base asset held that is not the desk's: the position is the holding beyond it (default 0). */
+  baseReserve?: Decimal;
   log?: (line: string) => void;
 }
 
@@ -127,6 +129,9 @@ export class CcxtVenue implements Venue {
       }
       const grid = venueGrid(m);
       const balance = await calls.run("fetchBalance", () => client.fetchBalance());
+      const reserve = cfg.baseReserve ?? new Decimal(0);
+      const held = new Decimal(String(parseVenueData(balanceSchema, balance, "fetchBalance", venue).total?.[m.base] ?? 0));
+      if (held.lt(reserve)) throw new ExchangeError(`the account holds ${held} ${String(m.base)}, less than the reserve SKEWDESK_CCXT_BASE_RESERVE=${reserve} the desk must leave alone`, { venue });
       const rates = commissionSchema.safeParse((balance as { info?: unknown }).info);
       const fees = rates.success
         ? { maker: new Decimal(rates.data.commissionRates.maker), taker: new Decimal(rates.data.commissionRates.taker) }
@@ -199,10 +204,10 @@ export class CcxtVenue implements Venue {
     return { base: total(this.rules.baseCurrency!), quote: total(this.rules.quoteCurrency!), ts: b.timestamp ?? Date.now() };
   }
 
-  /** Spot has no position: the base asset the account holds is the position. */
+  /** Spot has no position: the base asset the account holds beyond the reserve is the position. */
   async fetchPosition(): Promise<VenuePosition> {
     const b = await this.balances();
-    return { qty: b.base, ts: b.ts };
+    return { qty: b.base.sub(this.cfg.baseReserve ?? 0), ts: b.ts };
   }
 
   async fetchBalance(): Promise<VenueBalance> {

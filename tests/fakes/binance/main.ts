@@ -13,7 +13,7 @@ console.log(`fake Binance spot on ${fake.url} (REST /api/v3), ${fake.wsUrl}/ws (
 console.log("markets: ETH/USDT, BTC/USDT, LTC/USDT, SOL/USDT; the account holds 100000 USDT, 10 ETH, 1 BTC, 100 LTC, 100 SOL");
 console.log(`test API key ${TEST_API_KEY}`);
 console.log("the desk's env for it (put the secret below in a 0600 file):");
-console.log(`  SKEWDESK_MODE=live SKEWDESK_VENUE=ccxt:binance SKEWDESK_VENUE_NETWORK=mainnet SKEWDESK_VENUE_URL=${fake.url} SKEWDESK_VENUE_WS_URL=${fake.wsUrl} SKEWDESK_VENUE_SYMBOL=ETH/USDT`);
+console.log(`  SKEWDESK_MODE=live SKEWDESK_VENUE=ccxt:binance SKEWDESK_VENUE_NETWORK=mainnet SKEWDESK_VENUE_URL=${fake.url} SKEWDESK_VENUE_WS_URL=${fake.wsUrl} SKEWDESK_VENUE_SYMBOL=ETH/USDT SKEWDESK_CCXT_BASE_RESERVE=10`);
 console.log(`  SKEWDESK_CCXT_API_KEY=${TEST_API_KEY} SKEWDESK_CCXT_SECRET_FILE=<a 0600 file holding: ${TEST_API_SECRET}>`);
 // --flow: the mark walks every second and another trader sends small market orders, so a desk sees fills.
 let flow: ReturnType<typeof setInterval> | null = null;
