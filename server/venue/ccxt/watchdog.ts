@@ -49,7 +49,9 @@ export class WatchdogProcess {
         this.starting = null;
         for (const w of this.waiters.splice(0)) w.reject(new NetworkError(`the dead-man watchdog exited (${code})`, { venue: this.venue }));
       });
-      this.expect("ready", 30_000).then(resolve, reject);
+      // Loading ccxt and the exchange's markets in a new process: seconds on an idle machine, over 30 s once
+      // on a machine at load 20. The desk does not quote before the watchdog is ready, so waiting is safe.
+      this.expect("ready", 90_000).then(resolve, reject);
       child.send({ t: "init", ...this.init });
     });
     return this.starting;
