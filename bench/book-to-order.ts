@@ -22,9 +22,22 @@ type Stage = (typeof STAGES)[number];
 export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promise<void> {
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 }, venue: { rateLimitMs: Number(process.env.BENCH_RATE_LIMIT_MS ?? 50) } });
   let t0: number | null = null;
+  let cpu0 = 0;
+  let sameTurn = false;
   let at: Partial<Record<Stage, number>> = {};
+  let cpuAt: Partial<Record<Stage, number>> = {};
+  let turnAt: Partial<Record<Stage, boolean>> = {};
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const stamp = (s: Stage) => {
-    if (t0 !== null && at[s] === undefined) at[s] = performance.now();
+    if (t0 !== null && at[s] === undefined) {
+      at[s] = performance.now();
+      cpuAt[s] = cpuNow();
+      turnAt[s] = sameTurn;
+      if (process.env.BENCH_STACK && s === "written to the socket") console.log(new Error("stack").stack);
+    }
   };
   // The book message as it reaches the adapter (ccxt has parsed the frame's JSON); only a move of the
   // house's deepest level (the rest of the market) counts, not a change of our own quotes.
@@ -38,8 +51,13 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
       const deep = levels?.[0]?.at(-1)?.px ?? "";
       if (deep !== lastDeep) {
         lastDeep = deep;
-        t0 = performance.now();
         at = {};
+        cpuAt = {};
+        turnAt = {};
+        sameTurn = true;
+        queueMicrotask(() => (sameTurn = false));
+        cpu0 = cpuNow();
+        t0 = performance.now();
       }
       hooks.onBook?.(d);
     },
@@ -76,6 +94,9 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   const ours = () => c.fake.engine.openOrders(c.user);
   await until("quotes resting", () => ours().length === 2, 20_000);
   const rows = new Map<Stage, number[]>(STAGES.map((s) => [s, []]));
+  const cpuRows = new Map<Stage, number[]>(STAGES.map((s) => [s, []]));
+  let inTurn = 0;
+  const turnRows = new Map<Stage, number>();
   const load = loadavg()[0]!;
   let mark = 2000;
   for (let i = 0; i < moves; i++) {
@@ -84,6 +105,9 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     c.fake.engine.setMark("ETH", String(mark));
     await until("the first order request written after the move", () => at["written to the socket"] !== undefined, 5_000);
     for (const s of STAGES) if (at[s] !== undefined) rows.get(s)!.push(at[s]! - t0!);
+    for (const s of STAGES) if (cpuAt[s] !== undefined) cpuRows.get(s)!.push(cpuAt[s]! - cpu0);
+    if (turnAt["written to the socket"]) inTurn++;
+    for (const s of STAGES) if (turnAt[s]) turnRows.set(s, (turnRows.get(s) ?? 0) + 1);
     await until("the re-quote to complete", () => ours().length === 2 && runner.tracker.live().every((o) => o.state === "open"), 10_000);
     // The market moves every 500 ms (a busy market for a desk re-quoting on each move): each re-quote is 4
     // actions and 2 reads, and the venue's request budget (ccxt's, 1200 a minute) refills between moves.
@@ -101,6 +125,13 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     const xs = rows.get(s)!;
     console.log(`    ${s.padEnd(28)} p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}`);
   }
+  console.log("  CPU time of the process (all threads) from the book message, cumulative:");
+  for (const s of STAGES) {
+    const xs = cpuRows.get(s)!;
+    console.log(`    ${s.padEnd(28)} p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}`);
+  }
+  for (const s of STAGES) console.log(`  same turn: ${s} ${turnRows.get(s)}`);
+  console.log(`  written in the same turn of the event loop as the book: ${inTurn} of ${total.length}`);
   const p99 = pct(total, 99);
   console.log(`  book → written to the socket: p99 ${p99.toFixed(3)} ms   [bar p99 <= ${BAR_MS} ms: ${p99 <= BAR_MS ? "met" : "NOT met"}]`);
   console.log(`  signatures with a nonce prepared ahead: ${signer.stats.pooled}, made on the spot: ${signer.stats.onTheSpot}`);
