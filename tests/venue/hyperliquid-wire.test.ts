@@ -9,6 +9,9 @@ import { join } from "node:path";
 import Decimal from "decimal.js";
 import { HyperliquidClient } from "@/server/venue/hyperliquid";
 import { orderAction, type OrderLeg, type Tif } from "@/server/venue/hyperliquid/order-action";
+import { l2BookSchema } from "@/server/venue/hyperliquid/wire";
+import { BadResponse } from "@/server/venue/errors";
+import { parseVenueData } from "@/server/venue/schemas";
 import { DEFAULT_COINS, TEST_PRIVATE_KEY, startFakeHyperliquid } from "../fakes/hyperliquid/server";
 
 interface Case {
@@ -49,7 +52,7 @@ test("the order action the adapter builds is ccxt's createOrdersRequest action, 
   try {
     const loader = new HyperliquidClient({ walletAddress: fake.users[0]!, privateKey: TEST_PRIVATE_KEY, restUrl: fake.url, wsUrl: fake.wsUrl, testnet: false, timeoutMs: 5_000, rateLimitMs: 2 });
     await loader.loadMarkets();
-    client.setMarkets(Object.values(loader.markets) as never);
+    client.setMarkets(Object.values(loader.markets ?? {}) as never);
     await loader.close();
     // A deterministic spread of grid values: five significant figures at most, at most 6 − szDecimals decimals.
     let seed = 7;
@@ -76,4 +79,19 @@ test("the order action the adapter builds is ccxt's createOrdersRequest action, 
     await client.close();
     await fake.close();
   }
+});
+
+test("an l2Book is read into Decimals, and a bad level is refused naming the field, as the per-field schemas did", () => {
+  const ok = parseVenueData(l2BookSchema, { coin: "ETH", time: 1, levels: [[{ px: "1999.9", sz: "0.5", n: 1 }], [{ px: "2000.1", sz: "0" }]] }, "l2Book", "hyperliquid");
+  assert.equal(ok.levels[0][0]!.price.toString(), "1999.9");
+  assert.equal(ok.levels[0][0]!.size.toString(), "0.5");
+  assert.ok(ok.levels[1][0]!.size.isZero());
+  const refused = (levels: unknown, field: RegExp) => assert.throws(() => parseVenueData(l2BookSchema, { coin: "ETH", time: 1, levels }, "l2Book", "hyperliquid"), (e: Error) => e instanceof BadResponse && field.test(e.message), JSON.stringify(levels));
+  refused([[{ px: "0", sz: "1" }], []], /levels\.0\.0\.px: must be > 0/);
+  refused([[], [{ px: "1", sz: "-1" }]], /levels\.1\.0\.sz: must be >= 0/);
+  refused([[{ px: "1", sz: "1" }, { px: "abc", sz: "1" }], []], /levels\.0\.1\.px: expected a decimal number, got "abc"/);
+  refused([[{ px: "1", sz: null }], []], /levels\.0\.0\.sz: expected a decimal number/);
+  refused([["1", "2"], []], /levels\.0\.0: expected \{px, sz\}/);
+  refused([[{ px: "1e30", sz: "1" }], []], /levels\.0\.0\.px: is too large/);
+  refused([[{ px: "1", sz: "1" }]], /levels/);
 });

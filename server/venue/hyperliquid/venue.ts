@@ -159,7 +159,7 @@ export class HyperliquidVenue implements Venue {
     if (this.stream.state === "disconnected") throw new MarketDataDown("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
     if (this.stream.book) return this.stream.book;
     const raw = parseVenueData(l2BookSchema, await this.info("l2Book", { type: "l2Book", coin: this.perp.coin }), "l2Book", VENUE);
-    const book = { bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })), asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })), ts: raw.time };
+    const book = { bids: raw.levels[0], asks: raw.levels[1], ts: raw.time };
     this.regrid(book);
     return book;
   }
