@@ -8,11 +8,24 @@
 // scheduler's (the process waits for a core with the stage half done), so the process's CPU time over the
 // same span is printed too: the work each book costs, whatever the machine does meanwhile.
 import type { Socket } from "node:net";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { MessageChannel } from "node:worker_threads";
+import { PerformanceObserver } from "node:perf_hooks";
+import type { Emit } from "../server/runner/publisher";
 import { until, connect, runnerOn } from "../tests/fakes/hyperliquid/harness";
 
 const BAR_MS = 1;
 const wrapped = Symbol("bench: write stamped");
+
+/** Time this thread has waited, runnable, for a core (Linux: /proc/thread-self/schedstat), ms; null elsewhere. */
+function runqueueWaitMs(): number | null {
+  try {
+    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]) / 1e6;
+  } catch {
+    return null;
+  }
+}
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -26,6 +39,8 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 }, venue: { rateLimitMs: Number(process.env.BENCH_RATE_LIMIT_MS ?? 50) } });
   let t0: number | null = null;
   let cpu0 = 0;
+  let wait0: number | null = null;
+  let waitMs: number | null = null;
   let sameTurn = false;
   let at: Partial<Record<Stage, number>> = {};
   let cpuAt: Partial<Record<Stage, number>> = {};
@@ -60,6 +75,8 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
         // An immediate queued now runs once the loop reaches its check phase: anything stamped before it ran
         // left in the book's own turn (process.nextTick included), not after a trip round the event loop.
         setImmediate(() => (sameTurn = false));
+        wait0 = runqueueWaitMs();
+        waitMs = null;
         cpu0 = cpuNow();
         t0 = performance.now();
       }
@@ -81,11 +98,19 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
       const uncork = socket.uncork.bind(socket);
       socket.uncork = () => {
         uncork();
-        if ((socket as unknown as { _httpMessage?: { path?: string } })._httpMessage?.path === "/exchange") stamp("written to the socket");
+        if ((socket as unknown as { _httpMessage?: { path?: string } })._httpMessage?.path !== "/exchange" || t0 === null || at["written to the socket"] !== undefined) return;
+        const w = runqueueWaitMs();
+        stamp("written to the socket");
+        waitMs = w === null || wait0 === null ? null : w - wait0;
       };
     });
   };
-  const runner = await runnerOn(c, "bench-book-to-order", { quoteOnBookMs: 0, maxOrdersPerSecond: 1000 });
+  // Events go to the dashboard as in the server (server/host/runner-worker.ts): posted to the web thread's port.
+  const toWeb = new MessageChannel();
+  toWeb.port2.on("message", () => {});
+  toWeb.port2.unref();
+  const emit: Emit = (event, payload) => toWeb.port1.postMessage({ type: "event", event, payload });
+  const runner = await runnerOn(c, "bench-book-to-order", { quoteOnBookMs: 0, maxOrdersPerSecond: 1000 }, { emit });
   const q = runner.quoter;
   const plan = q.plan.bind(q);
   q.plan = (...a) => (stamp("decided (to the risk gate)"), plan(...a));
@@ -110,6 +135,13 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   const rows = new Map<Stage, number[]>(STAGES.map((s) => [s, []]));
   const cpuRows = new Map<Stage, number[]>(STAGES.map((s) => [s, []]));
   let inTurn = 0;
+  const waits: number[] = [];
+  const spans: [number, number][] = [];
+  const gcs: [number, number][] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([e.startTime, e.startTime + e.duration]);
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   const load = loadavg()[0]!;
   let mark = 2000;
   for (let i = 0; i < moves; i++) {
@@ -120,15 +152,20 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     for (const s of STAGES) if (at[s] !== undefined) rows.get(s)!.push(at[s]! - t0!);
     for (const s of STAGES) if (cpuAt[s] !== undefined) cpuRows.get(s)!.push(cpuAt[s]! - cpu0);
     if (turnAt["written to the socket"]) inTurn++;
+    if (waitMs !== null) waits.push(waitMs);
+    spans.push([t0!, at["written to the socket"]!]);
     await until("the re-quote to complete", () => ours().length === 2 && runner.tracker.live().every((o) => o.state === "open"), 10_000);
     // The market moves every 500 ms (a busy market for a desk re-quoting on each move): each re-quote is 4
     // actions and 2 reads, and the venue's request budget (ccxt's, 1200 a minute) refills between moves.
     await new Promise((r) => setTimeout(r, 500));
   }
   client.sender.onRequest = null;
+  gcObserver.disconnect();
   await runner.shutdown("bench");
   await c.close();
+  toWeb.port1.close();
   const f = (x: number) => `${x.toFixed(3)} ms`.padStart(9);
+  const line = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "none");
   const total = rows.get("written to the socket")!;
   console.log(`\nbook → order request on the wire (live, fake Hyperliquid in-process, ${total.length} market moves, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end)`);
   console.log("  cumulative from the book message reaching the adapter:");
@@ -141,11 +178,13 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     const xs = cpuRows.get(s)!;
     console.log(`    ${s.padEnd(28)} p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}`);
   }
+  const gcIn = spans.map(([a, b]) => gcs.reduce((ms, [s, e]) => ms + Math.max(0, Math.min(b, e) - Math.max(a, s)), 0));
+  console.log(`  garbage collection inside the span: in ${gcIn.filter((x) => x > 0).length} of ${spans.length} events, ${line(gcIn.filter((x) => x > 0))}`);
+  if (waits.length) console.log(`  waiting for a core inside the span (runqueue, /proc/thread-self/schedstat): in ${waits.filter((x) => x > 0).length} of ${waits.length} events; ${line(waits)}`);
   console.log(`  written in the same turn of the event loop as the book: ${inTurn} of ${total.length}`);
   const cpu = cpuRows.get("written to the socket")!;
   const p99 = pct(total, 99);
   const cpu99 = pct(cpu, 99);
-  const line = (xs: number[]) => `p50 ${f(pct(xs, 50))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}`;
   console.log(`  book → written to the socket, wall time: ${line(total)}   [bar p99 <= ${BAR_MS} ms: ${p99 <= BAR_MS ? "met" : "NOT met"}]`);
   console.log(`  book → written to the socket, CPU time:  ${line(cpu)}   [the same bar on the work alone: ${cpu99 <= BAR_MS ? "met" : "NOT met"}]`);
   console.log(`  signatures with a nonce prepared ahead: ${signer.stats.pooled}, made on the spot: ${signer.stats.onTheSpot}`);
