@@ -17,7 +17,7 @@ import { Execution } from "@/server/runner/execution";
 import type { FillJournal } from "@/server/runner/fill-journal";
 import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
 import { Flattener, type FlattenResult } from "@/server/runner/flattener";
-import { OrderTracker } from "@/server/runner/order-tracker";
+import { OrderTracker, type TrackedOrder } from "@/server/runner/order-tracker";
 import { ParamService } from "@/server/runner/param-service";
 import { Publisher, trackedOrderDto, type Emit } from "@/server/runner/publisher";
 import { Quoter } from "@/server/runner/quoter";
@@ -121,7 +121,10 @@ export class Runner {
     this.tracker.onChange((o, t) => {
       if (t?.from === "pending_cancel" && t.to === "cancelled") this.stats.cancels++;
       if (deps.config.record) this.publisher.persistOrder(o, t === null && o.history.length === 0 && o.state === "pending_new", this.strategy.id, this.runId);
-      if (this.streaming) this.emitEvent("order", trackedOrderDto(o));
+      if (!this.streaming) return;
+      // During a decision on a pushed book, the state as it was (a shallow copy) waits for the requests to leave.
+      if (this.heldOrderEvents) this.heldOrderEvents.push({ ...o });
+      else this.emitEvent("order", trackedOrderDto(o));
     });
     this.execution = new Execution(this.venue, this.tracker, now, deps.config.venueDeadlineMs, executionHooks(this));
     this.ledger = new FillLedger({
@@ -214,25 +217,60 @@ export class Runner {
     }
   }
 
+  /** Order changes of a decision on a pushed book, told to the dashboard once its requests are written. */
+  private heldOrderEvents: TrackedOrder[] | null = null;
+
   private async tickOnce(ts: number, book?: OrderBook): Promise<void> {
     const t0 = performance.now();
     this.loop.bookWaitMs = 0;
     this.stats.ticks++;
     this.lastTickAt = ts;
-    void this.writes.kick();
+    if (!book || !this.running) void this.writes.kick();
     if (!this.running) return;
+    if (book) return this.decideOnPushedBook(ts, book, t0);
     this.checkWritesBehind();
     this.execution.expire();
     this.tracker.prune();
     this.reconciler.onTick();
     this.flattener.step();
-    const decision = ts < this.loop.backoffUntil ? null : book ? this.loop.decideOn(ts, book) : await this.loop.decide(ts);
+    const decision = ts < this.loop.backoffUntil ? null : await this.loop.decide(ts);
+    this.recordTick(t0);
+    this.publishTick(decision);
+  }
+
+  /**
+   * A decision on a book the venue's stream pushed, in one synchronous stretch: its order requests are signed
+   * and handed to the socket before anything else runs. What can wait for them does: the database's writes
+   * (queued in order, sent after), the dashboard's order events and the tick's snapshot and status.
+   */
+  private decideOnPushedBook(ts: number, book: OrderBook, t0: number): void {
+    const release = this.writes.hold();
+    if (this.streaming) this.heldOrderEvents ??= [];
+    let decision: QuoteDecision | null = null;
+    try {
+      this.checkWritesBehind();
+      this.execution.expire();
+      this.tracker.prune();
+      this.reconciler.onTick();
+      this.flattener.step();
+      decision = ts < this.loop.backoffUntil ? null : this.loop.decideOn(ts, book);
+      this.recordTick(t0);
+    } finally {
+      // Order changes that come meanwhile (a venue answer) join the queue: the dashboard hears them in order.
+      setImmediate(() => {
+        release();
+        const held = this.heldOrderEvents ?? [];
+        this.heldOrderEvents = null;
+        for (const o of held) this.emitEvent("order", trackedOrderDto(o));
+        this.publishTick(decision);
+      });
+    }
+  }
+
+  private recordTick(t0: number): void {
     const wall = performance.now() - t0;
     this.timer.record(wall);
     this.workTimer.record(wall - this.loop.bookWaitMs);
-    // On a pushed book the dashboard hears after this turn, once the order requests are on the wire.
-    if (book) setImmediate(() => this.publishTick(decision));
-    else this.publishTick(decision);
   }
 
   excess(): Decimal {

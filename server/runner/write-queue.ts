@@ -144,7 +144,7 @@ export class WriteQueue {
     const droppable = o.droppable ?? false;
     this.lanes[o.lane ?? "normal"].push({ run, droppable, label: o.label ?? "write", queuedAt: this.now() });
     if (droppable && ++this.droppable > this.opts.maxDroppable) this.dropOldestDroppable();
-    this.kick();
+    if (!this.held) this.kick();
   }
 
   /**
@@ -157,7 +157,24 @@ export class WriteQueue {
     if ((options.lane ?? "normal") === "normal") job.write = write;
     this.lanes[options.lane ?? "normal"].push(job);
     if (droppable && ++this.droppable > this.opts.maxDroppable) this.dropOldestDroppable();
-    this.kick();
+    if (!this.held) this.kick();
+  }
+
+  private held = 0;
+
+  /**
+   * Until the returned release is called, writes queue in order without starting a round trip (whose
+   * synchronous part, building the statement or posting it to the database thread, would run first): a
+   * decision on a pushed book holds them while it signs and sends its order requests. Release kicks.
+   */
+  hold(): () => void {
+    this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.held === 0) void this.kick();
+    };
   }
 
   /** Batches sent to the database (a batch of one included): the round trips the writes took. */

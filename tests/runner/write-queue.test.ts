@@ -28,6 +28,21 @@ function queue(extra: Partial<WriteQueueOptions> = {}) {
 const connReset = () => Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
 
 describe("WriteQueue", () => {
+  test("held, writes queue in order and none starts; the release sends them all, in order", async () => {
+    const { q } = queue();
+    const started: string[] = [];
+    const release = q.hold();
+    for (const w of ["order A cancel_sent", "order B cancel_sent"]) q.push(async () => void started.push(w), { label: w });
+    q.pushWrite({ op: "saveSnapshot" } as never, async () => void started.push("snapshot"), { label: "snapshot" });
+    await new Promise<void>((r) => setImmediate(r));
+    assert.deepEqual(started, [], "nothing reached the store while held");
+    assert.equal(q.length, 3);
+    release();
+    release(); // twice is once
+    assert.ok(await q.flush(1_000));
+    assert.deepEqual(started, ["order A cancel_sent", "order B cancel_sent", "snapshot"]);
+  });
+
   test("a write that can never succeed is dead-lettered and the line moves on (was: retried forever, everything behind it stuck)", async () => {
     const { q, dead } = queue();
     const written: string[] = [];

@@ -1,53 +1,65 @@
-// POST /exchange on kept-alive connections, written to the socket in the same turn of the event loop as
-// the signature: undici's Pool writes a request with a body of known length at once on an idle connection
-// (node:http waits for the next tick, after everything else queued in this one). No fetch pipeline (proxy
+// POST /exchange on kept-alive connections, written to the socket before the event loop moves on: node's
+// HTTP client writes a request on a free kept-alive socket in a process.nextTick, i.e. once the code that
+// signed it returns and before any other I/O callback, timer or immediate runs. (undici 7.29 no longer can:
+// before it writes on a used idle connection it yields to the event loop's check phase, GHSA-35p6-xmwp-9g52,
+// which put everything else queued at that moment between a book and its order.) No fetch pipeline (proxy
 // checks, header merging, awaits) between a book and the wire.
 // Failures become our classes the way ccxt maps them: 429 → RateLimitExceeded; 5xx, a dropped or silent
 // connection → NetworkError (the outcome is unknown: reconciled, never re-sent); another 4xx → ExchangeError.
-import { Pool, type Dispatcher } from "undici";
+import http, { type ClientRequest, type IncomingMessage } from "node:http";
+import https from "node:https";
 import { ExchangeError, NetworkError, RateLimitExceeded, RequestTimeout, VenueUnavailable } from "@/server/venue/errors";
 import { VENUE } from "./errors";
 
-const HEADERS = { "content-type": "application/json" };
-
 export class ExchangeSender {
   readonly url: URL;
-  private readonly pool: Pool;
-  /** Called as the request is handed to the pool (benchmarks). */
-  onRequest: (() => void) | null = null;
+  private readonly agent: http.Agent;
+  private readonly request: typeof http.request;
+  /** Called as each request is handed to the HTTP client (benchmarks). */
+  onRequest: ((req: ClientRequest) => void) | null = null;
 
   constructor(restUrl: string, private readonly timeoutMs: number) {
     this.url = new URL(`${restUrl.replace(/\/+$/, "")}/exchange`);
-    this.pool = new Pool(this.url.origin, { connections: 16, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const secure = this.url.protocol === "https:";
+    // lifo: the most recently used connection is the one least likely to have been closed by the venue. An
+    // idle one is dropped after 30 s, or a second before the server's Keep-Alive hint says it would close it.
+    const opts = { keepAlive: true, timeout: 30_000, maxSockets: 16, maxFreeSockets: 16, scheduling: "lifo" as const };
+    this.agent = secure ? new https.Agent(opts) : new http.Agent(opts);
+    this.request = secure ? https.request : http.request;
   }
 
   /** Opens a connection ahead of the first action (a cold one costs a handshake on the first order). */
   async warm(): Promise<void> {
-    await this.pool.request({ path: "/info", method: "POST", headers: HEADERS, body: '{"type":"meta"}' }).then((r) => r.body.dump()).catch(() => {});
+    await this.send("/info", '{"type":"meta"}').catch(() => {});
   }
 
   /** Sends one signed body; resolves with the venue's JSON answer. */
   post(body: string): Promise<unknown> {
-    const sent = this.pool.request({ path: this.url.pathname, method: "POST", headers: HEADERS, body });
-    this.onRequest?.();
-    return sent.then(
-      (res) => this.read(res),
-      (err: unknown) => {
-        const e = err as { code?: string; message?: string };
-        if (e?.code === "UND_ERR_HEADERS_TIMEOUT" || e?.code === "UND_ERR_BODY_TIMEOUT") throw new RequestTimeout(`exchange: no answer within ${this.timeoutMs} ms`, { venue: VENUE, cause: err });
-        throw new NetworkError(`exchange: ${e?.message ?? String(err)}`, { venue: VENUE, cause: err });
-      },
-    );
+    return this.send(this.url.pathname, body).then((r) => this.read(r.status, r.text));
   }
 
-  private async read(res: Dispatcher.ResponseData): Promise<unknown> {
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      throw new NetworkError(`exchange: the answer was cut off: ${(err as Error).message}`, { venue: VENUE, cause: err });
-    }
-    const status = res.statusCode;
+  private send(path: string, body: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const req = this.request(
+        { protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path, method: "POST", agent: this.agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+          // The connection dropped mid-answer: whether the venue took the action is unknown.
+          res.on("aborted", () => reject(new NetworkError("exchange: the answer was cut off", { venue: VENUE })));
+          res.on("error", (err) => reject(new NetworkError(`exchange: the answer was cut off: ${err.message}`, { venue: VENUE, cause: err })));
+        },
+      );
+      // Silent for the whole deadline (no answer, or an answer that stops): the outcome is unknown.
+      req.setTimeout(this.timeoutMs, () => req.destroy(new RequestTimeout(`exchange: no answer within ${this.timeoutMs} ms`, { venue: VENUE })));
+      req.on("error", (err: Error) => reject(err instanceof NetworkError ? err : new NetworkError(`exchange: ${err.message}`, { venue: VENUE, cause: err })));
+      req.end(body);
+      this.onRequest?.(req);
+    });
+  }
+
+  private read(status: number, text: string): unknown {
     if (status === 429) throw new RateLimitExceeded(`exchange: HTTP 429 ${text.slice(0, 200)}`, { venue: VENUE });
     if (status >= 500) throw new VenueUnavailable(`exchange: HTTP ${status} ${text.slice(0, 200)}`, { venue: VENUE });
     if (status !== 200) throw new ExchangeError(`exchange: HTTP ${status} ${text.slice(0, 200)}`, { venue: VENUE });
@@ -60,6 +72,7 @@ export class ExchangeSender {
   }
 
   close(): Promise<void> {
-    return this.pool.destroy();
+    this.agent.destroy();
+    return Promise.resolve();
   }
 }

@@ -113,11 +113,7 @@ export class HyperliquidStream {
   private onBook(data: unknown): void {
     const raw = parseVenueData(l2BookSchema, data, "l2Book", VENUE);
     if (raw.coin !== this.cfg.coin) return;
-    const book: OrderBook = {
-      bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })),
-      asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })),
-      ts: raw.time,
-    };
+    const book: OrderBook = { bids: raw.levels[0], asks: raw.levels[1], ts: raw.time };
     this.book = book;
     for (const l of this.bookListeners) l(book);
   }

@@ -14,6 +14,7 @@ import { MIN_NOTIONAL, marketSpec, roundPrice, validPrice, type PerpInfo } from 
 import { HyperliquidStream } from "./stream";
 import { clearinghouseSchema, exchangeAnswerSchema, fillSchema, l2BookSchema, openOrderSchema, orderStatusSchema, orderUpdatesSchema, toVenueFill, toVenueOrder, type Leg, type SentOrder } from "./wire";
 import { Deadman } from "./deadman";
+import { orderAction, type OrderLeg } from "./order-action";
 import { NonceFloorFile, readNonceFloor } from "./nonce-floor";
 import { z } from "zod";
 
@@ -158,7 +159,7 @@ export class HyperliquidVenue implements Venue {
     if (this.stream.state === "disconnected") throw new MarketDataDown("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
     if (this.stream.book) return this.stream.book;
     const raw = parseVenueData(l2BookSchema, await this.info("l2Book", { type: "l2Book", coin: this.perp.coin }), "l2Book", VENUE);
-    const book = { bids: raw.levels[0].map((l) => ({ price: l.px, size: l.sz })), asks: raw.levels[1].map((l) => ({ price: l.px, size: l.sz })), ts: raw.time };
+    const book = { bids: raw.levels[0], asks: raw.levels[1], ts: raw.time };
     this.regrid(book);
     return book;
   }
@@ -231,8 +232,8 @@ export class HyperliquidVenue implements Venue {
     return [...out.values()].sort((a, b) => a.ts - b.ts || Number(a.tradeId) - Number(b.tradeId));
   }
 
-  /** Checks an order against the grid; returns the wire price. Throws InvalidOrder before anything is sent. */
-  private check(req: CreateOrderRequest, book: OrderBook | null): string {
+  /** Checks an order against the grid; returns the price to send. Throws InvalidOrder before anything is sent. */
+  private check(req: CreateOrderRequest, book: OrderBook | null): Decimal {
     const m = this.market;
     const bad = (why: string) => new InvalidOrder(`${req.clientOrderId}: ${why}`, { venue: VENUE });
     if (this.sent.has(req.clientOrderId)) throw bad("client order id already used");
@@ -242,13 +243,12 @@ export class HyperliquidVenue implements Venue {
       const touch = req.side === "buy" ? book?.asks[0]?.price : book?.bids[0]?.price;
       if (!touch) throw new VenueUnavailable("no book to price a market order", { venue: VENUE });
       // The venue has no market orders: an IOC limit 5 % through the touch, on the venue's price grid.
-      const px = roundPrice(touch.mul(req.side === "buy" ? 1.05 : 0.95), this.perp.szDecimals, req.side === "buy" ? "up" : "down");
-      return px.toString();
+      return roundPrice(touch.mul(req.side === "buy" ? 1.05 : 0.95), this.perp.szDecimals, req.side === "buy" ? "up" : "down");
     }
     if (!req.price) throw bad("a limit order needs a price");
     if (!req.price.div(m.tickSize).isInteger() || !validPrice(req.price, this.perp.szDecimals)) throw bad(`price ${req.price} is not on the tick ${m.tickSize}`);
     if (req.price.lt(m.minPrice) || req.price.gt(m.maxPrice)) throw bad(`price ${req.price} outside [${m.minPrice}, ${m.maxPrice}]`);
-    return req.price.toString();
+    return req.price;
   }
 
   async createOrder(req: CreateOrderRequest): Promise<VenueOrder> {
@@ -261,14 +261,14 @@ export class HyperliquidVenue implements Venue {
   async createOrders(reqs: CreateOrderRequest[]): Promise<(VenueOrder | VenueError)[]> {
     this.calls.gate("createOrders");
     const results: (VenueOrder | VenueError | null)[] = [];
-    const legs: { i: number; req: CreateOrderRequest; order: Record<string, unknown> }[] = [];
+    const legs: { i: number; req: CreateOrderRequest; order: OrderLeg }[] = [];
     const book = this.stream.book ?? (reqs.some((r) => r.type === "market") ? await this.fetchOrderBook() : null);
     for (const req of reqs) {
       try {
         const px = this.check(req, book);
         this.sent.set(req.clientOrderId, { type: req.type }); // recorded before the request leaves
-        const params = { clientOrderId: this.ids.cloid(req.clientOrderId), reduceOnly: !!req.reduceOnly, timeInForce: req.type === "market" ? "Ioc" : req.postOnly ? "Alo" : "Gtc" };
-        legs.push({ i: results.length, req, order: { symbol: this.perp.symbol, type: "limit", side: req.side, amount: req.size.toString(), price: px, params } });
+        const order: OrderLeg = { asset: this.perp.asset, buy: req.side === "buy", price: px, size: req.size, reduceOnly: !!req.reduceOnly, tif: req.type === "market" ? "Ioc" : req.postOnly ? "Alo" : "Gtc", cloid: this.ids.cloid(req.clientOrderId) };
+        legs.push({ i: results.length, req, order });
         results.push(null);
       } catch (err) {
         if (reqs.length === 1) throw err;
@@ -276,8 +276,7 @@ export class HyperliquidVenue implements Venue {
       }
     }
     if (!legs.length) return results as VenueError[];
-    const request = this.client.createOrdersRequest(legs.map((l) => l.order) as never) as { action: Record<string, unknown> };
-    const statuses = await this.exchange("createOrders", request.action);
+    const statuses = await this.exchange("createOrders", orderAction(legs.map((l) => l.order)));
     const now = Date.now();
     legs.forEach((l, k) => (results[l.i] = this.legResult(l.req, statuses[k], now)));
     return results as (VenueOrder | VenueError)[];

@@ -10,6 +10,7 @@ import { parseStrategyParams } from "@/lib/strategy";
 import { wallTime } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
+import type { Emit } from "@/server/runner/publisher";
 import { Runner, defaultRunnerConfig, type RunnerConfig } from "@/server/runner/runner";
 import { createMemoryStore, type JsonObject } from "@/server/store";
 import { HyperliquidVenue, type HyperliquidConfig } from "@/server/venue/hyperliquid";
@@ -72,11 +73,11 @@ export async function connect(opts: { fake?: FakeOptions; venue?: Partial<Hyperl
 }
 
 /** A runner on the adapter, in memory, with a far periodic reconciliation (only events trigger one). */
-export async function runnerOn(c: Connected, name: string, config: Partial<RunnerConfig> = {}): Promise<Runner> {
+export async function runnerOn(c: Connected, name: string, config: Partial<RunnerConfig> = {}, opts: { emit?: Emit } = {}): Promise<Runner> {
   const store = createMemoryStore();
   const strategy = await store.ensureStrategy({ name, market: c.venue.market.symbol, symbol: c.venue.market.symbol, venue: "hyperliquid", mode: "live", initialParams: parseStrategyParams({ ...PAPER_MARKETS.story.params, orderSize: c.venue.market.minSize.mul(2).toString(), maxPosition: c.venue.market.minSize.mul(2).toString(), maxInventory: c.venue.market.minSize.mul(10).toString() }) as unknown as JsonObject });
   const journal = new FillJournal(join(mkdtempSync(join(tmpdir(), "skewdesk-hl-")), "fills.journal"), false);
-  const runner = new Runner({ venue: c.venue, store, strategy, market: c.venue.market, time: wallTime, journal, config: { ...defaultRunnerConfig(200), reconcileEveryMs: 3_600_000, reconcileTolerance: new Decimal("0.0001"), ...config } });
+  const runner = new Runner({ venue: c.venue, store, strategy, market: c.venue.market, time: wallTime, journal, emit: opts.emit, config: { ...defaultRunnerConfig(200), reconcileEveryMs: 3_600_000, reconcileTolerance: new Decimal("0.0001"), ...config } });
   await runner.open();
   return runner;
 }
