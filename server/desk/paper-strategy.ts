@@ -37,6 +37,10 @@ export interface OpenPaperStrategy {
   /** Tests put a fault in front of the venue this way. */
   wrapVenue?: (v: Venue) => Venue;
   link: DeskLink;
+  /** Opens the strategy's venue instead of the in-process paper account (a scaled-out desk's shared paper venue). */
+  openVenue?: (options: PaperVenueOptions) => Promise<Venue>;
+  /** The strategy's lease epoch on a scaled-out desk: carried in its client order ids. */
+  clientEpoch?: number | null;
   emit?: RunnerDeps["emit"];
   log: (line: string) => void;
 }
@@ -49,13 +53,15 @@ export async function openPaperStrategy(o: OpenPaperStrategy): Promise<StrategyS
     startTime: o.time.now(),
     ...(o.clock === "manual" ? { clock: o.time } : {}),
   };
-  const paperVenue: PaperVenueType = o.paperAccountDir
-    ? openPaperAccount({ ...options, dir: join(o.paperAccountDir, paperAccountFolder(o.strategy.name, o.settings.market, o.settings.seed)), fsync: o.durable })
-    : new PaperVenue(options);
+  const paperVenue: PaperVenueType | Venue = o.openVenue
+    ? await o.openVenue(options)
+    : o.paperAccountDir
+      ? openPaperAccount({ ...options, dir: join(o.paperAccountDir, paperAccountFolder(o.strategy.name, o.settings.market, o.settings.seed)), fsync: o.durable })
+      : new PaperVenue(options);
   const venue = o.wrapVenue ? o.wrapVenue(paperVenue) : paperVenue;
   const journal = new FillJournal(join(o.journalDir, `fills-${o.strategy.name}.journal`), o.durable);
   const config: RunnerConfig = { ...defaultRunnerConfig(o.settings.tickMs), ...o.runnerConfig };
-  const runner = new Runner({ venue, store: o.store, strategy: o.strategy, market: paper.market, time: o.time, journal, config, emit: o.emit, log: o.log, desk: o.link });
+  const runner = new Runner({ venue, store: o.store, strategy: o.strategy, market: paper.market, time: o.time, journal, config, emit: o.emit, log: o.log, desk: o.link, clientEpoch: o.clientEpoch ?? null });
   try {
     await runner.open({ seed: o.settings.seed, config: { market: o.settings.market, regime: o.settings.regime ?? "default", tickMs: o.settings.tickMs, speed: o.clock === "wall" ? "realtime" : "manual" } });
   } catch (err) {

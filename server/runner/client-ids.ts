@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 export const CLIENT_ID_PREFIX = "sd-";
 const TAG = /^[a-z0-9]{6}$/;
 const TAGGED = /^sd-([a-z0-9]{6})-/;
+const EPOCHED = /^sd-[a-z0-9]{6}-e([0-9]{1,15})-/;
 
 export function isClientTag(tag: string): boolean {
   return TAG.test(tag);
@@ -35,13 +36,26 @@ export interface ClientIds {
   foreign(id: string): boolean;
 }
 
-export function clientIds(tag: string | null): ClientIds {
+/** The lease epoch an id carries (sd-<tag>-e<epoch>-<uuid>, sent by a runner of a scaled-out desk); null without. */
+export function epochOfClientId(id: string): number | null {
+  const m = EPOCHED.exec(id);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * `epoch`: the strategy's lease epoch when several runner processes share the desk (server/cluster): the ids
+ * become sd-<tag>-e<epoch>-<uuid>, so the venue's orders say which owner of the strategy sent them. The
+ * prefix stays sd-<tag>-, so a new owner still takes a previous owner's orders as its own (and cancels them).
+ */
+export function clientIds(tag: string | null, epoch: number | null = null): ClientIds {
   if (tag !== null && !isClientTag(tag)) throw new Error(`client tag ${JSON.stringify(tag)} must be six lowercase letters or digits`);
+  if (epoch !== null && (tag === null || !Number.isSafeInteger(epoch) || epoch < 1)) throw new Error(`a lease epoch (${epoch}) needs a tag and a positive integer`);
   const prefix = tag === null ? CLIENT_ID_PREFIX : `${CLIENT_ID_PREFIX}${tag}-`;
+  const fresh = epoch === null ? prefix : `${prefix}e${epoch}-`;
   const owns = (id: string) => id.startsWith(prefix) && (tag !== null || tagOfClientId(id) === null);
   return {
     tag,
-    newId: () => `${prefix}${randomUUID()}`,
+    newId: () => `${fresh}${randomUUID()}`,
     owns,
     foreign: (id) => id.startsWith(CLIENT_ID_PREFIX) && !owns(id),
   };
