@@ -39,7 +39,8 @@ interface Held {
 const APP_PREFIX = "skewdesk runner ";
 
 export function leaseOptionsFrom(owner: string, ttlMs: number, log: (line: string) => void): LeaseOptions {
-  return { owner, ttlMs, renewEveryMs: Math.max(200, Math.floor(ttlMs / 4)), marginMs: Math.floor(ttlMs / 3), scanEveryMs: Math.max(200, Math.floor(ttlMs / 6)), log };
+  // Renewed every sixth of the lease: a runner whose event loop stalls for up to ~half a lease still quotes on.
+  return { owner, ttlMs, renewEveryMs: Math.max(200, Math.floor(ttlMs / 6)), marginMs: Math.floor(ttlMs / 4), scanEveryMs: Math.max(200, Math.floor(ttlMs / 6)), log };
 }
 
 export class LeaseKeeper {
@@ -50,6 +51,7 @@ export class LeaseKeeper {
   private stopped = false;
   private scanning = false;
   private renewing = false;
+  private readonly presence: string;
 
   constructor(
     settings: PgSettings,
@@ -57,7 +59,9 @@ export class LeaseKeeper {
     readonly opts: LeaseOptions,
   ) {
     // application_name tells the runners apart in pg_stat_activity: how many share the work.
-    this.pool = new pg.Pool({ ...pgClientConfig(settings, `${APP_PREFIX}${opts.owner}`.slice(0, 63)), max: 3 });
+    // (per schema: desks in other schemas of the database are not counted).
+    this.presence = `${APP_PREFIX}${settings.schema} `;
+    this.pool = new pg.Pool({ ...pgClientConfig(settings, `${this.presence}${opts.owner}`.slice(0, 63)), max: 3 });
     this.pool.on("error", (err) => opts.log(`lease connection error: ${err.message}`));
   }
 
@@ -131,14 +135,23 @@ export class LeaseKeeper {
       for (const id of this.held.keys()) if (!runningSet.has(id)) await this.giveBack(id, "no longer running");
       const runners = await this.runnerCount();
       const share = Math.ceil(running.length / Math.max(1, runners));
-      const r = await this.pool.query<{ strategyId: string }>(
-        `SELECT "strategyId" FROM "StrategyLease" WHERE "expiresAt" > (now() AT TIME ZONE 'UTC')`,
+      const r = await this.pool.query<{ strategyId: string; orphan: boolean }>(
+        `SELECT "strategyId", "expiresAt" < (now() AT TIME ZONE 'UTC') - $1 * interval '1 millisecond' AS orphan FROM "StrategyLease"
+         WHERE "expiresAt" > (now() AT TIME ZONE 'UTC') OR "expiresAt" < (now() AT TIME ZONE 'UTC') - $1 * interval '1 millisecond'`,
+        [2 * this.opts.ttlMs],
       );
-      const taken = new Set(r.rows.map((x) => x.strategyId));
+      const taken = new Set(r.rows.filter((x) => !x.orphan).map((x) => x.strategyId));
+      // Left without an owner for two lease lengths (its runners' shares are full): taken whatever the share.
+      const orphans = new Set(r.rows.filter((x) => x.orphan).map((x) => x.strategyId));
       const free = running.filter((id) => !taken.has(id) && !this.held.has(id) && (this.retryAt.get(id) ?? 0) <= performance.now());
       // Up to this runner's share (the others take the rest); the strategies start side by side.
       const room = Math.max(0, share - this.held.size);
-      await Promise.all(free.slice(0, room).map((id) => this.take(id)));
+      await Promise.all(free.filter((id, i) => i < room || orphans.has(id)).map((id) => this.take(id)));
+      // More than its share while others run (it started first): one goes back, another runner takes it.
+      if (runners > 1 && this.held.size > share) {
+        const surplus = [...this.held].find(([, h]) => h.hosted)?.[0];
+        if (surplus) await this.giveBack(surplus, "rebalancing: another runner takes it");
+      }
     } finally {
       this.scanning = false;
     }
@@ -147,7 +160,7 @@ export class LeaseKeeper {
   private async runnerCount(): Promise<number> {
     const r = await this.pool.query<{ n: string }>(
       `SELECT count(DISTINCT application_name) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1`,
-      [`${APP_PREFIX}%`],
+      [`${this.presence.replace(/[\\%_]/g, "\\$&")}%`],
     );
     return Math.max(1, Number(r.rows[0]?.n ?? 1));
   }

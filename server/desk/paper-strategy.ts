@@ -12,6 +12,8 @@ import { paperAccountFolder } from "@/server/runner/open-paper-session";
 import type { Store, StrategyRecord } from "@/server/store";
 import { PaperVenue, openPaperAccount, type PaperVenue as PaperVenueType, type PaperVenueOptions } from "@/server/venue/paper";
 import type { Venue } from "@/server/venue/types";
+import { OrderNotFound } from "@/server/venue/errors";
+import { clientIds, epochOfClientId } from "@/server/runner/client-ids";
 
 export interface StrategySession {
   readonly runner: Runner;
@@ -45,6 +47,17 @@ export interface OpenPaperStrategy {
   log: (line: string) => void;
 }
 
+async function cancelEarlierEpochs(venue: Venue, tag: string, epoch: number, log: (line: string) => void): Promise<void> {
+  const ids = clientIds(tag);
+  const stale = (await venue.fetchOpenOrders()).filter((v) => ids.owns(v.clientOrderId) && (epochOfClientId(v.clientOrderId) ?? 0) < epoch);
+  if (stale.length === 0) return;
+  const results = await venue.cancelOrders(stale.map((v) => v.clientOrderId));
+  const failed = results.filter((r) => r instanceof Error && !(r instanceof OrderNotFound));
+  // A quote of the old owner's that may still rest: not quoting over it (the start fails; the lease goes back).
+  if (failed.length > 0) throw new Error(`could not cancel ${failed.length} of the previous owner's orders: ${(failed[0] as Error).message}`);
+  log(`cancelled ${stale.length} orders a previous owner left resting`);
+}
+
 export async function openPaperStrategy(o: OpenPaperStrategy): Promise<StrategySession> {
   const paper = PAPER_MARKETS[o.settings.market];
   const options: PaperVenueOptions = {
@@ -59,6 +72,9 @@ export async function openPaperStrategy(o: OpenPaperStrategy): Promise<StrategyS
       ? openPaperAccount({ ...options, dir: join(o.paperAccountDir, paperAccountFolder(o.strategy.name, o.settings.market, o.settings.seed)), fsync: o.durable })
       : new PaperVenue(options);
   const venue = o.wrapVenue ? o.wrapVenue(paperVenue) : paperVenue;
+  // A new owner (scaled out) first takes down what earlier owners of the strategy left resting, so two
+  // owners' quotes never rest at once; reconciliation then books what they filled.
+  if (o.clientEpoch != null && o.strategy.clientTag) await cancelEarlierEpochs(venue, o.strategy.clientTag, o.clientEpoch, o.log);
   const journal = new FillJournal(join(o.journalDir, `fills-${o.strategy.name}.journal`), o.durable);
   const config: RunnerConfig = { ...defaultRunnerConfig(o.settings.tickMs), ...o.runnerConfig };
   const runner = new Runner({ venue, store: o.store, strategy: o.strategy, market: paper.market, time: o.time, journal, config, emit: o.emit, log: o.log, desk: o.link, clientEpoch: o.clientEpoch ?? null });
