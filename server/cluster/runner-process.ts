@@ -10,7 +10,10 @@ import { z } from "zod";
 import { paperSettingsSchema } from "@/lib/desk";
 import { resolveDbTarget } from "@/server/db/config";
 import { Desk } from "@/server/desk/desk";
-import { runnerEnvFrom } from "@/server/host/runner-env";
+import { runnerEnvFrom, type RunnerEnv } from "@/server/host/runner-env";
+import { parseStrategyParams } from "@/lib/strategy";
+import { newClientTag } from "@/server/runner/client-ids";
+import type { JsonObject, Store } from "@/server/store";
 import { paperAccountFolder } from "@/server/runner/open-paper-session";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { openRemoteStore } from "@/server/store/remote-store";
@@ -18,6 +21,8 @@ import { fenceVenue } from "@/server/cluster/fenced-venue";
 import { LeaseKeeper, leaseOptionsFrom } from "@/server/cluster/lease-keeper";
 import { RemoteVenue } from "@/server/cluster/remote-venue";
 import { ensurePrivateDir } from "@/server/config/private-dir";
+import { busAdapter } from "@/server/cluster/bus";
+import { attachRunnerBus } from "@/server/cluster/runner-bus";
 
 const clusterEnvSchema = z.object({
   DATABASE_URL: z.string().min(1, "a scaled-out desk needs PostgreSQL: set DATABASE_URL"),
@@ -41,6 +46,28 @@ export function clusterEnvFrom(env: Record<string, string | undefined>): Cluster
   return r.data;
 }
 
+/** The environment's strategy, created by the first runner on a fresh database (as `npm start` does), tagged. */
+async function ensureDefaultStrategy(store: Store, env: RunnerEnv): Promise<void> {
+  const name = env.SKEWDESK_STRATEGY ?? `paper-${env.SKEWDESK_MARKET}`;
+  if (await store.getStrategy(name)) return;
+  const paper = PAPER_MARKETS[env.SKEWDESK_MARKET];
+  try {
+    await store.ensureStrategy({
+      name,
+      market: paper.market.symbol,
+      symbol: paper.market.symbol,
+      venue: "paper",
+      mode: "paper",
+      clientTag: newClientTag(),
+      initialParams: parseStrategyParams(paper.params) as unknown as JsonObject,
+      settings: { market: env.SKEWDESK_MARKET, seed: env.SKEWDESK_SEED, tickMs: env.SKEWDESK_TICK_MS, ...(env.SKEWDESK_REGIME ? { regime: env.SKEWDESK_REGIME } : {}) },
+    });
+  } catch (err) {
+    // Another runner starting beside this one created it first.
+    if (!(await store.getStrategy(name))) throw err;
+  }
+}
+
 export interface ClusterRunner {
   desk: Desk;
   leases: LeaseKeeper;
@@ -58,8 +85,19 @@ export async function startClusterRunner(env: Record<string, string | undefined>
   // Not exclusive: several runners share the schema; the leases say who runs what.
   const store = await openRemoteStore({ databaseUrl: cluster.DATABASE_URL, connectTimeoutMs: target.connectTimeoutMs, statementTimeoutMs: target.statementTimeoutMs });
   const owner = cluster.SKEWDESK_RUNNER_ID;
+  const pgSettings = { connectionString: target.connectionString, schema: target.schema, display: target.display, connectTimeoutMs: target.connectTimeoutMs, statementTimeoutMs: target.statementTimeoutMs };
   let leases: LeaseKeeper | null = null;
-  const desk = new Desk({
+  // eslint-disable-next-line prefer-const -- the desk and its bus refer to each other
+  let desk: Desk;
+  const bus = attachRunnerBus({
+    owner,
+    desk: () => desk,
+    store,
+    bus: busAdapter(pgSettings, `runner ${owner}`, (l) => log(`[bus] ${l}`)),
+    limits: { maxInventory: runnerEnv.SKEWDESK_MAX_INVENTORY, maxOrderSize: runnerEnv.SKEWDESK_MAX_ORDER_SIZE },
+    log: (l) => log(`[bus] ${l}`),
+  });
+  desk = new Desk({
     store,
     clock: "wall",
     journalDir: dataDir,
@@ -80,13 +118,20 @@ export async function startClusterRunner(env: Record<string, string | undefined>
       return RemoteVenue.open(cluster.SKEWDESK_PAPER_VENUE_URL, hello, PAPER_MARKETS[settings.market].market, runnerEnv.SKEWDESK_VENUE_DEADLINE_MS);
     },
     wrapVenue: (s, v) => fenceVenue(v, () => leases?.mayPlace(s.id) ?? false, s.name),
+    emit: bus.emit,
     log,
   });
+  await ensureDefaultStrategy(store, runnerEnv);
   await desk.startAll();
   leases = new LeaseKeeper(
-    { connectionString: target.connectionString, schema: target.schema, display: target.display, connectTimeoutMs: target.connectTimeoutMs, statementTimeoutMs: target.statementTimeoutMs },
+    pgSettings,
     {
-      runningIds: async () => (await store.listStrategies()).filter((s) => s.lifecycle === "running" && s.venue === "paper").map((s) => s.id),
+      runningIds: async () => {
+        // Also how this runner learns of strategies created, started or stopped through another one.
+        const all = await store.listStrategies();
+        for (const s of all) desk.adopt(s);
+        return all.filter((s) => s.lifecycle === "running" && s.venue === "paper").map((s) => s.id);
+      },
       host: async (id, epoch) => (await desk.host(id, epoch)) !== null,
       release: (id, reason) => desk.release(id, reason),
     },
@@ -103,6 +148,7 @@ export async function startClusterRunner(env: Record<string, string | undefined>
       stopping ??= (async () => {
         await leases!.stop(reason);
         await desk.close(reason);
+        await bus.close();
         await store.close();
       })();
       return stopping;

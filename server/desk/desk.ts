@@ -132,7 +132,8 @@ export class Desk {
     if (!fresh) return null;
     this.records.set(id, fresh);
     if (fresh.lifecycle !== "running") return null;
-    return this.startOne(fresh, epoch);
+    // A strategy from before tags (sd-<uuid> ids) cannot carry an epoch; the fence still holds its orders.
+    return this.startOne(fresh, fresh.clientTag ? epoch : null);
   }
 
   /** Scaled out: stops hosting a strategy (its lease is gone or given back); its lifecycle stays as it is. */
@@ -214,6 +215,8 @@ export class Desk {
     if (s.lifecycle === "archived") throw new CommandRejected(`strategy ${s.name} is archived: clone it to trade its market again`, undefined, 409);
     const updated = s.lifecycle === "running" ? s : await this.store.setLifecycle(id, "running");
     this.records.set(id, updated);
+    // Scaled out: a runner with room takes its lease and starts it (server/cluster/lease-keeper.ts).
+    if (this.opts.hosting === "leased") return updated;
     const session = await this.startOne(updated);
     if (!session) throw new CommandRejected(`strategy ${s.name} could not start: ${this.faults.get(id)}`, undefined, 409);
     return updated;
