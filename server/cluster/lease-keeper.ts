@@ -202,6 +202,14 @@ export class LeaseKeeper {
       .catch((err: unknown) => this.opts.log(`lease give-back failed (it expires on its own): ${(err as Error).message}`));
   }
 
+  /** Stops renewing and scanning without giving anything back: what a crash leaves (the leases run out). */
+  async abandon(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.pool.end().catch(() => undefined);
+  }
+
   /** Clean stop: every strategy released (quotes cancelled), every lease given back. */
   async stop(reason: string): Promise<void> {
     this.stopped = true;

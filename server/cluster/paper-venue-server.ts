@@ -4,7 +4,8 @@
 // a call is answered after the paper venue's own latency; orders, fills and books are pushed to every
 // connection of the account. It also watches what rests: every resting order of ours carries its owner's
 // lease epoch (sd-<tag>-e<epoch>-…), and two epochs resting at once on one account is an overlap of two
-// owners' quote sets — counted and logged (the failover test asserts there is none).
+// owners' quote sets, and a new order of an older epoch than one already seen is a stale owner's: both are
+// counted and logged (the failover test asserts there are none).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -27,6 +28,8 @@ interface Account {
   resting: Map<string, VenueOrder>;
   /** The epoch whose orders rest, and since when (null: none rests). */
   quoting: { epoch: number | null; since: number };
+  /** The highest epoch that has placed an order here. */
+  maxEpoch: number;
 }
 
 export interface PaperVenueServer {
@@ -36,6 +39,8 @@ export interface PaperVenueServer {
   /** Each account's epoch quoting now and since when. */
   quoting(): Map<string, { epoch: number | null; since: number }>;
   overlaps: Overlap[];
+  /** New orders of an epoch older than one that had already placed on the account (a stale owner's). */
+  late: Overlap[];
   close(): Promise<void>;
 }
 
@@ -45,8 +50,18 @@ export async function startPaperVenueServer(opts: { dir: string; port?: number; 
   const io = new Server(http, { serveClient: false, transports: ["websocket"], maxHttpBufferSize: 1e6 });
   const accounts = new Map<string, Account>();
   const overlaps: Overlap[] = [];
+  const late: Overlap[] = [];
 
   const watch = (key: string, acc: Account, o: VenueOrder) => {
+    const epoch = epochOfClientId(o.clientOrderId);
+    if (epoch !== null && !acc.resting.has(o.clientOrderId) && (o.status === "open" || o.status === "partially_filled")) {
+      // A new order from an owner older than one that has already placed here: the fence failed.
+      if (epoch < acc.maxEpoch) {
+        late.push({ account: key, epochs: [epoch, acc.maxEpoch], at: Date.now() });
+        log(`LATE ORDER on ${key}: epoch ${epoch} placed after epoch ${acc.maxEpoch}`);
+      }
+      acc.maxEpoch = Math.max(acc.maxEpoch, epoch);
+    }
     if (o.status === "open" || o.status === "partially_filled") acc.resting.set(o.clientOrderId, o);
     else acc.resting.delete(o.clientOrderId);
     const epochs = [...new Set([...acc.resting.keys()].map(epochOfClientId).filter((e): e is number => e !== null))].sort((a, b) => a - b);
@@ -63,7 +78,7 @@ export async function startPaperVenueServer(opts: { dir: string; port?: number; 
     if (found) return found;
     const paper = PAPER_MARKETS[h.market];
     const venue = openPaperAccount({ ...paper.venueOptions(h.seed, h.regime), startTime: Date.now(), dir: join(opts.dir, h.account), fsync: opts.fsync ?? false });
-    const acc: Account = { venue, resting: new Map(), quoting: { epoch: null, since: Date.now() } };
+    const acc: Account = { venue, resting: new Map(), quoting: { epoch: null, since: Date.now() }, maxEpoch: 0 };
     accounts.set(h.account, acc);
     venue.watchOrders((o) => {
       watch(h.account, acc, o);
@@ -112,6 +127,7 @@ export async function startPaperVenueServer(opts: { dir: string; port?: number; 
   return {
     url: `http://${addr.address}:${addr.port}`,
     overlaps,
+    late,
     resting: () => new Map([...accounts].map(([k, a]) => [k, { epochs: [...new Set([...a.resting.keys()].map(epochOfClientId))].filter((e): e is number => e !== null), orders: a.resting.size }])),
     quoting: () => new Map([...accounts].map(([k, a]) => [k, { ...a.quoting }])),
     async close() {

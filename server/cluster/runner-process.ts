@@ -34,7 +34,7 @@ const clusterEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,40}$/, "letters, digits, . _ - (at most 40)")
     .default(`${hostname().replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 24)}-${process.pid}`),
-  SKEWDESK_LEASE_TTL_MS: z.coerce.number().int().min(2_000, "must be at least 2000 (ms)").max(120_000, "must be at most 120000 (ms)").default(6_000),
+  SKEWDESK_LEASE_TTL_MS: z.coerce.number().int().min(2_000, "must be at least 2000 (ms)").max(120_000, "must be at most 120000 (ms)").default(5_000),
   SKEWDESK_DATA_DIR: z.string().min(1).default("./data"),
 });
 export type ClusterEnv = z.infer<typeof clusterEnvSchema>;

@@ -25,7 +25,7 @@ import { openRemoteStore } from "@/server/store/remote-store";
 const url = process.env.TEST_DATABASE_URL;
 const ROOT = join(import.meta.dirname, "../..");
 const STRATEGIES = 6;
-const TTL_MS = 6_000;
+const TTL_MS = 5_000; // the default
 const PASSWORD = "failover-operator-pw";
 
 async function until<T>(what: string, ceilingMs: number, probe: () => Promise<T | null | false> | T | null | false): Promise<T> {
@@ -87,7 +87,7 @@ test("three runners on PostgreSQL: a runner killed with -9 hands its strategies 
       });
       const lines: string[] = [];
       logs.set(id, lines);
-      child.stdout!.on("data", (b: Buffer) => lines.push(...b.toString().split("\n").filter(Boolean)));
+      child.stdout!.on("data", (b: Buffer) => lines.push(...b.toString().split("\n").filter(Boolean).map((l) => `${new Date().toISOString().slice(11, 23)} ${l}`)));
       child.stderr!.on("data", (b: Buffer) => lines.push(...b.toString().split("\n").filter(Boolean)));
       children.set(id, child);
     };
@@ -145,6 +145,7 @@ test("three runners on PostgreSQL: a runner killed with -9 hands its strategies 
     // Every strategy quotes (the survivors' own never stopped), and no account ever had two owners' quotes.
     await until("every strategy quoting", 30_000, () => [...accounts.keys()].every((id) => quotingEpoch(id) !== null));
     assert.deepEqual(venue.overlaps, [], "two epochs' quotes rested at once");
+    assert.deepEqual(venue.late, [], "an earlier owner placed an order after a later one");
     await until("both web processes' sockets seeing every strategy after the failover", 30_000, () => webs.every((w) => seesAll(w)));
     // A command through one web process reaches the strategy's new runner; the other web process shows it.
     const target = moved[0]!.strategyId;
