@@ -9,6 +9,7 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import { paperSettingsSchema } from "@/lib/desk";
 import { resolveDbTarget } from "@/server/db/config";
+import { takeSharedDeskLock } from "@/server/db/pg-lock";
 import { Desk } from "@/server/desk/desk";
 import { runnerEnvFrom, type RunnerEnv } from "@/server/host/runner-env";
 import { parseStrategyParams } from "@/lib/strategy";
@@ -82,10 +83,11 @@ export async function startClusterRunner(env: Record<string, string | undefined>
   if (target.kind !== "postgres") throw new Error("a scaled-out desk needs PostgreSQL");
   const dataDir = join(cluster.SKEWDESK_DATA_DIR, `runner-${cluster.SKEWDESK_RUNNER_ID}`);
   ensurePrivateDir(dataDir);
-  // Not exclusive: several runners share the schema; the leases say who runs what.
+  const pgSettings = { connectionString: target.connectionString, schema: target.schema, display: target.display, connectTimeoutMs: target.connectTimeoutMs, statementTimeoutMs: target.statementTimeoutMs };
+  // Not exclusive: several runners share the schema (the leases say who runs what), a one-process desk does not.
+  const deskLock = await takeSharedDeskLock(pgSettings);
   const store = await openRemoteStore({ databaseUrl: cluster.DATABASE_URL, connectTimeoutMs: target.connectTimeoutMs, statementTimeoutMs: target.statementTimeoutMs });
   const owner = cluster.SKEWDESK_RUNNER_ID;
-  const pgSettings = { connectionString: target.connectionString, schema: target.schema, display: target.display, connectTimeoutMs: target.connectTimeoutMs, statementTimeoutMs: target.statementTimeoutMs };
   let leases: LeaseKeeper | null = null;
   // eslint-disable-next-line prefer-const -- the desk and its bus refer to each other
   let desk: Desk;
@@ -149,6 +151,7 @@ export async function startClusterRunner(env: Record<string, string | undefined>
         await leases!.stop(reason);
         await desk.close(reason);
         await bus.close();
+        await deskLock.release();
         await store.close();
       })();
       return stopping;

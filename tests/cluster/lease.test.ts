@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createDb } from "@/server/db";
 import { resolveDbTarget } from "@/server/db/config";
+import { DeskAlreadyRunningError, takeDeskLock, takeSharedDeskLock } from "@/server/db/pg-lock";
 import { LeaseKeeper, leaseOptionsFrom, type LeaseHost } from "@/server/cluster/lease-keeper";
 
 const url = process.env.TEST_DATABASE_URL;
@@ -101,5 +102,16 @@ describe("strategy leases on PostgreSQL", { skip: url ? false : "set TEST_DATABA
       /* busy */
     }
     assert.equal(c.k.mayPlace("s3"), false);
+  });
+
+  test("runners share the desk's lock among themselves; a one-process desk and runners exclude each other", async () => {
+    const r1 = await takeSharedDeskLock(settings);
+    const r2 = await takeSharedDeskLock(settings);
+    await assert.rejects(takeDeskLock(settings), (err: unknown) => err instanceof DeskAlreadyRunningError && /skewdesk runner/.test((err as Error).message));
+    await r1.release();
+    await r2.release();
+    const single = await takeDeskLock(settings);
+    await assert.rejects(takeSharedDeskLock(settings), (err: unknown) => err instanceof DeskAlreadyRunningError && /one-process desk/.test((err as Error).message));
+    await single.release();
   });
 });
