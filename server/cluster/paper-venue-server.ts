@@ -14,6 +14,7 @@ import { epochOfClientId } from "@/server/runner/client-ids";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { openPaperAccount, type PaperAccountVenue } from "@/server/venue/paper";
 import type { VenueOrder } from "@/server/venue/types";
+import { systemClock, type VenueClock } from "@/server/venue/clock";
 import { argsSchema, CALLS, helloSchema, type Call, type Hello, type Reply } from "@/server/cluster/venue-wire";
 
 export interface Overlap {
@@ -44,7 +45,15 @@ export interface PaperVenueServer {
   close(): Promise<void>;
 }
 
-export async function startPaperVenueServer(opts: { dir: string; port?: number; host?: string; fsync?: boolean; log?: (line: string) => void }): Promise<PaperVenueServer> {
+export async function startPaperVenueServer(opts: {
+  dir: string;
+  port?: number;
+  host?: string;
+  fsync?: boolean;
+  /** Wall time by default; tests pass a clock they move. */
+  clock?: VenueClock;
+  log?: (line: string) => void;
+}): Promise<PaperVenueServer> {
   const log = opts.log ?? (() => {});
   const http = createServer();
   const io = new Server(http, { serveClient: false, transports: ["websocket"], maxHttpBufferSize: 1e6 });
@@ -77,7 +86,8 @@ export async function startPaperVenueServer(opts: { dir: string; port?: number; 
     const found = accounts.get(h.account);
     if (found) return found;
     const paper = PAPER_MARKETS[h.market];
-    const venue = openPaperAccount({ ...paper.venueOptions(h.seed, h.regime), startTime: Date.now(), dir: join(opts.dir, h.account), fsync: opts.fsync ?? false });
+    const clock = opts.clock ?? systemClock;
+    const venue = openPaperAccount({ ...paper.venueOptions(h.seed, h.regime), clock, startTime: clock.now(), dir: join(opts.dir, h.account), fsync: opts.fsync ?? false });
     const acc: Account = { venue, resting: new Map(), quoting: { epoch: null, since: Date.now() }, maxEpoch: 0 };
     accounts.set(h.account, acc);
     venue.watchOrders((o) => {
@@ -104,6 +114,12 @@ export async function startPaperVenueServer(opts: { dir: string; port?: number; 
       return;
     }
     void socket.join(hello.data.account);
+    // Books are pushed only to a connection that asks (a runner that quotes on book updates).
+    let offBook: (() => void) | null = null;
+    socket.on("watchBook", () => {
+      offBook ??= acc.venue.watchOrderBook((b) => socket.emit("book", b));
+    });
+    socket.on("disconnect", () => offBook?.());
     socket.on("call", async (method: unknown, args: unknown, ack: unknown) => {
       if (typeof ack !== "function") return;
       const reply = (r: Reply) => (ack as (r: Reply) => void)(r);
@@ -114,7 +130,7 @@ export async function startPaperVenueServer(opts: { dir: string; port?: number; 
         const fn = acc.venue[method as Call] as (...a: unknown[]) => Promise<unknown>;
         const value = await fn.apply(acc.venue, parsed.data);
         // createOrders / cancelOrders answer an error per leg: sent by name, like a thrown one.
-        reply({ ok: true, value: Array.isArray(value) ? value.map((v) => (v instanceof Error ? { error: { name: v.name, message: v.message } } : v)) : value });
+        reply({ ok: true, value: Array.isArray(value) ? value.map((v) => (v instanceof Error ? { error: { name: v.name, message: v.message } } : v)) : (value ?? null) });
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         reply({ ok: false, error: { name: e.name, message: e.message } });

@@ -1,14 +1,15 @@
 // A strategy's paper account on the shared paper venue (paper-venue-server.ts), seen from a runner process:
 // the Venue interface over socket.io. Every call has the runner's venue deadline (past it: RequestTimeout,
 // outcome unknown, as any venue's); everything that comes back is parsed with the venue schemas; an error
-// comes back by its class's name. The market's grid is the paper preset's, as in-process.
+// comes back by its class's name. `market` is the paper preset's grid, as in-process (the same code opens
+// the account on the venue's side); loadMarkets asks the venue.
 import type { z } from "zod";
 import { io, type Socket } from "socket.io-client";
 import type { MarketSpec, OrderBook } from "@/lib/market";
 import * as errors from "@/server/venue/errors";
 import { parseVenueData } from "@/server/venue/schemas";
 import type { CreateOrderRequest, MarketRules, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "@/server/venue/types";
-import { balanceSchema, errorSchema, fillSchema, orderBookSchema, orderSchema, positionSchema, type Call, type Hello } from "@/server/cluster/venue-wire";
+import { balanceSchema, errorSchema, fillSchema, marketRulesSchema, orderBookSchema, orderSchema, positionSchema, type Call, type Hello } from "@/server/cluster/venue-wire";
 import { z as zod } from "zod";
 
 const ERRORS: Record<string, new (message: string, opts?: errors.VenueErrorOptions) => errors.VenueError> = {
@@ -31,6 +32,7 @@ const legSchema = zod.union([zod.object({ error: errorSchema }), zod.unknown()])
 
 export class RemoteVenue implements Venue {
   readonly id = "paper";
+  private booksAsked = false;
   private constructor(
     private readonly socket: Socket,
     readonly market: MarketSpec,
@@ -82,8 +84,8 @@ export class RemoteVenue implements Venue {
     );
   }
 
-  async loadMarkets(): Promise<MarketRules> {
-    return { ...this.market, minNotional: this.market.minSize.mul(0) };
+  loadMarkets(): Promise<MarketRules> {
+    return this.call("loadMarkets", [], marketRulesSchema);
   }
   fetchOrderBook(): Promise<OrderBook> {
     return this.call("fetchOrderBook", [], orderBookSchema);
@@ -135,9 +137,15 @@ export class RemoteVenue implements Venue {
       this.socket.off("disconnect", down);
     };
   }
-  /** Books are not streamed: a paper runner reads one each tick (fetchOrderBook). */
-  watchOrderBook(): () => void {
-    return () => {};
+  /** Books are pushed once asked for (a paper runner reads one each tick and does not ask). */
+  watchOrderBook(listener: (book: OrderBook) => void): () => void {
+    if (!this.booksAsked) {
+      this.booksAsked = true;
+      this.socket.emit("watchBook");
+      // A reconnected socket is a new connection on the venue's side: ask again.
+      this.socket.on("connect", () => this.socket.emit("watchBook"));
+    }
+    return this.watch("book", orderBookSchema, listener);
   }
   watchOrders(listener: (order: VenueOrder) => void): () => void {
     return this.watch("order", orderSchema, listener);

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { PAPER_MARKET_NAMES, paperSettingsSchema } from "@/lib/desk";
 import { decimalSchema, fillSchema, orderBookSchema, positiveDecimalSchema, sideSchema, timestampSchema } from "@/server/venue/schemas";
-import type { CreateOrderRequest, VenueBalance, VenueOrder, VenuePosition } from "@/server/venue/types";
+import type { CreateOrderRequest, MarketRules, VenueBalance, VenueOrder, VenuePosition } from "@/server/venue/types";
 
 /** Who connects: one paper account per strategy (its folder name), opened with the strategy's market and seed. */
 export const helloSchema = z
@@ -81,6 +81,21 @@ export const orderSchema = z
   .transform((o): VenueOrder => o);
 export const positionSchema = z.object({ qty: decimalSchema, ts: timestampSchema }).transform((p): VenuePosition => p);
 export const balanceSchema = z.object({ quote: decimalSchema, base: decimalSchema, ts: timestampSchema }).transform((b): VenueBalance => b);
+export const marketRulesSchema = z
+  .object({
+    symbol: z.string().min(1).max(100),
+    tickSize: positiveDecimalSchema,
+    lotSize: positiveDecimalSchema,
+    minSize: positiveDecimalSchema,
+    minPrice: decimalSchema,
+    maxPrice: positiveDecimalSchema,
+    makerFeeRate: decimalSchema,
+    takerFeeRate: decimalSchema,
+    baseCurrency: z.string().max(20).optional(),
+    quoteCurrency: z.string().max(20).optional(),
+    minNotional: decimalSchema,
+  })
+  .transform((m): MarketRules => m);
 export { fillSchema, orderBookSchema };
 
 /** A refused or failed call, by its error class's name (server/venue/errors.ts). */
