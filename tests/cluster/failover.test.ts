@@ -2,8 +2,9 @@
 // through strategy leases, on the shared paper venue (here in the test's process, outside the runners), and
 // two web processes serve them. One runner is killed with SIGKILL; every strategy it ran quotes again, from
 // another runner under a new lease epoch, within 15 s; the venue never saw two epochs' orders rest at once on
-// one strategy's account; a browser socket on either web process sees every strategy running, and an
-// operator's command through one web process reaches the runner that now holds the strategy.
+// one strategy's account; a browser socket on either web process sees every strategy running; an operator's
+// command through one web process reaches the runner that now holds the strategy, and a strategy created
+// through the other is run by one of the runners.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -113,7 +114,7 @@ test("three runners on PostgreSQL: a runner killed with -9 hands its strategies 
       const o = w.latest;
       if (!o || Date.now() - o.at > 3_000) return false;
       const rows = o.strategies.filter((r) => accounts.has(r.id));
-      return rows.length === STRATEGIES && rows.every((r) => r.riskState !== null && r.lastTickAt !== null && o.at - r.lastTickAt < 5_000 && (paused === undefined || (r.id === paused) === r.paused));
+      return rows.length === accounts.size && rows.every((r) => r.riskState !== null && r.lastTickAt !== null && o.at - r.lastTickAt < 5_000 && (paused === undefined || (r.id === paused) === r.paused));
     };
 
     const leases = async () => (await admin.query<{ strategyId: string; owner: string; epoch: number }>(`SELECT "strategyId", owner, epoch FROM "${schema}"."StrategyLease" WHERE "expiresAt" > now() AT TIME ZONE 'UTC'`)).rows;
@@ -159,6 +160,16 @@ test("three runners on PostgreSQL: a runner killed with -9 hands its strategies 
     const status = await fetch(`${webs[1]!.origin}/api/s/${target}/status`, { headers: { cookie: webs[1]!.cookie } });
     assert.equal(status.status, 200);
     assert.equal(((await status.json()) as { paused: boolean }).paused, true);
+    // A strategy created through the other web process: one runner records it, a runner with room runs it.
+    const created = await fetch(`${webs[1]!.origin}/api/desk/strategies`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: webs[1]!.origin, cookie: webs[1]!.cookie },
+      body: JSON.stringify({ name: "fo-new", venue: "paper", settings: { market: "story", seed: 200, regime: "still", tickMs: 250 }, reason: "failover test" }),
+    });
+    assert.equal(created.status, 200, await created.clone().text());
+    const newId = ((await created.json()) as { id: string }).id;
+    accounts.set(newId, paperAccountFolder("fo-new", "story", 200));
+    await until("the new strategy quoting, seen on both web processes", 30_000, () => quotingEpoch(newId) !== null && webs.every((w) => seesAll(w, target)));
     console.log(`failover: ${moved.length} strategies of ${victim} quoting again ${tookMs} ms after kill -9 (lease ${TTL_MS} ms)`);
     assert.ok(tookMs <= 15_000, `failover took ${tookMs} ms (bar 15 s)`);
   } catch (err) {
