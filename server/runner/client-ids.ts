@@ -4,11 +4,11 @@
 // and ids sd-<uuid>; a tag is exactly six characters so the two forms can never be confused (a UUID's
 // first group is eight).
 import { randomBytes, randomUUID } from "node:crypto";
+import { epochOfClientId } from "@/lib/lease-epoch";
 
 export const CLIENT_ID_PREFIX = "sd-";
 const TAG = /^[a-z0-9]{6}$/;
 const TAGGED = /^sd-([a-z0-9]{6})-/;
-const EPOCHED = /^sd-[a-z0-9]{6}-e([0-9]{1,15})-/;
 
 export function isClientTag(tag: string): boolean {
   return TAG.test(tag);
@@ -36,11 +36,7 @@ export interface ClientIds {
   foreign(id: string): boolean;
 }
 
-/** The lease epoch an id carries (sd-<tag>-e<epoch>-<uuid>, sent by a runner of a scaled-out desk); null without. */
-export function epochOfClientId(id: string): number | null {
-  const m = EPOCHED.exec(id);
-  return m ? Number(m[1]) : null;
-}
+export { epochOfClientId };
 
 /**
  * `epoch`: the strategy's lease epoch when several runner processes share the desk (server/cluster): the ids

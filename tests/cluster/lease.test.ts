@@ -1,12 +1,15 @@
 // Strategy leases on PostgreSQL (server/cluster/lease-keeper.ts), with a stand-in for the desk: a runner takes
 // the running strategies' leases, a second one gets its share (the first gives one back), a crashed runner's
 // leases go to another only once they expired, under a new epoch, and by then the crashed one could no
-// longer place an order; a runner whose event loop stalls past its margin stops placing at once.
+// longer place an order; a runner whose event loop stalls past its margin stops placing at once; the store
+// refuses an order of an epoch the lease has moved past.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import Decimal from "decimal.js";
 import { createDb } from "@/server/db";
+import { createPrismaStore, LeaseFencedError } from "@/server/store";
 import { resolveDbTarget } from "@/server/db/config";
 import { DeskAlreadyRunningError, takeDeskLock, takeSharedDeskLock } from "@/server/db/pg-lock";
 import { LeaseKeeper, leaseOptionsFrom, type LeaseHost } from "@/server/cluster/lease-keeper";
@@ -113,5 +116,30 @@ describe("strategy leases on PostgreSQL", { skip: url ? false : "set TEST_DATABA
     const single = await takeDeskLock(settings);
     await assert.rejects(takeSharedDeskLock(settings), (err: unknown) => err instanceof DeskAlreadyRunningError && /one-process desk/.test((err as Error).message));
     await single.release();
+  });
+
+  test("an order is stored only while the strategy's lease is at the order's epoch, one by one and in a batch", async () => {
+    const db = await createDb({ databaseUrl: url!, schema });
+    try {
+      const store = createPrismaStore(db);
+      const s = await store.ensureStrategy({ name: "fenced", market: "ETH-USD", symbol: "ETH-USD", venue: "paper", mode: "paper", clientTag: "fen123", initialParams: {} });
+      const order = (epoch: number, n: number) => ({ clientOrderId: `sd-fen123-e${epoch}-${n}`, strategyId: s.id, side: "buy" as const, type: "limit" as const, price: new Decimal("1999.5"), size: new Decimal("0.1"), reason: "quote" as const });
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`INSERT INTO "${schema}"."StrategyLease" ("strategyId", owner, epoch, "expiresAt") VALUES ($1, 'x', 2, now() + interval '1 minute')`, [s.id]);
+        assert.equal((await store.saveOrder(order(2, 1))).inserted, true);
+        await assert.rejects(store.saveOrder(order(1, 2)), LeaseFencedError);
+        await assert.rejects(store.applyWrites([{ op: "saveOrder", order: order(2, 3) }, { op: "saveOrder", order: order(1, 4) }]), /lease epoch 1/);
+        // An id without an epoch (a one-process desk) is not checked.
+        assert.equal((await store.saveOrder({ ...order(2, 5), clientOrderId: "sd-fen123-plain" })).inserted, true);
+        const stored = (await c.query(`SELECT "clientOrderId" FROM "${schema}"."Order" ORDER BY "clientOrderId"`)).rows.map((r: { clientOrderId: string }) => r.clientOrderId);
+        assert.deepEqual(stored, ["sd-fen123-e2-1", "sd-fen123-plain"]);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await db.close();
+    }
   });
 });
