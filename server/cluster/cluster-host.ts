@@ -8,6 +8,7 @@
 import { Server } from "socket.io";
 import type { DeskCommandReportDTO, DeskOverviewDTO, StrategyOverviewDTO } from "@/lib/desk";
 import { resolveDbTarget } from "@/server/db/config";
+import { ConfigError } from "@/server/config/web-config";
 import type { DeskHost, RunnerHost } from "@/server/host/runner-host";
 import { EventRouter, strategyCalls } from "@/server/host/worker-host-parts";
 import { CommandRejected, type RunnerEvents } from "@/server/runner/commands";
@@ -23,7 +24,7 @@ const SILENT_MS = 4_000;
 
 export async function createClusterHost(env: Record<string, string | undefined>, log: (line: string) => void = (l) => console.log(l)): Promise<RunnerHost> {
   const target = resolveDbTarget({}, env);
-  if (target.kind !== "postgres") throw new Error("a web process of a scaled-out desk needs PostgreSQL: set DATABASE_URL");
+  if (target.kind !== "postgres") throw new ConfigError("SKEWDESK_ROLE=web needs DATABASE_URL: a scaled-out desk runs on PostgreSQL");
   const store = await openRemoteStore({ databaseUrl: env.DATABASE_URL, connectTimeoutMs: target.connectTimeoutMs, statementTimeoutMs: target.statementTimeoutMs });
   const bus = busAdapter(target, "web", (l) => log(`[bus] ${l}`));
   const io = new Server({ adapter: bus.adapter, serveClient: false });

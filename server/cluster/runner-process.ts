@@ -26,9 +26,9 @@ import { busAdapter } from "@/server/cluster/bus";
 import { attachRunnerBus } from "@/server/cluster/runner-bus";
 
 const clusterEnvSchema = z.object({
-  DATABASE_URL: z.string().min(1, "a scaled-out desk needs PostgreSQL: set DATABASE_URL"),
+  DATABASE_URL: z.string({ error: "is required: a scaled-out desk runs on PostgreSQL" }).min(1, "is required: a scaled-out desk runs on PostgreSQL"),
   SKEWDESK_PAPER_VENUE_URL: z
-    .string()
+    .string({ error: "is required: the shared paper venue's URL (npm run paper-venue prints it)" })
     .url("must be the shared paper venue's URL, e.g. http://127.0.0.1:8790")
     .refine((u) => /^https?:$/.test(new URL(u).protocol), "must start with http:// or https://"),
   SKEWDESK_RUNNER_ID: z
