@@ -3,7 +3,7 @@ import nextTs from "eslint-config-next/typescript";
 
 // Imports flow app/components → server → lib, and inside server from higher layers to lower ones only.
 // Each package lists what it may NOT import; a cycle between two packages is then impossible.
-const serverPackages = ["config", "venue", "db", "store", "runner", "desk", "host", "auth", "realtime", "notify", "web", "cli", "lab"];
+const serverPackages = ["config", "venue", "db", "store", "runner", "desk", "host", "auth", "realtime", "notify", "web", "cli", "lab", "cluster"];
 const mayImport = {
   config: [],
   venue: ["config"],
@@ -18,6 +18,7 @@ const mayImport = {
   web: ["config", "auth", "host", "realtime", "notify", "runner", "desk", "store", "db", "lab"],
   cli: ["config", "venue", "db", "store", "runner", "lab"],
   lab: ["config", "venue", "db", "store", "runner"],
+  cluster: ["config", "venue", "db", "store", "runner", "desk", "host", "auth", "realtime", "notify", "web"],
 };
 const forbid = (names, why) => ({
   "no-restricted-imports": [

@@ -23,11 +23,23 @@ async function loadRunnerHostFactory(): Promise<RunnerHostFactory> {
   return mod.createRunnerHost as RunnerHostFactory;
 }
 
-try {
+// Scaled out (README "Scaling out"): a web process hosts no runner; its host talks to the runner processes.
+async function loadClusterHostFactory(): Promise<RunnerHostFactory> {
+  const mod = (await import(new URL("./cluster/cluster-host.ts", import.meta.url).href)) as typeof import("./cluster/cluster-host");
+  return () => mod.createClusterHost(process.env);
+}
+
+const role = process.env.SKEWDESK_ROLE?.trim() || "all";
+if (role !== "all" && role !== "web" && role !== "runner") {
+  console.error(`Skewdesk refused to start: SKEWDESK_ROLE must be all, web or runner (got ${JSON.stringify(role.slice(0, 20))})`);
+  process.exit(2);
+}
+if (role === "runner") await import(new URL("./cluster/runner-main.ts", import.meta.url).href);
+else try {
   const desk = await startDesk({
     env: process.env,
     dev: process.argv.includes("--dev") || process.env.SKEWDESK_DEV === "1",
-    loadRunnerHostFactory,
+    loadRunnerHostFactory: role === "web" ? loadClusterHostFactory : loadRunnerHostFactory,
   });
   exitOnSignals(desk);
 } catch (err) {

@@ -12,6 +12,9 @@ export class DeskAlreadyRunningError extends Error {
 // Two-key form: a key space of its own, apart from Prisma migrate's single-bigint lock.
 const LOCK_CLASS = 0x5d35_0001; // "skewdesk", version 1 of this lock
 const LOCK_SQL = `SELECT pg_try_advisory_lock(${LOCK_CLASS}, hashtext($1)) AS ok`;
+// The runners of a scaled-out desk share the lock among themselves (server/cluster): a one-process desk and
+// they exclude each other, the runners do not (their leases say who runs what).
+const SHARED_LOCK_SQL = `SELECT pg_try_advisory_lock_shared(${LOCK_CLASS}, hashtext($1)) AS ok`;
 const HOLDER_SQL = `
   SELECT a.application_name AS app, a.client_addr::text AS addr, a.backend_start AS since
   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -34,12 +37,12 @@ export interface DeskLockOptions {
   retryMs?: number;
 }
 
-async function tryTake(s: PgSettings, key: string): Promise<{ client: pg.Client; ok: boolean; holder?: string }> {
-  const client = new pg.Client(pgClientConfig(s, `skewdesk desk ${processTag()}`));
+async function tryTake(s: PgSettings, key: string, shared = false): Promise<{ client: pg.Client; ok: boolean; holder?: string }> {
+  const client = new pg.Client(pgClientConfig(s, `skewdesk ${shared ? "runner" : "desk"} ${processTag()}`));
   client.on("error", () => undefined);
   await client.connect();
   try {
-    const r = await client.query<{ ok: boolean }>(LOCK_SQL, [key]);
+    const r = await client.query<{ ok: boolean }>(shared ? SHARED_LOCK_SQL : LOCK_SQL, [key]);
     if (r.rows[0]?.ok) return { client, ok: true };
     const h = await client.query<{ app: string | null; addr: string | null; since: Date | null }>(HOLDER_SQL, [key]).catch(() => ({ rows: [] }));
     const row = h.rows[0];
@@ -50,6 +53,20 @@ async function tryTake(s: PgSettings, key: string): Promise<{ client: pg.Client;
     await client.end().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * A runner of a scaled-out desk: the desk's lock in shared mode, held for the runner's life. Throws
+ * DeskAlreadyRunningError while a one-process desk runs on the schema (and that desk cannot start meanwhile).
+ */
+export async function takeSharedDeskLock(s: PgSettings): Promise<DeskLock> {
+  const r = await tryTake(s, `skewdesk:${s.schema}`, true);
+  if (!r.ok) {
+    throw new DeskAlreadyRunningError(
+      `A one-process desk is running on ${s.display} (its lock is held by ${r.holder}): stop it before scaling out on this database and schema.`,
+    );
+  }
+  return { release: () => r.client.end().catch(() => undefined) };
 }
 
 /** Takes the desk's lock on `s`'s schema, or throws DeskAlreadyRunningError naming who holds it. */

@@ -32,6 +32,13 @@ export interface DeskOptions {
   /** Order submits per second per venue account, shared by its strategies (default 100). */
   accountOrdersPerSecond?: number;
   wrapVenue?: (s: StrategyRecord, v: Venue) => Venue;
+  /** Opens a strategy's venue instead of its in-process paper account (a scaled-out desk's shared paper venue). */
+  openVenue?: (s: StrategyRecord, options: PaperVenueOptions) => Promise<Venue>;
+  /**
+   * "all" (one desk per database): startAll starts every running strategy. "leased" (server/cluster): startAll
+   * only reads them; the lease keeper hosts a strategy (host) while it holds its lease and lets it go (release).
+   */
+  hosting?: "all" | "leased";
   /** A strategy's runner events, tagged with the strategy. */
   emit?: (strategyId: string, event: string, payload: unknown) => void;
   log?: (line: string) => void;
@@ -67,6 +74,7 @@ export class Desk {
   /** Reads every strategy, and starts those whose lifecycle is "running"; one that fails is left with its fault. */
   async startAll(): Promise<void> {
     for (const s of await this.store.listStrategies()) this.records.set(s.id, s);
+    if (this.opts.hosting === "leased") return;
     const toStart = [...this.records.values()].filter((s) => s.lifecycle === "running");
     // A few at a time: each start reconciles with its venue and replays its journal.
     for (let i = 0; i < toStart.length; i += 8) await Promise.all(toStart.slice(i, i + 8).map((s) => this.startOne(s)));
@@ -118,7 +126,32 @@ export class Desk {
     return r.data;
   }
 
-  private startOne(s: StrategyRecord): Promise<StrategySession | null> {
+  /** Scaled out: starts a running strategy whose lease this process took (epoch in its client ids); null on a fault. */
+  async host(id: string, epoch: number): Promise<StrategySession | null> {
+    const fresh = await this.store.getStrategyById(id);
+    if (!fresh) return null;
+    this.records.set(id, fresh);
+    if (fresh.lifecycle !== "running") return null;
+    // A strategy from before tags (sd-<uuid> ids) cannot carry an epoch; the fence still holds its orders.
+    return this.startOne(fresh, fresh.clientTag ? epoch : null);
+  }
+
+  /** Scaled out: stops hosting a strategy (its lease is gone or given back); its lifecycle stays as it is. */
+  async release(id: string, reason: string): Promise<void> {
+    await this.starting.get(id);
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    this.risk.invalidate();
+    await session.close(reason).catch((err: unknown) => this.log(`[${session.runner.strategy.name}] release failed: ${(err as Error).message}`));
+  }
+
+  /** The strategies this process runs now. */
+  hostedIds(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  private startOne(s: StrategyRecord, epoch: number | null = null): Promise<StrategySession | null> {
     const existing = this.sessions.get(s.id);
     if (existing) return Promise.resolve(existing);
     const inFlight = this.starting.get(s.id);
@@ -137,6 +170,8 @@ export class Desk {
           runnerConfig: this.opts.runnerConfig,
           venueOverrides: this.opts.venueOverrides,
           wrapVenue: this.opts.wrapVenue ? (v) => this.opts.wrapVenue!(s, v) : undefined,
+          openVenue: this.opts.openVenue ? (options) => this.opts.openVenue!(s, options) : undefined,
+          clientEpoch: epoch,
           link: { limiter: this.limits.limiterFor(s.account), growthBlocked: () => this.risk.growthBlocked(), applyWrites: this.writer.applyWrites },
           emit: this.opts.emit ? (event, payload) => this.onRunnerEvent(s.id, event, payload) : undefined,
           log: (line) => this.log(`[${s.name}] ${line}`),
@@ -180,6 +215,8 @@ export class Desk {
     if (s.lifecycle === "archived") throw new CommandRejected(`strategy ${s.name} is archived: clone it to trade its market again`, undefined, 409);
     const updated = s.lifecycle === "running" ? s : await this.store.setLifecycle(id, "running");
     this.records.set(id, updated);
+    // Scaled out: a runner with room takes its lease and starts it (server/cluster/lease-keeper.ts).
+    if (this.opts.hosting === "leased") return updated;
     const session = await this.startOne(updated);
     if (!session) throw new CommandRejected(`strategy ${s.name} could not start: ${this.faults.get(id)}`, undefined, 409);
     return updated;

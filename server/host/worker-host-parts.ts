@@ -2,7 +2,7 @@
 // the strategy it is about; the host's own listeners hear the default strategy's), and the desk calls.
 import type { DeskOverviewDTO } from "@/lib/desk";
 import type { RunnerEvents } from "@/server/runner/commands";
-import type { DeskHost } from "@/server/host/runner-host";
+import type { DeskHost, RunnerHost } from "@/server/host/runner-host";
 
 type Listener = (p: never) => void;
 
@@ -63,5 +63,34 @@ export function deskHost(call: <T>(method: string, ...args: unknown[]) => Promis
     pause: (by) => call("desk.pause", by),
     resume: (by) => call("desk.resume", by),
     emergencyClose: (by) => call("desk.emergencyClose", by),
+  };
+}
+
+type Call = <T>(method: string, ...args: unknown[]) => Promise<T>;
+
+/** A strategy's calls, each one message to whoever runs it (the worker thread, or a runner process). */
+export function strategyCalls(c: Call): Omit<RunnerHost, "snapshots" | "on" | "stop" | "forStrategy" | "desk" | "labRuns"> {
+  return {
+      status: () => c("status"),
+      fills: (limit) => c("fills", limit),
+      orders: (limit) => c("orders", limit),
+      alerts: (limit) => c("alerts", limit),
+      fillsPage: (q) => c("fillsPage", q),
+      ordersPage: (q) => c("ordersPage", q),
+      market: () => c("market"),
+      acknowledgeAlert: (id, by) => c("acknowledgeAlert", id, by),
+      acknowledgeAllAlerts: (by) => c("acknowledgeAllAlerts", by),
+      params: () => c("params"),
+      previewParams: (p, base) => c("previewParams", p, base),
+      applyParams: (p, reason, by, base) => c("applyParams", p, reason, by, base),
+      rollbackParams: (v, reason, by) => c("rollbackParams", v, reason, by),
+      control: (a, by) => c("control", a, by),
+      emergencyPreview: () => c("emergencyPreview"),
+      emergencyClose: (by) => c("emergencyClose", by),
+      resolveMismatch: (req, by) => c("resolveMismatch", req, by),
+      audit: (e) => c("audit", e),
+      auditLog: (q) => c("auditLog", q),
+      performance: (r) => c("performance", r),
+      metrics: (reset) => c("metrics", reset),
   };
 }

@@ -10,7 +10,7 @@ import type { WebConfig } from "@/server/config/web-config";
 import { snapshotDto } from "@/server/runner/publisher";
 import type { Snapshot } from "@/server/store";
 import { readPortClient, type ReadCall } from "@/server/store/read-port";
-import { EventRouter, deskHost } from "@/server/host/worker-host-parts";
+import { EventRouter, deskHost, strategyCalls } from "@/server/host/worker-host-parts";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
@@ -97,7 +97,7 @@ export async function createRunnerHost(
   const strategyHost = (strategyId: string | undefined): RunnerHost => {
     const c = callFor(strategyId);
     return {
-      status: () => c("status"),
+      ...strategyCalls(c),
       snapshots: async (q) => {
         if (!reader || dead) return c("snapshots", q);
         stats.directReads++;
@@ -105,26 +105,6 @@ export async function createRunnerHost(
         const rows = (await reader.call("listSnapshots", [strategyId ?? reader.strategyId, range])) as Snapshot[];
         return rows.map(snapshotDto);
       },
-      fills: (limit) => c("fills", limit),
-      orders: (limit) => c("orders", limit),
-      alerts: (limit) => c("alerts", limit),
-      fillsPage: (q) => c("fillsPage", q),
-      ordersPage: (q) => c("ordersPage", q),
-      market: () => c("market"),
-      acknowledgeAlert: (id, by) => c("acknowledgeAlert", id, by),
-      acknowledgeAllAlerts: (by) => c("acknowledgeAllAlerts", by),
-      params: () => c("params"),
-      previewParams: (p, base) => c("previewParams", p, base),
-      applyParams: (p, reason, by, base) => c("applyParams", p, reason, by, base),
-      rollbackParams: (v, reason, by) => c("rollbackParams", v, reason, by),
-      control: (a, by) => c("control", a, by),
-      emergencyPreview: () => c("emergencyPreview"),
-      emergencyClose: (by) => c("emergencyClose", by),
-      resolveMismatch: (req, by) => c("resolveMismatch", req, by),
-      audit: (e) => c("audit", e),
-      auditLog: (q) => c("auditLog", q),
-      performance: (r) => c("performance", r),
-      metrics: (reset) => c("metrics", reset),
       on: (event, listener) => router.on(strategyId ?? null, event, listener),
       stop: () => Promise.reject(new CommandRejected("stop the desk, not one strategy's view of it", undefined, 409)),
     };

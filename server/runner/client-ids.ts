@@ -4,6 +4,7 @@
 // and ids sd-<uuid>; a tag is exactly six characters so the two forms can never be confused (a UUID's
 // first group is eight).
 import { randomBytes, randomUUID } from "node:crypto";
+import { epochOfClientId } from "@/lib/lease-epoch";
 
 export const CLIENT_ID_PREFIX = "sd-";
 const TAG = /^[a-z0-9]{6}$/;
@@ -35,13 +36,22 @@ export interface ClientIds {
   foreign(id: string): boolean;
 }
 
-export function clientIds(tag: string | null): ClientIds {
+export { epochOfClientId };
+
+/**
+ * `epoch`: the strategy's lease epoch when several runner processes share the desk (server/cluster): the ids
+ * become sd-<tag>-e<epoch>-<uuid>, so the venue's orders say which owner of the strategy sent them. The
+ * prefix stays sd-<tag>-, so a new owner still takes a previous owner's orders as its own (and cancels them).
+ */
+export function clientIds(tag: string | null, epoch: number | null = null): ClientIds {
   if (tag !== null && !isClientTag(tag)) throw new Error(`client tag ${JSON.stringify(tag)} must be six lowercase letters or digits`);
+  if (epoch !== null && (tag === null || !Number.isSafeInteger(epoch) || epoch < 1)) throw new Error(`a lease epoch (${epoch}) needs a tag and a positive integer`);
   const prefix = tag === null ? CLIENT_ID_PREFIX : `${CLIENT_ID_PREFIX}${tag}-`;
+  const fresh = epoch === null ? prefix : `${prefix}e${epoch}-`;
   const owns = (id: string) => id.startsWith(prefix) && (tag !== null || tagOfClientId(id) === null);
   return {
     tag,
-    newId: () => `${prefix}${randomUUID()}`,
+    newId: () => `${fresh}${randomUUID()}`,
     owns,
     foreign: (id) => id.startsWith(CLIENT_ID_PREFIX) && !owns(id),
   };

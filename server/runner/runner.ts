@@ -50,6 +50,8 @@ export interface RunnerDeps {
   log?: (line: string) => void;
   /** Set when the runner is one strategy of a desk of many (server/desk). */
   desk?: DeskLink;
+  /** The strategy's lease epoch on a scaled-out desk (server/cluster): carried in every client order id. */
+  clientEpoch?: number | null;
 }
 
 const sleep = (ms: number) => new Promise<"late">((r) => setTimeout(() => r("late"), ms).unref?.());
@@ -111,7 +113,7 @@ export class Runner {
     this.emitEvent = deps.emit ?? (() => {});
     this.streaming = deps.emit !== undefined;
     this.log = deps.log ?? (() => {});
-    this.ids = clientIds(deps.strategy.clientTag ?? null);
+    this.ids = clientIds(deps.strategy.clientTag ?? null, deps.clientEpoch ?? null);
     this.deskLink = deps.desk ?? {};
     const now = () => this.time.now();
     const sid = () => this.strategy.id;

@@ -25,6 +25,10 @@ export class StaleParameterVersionError extends StoreError {
 export class OrderConflictError extends StoreError {
   override name = "OrderConflictError";
 }
+/** An order of a lease epoch the strategy's lease has moved past (scaled out: another runner runs it now). */
+export class LeaseFencedError extends StoreError {
+  override name = "LeaseFencedError";
+}
 /** A value the database cannot hold exactly (more than 18 decimals or 20 integer digits). */
 export class DecimalRangeError extends StoreError {
   override name = "DecimalRangeError";

@@ -6,7 +6,8 @@ import Decimal from "decimal.js";
 import { canMoveOrderState, IllegalOrderStateChange } from "@/lib/orders";
 import { Prisma } from "@/server/db/generated/client";
 import { exactToDb, fromDb, roundedToDb } from "./decimal";
-import { OrderConflictError, OrderNotFoundError } from "./errors";
+import { epochOfClientId } from "@/lib/lease-epoch";
+import { LeaseFencedError, OrderConflictError, OrderNotFoundError } from "./errors";
 import { TERMINAL_ORDER_STATUSES, type NewFill, type NewOrder, type OrderPatch, type OrderStatus, type Snapshot, type StoreWrite } from "./types";
 
 type Tx = Prisma.TransactionClient;
@@ -216,7 +217,28 @@ function applyFill(s: OrderState | undefined, f: NewFill): void {
   if (done && s.closedAt === null) data.closedAt = s.closedAt = f.ts;
 }
 
+/**
+ * Scaled out, every order id carries its owner's lease epoch: an order is stored only while the strategy's
+ * lease is still at that epoch, checked in the write's own transaction with the lease row locked FOR SHARE
+ * (a runner taking the lease waits for the write, or the write sees the new epoch and is refused for good).
+ */
+export async function checkLeaseEpochs(tx: Pick<Tx, "$queryRaw">, orders: readonly NewOrder[]): Promise<void> {
+  const leased = orders.flatMap((o) => {
+    const epoch = epochOfClientId(o.clientOrderId);
+    return epoch === null ? [] : [{ o, epoch }];
+  });
+  if (!leased.length) return;
+  const ids = [...new Set(leased.map((x) => x.o.strategyId))];
+  const rows = await tx.$queryRaw<Array<{ strategyId: string; epoch: number }>>`SELECT "strategyId", epoch FROM "StrategyLease" WHERE "strategyId" IN (${Prisma.join(ids)}) FOR SHARE`;
+  const epochs = new Map(rows.map((r) => [r.strategyId, Number(r.epoch)]));
+  for (const { o, epoch } of leased) {
+    const now = epochs.get(o.strategyId);
+    if (now !== epoch) throw new LeaseFencedError(`order ${o.clientOrderId} is of lease epoch ${epoch}, the strategy's lease is at ${now ?? "none"}: another runner runs it`);
+  }
+}
+
 async function saveOrders(tx: Tx, orders: NewOrder[]): Promise<void> {
+  await checkLeaseEpochs(tx, orders);
   const created = await tx.order.createManyAndReturn({ data: orders.map(orderRow), skipDuplicates: true, select: { clientOrderId: true } });
   const inserted = new Set(created.map((r) => r.clientOrderId));
   // An id already stored, or saved twice in this run (the first one went in): the same order again, or a conflict.

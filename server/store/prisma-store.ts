@@ -15,7 +15,8 @@ import {
   StoreError,
   StrategyNotFoundError,
 } from "./errors";
-import { applyWritesTx, fillRow, orderRow, sameOrder, snapshotRow } from "./prisma-batch";
+import { applyWritesTx, checkLeaseEpochs, fillRow, orderRow, sameOrder, snapshotRow } from "./prisma-batch";
+import { epochOfClientId } from "@/lib/lease-epoch";
 import { jsonIn, toAlert, toAudit, toFill, toOrder, toParameterVersion, toRun, toSnapshot, toStrategy } from "./prisma-rows";
 import {
   LIVE_ORDER_STATUSES,
@@ -175,10 +176,19 @@ export class PrismaStore implements Store {
   // ── orders ──
 
   async saveOrder(order: NewOrder): Promise<{ order: OrderRecord; inserted: boolean }> {
-    const created = await this.prisma.order.createManyAndReturn({ data: [orderRow(order)], skipDuplicates: true });
+    if (epochOfClientId(order.clientOrderId) === null) return this.saveOrderIn(this.prisma, order);
+    // Scaled out: stored only while the strategy's lease is at the order's epoch (checkLeaseEpochs).
+    return this.prisma.$transaction(async (tx) => {
+      await checkLeaseEpochs(tx, [order]);
+      return this.saveOrderIn(tx, order);
+    });
+  }
+
+  private async saveOrderIn(db: Pick<PrismaClient, "order">, order: NewOrder): Promise<{ order: OrderRecord; inserted: boolean }> {
+    const created = await db.order.createManyAndReturn({ data: [orderRow(order)], skipDuplicates: true });
     if (created[0]) return { order: toOrder(created[0]), inserted: true };
 
-    const existing = await this.prisma.order.findUnique({ where: { clientOrderId: order.clientOrderId } });
+    const existing = await db.order.findUnique({ where: { clientOrderId: order.clientOrderId } });
     if (!existing) throw new StoreError(`order ${order.clientOrderId} was neither inserted nor found`);
     const stored = toOrder(existing);
     if (!sameOrder(stored, order)) throw new OrderConflictError(`clientOrderId ${order.clientOrderId} is already used by a different order`);
