@@ -76,6 +76,7 @@ export function AlertsFeed({ canAck }: { canAck: boolean }) {
             <li
               key={a.id}
               data-testid="alert"
+              data-id={a.id}
               data-kind={a.kind}
               data-acked={acked ? "true" : "false"}
               data-count={count}

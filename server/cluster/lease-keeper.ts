@@ -93,6 +93,9 @@ export class LeaseKeeper {
     if (this.renewing || this.stopped || this.held.size === 0) return;
     this.renewing = true;
     try {
+      // Judged against the leases held when the renewal was sent: one taken while it was in flight is not in
+      // its answer, and is not lost (a run saw a lease taken and "lost" in the same millisecond).
+      const asked = new Map(this.held);
       const sent = performance.now();
       let rows: Array<{ strategyId: string; epoch: number }>;
       try {
@@ -105,11 +108,12 @@ export class LeaseKeeper {
       } catch (err) {
         // Not renewed: the leases run out on their own; past placeUntil nothing is placed, past the expiry let go.
         this.opts.log(`lease renewal failed: ${(err as Error).message}`);
-        for (const [id, h] of this.held) if (performance.now() > h.placeUntil + this.opts.marginMs) await this.lose(id, "lease expired: renewal failed");
+        for (const [id, h] of asked) if (this.held.get(id) === h && performance.now() > h.placeUntil + this.opts.marginMs) await this.lose(id, "lease expired: renewal failed");
         return;
       }
       const renewed = new Map(rows.map((r) => [r.strategyId, r.epoch]));
-      for (const [id, h] of this.held) {
+      for (const [id, h] of asked) {
+        if (this.held.get(id) !== h) continue; // given back or lost meanwhile
         if (renewed.get(id) === h.epoch) h.placeUntil = sent + this.opts.ttlMs - this.opts.marginMs;
         else await this.lose(id, "lease lost");
       }
@@ -182,7 +186,11 @@ export class LeaseKeeper {
     this.held.set(id, held);
     this.opts.log(`${id}: lease taken (epoch ${epoch}); reconciling before quoting`);
     const ok = await this.host.host(id, epoch);
-    if (this.held.get(id) !== held) return; // lost while it started: lose() released it
+    if (this.held.get(id) !== held) {
+      // Lost while it started: lose() may have run before the start began, with nothing to release yet.
+      await this.host.release(id, "lease lost while starting");
+      return;
+    }
     if (ok) held.hosted = true;
     else {
       // It could not start here (its fault is on the overview): let another runner try, later this one again.

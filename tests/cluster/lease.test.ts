@@ -65,6 +65,32 @@ describe("strategy leases on PostgreSQL", { skip: url ? false : "set TEST_DATABA
     return { k, hosted, released };
   };
 
+  test("a lease taken while a renewal is in flight is not taken for lost (renewals back to back, 80 strategies taken at once)", async () => {
+    // Before: the renewal's answer was checked against every lease held when it came back, so a lease taken
+    // while it was in flight was missing from it and "lost" at once; its strategy then started unleased.
+    const running = Array.from({ length: 80 }, (_, i) => `race-${i}`);
+    const hosted = new Map<string, number>();
+    const released: string[] = [];
+    const host: LeaseHost = {
+      runningIds: async () => running,
+      host: async (id, epoch) => {
+        await new Promise((r) => setTimeout(r, 30)); // a start takes a while (it reconciles with its venue)
+        hosted.set(id, epoch);
+        return true;
+      },
+      release: async (id, why) => {
+        hosted.delete(id);
+        released.push(`${id}: ${why}`);
+      },
+    };
+    const k = new LeaseKeeper(settings, host, { owner: "racer", ttlMs: 60_000, renewEveryMs: 1, marginMs: 1_000, scanEveryMs: 60_000, log: () => undefined });
+    keepers.push(k);
+    k.start();
+    await until("all 80 hosted", () => hosted.size === 80 || released.length > 0);
+    assert.deepEqual(released, []);
+    await k.stop("test");
+  });
+
   test("shares, rebalancing, and a crashed runner's strategies taken only after its leases expired, with the fence already shut", async () => {
     const running = ["s1", "s2"];
     const a = keeper("a", running);

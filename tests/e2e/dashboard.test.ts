@@ -268,9 +268,19 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
       const width = await p.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 375, `page is ${width} px wide at a 375 px viewport`);
       const order = ["state-panel", "controls", "charts", "alerts", "tuning", "param-history"];
+      // One layout, read in one go: boxes read one at a time on a busy machine came from different layouts
+      // while panels grew with their data (a run saw the alerts "above" the charts).
+      const boxes = await p.evaluate(
+        (ids) =>
+          ids.map((id) => {
+            const r = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+            return r ? { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height } : null;
+          }),
+        order,
+      );
       let lastBottom = -1;
-      for (const id of order) {
-        const box = await p.locator(`[data-testid="${id}"]`).boundingBox();
+      for (const [i, id] of order.entries()) {
+        const box = boxes[i];
         assert.ok(box, `${id} is laid out`);
         assert.ok(box.x >= 0 && box.x + box.width <= 375 + 0.5, `${id} fits the width (x ${box.x}, w ${box.width})`);
         assert.ok(box.width > 330, `${id} spans the screen (w ${box.width})`);
