@@ -6,6 +6,7 @@
 // killed with -9 stops renewing; its strategies are taken by the others once the leases expire, and each new
 // owner reconciles (cancels the old owner's quotes) before it quotes.
 import { performance } from "node:perf_hooks";
+import Decimal from "decimal.js";
 import pg from "pg";
 import { pgClientConfig, type PgSettings } from "@/server/db/pg-connect";
 
@@ -15,6 +16,8 @@ export interface LeaseHost {
   /** Starts hosting (reconciles with the venue first); false when it could not start. */
   host(id: string, epoch: number): Promise<boolean>;
   release(id: string, reason: string): Promise<void>;
+  /** A hosted strategy's |inventory| × mark, written on its lease at each renewal (the desk-wide cap). */
+  exposureOf?(id: string): Decimal | null;
 }
 
 export interface LeaseOptions {
@@ -52,6 +55,7 @@ export class LeaseKeeper {
   private scanning = false;
   private renewing = false;
   private readonly presence: string;
+  private elsewhere = new Decimal(0);
 
   constructor(
     settings: PgSettings,
@@ -99,12 +103,17 @@ export class LeaseKeeper {
       const sent = performance.now();
       let rows: Array<{ strategyId: string; epoch: number }>;
       try {
+        const ids = [...asked.keys()];
+        const exposures = ids.map((id) => this.host.exposureOf?.(id)?.toFixed() ?? null);
         const r = await this.pool.query<{ strategyId: string; epoch: number }>(
-          `UPDATE "StrategyLease" SET "expiresAt" = (now() AT TIME ZONE 'UTC') + $2 * interval '1 millisecond'
-           WHERE owner = $1 AND "expiresAt" > (now() AT TIME ZONE 'UTC') RETURNING "strategyId", epoch`,
-          [this.opts.owner, this.opts.ttlMs],
+          `UPDATE "StrategyLease" AS l SET "expiresAt" = (now() AT TIME ZONE 'UTC') + $2 * interval '1 millisecond',
+             exposure = COALESCE(v.e, l.exposure)
+           FROM (SELECT unnest($3::text[]) AS id, unnest($4::text[]) AS e) AS v
+           WHERE l."strategyId" = v.id AND l.owner = $1 AND l."expiresAt" > (now() AT TIME ZONE 'UTC') RETURNING l."strategyId", l.epoch`,
+          [this.opts.owner, this.opts.ttlMs, ids, exposures],
         );
         rows = r.rows;
+        await this.readElsewhere();
       } catch (err) {
         // Not renewed: the leases run out on their own; past placeUntil nothing is placed, past the expiry let go.
         this.opts.log(`lease renewal failed: ${(err as Error).message}`);
@@ -120,6 +129,19 @@ export class LeaseKeeper {
     } finally {
       this.renewing = false;
     }
+  }
+
+  /** The exposure other runners last wrote on the leases they hold (live leases only: a dead runner's run out). */
+  exposureElsewhere(): Decimal {
+    return this.elsewhere;
+  }
+
+  private async readElsewhere(): Promise<void> {
+    const r = await this.pool.query<{ total: string }>(
+      `SELECT COALESCE(sum(exposure::numeric), 0)::text AS total FROM "StrategyLease" WHERE owner <> $1 AND "expiresAt" > (now() AT TIME ZONE 'UTC')`,
+      [this.opts.owner],
+    );
+    this.elsewhere = new Decimal(r.rows[0]?.total ?? "0");
   }
 
   private async lose(id: string, why: string): Promise<void> {
@@ -138,6 +160,7 @@ export class LeaseKeeper {
       // A strategy stopped or archived meanwhile: give its lease back.
       for (const id of this.held.keys()) if (!runningSet.has(id)) await this.giveBack(id, "no longer running");
       const runners = await this.runnerCount();
+      await this.readElsewhere();
       const share = Math.ceil(running.length / Math.max(1, runners));
       const r = await this.pool.query<{ strategyId: string; orphan: boolean }>(
         `SELECT "strategyId", "expiresAt" < (now() AT TIME ZONE 'UTC') - $1 * interval '1 millisecond' AS orphan FROM "StrategyLease"

@@ -113,6 +113,7 @@ export async function startClusterRunner(env: Record<string, string | undefined>
       ...(runnerEnv.SKEWDESK_STALE_AFTER_MS ? { staleAfterMs: runnerEnv.SKEWDESK_STALE_AFTER_MS } : {}),
     },
     maxTotalPosition: runnerEnv.SKEWDESK_MAX_TOTAL_POSITION ?? null,
+    exposureElsewhere: () => leases?.exposureElsewhere() ?? new Decimal(0),
     accountOrdersPerSecond: runnerEnv.SKEWDESK_MAX_ORDERS_PER_SEC,
     openVenue: async (s) => {
       const settings = paperSettingsSchema.parse(s.settings ?? {});
@@ -136,6 +137,7 @@ export async function startClusterRunner(env: Record<string, string | undefined>
       },
       host: async (id, epoch) => (await desk.host(id, epoch)) !== null,
       release: (id, reason) => desk.release(id, reason),
+      exposureOf: (id) => desk.exposureOf(id),
     },
     leaseOptionsFrom(owner, cluster.SKEWDESK_LEASE_TTL_MS, (l) => log(`[lease] ${l}`)),
   );

@@ -2,8 +2,11 @@
 // currency) over the strategies that run. While it is at or over the cap, no strategy may grow its
 // position: each runner's gate treats ACTIVE as REDUCING (runner.gateRiskState), so only orders toward
 // target pass. Exact: decimal.js throughout. The total is recomputed at most once per `cacheMs` of wall
-// time: a hundred runners asking on every tick share one sum.
+// time: a hundred runners asking on every tick share one sum. Scaled out over several runner processes, the
+// strategies hosted elsewhere count with the exposure their runners last wrote on their leases.
 import Decimal from "decimal.js";
+
+const ZERO = new Decimal(0);
 
 export interface Exposed {
   readonly exposure: () => Decimal;
@@ -17,12 +20,14 @@ export class DeskRisk {
     public maxTotalPosition: Decimal | null,
     private readonly cacheMs = 100,
     private readonly now: () => number = Date.now,
+    /** Scaled out: the exposure of the strategies other runner processes host (their lease rows). */
+    private readonly elsewhere: () => Decimal = () => ZERO,
   ) {}
 
   total(): Decimal {
     const t = this.now();
     if (this.cached && t - this.cached.at < this.cacheMs) return this.cached.total;
-    let sum = new Decimal(0);
+    let sum = this.elsewhere();
     for (const m of this.members()) sum = sum.add(m.exposure());
     this.cached = { at: t, total: sum };
     return sum;

@@ -29,6 +29,8 @@ export interface DeskOptions {
   runnerConfig?: Partial<RunnerConfig>;
   venueOverrides?: Partial<PaperVenueOptions>;
   maxTotalPosition?: Decimal | null;
+  /** Scaled out: the exposure of the strategies other runner processes host (counted toward the cap). */
+  exposureElsewhere?: () => Decimal;
   /** Order submits per second per venue account, shared by its strategies (default 100). */
   accountOrdersPerSecond?: number;
   wrapVenue?: (s: StrategyRecord, v: Venue) => Venue;
@@ -66,7 +68,7 @@ export class Desk {
     this.store = opts.store;
     this.time = opts.time ?? wallTime;
     this.log = opts.log ?? (() => {});
-    this.risk = new DeskRisk(() => [...this.sessions.values()].map((s) => ({ exposure: () => exposureOf(s.runner) })), opts.maxTotalPosition ?? null, 100, () => this.time.now());
+    this.risk = new DeskRisk(() => [...this.sessions.values()].map((s) => ({ exposure: () => exposureOf(s.runner) })), opts.maxTotalPosition ?? null, 100, () => this.time.now(), opts.exposureElsewhere);
     this.limits = new AccountLimits(() => opts.accountOrdersPerSecond ?? 100);
     this.writer = new WriteCoalescer(this.store);
   }
@@ -144,6 +146,12 @@ export class Desk {
     this.sessions.delete(id);
     this.risk.invalidate();
     await session.close(reason).catch((err: unknown) => this.log(`[${session.runner.strategy.name}] release failed: ${(err as Error).message}`));
+  }
+
+  /** A hosted strategy's |inventory| × mark (quote currency), or null when this process does not host it. */
+  exposureOf(id: string): Decimal | null {
+    const s = this.sessions.get(id);
+    return s ? exposureOf(s.runner) : null;
   }
 
   /** The strategies this process runs now. */

@@ -65,6 +65,34 @@ describe("strategy leases on PostgreSQL", { skip: url ? false : "set TEST_DATABA
     return { k, hosted, released };
   };
 
+  test("each runner writes its strategies' exposure on their leases and reads the others' (the desk-wide cap across runners)", async () => {
+    const exposure = new Map([["x1", new Decimal("100.25")], ["x2", new Decimal("7")]]);
+    const make = (owner: string, ids: string[]) => {
+      const hosted = new Set<string>();
+      const host: LeaseHost = {
+        runningIds: async () => ids,
+        host: async (id) => (hosted.add(id), true),
+        release: async (id) => void hosted.delete(id),
+        exposureOf: (id) => (hosted.has(id) ? exposure.get(id)! : null),
+      };
+      const k = new LeaseKeeper(settings, host, { owner, ttlMs: 60_000, renewEveryMs: 50, marginMs: 1_000, scanEveryMs: 50, log: () => undefined });
+      keepers.push(k);
+      k.start();
+      return { k, hosted };
+    };
+    const a = make("exp-a", ["x1"]);
+    await until("a hosts x1", () => a.hosted.has("x1"));
+    const b = make("exp-b", ["x2"]);
+    await until("b hosts x2", () => b.hosted.has("x2"));
+    await until("each sees the other's exposure", () => a.k.exposureElsewhere().eq(7) && b.k.exposureElsewhere().eq("100.25"));
+    // A position moves: the other runner sees it after the next renewal.
+    exposure.set("x1", new Decimal("0.5"));
+    await until("b sees x1's new exposure", () => b.k.exposureElsewhere().eq("0.5"));
+    await a.k.stop("test");
+    await until("a stopped runner's leases count no more", () => b.k.exposureElsewhere().isZero());
+    await b.k.stop("test");
+  });
+
   test("a lease taken while a renewal is in flight is not taken for lost (renewals back to back, 80 strategies taken at once)", async () => {
     // Before: the renewal's answer was checked against every lease held when it came back, so a lease taken
     // while it was in flight was missing from it and "lost" at once; its strategy then started unleased.

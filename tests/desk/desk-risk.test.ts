@@ -24,6 +24,14 @@ describe("desk-wide risk", () => {
     assert.equal(new DeskRisk(() => members, null, 0).growthBlocked(), null, "no cap, no block");
   });
 
+  test("scaled out: the strategies other runner processes host count toward the cap", () => {
+    const members = [{ exposure: () => new Decimal("30.5") }];
+    const elsewhere = new Decimal("19.5");
+    const risk = new DeskRisk(() => members, new Decimal("50"), 0, Date.now, () => elsewhere);
+    assert.equal(risk.total().toString(), "50");
+    assert.match(risk.growthBlocked() ?? "", /desk total position 50 at or over its cap 50/);
+  });
+
   test("over max_total_position every strategy only reduces; under it they quote both sides", async () => {
     // Story market near 2000: one 0.1 lot is worth ~200, so the first fill of any strategy crosses a cap of 150.
     const t = await openTestDesk(createMemoryStore(), { maxTotalPosition: new Decimal("150") });

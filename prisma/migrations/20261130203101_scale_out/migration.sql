@@ -5,6 +5,7 @@ CREATE TABLE "StrategyLease" (
     "epoch" INTEGER NOT NULL,
     "expiresAt" TIMESTAMP(3) NOT NULL,
     "takenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "exposure" TEXT NOT NULL DEFAULT '0',
 
     CONSTRAINT "StrategyLease_pkey" PRIMARY KEY ("strategyId")
 );
