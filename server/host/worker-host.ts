@@ -121,6 +121,7 @@ export async function createRunnerHost(
       emergencyPreview: () => c("emergencyPreview"),
       emergencyClose: (by) => c("emergencyClose", by),
       resolveMismatch: (req, by) => c("resolveMismatch", req, by),
+      mergePair: (by) => c("mergePair", by),
       audit: (e) => c("audit", e),
       auditLog: (q) => c("auditLog", q),
       performance: (r) => c("performance", r),

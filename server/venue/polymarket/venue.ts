@@ -129,6 +129,11 @@ export class PolymarketVenue implements Venue {
     }
   }
 
+  /** A neg-risk market merges through the NegRiskAdapter. */
+  get negRisk(): boolean {
+    return this.token.negRisk;
+  }
+
   /** Our id for a venue order id (an order of a previous run shows as "pm-<hash>"). */
   private cid(hash: string): string {
     return this.byHash.get(hash.toLowerCase()) ?? `pm-${hash.toLowerCase()}`;
