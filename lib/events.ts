@@ -461,7 +461,7 @@ export interface AuditPageDTO {
 }
 
 /** The activity log's filters: a kind of action (the prefix of its name) and who did it. */
-export const AUDIT_KINDS = ["auth", "control", "params", "emergency", "alert", "reconciliation", "notify"] as const;
+export const AUDIT_KINDS = ["auth", "control", "params", "emergency", "alert", "reconciliation", "notify", "pair"] as const;
 export const auditQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(100),

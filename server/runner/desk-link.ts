@@ -20,6 +20,6 @@ export interface DeskLink {
   readonly quoteState?: () => Omit<QuoteState, "inventory">;
   /** A reason while quoting must stand down (a merge under way); null otherwise. */
   readonly holdQuotes?: () => string | null;
-  /** The pair as the dashboard shows it, on the status of the strategy the page shows. */
-  readonly pairStatus?: () => PairDTO;
+  /** The pair as the dashboard shows it, on the status of the strategy the page shows (undefined while it opens). */
+  readonly pairStatus?: () => PairDTO | undefined;
 }

@@ -41,7 +41,8 @@ export class PolymarketPair {
     return {
       quoteState: () => this.quoteState(side),
       holdQuotes: () => (this.merger?.merging ? "merge under way: no order on either token until it is done" : null),
-      ...(side === "yes" ? { pairStatus: () => this.status() } : {}),
+      // The YES leg's status is built while it opens, before the NO leg exists: no pair to show yet.
+      ...(side === "yes" ? { pairStatus: () => (this.yes && this.no ? this.status() : undefined) } : {}),
     };
   }
 
