@@ -43,7 +43,9 @@ function LegRow({ label, leg }: { label: string; leg: PairLegDTO }) {
 
 function PairBody({ pair, isOperator }: { pair: PairDTO; isOperator: boolean }) {
   const m = pair.merge;
-  const [open, setOpen] = useState(false);
+  // The proposal as the operator saw it when opening the dialog: the dialog stays (with its outcome) after
+  // the merge makes the proposal go away.
+  const [open, setOpen] = useState<{ amount: string; freed: string } | null>(null);
   const skipped = [...pair.yes.skipped.map((s) => `YES ${s}`), ...pair.no.skipped.map((s) => `NO ${s}`)];
   return (
     <Panel
@@ -101,19 +103,19 @@ function PairBody({ pair, isOperator }: { pair: PairDTO; isOperator: boolean }) 
         )}
         {!m.executable && m.why ? <p className="mt-1 text-[11px] text-amber-300">{m.why}</p> : null}
         {m.last ? (
-          <p data-testid="merge-outcome" data-done={m.last.done ? "true" : "false"} className={`mt-1 text-[11px] ${m.last.done ? "text-emerald-300" : "text-amber-300"}`}>
+          <p data-testid="merge-outcome" data-done={m.last.done ? "true" : "false"} className={`mt-1 text-[11px] break-all ${m.last.done ? "text-emerald-300" : "text-amber-300"}`}>
             {m.last.message}
           </p>
         ) : null}
         {isOperator ? (
           <div className="mt-2 flex justify-end">
-            <Button data-testid="merge-open" variant="primary" disabled={!m.proposal || !m.executable || m.state === "merging"} onClick={() => setOpen(true)}>
+            <Button data-testid="merge-open" variant="primary" disabled={!m.proposal || !m.executable || m.state === "merging"} onClick={() => m.proposal && setOpen({ amount: m.proposal.amount, freed: m.proposal.collateralFreed })}>
               Merge…
             </Button>
           </div>
         ) : null}
       </div>
-      {open && m.proposal ? <MergeDialog amount={m.proposal.amount} freed={m.proposal.collateralFreed} onClose={() => setOpen(false)} /> : null}
+      {open ? <MergeDialog amount={open.amount} freed={open.freed} onClose={() => setOpen(null)} /> : null}
     </Panel>
   );
 }
@@ -147,7 +149,7 @@ function MergeDialog({ amount, freed, onClose }: { amount: string; freed: string
         </h2>
         <div className="space-y-3 p-4 text-[13px]">
           {merge.data ? (
-            <p data-testid="merge-result" data-done={merge.data.done ? "true" : "false"} className={merge.data.done ? "text-emerald-300" : "text-amber-300"}>
+            <p data-testid="merge-result" data-done={merge.data.done ? "true" : "false"} className={`break-all ${merge.data.done ? "text-emerald-300" : "text-amber-300"}`}>
               {merge.data.message}
             </p>
           ) : (

@@ -28,6 +28,7 @@ describe("live mode on a fake Polymarket binary market: the YES/NO pair and a me
   const apiKey = () => [...fake.creds.keys()][0]!;
   const ours = (token: string) => [...fake.engine.orders.values()].filter((o) => o.owner === apiKey() && o.status === "LIVE" && o.tokenId === token);
   const shares = (token: string) => new Decimal((fake.engine.accounts.get(apiKey())?.tokens.get(token) ?? 0n).toString()).div(1_000_000);
+  const pusd = () => new Decimal((fake.engine.accounts.get(apiKey())?.collateral ?? 0n).toString()).div(1_000_000);
   const status = async (): Promise<StatusDTO> => {
     const r = await page.request.get(`${server.url}/api/status`);
     assert.equal(r.status(), 200, await r.text());
@@ -108,7 +109,8 @@ describe("live mode on a fake Polymarket binary market: the YES/NO pair and a me
     await page.waitForSelector('[data-testid="merge-proposal"]', { timeout: WAIT });
     await eventually("the proposal's amount on the page", async () => page.getAttribute('[data-testid="merge-amount"]', "data-value"), (v) => v === q.toString(), WAIT);
     assert.equal(await page.getAttribute('[data-testid="merge-collateral"]', "data-value"), q.toString(), "q YES + q NO free q pUSD");
-    const before = await eventually("the collateral read", status, (s) => s.pair!.collateral !== null, WAIT);
+    // The desk reads the pUSD balance every few seconds: wait for its reading of the fake's balance after the buys.
+    const before = await eventually("the collateral read after the buys", status, (s) => s.pair!.collateral === pusd().toString(), WAIT);
     const cash0 = new Decimal(before.pair!.collateral!);
     const [yes0, no0] = [new Decimal(before.pair!.yes.inventory), new Decimal(before.pair!.no.inventory)];
     await page.screenshot({ path: artifactPath("e2e-pair-proposed.png") });
@@ -119,7 +121,12 @@ describe("live mode on a fake Polymarket binary market: the YES/NO pair and a me
     await page.fill('[data-testid="merge-confirm-input"]', "merge");
     await page.click('[data-testid="merge-confirm"]');
     // The outcome (or the server's refusal) is shown in the dialog; a refusal fails with its message.
-    await page.waitForSelector('[data-testid="merge-result"], [data-testid="merge-dialog"] [role="alert"]', { timeout: WAIT });
+    try {
+      await page.waitForSelector('[data-testid="merge-result"], [data-testid="merge-dialog"] [role="alert"]', { timeout: WAIT });
+    } catch (err) {
+      await page.screenshot({ path: artifactPath("e2e-pair-merge-dialog.png") });
+      throw new Error(`${(err as Error).message}\nstatus: ${JSON.stringify((await status()).pair?.merge)}\nchain: ${JSON.stringify({ merges: chain.merges.length, refused: chain.refused, reads: chain.balanceReads })}\nserver: ${server.output().slice(-4000)}`);
+    }
     await page.screenshot({ path: artifactPath("e2e-pair-merge-dialog.png") });
     const shown = await page.textContent('[data-testid="merge-dialog"]');
     assert.equal(await page.getAttribute('[data-testid="merge-result"]', "data-done", { timeout: 1_000 }).catch(() => null), "true", shown ?? "");
