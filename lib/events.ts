@@ -155,6 +155,11 @@ export interface PairLegDTO {
   ourAsk: string | null;
   /** Sides the strategy core skipped on the last decision, with its reasons. */
   skipped: string[];
+  riskState: RiskState;
+  armed: boolean;
+  paused: boolean;
+  /** This leg's books differ from the venue's (it is HALTED until resolved). */
+  mismatch: boolean;
 }
 
 export interface PairDTO {

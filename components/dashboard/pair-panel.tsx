@@ -27,7 +27,10 @@ function LegRow({ label, leg }: { label: string; leg: PairLegDTO }) {
   return (
     <tr className="border-t border-edge">
       <th scope="row" className="px-3 py-1.5 text-left font-semibold text-gray-100">
-        {label} <span className="font-normal text-faint">{leg.symbol}</span>
+        {label} <span className="font-normal text-faint">{leg.symbol}</span>{" "}
+        <span data-testid={`pair-${id}-state`} className={`text-[10px] font-semibold ${leg.mismatch || leg.riskState !== "ACTIVE" ? "text-red-400" : !leg.armed || leg.paused ? "text-amber-300" : "text-emerald-400"}`}>
+          {leg.mismatch ? "MISMATCH" : leg.riskState !== "ACTIVE" ? leg.riskState : !leg.armed ? "DISARMED" : leg.paused ? "PAUSED" : "QUOTING"}
+        </span>
       </th>
       <td className="num px-2 text-right font-semibold text-gray-100" data-testid={`pair-${id}-inventory`} data-value={leg.inventory}>
         {fmtExact(leg.inventory)}

@@ -112,7 +112,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
     const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), quoteOnBookMs: 25, ...opts.runnerConfig, requireArming: true };
     const runner = new Runner({ venue, store, strategy, market, time: wallTime, journal, config, emit: opts.emit, log, ...(pair ? { desk: pair.pair.link("yes") } : {}) });
     await runner.open({ seed: null, config: { venue: opts.live.venue, network: opts.live.network, symbol: market.symbol, tickMs } });
-    const noRunner = pair ? await openNoLeg(pair, { store, name, venueName: opts.live.venue, params: liveParamsPreset(pair.noVenue.market), journalDir: opts.journalDir, config, log, network: opts.live.network, tickMs }) : null;
+    const noRunner = pair ? await openNoLeg(pair, { store, name, venueName: opts.live.venue, params: liveParamsPreset(pair.noVenue.market), journalDir: opts.journalDir, config, log, network: opts.live.network, tickMs, emit: opts.emit }) : null;
     if (pair) {
       pair.pair.yes = { runner, tokenId: pair.tokens.yes, symbol: market.symbol };
       pair.pair.no = { runner: noRunner!, tokenId: pair.tokens.no, symbol: pair.noVenue.market.symbol };

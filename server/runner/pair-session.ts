@@ -13,6 +13,7 @@ import { wallTime } from "@/server/runner/clock";
 import { FillJournal } from "@/server/runner/fill-journal";
 import { PolymarketPair } from "@/server/runner/pair";
 import { PairMerger } from "@/server/runner/pair-merge";
+import type { Emit } from "@/server/runner/publisher";
 import { Runner, type RunnerConfig } from "@/server/runner/runner";
 import { separateHistory } from "@/server/runner/strategy-history";
 
@@ -63,13 +64,17 @@ export async function openPair(live: PolymarketLiveConfig & { pair: NonNullable<
 }
 
 /** The NO leg's strategy (its own history, `<name>-no`) and runner, opened beside the YES leg's. */
-export async function openNoLeg(parts: PairParts, opts: { store: Store; name: string; venueName: string; params: Record<string, unknown>; journalDir: string; config: RunnerConfig; log: (line: string) => void; network: string; tickMs: number }): Promise<Runner> {
+export async function openNoLeg(parts: PairParts, opts: { store: Store; name: string; venueName: string; params: Record<string, unknown>; journalDir: string; config: RunnerConfig; log: (line: string) => void; network: string; tickMs: number; emit?: Emit }): Promise<Runner> {
   const name = `${opts.name}-no`;
   await separateHistory(opts.store, name, "live", opts.venueName);
   const market = parts.noVenue.market;
   const strategy = await opts.store.ensureStrategy({ name, market: market.symbol, symbol: market.symbol, venue: opts.venueName, mode: "live", initialParams: parseStrategyParams(opts.params) as unknown as JsonObject });
   const journal = new FillJournal(join(opts.journalDir, `fills-${strategy.name}.journal`), true);
-  const runner = new Runner({ venue: parts.noVenue, store: opts.store, strategy, market, time: wallTime, journal, config: opts.config, log: (l) => opts.log(`[${market.symbol}] ${l}`), desk: parts.pair.link("no") });
+  // The page shows the YES leg's strategy: of the NO leg's events only its alerts go there (its state is on
+  // the YES leg's status, in the pair panel).
+  const up = opts.emit;
+  const emit: Emit | undefined = up ? (event, payload) => event === "alert" && up(event, payload) : undefined;
+  const runner = new Runner({ venue: parts.noVenue, store: opts.store, strategy, market, time: wallTime, journal, config: opts.config, log: (l) => opts.log(`[${market.symbol}] ${l}`), desk: parts.pair.link("no"), emit });
   await runner.open({ seed: null, config: { venue: opts.venueName, network: opts.network, symbol: market.symbol, tickMs: opts.tickMs } });
   parts.noRunner = runner;
   parts.noJournal = journal;

@@ -7,7 +7,7 @@
 import Decimal from "decimal.js";
 import { calculateInventorySkew, type QuoteState } from "@/lib/strategy";
 import type { PairDTO, PairLegDTO, StatusDTO } from "@/lib/events";
-import type { ControlAction } from "@/server/runner/commands";
+import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import type { DeskLink } from "@/server/runner/desk-link";
 import type { Runner } from "@/server/runner/runner";
 import { ourPrices } from "@/server/runner/views";
@@ -84,6 +84,11 @@ export class PolymarketPair {
   async control(action: ControlAction, by: string): Promise<StatusDTO> {
     const [yes, no] = this.legs();
     const [y, n] = await Promise.allSettled([yes.runner.control(action, by), no.runner.control(action, by)]);
+    // A leg refusing for a reason of its own (its books differ from the venue's) is said, not hidden behind
+    // the other leg's success or its "already armed"; both legs already there is the YES leg's refusal.
+    const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
+    const refused = ([["YES", y], ["NO", n]] as const).flatMap(([leg, r]) => (r.status === "rejected" && !/already/.test(why(r.reason)) ? [`${leg} leg: ${why(r.reason)}`] : []));
+    if (refused.length) throw new CommandRejected(refused.join("; "), undefined, 409);
     if (y.status === "rejected" && n.status === "rejected") throw y.reason;
     return yes.runner.status();
   }
@@ -101,5 +106,9 @@ function legDto(leg: PairLeg): PairLegDTO {
     mid: markOf(r)?.toString() ?? null,
     ...ourPrices(r.tracker),
     skipped: d ? d.skipped.map((s) => `${s.side}: ${s.reason}`) : [],
+    riskState: r.riskState,
+    armed: r.armed,
+    paused: r.paused,
+    mismatch: r.mismatch !== null,
   };
 }

@@ -82,8 +82,15 @@ describe("a live desk quoting YES and NO of one market, and merging", () => {
     assert.equal(s.runner.status().pair?.no.symbol, "FAKE/NO");
     await s.runner.control("arm", "op");
     assert.equal(pair.noRunner.armed, false, "arming the YES runner alone leaves the NO leg disarmed");
+    assert.equal(s.runner.status().pair!.no.armed, false);
+    // A leg that refuses for a reason of its own is said, not hidden behind the other leg's success.
+    pair.noRunner.mismatch = { deskQty: new Decimal(0), venueQty: new Decimal(1), at: Date.now() };
+    await assert.rejects(pair.pair.control("arm", "op"), /NO leg: the desk's books differ from the venue's/);
+    assert.equal(s.runner.status().pair!.no.mismatch, true);
+    pair.noRunner.mismatch = null;
     await pair.pair.control("arm", "op");
     assert.equal(pair.noRunner.armed, true);
+    assert.equal(s.runner.status().pair!.no.armed, true);
     await until("bids on both tokens", () => mine(YES_TOKEN).some((o) => o.side === "BUY") && mine(NO_TOKEN).some((o) => o.side === "BUY"), WAIT);
     await sellInto(YES_TOKEN, () => s.runner);
     // YES held, no NO: (UP − DOWN) / (UP + DOWN) = 1 past the 0.7 skip threshold — the YES leg skips buying.
