@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Decimal from "decimal.js";
 import { liveConfigFromEnv } from "@/server/config/live-config";
-import { openLiveSession, type LiveSession } from "@/server/runner/open-live-session";
+import { liveParamsPreset, openLiveSession, type LiveSession } from "@/server/runner/open-live-session";
 import { CONDITION_ID, NO_TOKEN, TEST_PRIVATE_KEY, YES_TOKEN, startFakePolymarket, type FakePolymarket } from "../fakes/polymarket/server";
 import { startFakeChain, type FakeChain } from "../fakes/polymarket/chain";
 import { until } from "../fakes/polymarket/harness";
@@ -96,6 +96,9 @@ describe("a live desk quoting YES and NO of one market, and merging", () => {
     // YES held, no NO: (UP − DOWN) / (UP + DOWN) = 1 past the 0.7 skip threshold — the YES leg skips buying.
     await until("the YES leg skipping its bid", () => s.runner.status().pair!.positionSkew === 1 && (s.runner.lastDecision?.skipped.some((k) => k.side === "buy" && k.reason === "Inventory too long") ?? false), WAIT);
     await until("no YES bid resting", () => !mine(YES_TOKEN).some((o) => o.side === "BUY"), WAIT);
+    // A parameter preview on the YES leg decides with the pair's state too.
+    const preview = s.runner.previewParams(liveParamsPreset(s.runner.market));
+    assert.ok(preview.skipped.some((k) => k.side === "buy" && k.reason === "Inventory too long"), JSON.stringify(preview));
     assert.ok(mine(NO_TOKEN).some((o) => o.side === "BUY"), "the NO leg still bids: buying NO evens the pair");
     assert.equal(s.runner.status().pair!.merge.proposal, null, "no NO held: nothing to merge");
   });
