@@ -138,7 +138,74 @@ export interface StatusDTO {
   reconciliation?: ReconciliationDTO;
   /** The parameter version whose decision placed (or kept) the quotes now resting; tests and the page wait on it. */
   quotesParamVersion?: number;
+  /** A binary market quoted as a YES/NO pair (Polymarket): the other leg, the position skew and merges. */
+  pair?: PairDTO;
 }
+
+/** One outcome token of a pair, as the desk books it. */
+export interface PairLegDTO {
+  symbol: string;
+  tokenId: string;
+  inventory: string;
+  /** Average cost of the shares held. */
+  avgPrice: string;
+  realizedPnl: string;
+  mid: string | null;
+  ourBid: string | null;
+  ourAsk: string | null;
+  /** Sides the strategy core skipped on the last decision, with its reasons. */
+  skipped: string[];
+  riskState: RiskState;
+  armed: boolean;
+  paused: boolean;
+  /** This leg's books differ from the venue's (it is HALTED until resolved). */
+  mismatch: boolean;
+}
+
+export interface PairDTO {
+  conditionId: string;
+  negRisk: boolean;
+  yes: PairLegDTO;
+  no: PairLegDTO;
+  /** (YES value − NO value) / (YES value + NO value): the Rust document's calculate_inventory_skew. */
+  positionSkew: number;
+  /** YES value + NO value at the mids, against maxTotalPosition (no quoting at or over it). */
+  totalValue: string;
+  maxTotalPosition: string;
+  /** pUSD at the venue, as last read (null before the first read). */
+  collateral: string | null;
+  merge: PairMergeDTO;
+}
+
+export interface PairMergeDTO {
+  threshold: string;
+  /** min(YES, NO) when it reaches the threshold: q YES + q NO become q pUSD. */
+  proposal: { amount: string; collateralFreed: string } | null;
+  state: "idle" | "merging";
+  /** Merges run without an operator (SKEWDESK_POLYMARKET_AUTO_MERGE). */
+  auto: boolean;
+  /** False: no chain RPC (or a wallet the key cannot merge from): proposals are shown, not executable. */
+  executable: boolean;
+  why: string | null;
+  last: PairMergeOutcomeDTO | null;
+  /** Shares merged (each of YES and NO) since the desk started. */
+  mergedTotal: string;
+}
+
+export interface PairMergeOutcomeDTO {
+  done: boolean;
+  at: number;
+  by: string;
+  message: string;
+  amount: string | null;
+  collateralFreed: string | null;
+  txHash: string | null;
+  /** Realized by the merge: q × (1 − cost of a YES − cost of a NO). */
+  realized: string | null;
+}
+
+/** The operator's merge request: typed confirmation, like the emergency close. */
+export const pairMergeRequestSchema = z.object({ confirm: z.literal("MERGE", { error: () => 'type MERGE to confirm' }) }).strict();
 
 export interface ReconciliationDTO {
   /** "mismatch" until an operator adopts the venue's position or flattens. */
@@ -399,7 +466,7 @@ export interface AuditPageDTO {
 }
 
 /** The activity log's filters: a kind of action (the prefix of its name) and who did it. */
-export const AUDIT_KINDS = ["auth", "control", "params", "emergency", "alert", "reconciliation", "notify"] as const;
+export const AUDIT_KINDS = ["auth", "control", "params", "emergency", "alert", "reconciliation", "notify", "pair"] as const;
 export const auditQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -21,6 +21,7 @@ const KIND_LABELS: Record<Kind, string> = {
   alert: "Acknowledgements",
   reconciliation: "Reconciliation",
   notify: "Notification tests",
+  pair: "Merges (YES/NO pair)",
 };
 const PAGE = 50;
 

@@ -19,6 +19,7 @@ const ACTIONS: Record<string, string> = {
   "reconciliation.adopt": "adopted the venue's position",
   "reconciliation.flatten": "flattened the mismatch",
   "notify.test": "sent a test notification",
+  "pair.merge": "merged YES and NO into pUSD",
 };
 
 export function describeAction(action: string): string {

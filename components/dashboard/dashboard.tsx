@@ -19,6 +19,7 @@ import { PerformanceStrip } from "./performance-strip";
 import { RangeProvider } from "./range";
 import { FillsTable } from "./fills-table";
 import { OrdersTable } from "./orders-table";
+import { PairPanel } from "./pair-panel";
 
 export function Dashboard() {
   return (
@@ -50,6 +51,9 @@ function DashboardBody() {
         <div className="contents xl:flex xl:min-w-0 xl:flex-col xl:gap-3">
           <div className="order-1 min-w-0 xl:order-none">
             <StatePanel />
+            <div className="mt-3 empty:hidden">
+              <PairPanel isOperator={isOperator} />
+            </div>
             <PerformanceStrip />
           </div>
           <div className="order-3 min-w-0 xl:order-none">

@@ -96,7 +96,7 @@ export function liveConfigFromEnv(env: Record<string, string | undefined>): Live
 
 /** What a log line may say about the live configuration. */
 export function describeLive(c: LiveConfig): string {
-  return `${c.venue} ${c.network}${c.url ? ` at ${c.url}` : ""}, ${c.symbol}, account ${c.walletAddress}, key from ${c.keySource === "file" ? "a 0600 file" : "the environment"}, dead-man ${c.deadmanMs ? `${c.deadmanMs} ms` : "off"}`;
+  return `${c.venue} ${c.network}${c.url ? ` at ${c.url}` : ""}, ${c.symbol}, account ${c.walletAddress}, key from ${c.keySource === "file" ? "a 0600 file" : "the environment"}, dead-man ${c.deadmanMs ? `${c.deadmanMs} ms` : "off"}${"pair" in c && c.pair ? `, paired with ${c.pair.noSymbol} (merges ${c.pair.rpcUrl ? (c.pair.autoMerge ? "automatic" : "by an operator") : "proposed only: no RPC"})` : ""}`;
 }
 
 /** Environment variables that hold secrets: never copied into logs, run records or answers. */

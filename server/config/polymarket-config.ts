@@ -29,6 +29,17 @@ export interface PolymarketLiveConfig {
   funderAddress: string | undefined;
   /** Heartbeat period for the venue's dead-man (0 = off; at most 5000, the venue cancels after 10 s). */
   deadmanMs: number;
+  /** The binary market as one strategy: its NO token quoted beside the YES token, and merges (server/runner/pair.ts). */
+  pair: PolymarketPairConfig | undefined;
+}
+
+export interface PolymarketPairConfig {
+  noTokenId: string;
+  noSymbol: string;
+  /** Polygon JSON-RPC for balances and merges; undefined: merges are proposed but cannot be executed. */
+  rpcUrl: string | undefined;
+  /** Merge without an operator as soon as a merge is proposed (and safe). */
+  autoMerge: boolean;
 }
 
 const PUBLIC_TEST_KEYS = new Set([
@@ -48,6 +59,10 @@ const envSchema = z.object({
   SKEWDESK_POLYMARKET_CREDS_FILE: z.string().optional(),
   SKEWDESK_POLYMARKET_SIGNATURE_TYPE: z.coerce.number().int().min(0).max(3).default(0),
   SKEWDESK_POLYMARKET_FUNDER: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, "the funding (proxy or deposit) wallet's address").optional(),
+  SKEWDESK_POLYMARKET_NO_TOKEN_ID: z.string().trim().regex(/^\d{1,78}$/, "the market's other outcome token id (decimal digits), from clobTokenIds").optional(),
+  SKEWDESK_POLYMARKET_NO_SYMBOL: z.string().trim().min(1).max(64).optional(),
+  SKEWDESK_POLYMARKET_RPC_URL: venueUrlSchema("https:", "http:"),
+  SKEWDESK_POLYMARKET_AUTO_MERGE: z.enum(["0", "1", "false", "true"], { error: () => 'must be "1"/"true" (merge without an operator) or "0"/"false"' }).default("0"),
   SKEWDESK_DEADMAN_MS: z.coerce.number().int().refine((v) => v === 0 || (v >= 500 && v <= 5_000), "0 (off) or 500–5000 ms between heartbeats (the venue cancels everything after 10 s without one)").default(5_000),
 });
 
@@ -92,6 +107,18 @@ export function polymarketConfigFromEnv(env: Record<string, string | undefined>)
     if (!c.success) throw new ConfigError(`SKEWDESK_POLYMARKET_CREDS_FILE: ${c.error.issues[0]?.message ?? "invalid"}`);
     creds = c.data;
   }
+  let pair: PolymarketPairConfig | undefined;
+  if (e.SKEWDESK_POLYMARKET_NO_TOKEN_ID) {
+    if (e.SKEWDESK_POLYMARKET_NO_TOKEN_ID === e.SKEWDESK_POLYMARKET_TOKEN_ID) throw new ConfigError("SKEWDESK_POLYMARKET_NO_TOKEN_ID: the same token as SKEWDESK_POLYMARKET_TOKEN_ID; give the market's other outcome");
+    if (!e.SKEWDESK_POLYMARKET_CONDITION_ID) throw new ConfigError("SKEWDESK_POLYMARKET_CONDITION_ID: a YES/NO pair needs the market's condition id (merges name it)");
+    const yes = e.SKEWDESK_VENUE_SYMBOL ?? `PM-${e.SKEWDESK_POLYMARKET_TOKEN_ID.slice(0, 10)}`;
+    pair = {
+      noTokenId: e.SKEWDESK_POLYMARKET_NO_TOKEN_ID,
+      noSymbol: e.SKEWDESK_POLYMARKET_NO_SYMBOL ?? (yes.includes("/") ? `${yes.slice(0, yes.lastIndexOf("/"))}/NO` : `${yes}-NO`),
+      rpcUrl: e.SKEWDESK_POLYMARKET_RPC_URL,
+      autoMerge: e.SKEWDESK_POLYMARKET_AUTO_MERGE === "1" || e.SKEWDESK_POLYMARKET_AUTO_MERGE === "true",
+    };
+  } else if (e.SKEWDESK_POLYMARKET_RPC_URL || e.SKEWDESK_POLYMARKET_AUTO_MERGE !== "0") throw new ConfigError("SKEWDESK_POLYMARKET_RPC_URL and SKEWDESK_POLYMARKET_AUTO_MERGE are for a YES/NO pair: set SKEWDESK_POLYMARKET_NO_TOKEN_ID too");
   const walletAddress = privateKeyToAccount(`0x${key}`).address.toLowerCase();
   return {
     venue: "polymarket",
@@ -109,5 +136,6 @@ export function polymarketConfigFromEnv(env: Record<string, string | undefined>)
     signatureType: e.SKEWDESK_POLYMARKET_SIGNATURE_TYPE as 0 | 1 | 2 | 3,
     funderAddress: e.SKEWDESK_POLYMARKET_FUNDER?.toLowerCase(),
     deadmanMs: e.SKEWDESK_DEADMAN_MS,
+    pair,
   };
 }

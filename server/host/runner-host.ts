@@ -16,6 +16,7 @@ import type {
   MarketDTO,
   OrderDTO,
   OrdersPageQuery,
+  PairMergeOutcomeDTO,
   ParamsBase,
   ParamVersionDTO,
   QuotePreviewDTO,
@@ -50,6 +51,8 @@ export interface RunnerHost {
   control(action: ControlAction, by: string): Promise<StatusDTO>;
   emergencyPreview(): Promise<EmergencyPreviewDTO>;
   emergencyClose(by: string): Promise<EmergencyOutcomeDTO>;
+  /** A YES/NO pair (Polymarket): merges min(YES, NO) into collateral now (pair-merge.ts); absent on other desks. */
+  mergePair?(by: string): Promise<PairMergeOutcomeDTO>;
   /** Resolves a reconciliation mismatch: adopt the venue's position (an audited adjustment), or adopt and flatten. */
   resolveMismatch(req: ResolveMismatchRequest, by: string): Promise<StatusDTO>;
   /** Fill rate, spread captured, inventory half-life, PnL per hour and fees over [from, to). */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
-import { CommandRejected } from "@/server/runner/commands";
+import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom, type RunnerEnv } from "@/server/host/runner-env";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { liveParamsPreset, openLiveSession } from "@/server/runner/open-live-session";
@@ -127,7 +127,20 @@ async function main(): Promise<void> {
     const runner = session.runner;
     void session.clock.start();
     // A live desk's market is the venue's (its grid read at start) and its preset the live one.
-    const methods = strategyMethods({ runner, store: session.store, market: runner.market, preset: liveParamsPreset(runner.market), limits: { maxInventory: env.SKEWDESK_MAX_INVENTORY, maxOrderSize: env.SKEWDESK_MAX_ORDER_SIZE } });
+    const base = strategyMethods({ runner, store: session.store, market: runner.market, preset: liveParamsPreset(runner.market), limits: { maxInventory: env.SKEWDESK_MAX_INVENTORY, maxOrderSize: env.SKEWDESK_MAX_ORDER_SIZE } });
+    const pair = session.pair;
+    // A YES/NO pair is one strategy on the dashboard: its controls apply to both legs, and it merges.
+    const methods: Methods = pair
+      ? {
+          ...base,
+          control: (a: ControlAction, by: string) => pair.pair.control(a, by),
+          emergencyClose: async (by: string) => {
+            const [outcome, no] = await Promise.all([runner.emergencyClose(by), pair.noRunner.emergencyClose(by)]);
+            return { ...outcome, message: `${outcome.message} (${pair.noVenue.market.symbol}: ${no.message})` };
+          },
+          mergePair: (by: string) => pair.merger.merge(by),
+        }
+      : base;
     opened = {
       store: session.store,
       defaultId: runner.strategyId,
@@ -137,7 +150,7 @@ async function main(): Promise<void> {
         return methods;
       },
       desk: singleDeskMethods(runner),
-      runners: () => [runner],
+      runners: () => (pair ? [runner, pair.noRunner] : [runner]),
       close: (reason) => session.close(reason),
     };
   } else opened = await openPaperDesk(env, runnerConfig, db, log);

@@ -88,6 +88,7 @@ export function strategyCalls(c: Call): Omit<RunnerHost, "snapshots" | "on" | "s
       emergencyPreview: () => c("emergencyPreview"),
       emergencyClose: (by) => c("emergencyClose", by),
       resolveMismatch: (req, by) => c("resolveMismatch", req, by),
+      mergePair: (by) => c("mergePair", by),
       audit: (e) => c("audit", e),
       auditLog: (q) => c("auditLog", q),
       performance: (r) => c("performance", r),

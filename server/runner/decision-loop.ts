@@ -93,7 +93,9 @@ export class DecisionLoop {
     const own = this.desk.tracker.live().flatMap((o) => (o.price ? [{ side: o.side, price: o.price, remaining: o.size.sub(o.filled) }] : []));
     this.lastBook = excludeOwnOrders(book, own);
     const params = this.desk.params.current;
-    const decision = decideQuotes({ inventory: this.desk.ledger.position.qty }, params, this.lastBook, this.desk.market);
+    const link = this.desk.deskLink;
+    const decision = decideQuotes({ ...link.quoteState?.(), inventory: this.desk.ledger.position.qty }, params, this.lastBook, this.desk.market);
+    const hold = link.holdQuotes?.() ?? null;
     this.desk.lastDecision = decision;
     this.trackRebalance(decision);
 
@@ -103,6 +105,7 @@ export class DecisionLoop {
       this.emergencyPending = false;
       if (decision.action?.kind === "emergency" && !this.desk.flattener.active) this.startEmergency("emergency threshold reached", decision);
     } else if (this.desk.flattener.active) this.desk.quoter.standDown("emergency close under way");
+    else if (hold) this.desk.quoter.standDown(hold);
     else if (this.desk.paused || this.desk.riskState === "HALTED") this.desk.quoter.standDown(this.desk.paused ? "paused" : "risk state HALTED");
     else {
       this.desk.quoter.plan(decision, params, {

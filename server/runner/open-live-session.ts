@@ -20,6 +20,7 @@ import { FillJournal } from "@/server/runner/fill-journal";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { Runner, defaultRunnerConfig, type RunnerConfig, type RunnerDeps } from "@/server/runner/runner";
 import { separateHistory } from "@/server/runner/strategy-history";
+import { openNoLeg, openPair, type PairParts } from "@/server/runner/pair-session";
 
 export interface LiveSessionOptions {
   live: LiveConfig;
@@ -37,6 +38,8 @@ export interface LiveSession {
   venue: HyperliquidVenue | PolymarketVenue | CcxtVenue;
   store: Store;
   clock: Clock;
+  /** A Polymarket YES/NO pair: the NO leg and the merger (pair-session.ts). */
+  pair?: PairParts & { noRunner: Runner };
   close(reason?: string): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
   const remote = await openRemoteStore(opts.db);
   const store = remote;
   let venue: HyperliquidVenue | PolymarketVenue | CcxtVenue | null = null;
+  let pair: PairParts | null = null;
   try {
     const name = opts.strategyName ?? liveStrategyName(opts.live);
     await separateHistory(store, name, "live", opts.live.venue);
@@ -102,6 +106,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
       nonceFile: join(opts.journalDir, `hyperliquid-nonce-${live.network}-${live.walletAddress}.json`),
       log: (line) => log(`[hyperliquid] ${line}`),
     });
+    if (venue instanceof PolymarketVenue && live.venue === "polymarket" && live.pair) pair = await openPair({ ...live, pair: live.pair }, venue, deadlineMs, log);
     const market = venue.market;
     const params = parseStrategyParams(liveParamsPreset(market));
     const strategy = await store.ensureStrategy({ name, market: market.symbol, symbol: market.symbol, venue: opts.live.venue, mode: "live", initialParams: params as unknown as JsonObject });
@@ -109,27 +114,48 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
     if (venue instanceof CcxtVenue) await refuseUnmanagedHolding(venue, store, strategy.id, journal, "exchangeId" in live ? live.baseReserve : undefined);
     // A new book runs a decision at once, at most every 25 ms (the venue sends one per block, ~0.1–0.5 s).
     const config: RunnerConfig = { ...defaultRunnerConfig(tickMs), quoteOnBookMs: 25, ...opts.runnerConfig, requireArming: true };
-    const runner = new Runner({ venue, store, strategy, market, time: wallTime, journal, config, emit: opts.emit, log });
+    const runner = new Runner({ venue, store, strategy, market, time: wallTime, journal, config, emit: opts.emit, log, ...(pair ? { desk: pair.pair.link("yes") } : {}) });
     await runner.open({ seed: null, config: { venue: opts.live.venue, network: opts.live.network, symbol: market.symbol, tickMs } });
-    const clock = new Clock({ intervalMs: tickMs, speed: "realtime", onError: (err, n) => log(`tick ${n} failed: ${err instanceof Error ? err.stack : String(err)}`) }, (_n, ts) => runner.tick(ts));
+    const noRunner = pair ? await openNoLeg(pair, { store, name, venueName: opts.live.venue, params: liveParamsPreset(pair.noVenue.market), journalDir: opts.journalDir, config, log, network: opts.live.network, tickMs, emit: opts.emit }) : null;
+    if (pair) {
+      pair.pair.yes = { runner, tokenId: pair.tokens.yes, symbol: market.symbol };
+      pair.pair.no = { runner: noRunner!, tokenId: pair.tokens.no, symbol: pair.noVenue.market.symbol };
+      await pair.merger.refreshCollateral();
+    }
+    // A pair ticks both legs on one clock; the merger looks at each tick (auto mode) and reads the collateral now and then.
+    let collateralAt = Date.now();
+    const clock = new Clock({ intervalMs: tickMs, speed: "realtime", onError: (err, n) => log(`tick ${n} failed: ${err instanceof Error ? err.stack : String(err)}`) }, async (_n, ts) => {
+      if (!pair) return runner.tick(ts);
+      await Promise.all([runner.tick(ts), noRunner!.tick(ts)]);
+      pair.merger.onTick();
+      if (Date.now() - collateralAt >= 5_000) {
+        collateralAt = Date.now();
+        void pair.merger.refreshCollateral();
+      }
+    });
     const opened = venue;
+    const openedPair = pair;
     let closed = false;
     return {
       runner,
       venue: opened,
       store,
       clock,
+      ...(openedPair && noRunner ? { pair: { ...openedPair, noRunner } } : {}),
       async close(reason = "closed") {
         if (closed) return;
         closed = true;
         await clock.stop();
-        await runner.shutdown(reason);
+        await Promise.all([runner.shutdown(reason), noRunner?.shutdown(reason)]);
         journal.close();
+        openedPair?.noJournal?.close();
+        await openedPair?.noVenue.close();
         await opened.close();
         await remote.close();
       },
     };
   } catch (err) {
+    await pair?.noVenue.close().catch(() => {});
     await venue?.close().catch(() => {});
     await remote.close();
     throw err;

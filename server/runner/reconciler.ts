@@ -65,7 +65,23 @@ export class Reconciler {
   /** Each tick: ask about unknown orders; run a full check when one is due. Never awaited by the tick. */
   onTick(): void {
     this.resolveUnknown();
-    if (this.deps.now() - this.lastAt >= this.deps.config.intervalMs) void this.run("periodic");
+    if (this.held === 0 && this.deps.now() - this.lastAt >= this.deps.config.intervalMs) void this.run("periodic");
+  }
+
+  private held = 0;
+
+  /**
+   * Runs `fn` with no full check under way or starting: a change of the venue's position that the desk books
+   * itself when `fn` ends (a merge on chain) must not be compared half done and called a mismatch.
+   */
+  async whileHeld<T>(fn: () => Promise<T>): Promise<T> {
+    this.held++;
+    try {
+      await this.inFlight?.catch(() => {});
+      return await fn();
+    } finally {
+      this.held--;
+    }
   }
 
   /** Asks the venue about every order whose outcome we did not hear, or whose fills are missing. */
@@ -77,6 +93,7 @@ export class Reconciler {
 
   /** One full check; concurrent callers share the one in flight. */
   run(why: string): Promise<ReconcileReport> {
+    if (this.held > 0 && !this.inFlight) return Promise.resolve({ why, at: this.deps.now(), deskQty: this.deps.ledger.position.qty, venueQty: null, orphansCancelled: 0, fillsRecovered: 0, error: "held while the position changes on chain (a merge): compared next time" });
     if (!this.inFlight) {
       this.lastAt = this.deps.now();
       this.inFlight = this.check(why).finally(() => {

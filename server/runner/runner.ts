@@ -330,7 +330,8 @@ export class Runner {
   previewParams(input: Record<string, unknown>): QuotePreviewDTO {
     const compiled = this.params.validate(input);
     if (!this.loop.lastBook) throw new CommandRejected("no market data yet: wait for the first tick", undefined, 409);
-    return previewOf(decideQuotes({ inventory: this.ledger.position.qty }, compiled, this.loop.lastBook, this.market));
+    // A pair's leg previews with the pair's state (the position skew from both legs), as it decides.
+    return previewOf(decideQuotes({ ...this.deskLink.quoteState?.(), inventory: this.ledger.position.qty }, compiled, this.loop.lastBook, this.market));
   }
 
   applyParams(input: Record<string, unknown>, reason: string, by: string): Promise<ParamVersionDTO> {

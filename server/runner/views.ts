@@ -5,7 +5,7 @@ import type { MarketSpec } from "@/lib/market";
 import { totalPnl, unrealizedPnl, type Position } from "@/lib/portfolio";
 import type { CompiledParams, QuoteDecision } from "@/lib/strategy";
 import type { Mode, RiskState } from "@/lib/domain";
-import type { ReconciliationDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
+import type { PairDTO, ReconciliationDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 import type { OrderTracker } from "@/server/runner/order-tracker";
 import type { Snapshot } from "@/server/store";
 import { snapshotDto, trackedOrderDto } from "@/server/runner/publisher";
@@ -35,6 +35,7 @@ export interface ViewState {
   lastReconcile: ReconcileReport | null;
   tolerance: Decimal;
   quotesParamVersion?: number;
+  pair?: PairDTO;
 }
 
 const str = (d: Decimal | null | undefined) => (d ? d.toString() : null);
@@ -63,6 +64,7 @@ export function viewOf(r: Runner): ViewState {
     lastReconcile: r.reconciler.last,
     tolerance: r.config.reconcileTolerance ?? r.market.lotSize,
     quotesParamVersion: r.quoter.quotesParamVersion,
+    pair: r.deskLink.pairStatus?.(),
   };
 }
 
@@ -77,7 +79,7 @@ function quoteOn(tracker: OrderTracker, side: "buy" | "sell"): Decimal | null {
   return newest?.price ?? null;
 }
 
-function ourPrices(tracker: OrderTracker): { ourBid: string | null; ourAsk: string | null } {
+export function ourPrices(tracker: OrderTracker): { ourBid: string | null; ourAsk: string | null } {
   return { ourBid: str(quoteOn(tracker, "buy")), ourAsk: str(quoteOn(tracker, "sell")) };
 }
 
@@ -176,5 +178,6 @@ export function statusOf(v: ViewState): StatusDTO {
     ...ourPrices(v.tracker),
     reconciliation: reconciliationOf(v),
     quotesParamVersion: v.quotesParamVersion,
+    ...(v.pair ? { pair: v.pair } : {}),
   };
 }

@@ -18,6 +18,7 @@ import {
   applyParamsRequestSchema,
   controlRequestSchema,
   emergencyCloseRequestSchema,
+  pairMergeRequestSchema,
   resolveMismatchSchema,
   listQuerySchema,
   loginRequestSchema,
@@ -294,6 +295,20 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         const before = await host.emergencyPreview();
         const outcome = await host.emergencyClose(ctx.session!.username);
         await audit(ctx, "emergency.close", "runner", before, outcome);
+        return outcome;
+      },
+    }),
+    route({
+      method: "POST",
+      path: "/api/pair/merge",
+      access: "operator",
+      body: pairMergeRequestSchema,
+      handle: async (ctx) => {
+        const pair = (await host.status()).pair;
+        if (!pair || !host.mergePair) throw new CommandRejected("this desk quotes no YES/NO pair: nothing to merge", undefined, 404);
+        const before = { yes: pair.yes.inventory, no: pair.no.inventory, collateral: pair.collateral, proposal: pair.merge.proposal };
+        const outcome = await host.mergePair(ctx.session!.username);
+        await audit(ctx, "pair.merge", "pair", before, outcome);
         return outcome;
       },
     }),

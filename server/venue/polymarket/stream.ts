@@ -186,6 +186,11 @@ export class PolymarketStream {
     for (const l of this.connListeners) l("connected");
   }
 
+  /** When the market channel was last heard from (an event, or the PONG to our PING), ms. */
+  get marketHeardAt(): number {
+    return this.market.lastMessageAt;
+  }
+
   /** Test hook and operator tool: drop both sockets now (they reconnect). */
   close(): void {
     this.market.close();

@@ -87,7 +87,8 @@ export class PolymarketVenue implements Venue {
       creds,
       fills: { tokenId: token.tokenId, apiKey: creds.key, ids: { clientOrderId: (h) => this.byHash.get(h) } },
       stallMs: cfg.stallMs ?? 15_000,
-      pingMs: Math.max(50, Math.min(5_000, Math.floor((cfg.stallMs ?? 15_000) / 3))),
+      // Often enough that a quiet book's age (the last PONG) stays well inside the desk's 5 s staleness.
+      pingMs: Math.max(50, Math.min(2_000, Math.floor((cfg.stallMs ?? 15_000) / 3))),
       backoffMinMs: 250,
       backoffMaxMs: 10_000,
       connectMs: cfg.deadlineMs ?? 5_000,
@@ -129,6 +130,11 @@ export class PolymarketVenue implements Venue {
     }
   }
 
+  /** A neg-risk market merges through the NegRiskAdapter. */
+  get negRisk(): boolean {
+    return this.token.negRisk;
+  }
+
   /** Our id for a venue order id (an order of a previous run shows as "pm-<hash>"). */
   private cid(hash: string): string {
     return this.byHash.get(hash.toLowerCase()) ?? `pm-${hash.toLowerCase()}`;
@@ -140,7 +146,11 @@ export class PolymarketVenue implements Venue {
 
   async fetchOrderBook(): Promise<OrderBook> {
     if (this.stream.state === "disconnected") throw new MarketDataDown("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
-    if (this.stream.book) return this.stream.book;
+    // A quiet market sends nothing while its book stands still, and the channel is ordered: a book whose
+    // channel answered since (a PONG included) is as current as that answer. Without this a market with no
+    // trade for a few seconds read as stale data and the desk took its quotes down.
+    const held = this.stream.book;
+    if (held) return this.stream.state === "connected" && this.stream.marketHeardAt > held.ts ? { ...held, ts: this.stream.marketHeardAt } : held;
     const b = parseVenueData(bookSummarySchema, await this.http.request("book", "GET", "/book", { query: { token_id: this.token.tokenId } }), "book", VENUE);
     return { bids: bestFirst(b.bids, "bids"), asks: bestFirst(b.asks, "asks"), ts: b.timestamp ?? Date.now() };
   }
