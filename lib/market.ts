@@ -32,4 +32,9 @@ export interface MarketSpec {
   readonly baseCurrency?: string;
   /** What prices, fees and PnL are in (USD). Default: from the symbol. */
   readonly quoteCurrency?: string;
+  /**
+   * The lowest position the venue lets us hold: 0 where what we sell must be held (outcome shares, spot: less
+   * a reserve the desk does not manage); absent where it may go short (perpetuals, paper).
+   */
+  readonly minPosition?: Decimal;
 }

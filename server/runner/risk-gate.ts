@@ -13,6 +13,10 @@ export interface GateContext {
   readonly maxInventory: Decimal;
   readonly lotSize: Decimal;
   readonly now: number;
+  /** The venue's floor on the position (MarketSpec.minPosition): a sell never takes it lower. */
+  readonly minPosition?: Decimal;
+  /** The venue's smallest order: a sell cut down by the floor below it is not sent (the venue refuses it). */
+  readonly minSize?: Decimal;
 }
 
 export interface GateResult {
@@ -88,9 +92,10 @@ export class RiskGate {
       let reduceOnly = intent.reduceOnly;
       const reducing = ctx.riskState === "REDUCING" || intent.reduceOnly;
 
+      const floored = intent.side === "sell" && ctx.minPosition !== undefined;
       // The common case on exact scaled integers (no Decimal arithmetic): the size already fits its cap and
       // the lot grid, so the intent passes unchanged. Anything else takes the Decimal path below.
-      if (k !== null && (!reducing || reduces) && fitsUnchanged(k, intent.size, reducing, reduces)) {
+      if (k !== null && !floored && (!reducing || reduces) && fitsUnchanged(k, intent.size, reducing, reduces)) {
         if (!this.limiter.tryTake(ctx.now)) {
           rejected.push({ intent, reason: `order-rate cap of ${this.limiter.perSecond}/s reached` });
           continue;
@@ -117,6 +122,14 @@ export class RiskGate {
       } else {
         // A reducing order may go through target and out the other side, but not past the limit there.
         size = Decimal.min(size, excess.abs().add(ctx.maxInventory));
+      }
+      if (floored) {
+        const held = ctx.inventory.sub(ctx.minPosition!);
+        if (held.lte(0) || (ctx.minSize !== undefined && held.lt(ctx.minSize))) {
+          rejected.push({ intent, reason: `the venue cannot sell short: holding ${Decimal.max(held, 0)} to sell${ctx.minSize ? `, its minimum order is ${ctx.minSize}` : ""}` });
+          continue;
+        }
+        size = Decimal.min(size, held);
       }
       size = size.div(ctx.lotSize).floor().mul(ctx.lotSize);
       if (size.lte(0)) {

@@ -20,6 +20,12 @@ describe("RiskGate", () => {
     { name: "position limit trims the growing side", c: { inventory: d("0.95") }, intents: [quote("buy")], accepted: [["buy", "0.05", false]], rejected: 0 },
     { name: "position limit at max rejects the growing side", c: { inventory: d("-1") }, intents: [quote("sell"), quote("buy")], accepted: [["buy", "0.1", false]], rejected: 1 },
     { name: "size under one lot is rejected", c: {}, intents: [quote("buy", "0.004")], accepted: [], rejected: 1 },
+    // Outcome shares and spot: what is sold must be held (MarketSpec.minPosition). Before, the ask went out and
+    // the venue refused it ("not enough balance"): an error alert and a backoff at every arm with no shares.
+    { name: "no short selling: nothing held, no ask; the bid passes", c: { minPosition: d("0"), minSize: d("0.05") }, intents: [quote("buy"), quote("sell")], accepted: [["buy", "0.1", false]], rejected: 1 },
+    { name: "no short selling: the ask is cut to what is held", c: { minPosition: d("0"), minSize: d("0.05"), inventory: d("0.06") }, intents: [quote("sell")], accepted: [["sell", "0.06", false]], rejected: 0 },
+    { name: "no short selling: held below the venue's minimum order, no ask", c: { minPosition: d("0"), minSize: d("0.05"), inventory: d("0.04") }, intents: [quote("sell")], accepted: [], rejected: 1 },
+    { name: "spot with a reserve: the floor is −reserve", c: { minPosition: d("-0.5"), inventory: d("-0.45") }, intents: [quote("sell")], accepted: [["sell", "0.05", false]], rejected: 0 },
   ];
   for (const r of rows) {
     test(r.name, () => {

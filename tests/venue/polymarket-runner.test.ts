@@ -16,6 +16,10 @@ test("a runner bids for the token on the grid, counts a fill once, then offers t
     // Shares cannot be sold short on Polymarket: with none held, only the bid rests.
     await until("a bid resting", () => mine().some((o) => o.side === "BUY"), 20_000);
     assert.ok(!mine().some((o) => o.side === "SELL"), "no offer without shares");
+    // Not even tried: an ask the venue refuses for want of shares would raise an error alert and back off.
+    await runner.quiet(10_000);
+    await runner.flushWrites(30_000);
+    assert.deepEqual((await runner.store.listAlerts(runner.strategyId)).filter((a) => a.kind === "error").map((a) => a.message), []);
     for (const o of mine()) {
       assert.ok(o.price.div("0.01").isInteger(), `price ${o.price} on the tick`);
       assert.ok(o.price.gt(0) && o.price.lt(1));

@@ -44,6 +44,11 @@ export interface CcxtVenueConfig {
 const balanceSchema = z.object({ total: z.record(z.string(), z.union([z.number(), z.string()]).nullish()).optional(), timestamp: z.number().nullish(), info: z.unknown() });
 const commissionSchema = z.object({ commissionRates: z.object({ maker: z.string(), taker: z.string() }) });
 
+/** Spot cannot be sold short: the position (the holding beyond the reserve) goes no lower than −reserve. */
+function withFloor(rules: MarketRules, reserve: Decimal | undefined): MarketRules {
+  return { ...rules, minPosition: (reserve ?? new Decimal(0)).neg() };
+}
+
 export class CcxtVenue implements Venue {
   readonly id: string;
   readonly ids = new ClientIdMap();
@@ -101,7 +106,7 @@ export class CcxtVenue implements Venue {
     const ask = book.asks[0]?.price;
     const r = this.rules;
     if (!bid || !ask || (bid.gte(r.minPrice) && ask.lte(r.maxPrice))) return;
-    const next = marketRules(this.source.market, this.source.grid, bid.add(ask).div(2), this.source.fees);
+    const next = withFloor(marketRules(this.source.market, this.source.grid, bid.add(ask).div(2), this.source.fees), this.cfg.baseReserve);
     this.rules = next;
     this.cfg.log?.(`the market (${bid}–${ask}) left the band [${r.minPrice}, ${r.maxPrice}]: band now [${next.minPrice}, ${next.maxPrice}], minimum size ${next.minSize}`);
     for (const l of this.marketListeners) l(next);
@@ -141,7 +146,7 @@ export class CcxtVenue implements Venue {
       const ask = top.asks[0]?.[0];
       if (bid === undefined || ask === undefined) throw new ExchangeError(`${cfg.symbol}: the book is empty; cannot place a band around the market`, { venue });
       const mid = new Decimal(String(bid)).add(String(ask)).div(2);
-      const v = new CcxtVenue(client, marketRules(m, grid, mid, fees), { market: m, grid, fees }, { ...cfg, deadlineMs });
+      const v = new CcxtVenue(client, withFloor(marketRules(m, grid, mid, fees), reserve), { market: m, grid, fees }, { ...cfg, deadlineMs });
       await calls.run("WebSocket", () => v.stream.start());
       await v.deadman.start();
       return v;

@@ -29,6 +29,8 @@ export function tokenSpec(t: TokenInfo): MarketSpec {
     takerFeeRate: t.takerFeeRate,
     baseCurrency: "shares",
     quoteCurrency: "pUSD",
+    // Outcome shares cannot be sold short: an ask needs the shares (the venue answers "not enough balance").
+    minPosition: new Decimal(0),
   };
 }
 
