@@ -11,6 +11,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { ViemChainClient } from "@/server/venue/polymarket/chain";
 import { CTF_ABI, NEG_RISK_ADAPTER_ABI, executeMerge, mergeOpportunity, proposeMerge } from "@/server/venue/polymarket/merge";
 import { CONDITION_ID, NO_TOKEN, TEST_PRIVATE_KEY, YES_TOKEN } from "../fakes/polymarket/server";
+import { nodeAnswer, receiptOf } from "../fakes/polymarket/chain";
 
 const CTF = "0x4d97dcd97ec945f40cf65f87097ace5ea0476045";
 const NEG_RISK_ADAPTER = "0xd91e80cf2e7be2e162c6513ced06f1dd0da35296";
@@ -25,19 +26,6 @@ function chainDouble(balances: Map<string, bigint>) {
     async request({ method, params }: { method: string; params?: unknown }) {
       const p = (params ?? []) as unknown[];
       switch (method) {
-        case "eth_chainId":
-          return "0x89";
-        case "eth_blockNumber":
-          return "0x10";
-        case "eth_getTransactionCount":
-          return `0x${sent.length.toString(16)}`;
-        case "eth_estimateGas":
-          return "0x30000";
-        case "eth_gasPrice":
-        case "eth_maxPriorityFeePerGas":
-          return "0x3b9aca00";
-        case "eth_getBlockByNumber":
-          return { number: "0x10", hash: `0x${"11".repeat(32)}`, baseFeePerGas: "0x3b9aca00", timestamp: "0x1", transactions: [], gasLimit: "0x1c9c380", gasUsed: "0x0" };
         case "eth_call": {
           const { to, data } = p[0] as { to: string; data: Hex };
           assert.equal(to.toLowerCase(), CTF, "balances are read on ConditionalTokens");
@@ -57,13 +45,16 @@ function chainDouble(balances: Map<string, bigint>) {
           const amount = (call.args as readonly unknown[]).at(-1) as bigint;
           for (const t of [YES_TOKEN, NO_TOKEN]) balances.set(t, balances.get(t)! - amount);
           const hash = keccak256(raw);
-          receipts.set(hash, { transactionHash: hash, status: "0x1", blockNumber: "0x10", blockHash: `0x${"11".repeat(32)}`, logs: [], gasUsed: "0x1", cumulativeGasUsed: "0x1", effectiveGasPrice: "0x1", from, to, transactionIndex: "0x0", type: "0x2", logsBloom: `0x${"00".repeat(256)}`, contractAddress: null });
+          receipts.set(hash, receiptOf(hash, from, to, true));
           return hash;
         }
         case "eth_getTransactionReceipt":
           return receipts.get(p[0] as string) ?? null;
-        default:
-          throw new Error(`the double does not serve ${method}`);
+        default: {
+          const basic = nodeAnswer(method, sent.length);
+          if (basic === undefined) throw new Error(`the double does not serve ${method}`);
+          return basic;
+        }
       }
     },
   });

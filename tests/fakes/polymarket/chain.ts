@@ -42,6 +42,31 @@ export interface FakeChain {
   close(): Promise<void>;
 }
 
+/** What a one-block Polygon node answers regardless of state (chain, block, gas, our nonce); undefined otherwise. */
+export function nodeAnswer(method: string, nonce: number): unknown {
+  switch (method) {
+    case "eth_chainId":
+      return "0x89";
+    case "eth_blockNumber":
+      return "0x10";
+    case "eth_getTransactionCount":
+      return `0x${nonce.toString(16)}`;
+    case "eth_estimateGas":
+      return "0x30000";
+    case "eth_gasPrice":
+    case "eth_maxPriorityFeePerGas":
+      return "0x3b9aca00";
+    case "eth_getBlockByNumber":
+      return { number: "0x10", hash: `0x${"11".repeat(32)}`, baseFeePerGas: "0x3b9aca00", timestamp: "0x1", transactions: [], gasLimit: "0x1c9c380", gasUsed: "0x0" };
+    default:
+      return undefined;
+  }
+}
+
+/** The receipt of a transaction mined at once in that block. */
+export function receiptOf(hash: string, from: string, to: string, ok: boolean): Record<string, unknown> {
+  return { transactionHash: hash, status: ok ? "0x1" : "0x0", blockNumber: "0x10", blockHash: `0x${"11".repeat(32)}`, logs: [], gasUsed: "0x1", cumulativeGasUsed: "0x1", effectiveGasPrice: "0x1", from, to, transactionIndex: "0x0", type: "0x2", logsBloom: `0x${"00".repeat(256)}`, contractAddress: null };
+}
 /** Serves the chain over HTTP on 127.0.0.1 (a free port); `negRisk` says which contract merges are checked against. */
 export async function startFakeChain(engine: Engine, opts: { negRisk?: boolean } = {}): Promise<FakeChain> {
   const merges: MergeSent[] = [];
@@ -52,19 +77,6 @@ export async function startFakeChain(engine: Engine, opts: { negRisk?: boolean }
 
   async function handle(method: string, p: unknown[]): Promise<unknown> {
     switch (method) {
-      case "eth_chainId":
-        return "0x89";
-      case "eth_blockNumber":
-        return "0x10";
-      case "eth_getTransactionCount":
-        return `0x${merges.length.toString(16)}`;
-      case "eth_estimateGas":
-        return "0x30000";
-      case "eth_gasPrice":
-      case "eth_maxPriorityFeePerGas":
-        return "0x3b9aca00";
-      case "eth_getBlockByNumber":
-        return { number: "0x10", hash: `0x${"11".repeat(32)}`, baseFeePerGas: "0x3b9aca00", timestamp: "0x1", transactions: [], gasLimit: "0x1c9c380", gasUsed: "0x0" };
       case "eth_call": {
         const { to, data } = p[0] as { to: string; data: Hex };
         if (to.toLowerCase() !== CTF) throw new Error(`eth_call to ${to}: balances are read on ConditionalTokens`);
@@ -107,13 +119,16 @@ export async function startFakeChain(engine: Engine, opts: { negRisk?: boolean }
         }
         merges.push({ to, from, conditionId, amount, mined: enough });
         const hash = keccak256(raw);
-        receipts.set(hash, { transactionHash: hash, status: enough ? "0x1" : "0x0", blockNumber: "0x10", blockHash: `0x${"11".repeat(32)}`, logs: [], gasUsed: "0x1", cumulativeGasUsed: "0x1", effectiveGasPrice: "0x1", from, to, transactionIndex: "0x0", type: "0x2", logsBloom: `0x${"00".repeat(256)}`, contractAddress: null });
+        receipts.set(hash, receiptOf(hash, from, to, enough));
         return hash;
       }
       case "eth_getTransactionReceipt":
         return receipts.get(p[0] as string) ?? null;
-      default:
-        throw new MethodNotFound(method);
+      default: {
+        const basic = nodeAnswer(method, merges.length);
+        if (basic === undefined) throw new MethodNotFound(method);
+        return basic;
+      }
     }
   }
 
