@@ -67,18 +67,22 @@ function setup(extra: { maxBatch?: number } = {}) {
     ...extra,
   });
   const push = (i: number, then?: () => void) => q.pushWrite({ op: "insertSnapshot", snapshot: snap(i) }, () => db.one(i), { label: `fill ${i}`, ...(then ? { then } : {}) });
-  return { db, q, dead, events, push };
+  /** Writes [from, to) pushed while the database holds its first answer, then released and drained. */
+  const pushHeld = async (from: number, to: number) => {
+    let open!: () => void;
+    db.gate = new Promise<void>((r) => (open = r));
+    for (let i = from; i < to; i++) push(i);
+    db.gate = null;
+    open();
+    await q.kick();
+  };
+  return { db, q, dead, events, push, pushHeld };
 }
 
 describe("WriteQueue batches", () => {
   test("1,000 writes queued behind a slow one reach the database in a handful of round trips, in order (was: 1,000)", async () => {
-    const { db, q, push } = setup();
-    let open!: () => void;
-    db.gate = new Promise<void>((r) => (open = r));
-    for (let i = 0; i < 1000; i++) push(i);
-    db.gate = null;
-    open();
-    await q.kick();
+    const { db, q, pushHeld } = setup();
+    await pushHeld(0, 1000);
     assert.deepEqual(db.rows, Array.from({ length: 1000 }, (_, i) => i), "every write, once, in the order pushed");
     assert.ok(db.roundTrips <= 4, `${db.roundTrips} round trips for 1,000 writes`);
     assert.equal(q.batches, db.roundTrips);
@@ -87,26 +91,16 @@ describe("WriteQueue batches", () => {
   });
 
   test("a batch is at most maxBatch writes", async () => {
-    const { db, q, push } = setup({ maxBatch: 100 });
-    let open!: () => void;
-    db.gate = new Promise<void>((r) => (open = r));
-    for (let i = 0; i < 1000; i++) push(i);
-    db.gate = null;
-    open();
-    await q.kick();
+    const { db, pushHeld } = setup({ maxBatch: 100 });
+    await pushHeld(0, 1000);
     assert.equal(db.rows.length, 1000);
     assert.equal(db.roundTrips, 1 + Math.ceil(999 / 100));
   });
 
   test("a write that can never succeed fails its batch, then is dead-lettered alone: every other write of the batch goes in, in order", async () => {
-    const { db, q, dead, push, events } = setup();
+    const { db, q, dead, events, pushHeld } = setup();
     db.poison.add(500);
-    let open!: () => void;
-    db.gate = new Promise<void>((r) => (open = r));
-    for (let i = 0; i < 1000; i++) push(i);
-    db.gate = null;
-    open();
-    await q.kick();
+    await pushHeld(0, 1000);
     assert.deepEqual(dead, ["fill 500"]);
     assert.deepEqual(db.rows, Array.from({ length: 1000 }, (_, i) => i).filter((i) => i !== 500));
     assert.equal(q.deadLettered, 1);
@@ -114,24 +108,15 @@ describe("WriteQueue batches", () => {
     assert.deepEqual(events, [], "no 'writes failing' for a refused write");
     // Writes pushed after the failed batch go in batches again.
     const before = db.roundTrips;
-    db.gate = new Promise<void>((r) => (open = r));
-    for (let i = 1000; i < 1100; i++) push(i);
-    db.gate = null;
-    open();
-    await q.kick();
+    await pushHeld(1000, 1100);
     assert.ok(db.roundTrips - before <= 3, `${db.roundTrips - before} round trips for 100 writes after the fallback`);
   });
 
   test("a store without transactions says how much of a batch went in: only the rest is tried again", async () => {
-    const { db, q, dead, push } = setup();
+    const { db, dead, pushHeld } = setup();
     db.partial = true;
     db.poison.add(3);
-    let open!: () => void;
-    db.gate = new Promise<void>((r) => (open = r));
-    for (let i = 0; i < 10; i++) push(i);
-    db.gate = null;
-    open();
-    await q.kick();
+    await pushHeld(0, 10);
     assert.deepEqual(db.rows, [0, 1, 2, 4, 5, 6, 7, 8, 9], "nothing written twice, nothing lost");
     assert.deepEqual(dead, ["fill 3"]);
   });
