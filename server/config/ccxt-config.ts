@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import Decimal from "decimal.js";
 import { z } from "zod";
 import { ConfigError } from "./web-config";
-import { venueUrlSchema } from "./venue-url";
+import { secureUrlSchema } from "./venue-url";
 
 export interface CcxtLiveConfig {
   venue: `ccxt:${string}`;
@@ -37,8 +37,8 @@ export interface CcxtLiveConfig {
 const envSchema = z.object({
   SKEWDESK_VENUE: z.string().trim().regex(/^ccxt:[a-z0-9]+$/, 'must be "ccxt:<exchange id>", e.g. ccxt:binance'),
   SKEWDESK_VENUE_NETWORK: z.enum(["mainnet", "testnet"], { error: () => 'must be "mainnet" or "testnet" (the exchange\'s sandbox): no default, say which' }),
-  SKEWDESK_VENUE_URL: venueUrlSchema("https:", "http:"),
-  SKEWDESK_VENUE_WS_URL: venueUrlSchema("wss:", "ws:"),
+  SKEWDESK_VENUE_URL: secureUrlSchema("https:", "http:"),
+  SKEWDESK_VENUE_WS_URL: secureUrlSchema("wss:", "ws:"),
   SKEWDESK_VENUE_SYMBOL: z.string().trim().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, "a ccxt spot symbol, e.g. ETH/USDT"),
   SKEWDESK_CCXT_API_KEY: z.string().trim().min(8, "the exchange API key"),
   SKEWDESK_CCXT_SECRET: z.string().optional(),

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { ccxtConfigFromEnv, type CcxtLiveConfig } from "./ccxt-config";
 import { polymarketConfigFromEnv, type PolymarketLiveConfig } from "./polymarket-config";
 import { ConfigError } from "./web-config";
-import { isLoopbackUrl, venueUrlSchema } from "./venue-url";
+import { isLoopbackUrl, secureUrlSchema } from "./venue-url";
 
 export type LiveConfig = HyperliquidLiveConfig | PolymarketLiveConfig | CcxtLiveConfig;
 
@@ -38,7 +38,7 @@ const PUBLIC_TEST_KEYS = new Set([
 const liveEnvSchema = z.object({
   SKEWDESK_VENUE: z.enum(["hyperliquid"], { error: () => 'must be "hyperliquid", "polymarket" or "ccxt:<exchange id>" (the live venues of this build)' }),
   SKEWDESK_VENUE_NETWORK: z.enum(["mainnet", "testnet"], { error: () => 'must be "mainnet" or "testnet" (no default: say which)' }),
-  SKEWDESK_VENUE_URL: venueUrlSchema("https:", "http:", "must be an https:// URL (http:// only for 127.0.0.1 / localhost)"),
+  SKEWDESK_VENUE_URL: secureUrlSchema("https:", "http:", "must be an https:// URL (http:// only for 127.0.0.1 / localhost)"),
   SKEWDESK_VENUE_SYMBOL: z.string().trim().min(1, "required in live mode, e.g. ETH/USDC:USDC"),
   SKEWDESK_HYPERLIQUID_WALLET: z
     .string()

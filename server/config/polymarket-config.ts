@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import { ConfigError } from "./web-config";
-import { isLoopbackUrl, venueUrlSchema } from "./venue-url";
+import { isLoopbackUrl, secureUrlSchema } from "./venue-url";
 
 export interface PolymarketLiveConfig {
   venue: "polymarket";
@@ -49,8 +49,8 @@ const PUBLIC_TEST_KEYS = new Set([
 ]);
 const envSchema = z.object({
   SKEWDESK_VENUE_NETWORK: z.enum(["mainnet", "testnet"], { error: () => 'must be "mainnet" (Polygon) or "testnet" (Amoy): no default, say which' }),
-  SKEWDESK_VENUE_URL: venueUrlSchema("https:", "http:"),
-  SKEWDESK_VENUE_WS_URL: venueUrlSchema("wss:", "ws:"),
+  SKEWDESK_VENUE_URL: secureUrlSchema("https:", "http:"),
+  SKEWDESK_VENUE_WS_URL: secureUrlSchema("wss:", "ws:"),
   SKEWDESK_POLYMARKET_TOKEN_ID: z.string().trim().regex(/^\d{1,78}$/, "the outcome token's id (decimal digits), from the market's clobTokenIds"),
   SKEWDESK_POLYMARKET_CONDITION_ID: z.string().trim().regex(/^0x[0-9a-fA-F]{64}$/, "the market's condition id, 0x and 64 hex digits").optional(),
   SKEWDESK_VENUE_SYMBOL: z.string().trim().min(1).max(64).optional(),
@@ -61,7 +61,7 @@ const envSchema = z.object({
   SKEWDESK_POLYMARKET_FUNDER: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, "the funding (proxy or deposit) wallet's address").optional(),
   SKEWDESK_POLYMARKET_NO_TOKEN_ID: z.string().trim().regex(/^\d{1,78}$/, "the market's other outcome token id (decimal digits), from clobTokenIds").optional(),
   SKEWDESK_POLYMARKET_NO_SYMBOL: z.string().trim().min(1).max(64).optional(),
-  SKEWDESK_POLYMARKET_RPC_URL: venueUrlSchema("https:", "http:"),
+  SKEWDESK_POLYMARKET_RPC_URL: secureUrlSchema("https:", "http:"),
   SKEWDESK_POLYMARKET_AUTO_MERGE: z.enum(["0", "1", "false", "true"], { error: () => 'must be "1"/"true" (merge without an operator) or "0"/"false"' }).default("0"),
   SKEWDESK_DEADMAN_MS: z.coerce.number().int().refine((v) => v === 0 || (v >= 500 && v <= 5_000), "0 (off) or 500–5000 ms between heartbeats (the venue cancels everything after 10 s without one)").default(5_000),
 });

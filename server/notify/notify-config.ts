@@ -3,6 +3,7 @@
 // the webhook's secret).
 import { z } from "zod";
 import { ConfigError } from "@/server/config/web-config";
+import { secureUrlSchema } from "@/server/config/venue-url";
 
 export const NOTIFY_FORMATS = ["slack", "discord", "telegram", "json"] as const;
 export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
@@ -16,24 +17,9 @@ export interface NotifyConfig {
   retries: number;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
 const envSchema = z.object({
-  SKEWDESK_NOTIFY_URL: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : undefined))
-    .refine((v) => {
-      if (v === undefined) return true;
-      try {
-        const u = new URL(v);
-        // A webhook URL is a secret: plain http only to this machine (a local relay, the tests' receiver).
-        return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.has(u.hostname));
-      } catch {
-        return false;
-      }
-    }, "must be an https:// URL (http:// only to this machine)"),
+  // A webhook URL is a secret: plain http only to this machine (a local relay, the tests' receiver).
+  SKEWDESK_NOTIFY_URL: secureUrlSchema("https:", "http:", "must be an https:// URL (http:// only to this machine)"),
   SKEWDESK_NOTIFY_FORMAT: z.enum(NOTIFY_FORMATS, { error: `must be one of ${NOTIFY_FORMATS.join(", ")}` }).optional(),
   SKEWDESK_NOTIFY_TELEGRAM_CHAT_ID: z.string().trim().regex(/^-?\d{1,20}$|^@\w{5,64}$/, "must be a chat id (digits) or @channel").optional(),
   SKEWDESK_NOTIFY_RETRIES: z.coerce.number().int().min(0, "must be 0 or more").max(10, "must be at most 10").default(4),
