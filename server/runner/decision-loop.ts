@@ -115,7 +115,8 @@ export class DecisionLoop {
         maxInventory: params.maxInventory,
         lotSize: this.desk.market.lotSize,
         now: ts,
-        ...(this.desk.market.minPosition !== undefined ? { minPosition: this.desk.market.minPosition, minSize: this.desk.market.minSize } : {}),
+        minPosition: this.desk.market.minPosition,
+        minSize: this.desk.market.minSize,
       }, this.desk.params.version);
     }
     return decision;
