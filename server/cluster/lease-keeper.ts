@@ -113,7 +113,6 @@ export class LeaseKeeper {
           [this.opts.owner, this.opts.ttlMs, ids, exposures],
         );
         rows = r.rows;
-        await this.readElsewhere();
       } catch (err) {
         // Not renewed: the leases run out on their own; past placeUntil nothing is placed, past the expiry let go.
         this.opts.log(`lease renewal failed: ${(err as Error).message}`);
@@ -160,6 +159,7 @@ export class LeaseKeeper {
       // A strategy stopped or archived meanwhile: give its lease back.
       for (const id of this.held.keys()) if (!runningSet.has(id)) await this.giveBack(id, "no longer running");
       const runners = await this.runnerCount();
+      // The others' exposure, as their last renewals wrote it (a scan runs as often as a renewal).
       await this.readElsewhere();
       const share = Math.ceil(running.length / Math.max(1, runners));
       const r = await this.pool.query<{ strategyId: string; orphan: boolean }>(
