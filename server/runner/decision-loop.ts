@@ -90,8 +90,7 @@ export class DecisionLoop {
       this.stale = false;
       this.desk.publisher.alert("stale_data", "info", "market data fresh again: quoting resumes");
     }
-    const own = this.desk.tracker.live().flatMap((o) => (o.price ? [{ side: o.side, price: o.price, remaining: o.size.sub(o.filled) }] : []));
-    this.lastBook = excludeOwnOrders(book, own);
+    this.lastBook = excludeOwnOrders(book, this.desk.tracker.live());
     const params = this.desk.params.current;
     const link = this.desk.deskLink;
     const decision = decideQuotes({ ...link.quoteState?.(), inventory: this.desk.ledger.position.qty }, params, this.lastBook, this.desk.market);

@@ -1,12 +1,67 @@
 // Every venue call has a deadline: a call that never answers must not hold anything forever.
+// The calls of a simulation answer within microseconds, thousands a second: a timer made and cleared per call
+// cost more than the call. Pending deadlines therefore share one timer, armed for the earliest of them; a call
+// that answers only leaves the set, and the timer, when it fires, rejects what has expired and re-arms itself.
 import { RequestTimeout } from "@/server/venue/errors";
+
+interface Pending {
+  at: number;
+  expire(): void;
+}
+
+const pending = new Set<Pending>();
+let timer: ReturnType<typeof setTimeout> | null = null;
+let timerAt = Infinity;
+
+function arm(at: number, now: number): void {
+  if (timer !== null && timerAt <= at) return;
+  if (timer !== null) clearTimeout(timer);
+  timerAt = at;
+  timer = setTimeout(fire, Math.max(0, Math.ceil(at - now)));
+  timer.unref?.();
+}
+
+function fire(): void {
+  timer = null;
+  timerAt = Infinity;
+  const now = performance.now();
+  let next = Infinity;
+  const due: Pending[] = [];
+  for (const p of pending) {
+    if (p.at <= now) due.push(p);
+    else if (p.at < next) next = p.at;
+  }
+  for (const p of due) {
+    pending.delete(p);
+    p.expire();
+  }
+  if (next !== Infinity) arm(next, now);
+}
+
+/** Deadlines not yet reached nor answered (tests check that answered calls leave nothing behind). */
+export function pendingDeadlines(): number {
+  return pending.size;
+}
 
 /** Settles like `p`, or rejects with RequestTimeout after `ms` of wall time. The timer never keeps the process alive. */
 export function withDeadline<T>(p: Promise<T>, ms: number, what: string, opts: { venue?: string; expired?: string } = {}): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RequestTimeout(`${what}: ${opts.expired ?? "no answer"} within ${ms} ms`, opts.venue ? { venue: opts.venue } : undefined)), ms);
-    timer.unref?.();
+  return new Promise<T>((resolve, reject) => {
+    const now = performance.now();
+    const entry: Pending = {
+      at: now + ms,
+      expire: () => reject(new RequestTimeout(`${what}: ${opts.expired ?? "no answer"} within ${ms} ms`, opts.venue ? { venue: opts.venue } : undefined)),
+    };
+    pending.add(entry);
+    arm(entry.at, now);
+    p.then(
+      (v) => {
+        pending.delete(entry);
+        resolve(v);
+      },
+      (err: unknown) => {
+        pending.delete(entry);
+        reject(err);
+      },
+    );
   });
-  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
 }

@@ -98,9 +98,10 @@ export class LazyLevel {
   private p: Decimal | undefined;
   private s: Decimal | undefined;
   constructor(
-    private readonly grid: MarketGrid,
-    private readonly tick: number,
-    private readonly lots: number,
+    readonly grid: MarketGrid,
+    /** The price in ticks and the size in lots: what a reader on the same grid compares without Decimals. */
+    readonly tick: number,
+    readonly lots: number,
   ) {}
   get price(): Decimal {
     return (this.p ??= this.grid.price(this.tick));
