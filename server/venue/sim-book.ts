@@ -6,13 +6,22 @@ import { LazyLevel, type MarketGrid } from "./grid";
 import type { LevelSource, SimOrder } from "./matching";
 
 /** Displayed levels after depletion, merged with our resting orders (`own`, best first), best first. */
-export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth: number, grid: MarketGrid): BookLevel[] {
+// Scratch for the merge, reused by every call (nothing here is reentrant): the book is built every tick.
+const ticks: number[] = [];
+const lots: number[] = [];
+
+/**
+ * `prev`: the side as last built. Its levels are immutable, so one that is still there, same price and size,
+ * is handed out again instead of a new one (most of a book survives from one tick to the next).
+ */
+export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth: number, grid: MarketGrid, prev: readonly BookLevel[] = []): BookLevel[] {
   const dir = src.dir;
-  const ticks: number[] = [];
-  const lots: number[] = [];
+  ticks.length = 0;
+  lots.length = 0;
   const n = src.levelCount();
   let cum = 0;
-  for (let i = 0; i < n; i++) {
+  // Levels past the depth-th cannot be shown: our orders merged in can only push them further out.
+  for (let i = 0; i < n && ticks.length < depth; i++) {
     const l = src.levelLots(i);
     let rem = cum + l - src.depleted;
     rem = rem <= 0 ? 0 : rem > l ? l : rem;
@@ -34,6 +43,14 @@ export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth:
   }
   const out: BookLevel[] = [];
   const shown = Math.min(ticks.length, depth);
-  for (let k = 0; k < shown; k++) out.push(new LazyLevel(grid, ticks[k]!, lots[k]!));
+  let j = 0;
+  for (let k = 0; k < shown; k++) {
+    const t = ticks[k]!;
+    const l = lots[k]!;
+    // Both sides are sorted best first: walk the previous one alongside.
+    let p = prev[j];
+    while (p instanceof LazyLevel && (dir < 0 ? p.tick > t : p.tick < t)) p = prev[++j];
+    out.push(p instanceof LazyLevel && p.tick === t && p.lots === l && p.grid === grid ? p : new LazyLevel(grid, t, l));
+  }
   return out;
 }
