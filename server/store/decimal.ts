@@ -6,7 +6,6 @@ import Decimal from "decimal.js";
 import { DecimalRangeError } from "./errors";
 
 export const DB_SCALE = 18;
-const INTEGER_LIMIT = new Decimal(10).pow(38 - DB_SCALE);
 
 /** Prisma hands out its own Decimal class; anything with toFixed() converts. */
 export interface DecimalLike {
@@ -15,7 +14,9 @@ export interface DecimalLike {
 
 function checkRange(d: Decimal, field: string): void {
   if (!d.isFinite()) throw new DecimalRangeError(`${field}: ${d.toString()} is not a finite number`);
-  if (d.abs().gte(INTEGER_LIMIT)) throw new DecimalRangeError(`${field}: ${d.toString()} has more than ${38 - DB_SCALE} integer digits`);
+  // d.e is the decimal exponent of the leading digit: |d| >= 10^20 exactly when e >= 20 (zero has e = 0).
+  // Every stored value passes here; comparing the exponent spares an absolute value and a comparison.
+  if (d.e >= 38 - DB_SCALE) throw new DecimalRangeError(`${field}: ${d.toString()} has more than ${38 - DB_SCALE} integer digits`);
 }
 
 /** An exact decimal string for the database, or DecimalRangeError. */
@@ -29,7 +30,8 @@ export function exactToDb(d: Decimal, field: string): string {
 
 /** Rounded half-even to the column's 18 decimals. */
 export function roundedToDb(d: Decimal, field: string): string {
-  const r = d.toDecimalPlaces(DB_SCALE, Decimal.ROUND_HALF_EVEN);
+  // Most derived values already fit the column: rounding them would only copy them.
+  const r = d.isFinite() && d.decimalPlaces() <= DB_SCALE ? d : d.toDecimalPlaces(DB_SCALE, Decimal.ROUND_HALF_EVEN);
   checkRange(r, field);
   return r.toFixed();
 }

@@ -557,6 +557,13 @@ export class MemoryStore implements Store {
   // ── orders ──
 
   async saveOrder(order: NewOrder): Promise<{ order: OrderRecord; inserted: boolean }> {
+    const r = this.saveOrderRow(order);
+    return { order: orderOut(r.row), inserted: r.inserted };
+  }
+
+  // The row-level writes below serve both the public calls and applyWrites, whose callers read nothing back:
+  // a batch does not pay for building records no one reads (parsed decimals, dates, the history copied).
+  private saveOrderRow(order: NewOrder): { row: OrderRow; inserted: boolean } {
     const price = order.price === null ? null : exactIn(order.price, "order.price");
     const size = exactIn(order.size, "order.size");
     const status = order.status ?? "pending_new";
@@ -576,7 +583,7 @@ export class MemoryStore implements Store {
         sameDecimal(existing.price, order.price) &&
         order.size.eq(existing.size);
       if (!same) throw new OrderConflictError(`clientOrderId ${order.clientOrderId} is already used by a different order`);
-      return { order: orderOut(existing), inserted: false };
+      return { row: existing, inserted: false };
     }
 
     const runId = order.runId ?? null;
@@ -607,10 +614,14 @@ export class MemoryStore implements Store {
     this.orders.set(row.clientOrderId, row);
     insertSorted(d.orders, row, byOrderKey);
     this.setStatus(d, row, status);
-    return { order: orderOut(row), inserted: true };
+    return { row, inserted: true };
   }
 
   async updateOrder(clientOrderId: string, patch: OrderPatch): Promise<OrderRecord> {
+    return orderOut(this.updateOrderRow(clientOrderId, patch));
+  }
+
+  private updateOrderRow(clientOrderId: string, patch: OrderPatch): OrderRow {
     const filledSize = patch.filledSize === undefined ? undefined : exactIn(patch.filledSize, "order.filledSize");
     if (patch.status !== undefined) checkEnum("status", patch.status);
     const openedAt = patch.openedAt === undefined ? undefined : msInNullable(patch.openedAt, "order.openedAt");
@@ -631,7 +642,7 @@ export class MemoryStore implements Store {
     else if (patch.status !== undefined && TERMINAL.has(patch.status) && row.closedAt === null) row.closedAt = now;
     if (patch.status !== undefined) this.setStatus(this.data(row.strategyId), row, patch.status);
     row.updatedAt = now;
-    return orderOut(row);
+    return row;
   }
 
   async getOrder(clientOrderId: string): Promise<OrderRecord | null> {
@@ -672,6 +683,11 @@ export class MemoryStore implements Store {
   // ── fills ──
 
   async recordFill(fill: NewFill): Promise<RecordFillResult> {
+    const r = this.recordFillRow(fill);
+    return { inserted: r.inserted, order: r.order ? orderOut(r.order) : null };
+  }
+
+  private recordFillRow(fill: NewFill): { inserted: boolean; order: OrderRow | null } {
     const size = exactIn(fill.size, "fill.size");
     const price = exactIn(fill.price, "fill.price");
     const fee = exactIn(fill.fee, "fill.fee");
@@ -685,7 +701,7 @@ export class MemoryStore implements Store {
     const existingTrades = this.strategies.get(fill.strategyId)?.tradeIds.get(fill.venue);
     if (existingTrades?.has(fill.venueTradeId)) {
       const order = clientOrderId === null ? undefined : this.orders.get(clientOrderId);
-      return { inserted: false, order: order ? orderOut(order) : null };
+      return { inserted: false, order: order ?? null };
     }
     const d = this.data(fill.strategyId);
     const runId = fill.runId ?? null;
@@ -733,7 +749,7 @@ export class MemoryStore implements Store {
     if (filled && order.closedAt === null) order.closedAt = ts;
     // The order may belong to another strategy: the fill's clientOrderId is not tied to its strategy.
     if (status !== order.status) this.setStatus(this.data(order.strategyId), order, status);
-    return { inserted: true, order: orderOut(order) };
+    return { inserted: true, order };
   }
 
   async listFills(strategyId: string, opts: ListFillsOptions = {}): Promise<FillRecord[]> {
@@ -780,10 +796,10 @@ export class MemoryStore implements Store {
     // Each write here is atomic on its own but the batch is not: a failure reports how many went in.
     for (const [i, w] of writes.entries()) {
       try {
-        if (w.op === "saveOrder") await this.saveOrder(w.order);
-        else if (w.op === "recordFill") await this.recordFill(w.fill);
+        if (w.op === "saveOrder") this.saveOrderRow(w.order);
+        else if (w.op === "recordFill") this.recordFillRow(w.fill);
         else if (w.op === "insertSnapshot") await this.insertSnapshot(w.snapshot);
-        else if (!w.ignoreMissing || this.orders.has(w.clientOrderId)) await this.updateOrder(w.clientOrderId, w.patch);
+        else if (!w.ignoreMissing || this.orders.has(w.clientOrderId)) this.updateOrderRow(w.clientOrderId, w.patch);
       } catch (err) {
         throw new BatchWriteError(i, err);
       }
