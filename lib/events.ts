@@ -210,9 +210,10 @@ export const pairMergeRequestSchema = z.object({ confirm: z.literal("MERGE", { e
 export interface ReconciliationDTO {
   /** "mismatch" until an operator adopts the venue's position or flattens. */
   state: "ok" | "mismatch" | "not_checked";
+  /** The desk's inventory when the venue's position was read (the check, or the mismatch's detection); now when not checked. */
   deskInventory: string;
   venuePosition: string | null;
-  /** venue − desk. */
+  /** venue − desk, both as of that reading. */
   difference: string | null;
   tolerance: string;
   checkedAt: number | null;

@@ -129,13 +129,14 @@ export function snapshotOf(v: ViewState, ts: number): SnapshotDTO {
 export function reconciliationOf(v: ViewState): ReconciliationDTO {
   const r = v.lastReconcile;
   const mm = v.mismatch;
-  const venueQty = mm?.venueQty ?? r?.venueQty ?? null;
-  const deskQty = v.position.qty;
+  // Both figures as of one comparison: the venue's position read at a check against the desk's inventory at
+  // that check. Fills booked since move the desk's figure only, and would show a difference that is not there.
+  const checked = mm ?? (r?.venueQty ? { deskQty: r.deskQty, venueQty: r.venueQty } : null);
   return {
-    state: mm ? "mismatch" : r && r.venueQty ? "ok" : "not_checked",
-    deskInventory: deskQty.toString(),
-    venuePosition: str(venueQty),
-    difference: venueQty ? venueQty.sub(mm?.deskQty ?? deskQty).toString() : null,
+    state: mm ? "mismatch" : checked ? "ok" : "not_checked",
+    deskInventory: (checked?.deskQty ?? v.position.qty).toString(),
+    venuePosition: str(checked?.venueQty ?? null),
+    difference: checked ? checked.venueQty.sub(checked.deskQty).toString() : null,
     tolerance: v.tolerance.toString(),
     checkedAt: r?.at ?? null,
     detectedAt: mm?.at ?? null,

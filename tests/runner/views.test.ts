@@ -41,8 +41,8 @@ function view(tracker: OrderTracker, over: Partial<ViewState> = {}): ViewState {
   };
 }
 
-function report(venueQty: Decimal.Value | null, at: number): ReconcileReport {
-  return { why: "periodic", at, deskQty: LONG.qty, venueQty: venueQty === null ? null : D(venueQty), orphansCancelled: 0, fillsRecovered: 0, error: venueQty === null ? "RequestTimeout: no answer" : null };
+function report(venueQty: Decimal.Value | null, at: number, deskQty: Decimal.Value = LONG.qty): ReconcileReport {
+  return { why: "periodic", at, deskQty: D(deskQty), venueQty: venueQty === null ? null : D(venueQty), orphansCancelled: 0, fillsRecovered: 0, error: venueQty === null ? "RequestTimeout: no answer" : null };
 }
 
 function decisionWithMid(mid: string): QuoteDecision {
@@ -125,8 +125,14 @@ describe("reconciliationOf", () => {
     assert.deepEqual([r.state, r.venuePosition, r.difference, r.checkedAt, r.detectedAt], ["ok", "0.3", "0", 7_000, null]);
     r = reconciliationOf(view(tracker, { lastReconcile: report("0.305", 7_000) }));
     assert.deepEqual([r.state, r.difference], ["ok", "0.005"]);
-    r = reconciliationOf(view(tracker, { position: flatPosition, lastReconcile: report("0", 7_000) }));
+    r = reconciliationOf(view(tracker, { position: flatPosition, lastReconcile: report("0", 7_000, "0") }));
     assert.deepEqual([r.state, r.venuePosition, r.difference], ["ok", "0", "0"], "a flat venue is a figure, not a missing one");
+  });
+
+  test("fills booked after a check do not show as a difference: both figures are the check's", () => {
+    // Checked when desk and venue both held 0.1; the desk has bought 0.2 since (its position is 0.3 now).
+    const r = reconciliationOf(view(tracker, { lastReconcile: report("0.1", 7_000, "0.1") }));
+    assert.deepEqual([r.state, r.deskInventory, r.venuePosition, r.difference], ["ok", "0.1", "0.1", "0"]);
   });
 
   test("mismatch names both figures and the difference venue − desk, with the time it was found", () => {
