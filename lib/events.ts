@@ -263,13 +263,20 @@ export interface QuotePreviewDTO extends QuoteDecisionDTO {
   currentVersion?: number;
 }
 
-export interface EmergencyPreviewDTO {
+export interface EmergencyLegPreviewDTO {
   /** null when inventory already sits at target: nothing to flatten. */
   side: SideDTO | null;
   amount: string;
   estimatedPrice: string | null;
   inventory: string;
   targetInventory: string;
+}
+
+export interface EmergencyPreviewDTO extends EmergencyLegPreviewDTO {
+  /** The market this preview is for; named when the close acts on more than one (a YES/NO pair). */
+  symbol?: string;
+  /** The other markets the same close flattens (a pair's NO leg), each with its own preview. */
+  otherLegs?: Array<EmergencyLegPreviewDTO & { symbol: string }>;
 }
 
 export interface EmergencyOutcomeDTO {

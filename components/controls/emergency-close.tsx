@@ -3,7 +3,7 @@
 // the server's own preview, and asks the operator to type a word before the request can be sent.
 import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { EmergencyOutcomeDTO, EmergencyPreviewDTO } from "@/lib/events";
+import type { EmergencyLegPreviewDTO, EmergencyOutcomeDTO, EmergencyPreviewDTO } from "@/lib/events";
 import { api, ApiError } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { fmtExact } from "@/components/format/decimal";
@@ -39,9 +39,44 @@ export function EmergencyClose({ disabled }: { disabled: boolean }) {
   );
 }
 
+type LegView = EmergencyLegPreviewDTO & { symbol: string | null };
+
+const isFlat = (leg: EmergencyLegPreviewDTO) => leg.side === null || /^[-+]?0*(\.0*)?$/.test(leg.amount);
+
+/** What the close would trade on one market (a pair shows one per leg, named). */
+function LegPreview({ leg }: { leg: LegView }) {
+  const u = useUnits();
+  return (
+    <div data-testid="emergency-leg" data-symbol={leg.symbol ?? ""} data-amount={isFlat(leg) ? "0" : leg.amount} data-side={leg.side ?? ""}>
+      {leg.symbol ? <p className="text-[11px] font-bold tracking-wider text-red-300 uppercase">{leg.symbol}</p> : null}
+      {isFlat(leg) ? (
+        <p data-testid="emergency-nothing" className="font-semibold text-gray-100">
+          Nothing to flatten: inventory {fmtExact(leg.inventory)} {u.base} already sits at target {fmtExact(leg.targetInventory)} {u.base}.
+        </p>
+      ) : (
+        <p className="text-gray-100">
+          <span className={`font-bold ${leg.side === "buy" ? "text-emerald-400" : "text-red-400"}`} data-testid="emergency-side">
+            {leg.side?.toUpperCase()}
+          </span>{" "}
+          <span className="num font-bold" data-testid="emergency-amount">
+            {fmtExact(leg.amount)}
+          </span>{" "}
+          <span className="font-bold">{u.base}</span> at market, estimated price{" "}
+          <span className="num font-bold" data-testid="emergency-price">
+            {leg.estimatedPrice === null ? "unknown (empty book)" : fmtExact(leg.estimatedPrice)}
+          </span>
+          {leg.estimatedPrice === null ? null : <span className="font-bold"> {u.quote}</span>}
+        </p>
+      )}
+      <p className="num mt-1 text-[12px] text-muted">
+        inventory {fmtExact(leg.inventory)} → target {fmtExact(leg.targetInventory)} {u.base}
+      </p>
+    </div>
+  );
+}
+
 function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o: EmergencyOutcomeDTO) => void }) {
   const qc = useQueryClient();
-  const u = useUnits();
   const [typed, setTyped] = useState("");
   const inputRef = useRef<HTMLInputElement>(null);
   const preview = useQuery({
@@ -69,7 +104,8 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
   }, [onClose, close.isPending]);
 
   const p = preview.data;
-  const nothing = !!p && (p.side === null || /^[-+]?0*(\.0*)?$/.test(p.amount));
+  const legs: LegView[] = p ? [{ ...p, symbol: p.symbol ?? null }, ...(p.otherLegs ?? [])] : [];
+  const nothing = !!p && legs.every(isFlat);
   const armed = confirmsClose(typed) && !!p && !close.isPending && !close.data;
 
   return (
@@ -96,33 +132,14 @@ function EmergencyDialog({ onClose, onDone }: { onClose: () => void; onDone: (o:
             {preview.isPending ? <p className="text-muted">Reading inventory and book…</p> : null}
             {preview.error ? <p className="text-red-400">Preview failed: {(preview.error as ApiError).message}</p> : null}
             {p ? (
-              <div data-testid="emergency-preview" className="rounded border border-red-900/80 bg-black/30 p-3">
-                {nothing ? (
-                  <p data-testid="emergency-nothing" className="font-semibold text-gray-100">
-                    Nothing to flatten: inventory {fmtExact(p.inventory)} {u.base} already sits at target {fmtExact(p.targetInventory)} {u.base}.
-                  </p>
-                ) : (
-                  <p className="text-gray-100">
-                    <span className={`font-bold ${p.side === "buy" ? "text-emerald-400" : "text-red-400"}`} data-testid="emergency-side">
-                      {p.side?.toUpperCase()}
-                    </span>{" "}
-                    <span className="num font-bold" data-testid="emergency-amount">
-                      {fmtExact(p.amount)}
-                    </span>{" "}
-                    <span className="font-bold">{u.base}</span> at market, estimated price{" "}
-                    <span className="num font-bold" data-testid="emergency-price">
-                      {p.estimatedPrice === null ? "unknown (empty book)" : fmtExact(p.estimatedPrice)}
-                    </span>
-                    {p.estimatedPrice === null ? null : <span className="font-bold"> {u.quote}</span>}
-                  </p>
-                )}
-                <p className="num mt-1 text-[12px] text-muted">
-                  inventory {fmtExact(p.inventory)} → target {fmtExact(p.targetInventory)} {u.base}
-                </p>
+              <div data-testid="emergency-preview" className="space-y-2 rounded border border-red-900/80 bg-black/30 p-3">
+                {legs.map((leg) => (
+                  <LegPreview key={leg.symbol ?? "only"} leg={leg} />
+                ))}
               </div>
             ) : null}
             <ul className="list-disc space-y-0.5 pl-5 text-[12px] text-gray-300">
-              {!nothing ? <li>sends a market order for the amount above; the price is not guaranteed</li> : null}
+              {!nothing ? <li>sends a market order for {legs.length > 1 ? "each amount" : "the amount"} above; the price is not guaranteed</li> : null}
               <li>cancels every open quote</li>
               <li>pauses the strategy (resume by hand)</li>
               <li>raises a critical alert</li>

@@ -134,6 +134,8 @@ async function main(): Promise<void> {
       ? {
           ...base,
           control: (a: ControlAction, by: string) => pair.pair.control(a, by),
+          // The close flattens both legs, so the operator sees both before confirming.
+          emergencyPreview: () => ({ ...runner.emergencyPreview(), symbol: runner.market.symbol, otherLegs: [{ ...pair.noRunner.emergencyPreview(), symbol: pair.noVenue.market.symbol }] }),
           emergencyClose: async (by: string) => {
             const [outcome, no] = await Promise.all([runner.emergencyClose(by), pair.noRunner.emergencyClose(by)]);
             return { ...outcome, message: `${outcome.message} (${pair.noVenue.market.symbol}: ${no.message})` };

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Decimal from "decimal.js";
 import type { Browser, Page } from "playwright-core";
-import type { AuditPageDTO, StatusDTO } from "@/lib/events";
+import type { AuditPageDTO, EmergencyPreviewDTO, StatusDTO } from "@/lib/events";
 import { CONDITION_ID, NO_TOKEN, TEST_PRIVATE_KEY, YES_TOKEN, startFakePolymarket, type FakePolymarket } from "../fakes/polymarket/server";
 import { startFakeChain, type FakeChain } from "../fakes/polymarket/chain";
 import { artifactPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
@@ -147,5 +147,30 @@ describe("live mode on a fake Polymarket binary market: the YES/NO pair and a me
     const audit = (await r.json()) as AuditPageDTO;
     assert.ok(audit.rows.some((a) => a.action === "pair.merge" && a.actor === server.username), JSON.stringify(audit.rows));
     assert.notEqual(after.reconciliation?.state, "mismatch", "the venue's balance agrees with the desk's books after the merge");
+  });
+
+  test("the emergency close previews both legs it would flatten, each named, before anything is sent", async () => {
+    // One more YES fill: YES is then long and NO flat, so the two legs differ.
+    const p = await sellInto(YES_TOKEN, "yes");
+    const r = await page.request.get(`${server.url}/api/emergency-close/preview`);
+    assert.equal(r.status(), 200, await r.text());
+    const preview = (await r.json()) as EmergencyPreviewDTO;
+    assert.equal(preview.symbol, "FAKE/YES");
+    assert.deepEqual(preview.otherLegs?.map((l) => l.symbol), ["FAKE/NO"]);
+    assert.equal(preview.inventory, p.yes.inventory);
+
+    await page.click('[data-testid="emergency-open"]');
+    await page.waitForSelector('[data-testid="emergency-leg"][data-symbol="FAKE/NO"]', { timeout: WAIT });
+    const legs = await page.$$eval('[data-testid="emergency-leg"]', (els) => els.map((e) => [e.getAttribute("data-symbol"), e.getAttribute("data-side"), e.getAttribute("data-amount")]));
+    const yes = new Decimal(p.yes.inventory);
+    const no = new Decimal(p.no.inventory);
+    assert.deepEqual(legs, [
+      ["FAKE/YES", yes.isZero() ? "" : "sell", yes.toString()],
+      ["FAKE/NO", no.isZero() ? "" : "sell", no.toString()],
+    ]);
+    await page.screenshot({ path: artifactPath("e2e-pair-emergency-preview.png") });
+    await page.keyboard.press("Escape");
+    await page.waitForSelector('[data-testid="emergency-dialog"]', { state: "detached", timeout: WAIT });
+    assert.ok(ours(YES_TOKEN).length + ours(NO_TOKEN).length > 0, "closing the dialog sent nothing: the desk still quotes");
   });
 });
