@@ -70,7 +70,16 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
     s.on("snapshots", (batch) => store.merge(batch));
     s.on("status", (status) => qc.setQueryData<StatusDTO>(queryKeys.status, status));
-    s.on("fills", (fills) => pushLiveRows<FillDTO, FillsFilter>(qc, queryKeys.fills, fillsSpec, fills, fillsMatcher));
+    // The performance figures are computed from stored fills: read them again shortly after fills arrive (once
+    // per burst, after the write has had time to land) rather than only on their 10 s refresh.
+    let perfTimer: ReturnType<typeof setTimeout> | null = null;
+    s.on("fills", (fills) => {
+      pushLiveRows<FillDTO, FillsFilter>(qc, queryKeys.fills, fillsSpec, fills, fillsMatcher);
+      perfTimer ??= setTimeout(() => {
+        perfTimer = null;
+        void qc.invalidateQueries({ queryKey: ["performance"] });
+      }, 1_500);
+    });
     s.on("orders", (orders) => pushLiveRows<OrderDTO, OrdersFilter>(qc, queryKeys.orders, ordersSpec, orders, ordersMatcher));
     s.on("alert", (alert) => pushLive<AlertDTO>(qc, queryKeys.alerts, [alert], mergeAlerts));
     // The lab page reads a run's progress from here; a run that ended refreshes the lab's lists.
@@ -85,6 +94,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     });
 
     return () => {
+      if (perfTimer) clearTimeout(perfTimer);
       s.removeAllListeners();
       s.io.removeAllListeners();
       s.close();
