@@ -72,7 +72,9 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
   let venue: PaperVenue | ReplayVenue;
   let endAt: number;
   if (m.kind === "simulated") {
-    venue = new PaperVenue({ ...paper.venueOptions(m.seed, m.regime), clock: time, startTime: LAB_START });
+    // A simulation never asks about an order finished minutes ago: the venue keeps a few thousand finished
+    // orders, not an hour's worth, so its order table stays small (every order placed looks it up).
+    venue = new PaperVenue({ ...paper.venueOptions(m.seed, m.regime), clock: time, startTime: LAB_START, maxRetainedOrders: 2_000 });
     endAt = LAB_START + m.durationMs;
   } else {
     const replay = new ReplayVenue({ market: paper.market, events: await replayEvents(m.path), source: m.path, clock: time, startAt: LAB_START });

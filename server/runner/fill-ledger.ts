@@ -39,7 +39,21 @@ export interface FillLedgerDeps {
   onBooked: (e: LedgerEntry, position: Position) => void;
 }
 
-export const entryOfFill = (f: VenueFill): LedgerEntry => ({ ...f, kind: "trade", note: null });
+// Field by field rather than a spread: every fill passes here, and a spread of an object of unknown shape is
+// several times slower than a literal of a known one.
+export const entryOfFill = (f: VenueFill): LedgerEntry => ({
+  tradeId: f.tradeId,
+  clientOrderId: f.clientOrderId,
+  venueOrderId: f.venueOrderId,
+  side: f.side,
+  price: f.price,
+  size: f.size,
+  fee: f.fee,
+  liquidity: f.liquidity,
+  ts: f.ts,
+  kind: "trade",
+  note: null,
+});
 
 export class FillLedger {
   private pos: Position = flatPosition;

@@ -9,7 +9,9 @@ interface Pending {
   expire(): void;
 }
 
-const pending = new Set<Pending>();
+// Keyed by a counter: a small integer hashes for free, an object key needs an identity hash made for it.
+const pending = new Map<number, Pending>();
+let nextId = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let timerAt = Infinity;
 
@@ -26,13 +28,13 @@ function fire(): void {
   timerAt = Infinity;
   const now = performance.now();
   let next = Infinity;
-  const due: Pending[] = [];
-  for (const p of pending) {
-    if (p.at <= now) due.push(p);
+  const due: Array<[number, Pending]> = [];
+  for (const [id, p] of pending) {
+    if (p.at <= now) due.push([id, p]);
     else if (p.at < next) next = p.at;
   }
-  for (const p of due) {
-    pending.delete(p);
+  for (const [id, p] of due) {
+    pending.delete(id);
     p.expire();
   }
   if (next !== Infinity) arm(next, now);
@@ -51,15 +53,17 @@ export function withDeadline<T>(p: Promise<T>, ms: number, what: string, opts: {
       at: now + ms,
       expire: () => reject(new RequestTimeout(`${what}: ${opts.expired ?? "no answer"} within ${ms} ms`, opts.venue ? { venue: opts.venue } : undefined)),
     };
-    pending.add(entry);
+    const id = nextId;
+    nextId = nextId === 0x3fffffff ? 0 : nextId + 1;
+    pending.set(id, entry);
     arm(entry.at, now);
     p.then(
       (v) => {
-        pending.delete(entry);
+        pending.delete(id);
         resolve(v);
       },
       (err: unknown) => {
-        pending.delete(entry);
+        pending.delete(id);
         reject(err);
       },
     );

@@ -3,6 +3,7 @@
 // Decimal values only exist at the interface.
 import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
+import { toUnits7 } from "@/lib/strategy/exact";
 
 /** Distinct prices (and sizes) kept: an hour of a moving market's ticks, at ~100 B each. */
 const CACHE_LIMIT = 16_384;
@@ -19,6 +20,8 @@ export class MarketGrid {
   constructor(readonly market: MarketSpec) {
     this.tick = new Decimal(market.tickSize);
     this.lot = new Decimal(market.lotSize);
+    this.tickUnits7 = toUnits7(this.tick);
+    this.lotUnits7 = toUnits7(this.lot);
     if (!this.tick.gt(0)) throw new Error(`market ${market.symbol}: tickSize must be > 0`);
     if (!this.lot.gt(0)) throw new Error(`market ${market.symbol}: lotSize must be > 0`);
     this.minTick = this.ceilTicks(market.minPrice);
@@ -29,8 +32,11 @@ export class MarketGrid {
 
   /** Exact tick count, or null when the price is off the grid. */
   ticksExact(price: Decimal): number | null {
-    // Decimals are immutable and orders reuse a handful of price and size instances: a division (~1 µs) per
-    // order becomes a look-up.
+    // Integer arithmetic on the digit words when both fit a double exactly (every price of a real market):
+    // no Decimal division and nothing cached. A moving market's order prices hardly ever repeat, so a cache
+    // keyed by instance missed on most orders and grew a weak map for nothing.
+    const u = toUnits7(price);
+    if (u === u && this.tickUnits7 > 0) return u % this.tickUnits7 === 0 ? u / this.tickUnits7 : null;
     let t = this.tickCounts.get(price);
     if (t === undefined) {
       const q = price.div(this.tick);
@@ -42,6 +48,8 @@ export class MarketGrid {
 
   /** Exact lot count, or null when the size is off the grid. */
   lotsExact(size: Decimal): number | null {
+    const u = toUnits7(size);
+    if (u === u && this.lotUnits7 > 0) return u % this.lotUnits7 === 0 ? u / this.lotUnits7 : null;
     let l = this.lotCounts.get(size);
     if (l === undefined) {
       const q = size.div(this.lot);
@@ -51,6 +59,9 @@ export class MarketGrid {
     return l;
   }
 
+  /** Tick and lot in 10^-7 units (NaN when they have finer digits: the Decimal path then decides). */
+  private readonly tickUnits7: number;
+  private readonly lotUnits7: number;
   private readonly tickCounts = new WeakMap<Decimal, number | null>();
   private readonly lotCounts = new WeakMap<Decimal, number | null>();
 
