@@ -51,7 +51,10 @@ export function clientIds(tag: string | null, epoch: number | null = null): Clie
   const owns = (id: string) => id.startsWith(prefix) && (tag !== null || tagOfClientId(id) === null);
   return {
     tag,
-    newId: () => `${fresh}${randomUUID()}`,
+    // The id is lowercase already: toLowerCase() returns it as one flat string instead of the concatenation's
+    // two-part rope, which the first map to see it (tracker, execution, venue) would otherwise flatten and hash
+    // at several times the cost.
+    newId: () => `${fresh}${randomUUID()}`.toLowerCase(),
     owns,
     foreign: (id) => id.startsWith(CLIENT_ID_PREFIX) && !owns(id),
   };

@@ -9,7 +9,7 @@ import type { Execution } from "@/server/runner/execution";
 import type { OrderIntent } from "@/server/runner/intents";
 import type { OrderTracker, TrackedOrder } from "@/server/runner/order-tracker";
 import type { GateContext, RiskGate } from "@/server/runner/risk-gate";
-import { ceilDiv, floorDiv, scaledOrNull } from "@/server/runner/scaled";
+import { ceilDiv, ceilMultiple, floorDiv, floorMultiple, scaledOrNull, units7 } from "@/server/runner/scaled";
 
 export const SIDES: readonly Side[] = ["buy", "sell"];
 
@@ -191,11 +191,20 @@ export class Quoter {
 
   /** The cap check below on exact scaled integers: true when the price already sits behind it (kept as is). */
   private fitsPostOnly(side: Side, price: Decimal, opposite: Decimal): boolean {
+    const m = this.crossMargin[side];
+    if (!Number.isSafeInteger(m) || m < 0 || m > 1_000_000) return false;
+    // Integer doubles first (every quote of a real market fits): no BigInt per order.
+    const tu = units7(this.market.tickSize);
+    const pu = units7(price);
+    const ou = units7(opposite);
+    if (tu > 0 && pu === pu && ou === ou && tu * (1 + m) <= 2 ** 50) {
+      const back = tu * (1 + m);
+      return side === "buy" ? pu <= ceilMultiple(ou, tu) - back : pu >= floorMultiple(ou, tu) + back;
+    }
     const t = scaledOrNull(this.market.tickSize);
     const p = scaledOrNull(price);
     const o = scaledOrNull(opposite);
-    const m = this.crossMargin[side];
-    if (t === null || p === null || o === null || t <= 0n || !Number.isSafeInteger(m) || m < 0 || m > 1_000_000) return false;
+    if (t === null || p === null || o === null || t <= 0n) return false;
     const back = t * BigInt(1 + m);
     return side === "buy" ? p <= ceilDiv(o, t) * t - back : p >= floorDiv(o, t) * t + back;
   }
@@ -204,6 +213,17 @@ export class Quoter {
   private withinToleranceScaled(rest: TrackedOrder, desired: OrderIntent): boolean | null {
     const n = this.config.requoteToleranceTicks;
     if (!Number.isSafeInteger(n)) return null;
+    // Integer doubles first (no BigInt per order); a value that does not fit takes the BigInt path below.
+    const tu = units7(this.market.tickSize);
+    const rpu = units7(rest.price!);
+    const dpu = units7(desired.price!);
+    const rsu = units7(rest.size);
+    const rfu = units7(rest.filled);
+    const dsu = units7(desired.size);
+    if (tu > 0 && rpu === rpu && dpu === dpu && rsu === rsu && rfu === rfu && dsu === dsu && n >= 0 && n < 1_000_000 && tu * n <= 2 ** 50) {
+      if (rpu % tu !== 0) return null;
+      return Math.abs(rpu - dpu) <= tu * n && rsu - rfu === dsu;
+    }
     const t = scaledOrNull(this.market.tickSize);
     const rp = scaledOrNull(rest.price!);
     const dp = scaledOrNull(desired.price!);

@@ -3,7 +3,7 @@
 // lets nothing through. Position limits and an order-rate cap apply in every state.
 import Decimal from "decimal.js";
 import type { RiskState } from "@/lib/domain";
-import { scaledOrNull } from "@/server/runner/scaled";
+import { units7 } from "@/server/runner/scaled";
 import type { OrderIntent } from "@/server/runner/intents";
 
 export interface GateContext {
@@ -46,29 +46,27 @@ export class OrderRateLimiter {
 }
 
 interface ScaledContext {
-  /** inventory − target, max inventory and the lot, as exact scaled integers. */
-  readonly excess: bigint;
-  readonly max: bigint;
-  readonly lot: bigint;
+  /** inventory − target, max inventory and the lot, in 10^-7 units as exact integer doubles (scaled.ts units7). */
+  readonly excess: number;
+  readonly max: number;
+  readonly lot: number;
 }
 
-const scaled = scaledOrNull;
-
 function scaledContext(ctx: GateContext): ScaledContext | null {
-  const inv = scaled(ctx.inventory);
-  const target = scaled(ctx.targetInventory);
-  const max = scaled(ctx.maxInventory);
-  const lot = scaled(ctx.lotSize);
-  return inv === null || target === null || max === null || lot === null || lot <= 0n ? null : { excess: inv - target, max, lot };
+  const inv = units7(ctx.inventory);
+  const target = units7(ctx.targetInventory);
+  const max = units7(ctx.maxInventory);
+  const lot = units7(ctx.lotSize);
+  return inv === inv && target === target && max === max && lot > 0 ? { excess: inv - target, max, lot } : null;
 }
 
 /** True when the Decimal path would leave the size as it is: positive, within its cap, on the lot grid. */
 function fitsUnchanged(k: ScaledContext, size: Decimal, reducing: boolean, reduces: boolean): boolean {
-  const s = scaled(size);
-  if (s === null || s <= 0n || s % k.lot !== 0n) return false;
-  const abs = k.excess < 0n ? -k.excess : k.excess;
+  const s = units7(size);
+  if (!(s > 0) || s % k.lot !== 0) return false;
+  const abs = Math.abs(k.excess);
   if (reducing) return s <= abs;
-  if (!reduces) return k.max - abs > 0n && s <= k.max - abs;
+  if (!reduces) return k.max - abs > 0 && s <= k.max - abs;
   return s <= abs + k.max;
 }
 

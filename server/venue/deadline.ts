@@ -1,17 +1,21 @@
 // Every venue call has a deadline: a call that never answers must not hold anything forever.
 // The calls of a simulation answer within microseconds, thousands a second: a timer made and cleared per call
-// cost more than the call. Pending deadlines therefore share one timer, armed for the earliest of them; a call
-// that answers only leaves the set, and the timer, when it fires, rejects what has expired and re-arms itself.
+// cost more than the call. Pending deadlines therefore share one timer, armed for the earliest of them. An
+// answered call only marks its entry settled (no map to delete from: a map that grows and shrinks by one
+// entry at a time keeps rebuilding its table); settled entries are swept out in bulk.
 import { RequestTimeout } from "@/server/venue/errors";
 
 interface Pending {
-  at: number;
-  expire(): void;
+  readonly at: number;
+  settled: boolean;
+  readonly reject: (err: unknown) => void;
+  readonly what: string;
+  readonly ms: number;
+  readonly opts: { venue?: string; expired?: string };
 }
 
-// Keyed by a counter: a small integer hashes for free, an object key needs an identity hash made for it.
-const pending = new Map<number, Pending>();
-let nextId = 0;
+let pending: Pending[] = [];
+let settledCount = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let timerAt = Infinity;
 
@@ -23,48 +27,55 @@ function arm(at: number, now: number): void {
   timer.unref?.();
 }
 
+function sweep(): void {
+  pending = pending.filter((p) => !p.settled);
+  settledCount = 0;
+}
+
+function settle(p: Pending): boolean {
+  if (p.settled) return false;
+  p.settled = true;
+  // Swept once settled entries are half of them: each entry is copied O(1) times on average.
+  if (++settledCount > 64 && settledCount * 2 > pending.length) sweep();
+  return true;
+}
+
 function fire(): void {
   timer = null;
   timerAt = Infinity;
   const now = performance.now();
   let next = Infinity;
-  const due: Array<[number, Pending]> = [];
-  for (const [id, p] of pending) {
-    if (p.at <= now) due.push([id, p]);
+  const due: Pending[] = [];
+  for (const p of pending) {
+    if (p.settled) continue;
+    if (p.at <= now) due.push(p);
     else if (p.at < next) next = p.at;
   }
-  for (const [id, p] of due) {
-    pending.delete(id);
-    p.expire();
+  for (const p of due) {
+    if (settle(p)) p.reject(new RequestTimeout(`${p.what}: ${p.opts.expired ?? "no answer"} within ${p.ms} ms`, p.opts.venue ? { venue: p.opts.venue } : undefined));
   }
+  sweep();
   if (next !== Infinity) arm(next, now);
 }
 
 /** Deadlines not yet reached nor answered (tests check that answered calls leave nothing behind). */
 export function pendingDeadlines(): number {
-  return pending.size;
+  return pending.length - settledCount;
 }
 
 /** Settles like `p`, or rejects with RequestTimeout after `ms` of wall time. The timer never keeps the process alive. */
 export function withDeadline<T>(p: Promise<T>, ms: number, what: string, opts: { venue?: string; expired?: string } = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const now = performance.now();
-    const entry: Pending = {
-      at: now + ms,
-      expire: () => reject(new RequestTimeout(`${what}: ${opts.expired ?? "no answer"} within ${ms} ms`, opts.venue ? { venue: opts.venue } : undefined)),
-    };
-    const id = nextId;
-    nextId = nextId === 0x3fffffff ? 0 : nextId + 1;
-    pending.set(id, entry);
+    const entry: Pending = { at: now + ms, settled: false, reject, what, ms, opts };
+    pending.push(entry);
     arm(entry.at, now);
     p.then(
       (v) => {
-        pending.delete(id);
-        resolve(v);
+        if (settle(entry)) resolve(v);
       },
       (err: unknown) => {
-        pending.delete(id);
-        reject(err);
+        if (settle(entry)) reject(err);
       },
     );
   });
