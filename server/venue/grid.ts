@@ -5,8 +5,9 @@ import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
 import { toUnits7 } from "@/lib/strategy/exact";
 
-/** Distinct prices (and sizes) kept: an hour of a moving market's ticks, at ~100 B each. */
-const CACHE_LIMIT = 16_384;
+/** Slots of the price and size caches (a power of two): ~100 B each when full. */
+const SLOTS = 4_096;
+const SLOT_MASK = SLOTS - 1;
 
 export class MarketGrid {
   readonly tick: Decimal;
@@ -14,8 +15,6 @@ export class MarketGrid {
   readonly minTick: number;
   readonly maxTick: number;
   readonly minLots: number;
-  // Decimal construction dominates boundary cost; ticks repeat a lot, so cache their Decimal form.
-  private readonly priceCache = new Map<number, Decimal>();
 
   constructor(readonly market: MarketSpec) {
     this.tick = new Decimal(market.tickSize);
@@ -78,27 +77,33 @@ export class MarketGrid {
     return (round === "ceil" ? q.ceil() : round === "floor" ? q.floor() : q.round()).toNumber();
   }
 
+  // Direct-mapped caches (slot = count mod the table size): the prices and sizes a market visits cluster
+  // around its mid, so nearby counts sit in distinct slots, and a look-up is an array read, not a hash.
+  // A slot holds the last count that used it; a moving market overwrites old prices as it goes.
   price(ticks: number): Decimal {
-    let p = this.priceCache.get(ticks);
-    if (p === undefined) {
-      p = this.tick.mul(ticks);
-      if (this.priceCache.size > CACHE_LIMIT) this.priceCache.clear();
-      this.priceCache.set(ticks, p);
-    }
-    return p;
+    const slot = ticks & SLOT_MASK;
+    const p = this.priceSlots[slot];
+    if (p !== undefined && this.priceKeys[slot] === ticks) return p;
+    const made = this.tick.mul(ticks);
+    this.priceKeys[slot] = ticks;
+    this.priceSlots[slot] = made;
+    return made;
   }
 
   size(lots: number): Decimal {
-    let s = this.sizeCache.get(lots);
-    if (s === undefined) {
-      s = this.lot.mul(lots);
-      if (this.sizeCache.size > CACHE_LIMIT) this.sizeCache.clear();
-      this.sizeCache.set(lots, s);
-    }
-    return s;
+    const slot = lots & SLOT_MASK;
+    const s = this.sizeSlots[slot];
+    if (s !== undefined && this.sizeKeys[slot] === lots) return s;
+    const made = this.lot.mul(lots);
+    this.sizeKeys[slot] = lots;
+    this.sizeSlots[slot] = made;
+    return made;
   }
 
-  private readonly sizeCache = new Map<number, Decimal>();
+  private readonly priceKeys = new Float64Array(SLOTS);
+  private readonly priceSlots: (Decimal | undefined)[] = new Array<Decimal | undefined>(SLOTS).fill(undefined);
+  private readonly sizeKeys = new Float64Array(SLOTS);
+  private readonly sizeSlots: (Decimal | undefined)[] = new Array<Decimal | undefined>(SLOTS).fill(undefined);
 }
 
 /**

@@ -53,3 +53,12 @@ test("a repeated instance and an equal fresh one give the same answer", () => {
   assert.equal(g.ticksExact(new Decimal("123.455")), null);
   assert.equal(g.lotsExact(new Decimal("0")), 0);
 });
+
+test("prices and sizes from counts are right whatever the cache holds (counts sharing a slot, negative, repeated)", () => {
+  const g = new MarketGrid(spec("0.01", "0.001"));
+  for (const k of [5, 5 + 4096, 5, -5, 5 - 4096, 0, 2 ** 40 + 5, 5]) {
+    assert.equal(g.price(k).toString(), new Decimal("0.01").mul(k).toString(), `price of ${k} ticks`);
+    assert.equal(g.size(k).toString(), new Decimal("0.001").mul(k).toString(), `size of ${k} lots`);
+  }
+  assert.equal(g.price(7), g.price(7), "a repeated count is the same instance");
+});
