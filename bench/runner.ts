@@ -4,6 +4,7 @@
 // Our bar: 500 000 events/s.   Run alone: node --experimental-wasm-modules --import tsx bench/runner.ts
 import { pathToFileURL } from "node:url";
 import { openPaperSession } from "@/server/runner/open-paper-session";
+import { simulate } from "@/server/lab/simulate";
 
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 
@@ -36,22 +37,45 @@ async function once(minutes: number, seed: number, perSec: number | null) {
 /** µs per tick, by market: [what, µs] in the order measured. */
 export type RunnerFigures = Array<[string, number]>;
 
+/**
+ * The lab's runner cycle, as a lab sweep runs it (server/lab/simulate.ts): the desk's own runner on the story
+ * market in simulated time, on an in-memory store that records nothing per tick (the lab keeps its figures
+ * in counters), fills journaled in memory. Wall time over ticks, the market's simulation included.
+ */
+async function labCycle(): Promise<{ usPerTick: number; ticks: number; ms: number }> {
+  let ticks = 0;
+  let ms = 0;
+  for (const skewMode of ["linear", "exponential", "tiered"]) {
+    for (const seed of [101, 102]) {
+      const t0 = performance.now();
+      const r = await simulate({ market: { kind: "simulated", market: "story", regime: "falling", seed, durationMs: 3_600_000 }, params: { skewMode, skewFactor: "0.5" }, tickMs: 500, sampleEveryMs: 30_000, keepPath: false });
+      ms += performance.now() - t0;
+      ticks += r.metrics.ticks;
+    }
+  }
+  return { usPerTick: (ms * 1000) / ticks, ticks, ms };
+}
+
 export async function run(): Promise<RunnerFigures> {
   await once(5, 7, 400); // warm-up: JIT, module loading
-  console.log("\nrunner + paper venue (in-memory store, 500 ms ticks, full runner cycle every tick):");
+  await simulate({ market: { kind: "simulated", market: "story", regime: "falling", seed: 100, durationMs: 600_000 }, params: {}, tickMs: 500, sampleEveryMs: 30_000, keepPath: false });
+  const lab = await labCycle();
+  console.log("\nthe lab's runner cycle (a lab simulation: story market, falling, 3 skew modes x 2 seeds x 1 simulated hour, 500 ms ticks, in-memory store, nothing recorded per tick):");
+  console.log(`  ${fmt(lab.ticks)} ticks in ${(lab.ms / 1000).toFixed(1)} s: ${lab.usPerTick.toFixed(1)} us per tick, market simulation included  [bar <= 40 us: ${lab.usPerTick <= 40 ? "ok" : "OVER"}]`);
+  console.log("\nthe desk's runner cycle (runner + paper venue, in-memory store recording every order, fill and snapshot, fills journaled to a file, 500 ms ticks):");
   // How many market events fall between two ticks decides the figure, so it is shown for three markets: the
-  // story market the lab sweeps (20 events a second) and two busy ones.
-  const out: RunnerFigures = [];
+  // story market (20 events a second) and two busy ones.
+  const out: RunnerFigures = [["lab's cycle", lab.usPerTick]];
   for (const perSec of [null, 400, 1000]) {
     const r = await once(60, 11, perSec);
-    const what = perSec === null ? "story market (lab's), 20" : String(perSec).padStart(4);
-    out.push([perSec === null ? "story market" : `${perSec} events/s`, r.usPerTick]);
+    const what = perSec === null ? "story market, 20" : String(perSec).padStart(4);
+    out.push([perSec === null ? "desk, story market" : `desk, ${perSec} events/s`, r.usPerTick]);
     console.log(
       `  ${what} events per simulated s: ${fmt(r.eventsPerSec)} events/s through strategy + matching ` +
-        `(${fmt(r.events)} events, ${fmt(r.ticks)} ticks at ${r.usPerTick.toFixed(1)} us each [bar <= 40 us: ${r.usPerTick <= 40 ? "ok" : "OVER"}], ${fmt(r.fills)} fills, ${fmt(r.orders)} orders, ${(r.ms / 1000).toFixed(1)} s)`,
+        `(${fmt(r.events)} events, ${fmt(r.ticks)} ticks at ${r.usPerTick.toFixed(1)} us each, ${fmt(r.fills)} fills, ${fmt(r.orders)} orders, ${(r.ms / 1000).toFixed(1)} s)`,
     );
   }
-  console.log("  our bars: 500,000 events/s; the runner cycle (wall time / ticks, market included) <= 40 us per tick (issue 13)");
+  console.log("  our bars: 500,000 events/s; the lab's runner cycle <= 40 us per tick (issue 13)");
   return out;
 }
 
