@@ -148,6 +148,11 @@ export class OrderTracker {
     return this.liveOrders.size;
   }
 
+  /** The live orders themselves, in the order they were tracked: for a walk that needs no array of its own. */
+  liveValues(): IterableIterator<TrackedOrder> {
+    return this.liveOrders.values();
+  }
+
   liveOn(side: Side): TrackedOrder[] {
     const out: TrackedOrder[] = [];
     for (const o of this.liveOrders.values()) if (o.side === side) out.push(o);

@@ -107,19 +107,27 @@ export class Quoter {
     if (!this.active) return;
     let blocked = false;
     for (const side of SIDES) {
-      const live = this.tracker.liveOn(side);
+      // One walk over the live orders (this runs on every venue answer): how many rest on this side, the
+      // first of them, and whether any is still waiting for an answer.
+      let count = 0;
+      let rest: TrackedOrder | undefined;
+      let unsettled = false;
+      for (const o of this.tracker.liveValues()) {
+        if (o.side !== side) continue;
+        if (count++ === 0) rest = o;
+        if (o.state !== "open" && o.state !== "partially_filled") unsettled = true;
+      }
       const w = this.want.get(side);
-      if (live.some((o) => o.state !== "open" && o.state !== "partially_filled")) {
+      if (unsettled) {
         blocked = true;
         continue;
       }
-      if (live.length > 1) {
+      if (count > 1) {
         // Never two quotes on a side: take them all down, then place one.
-        for (const o of live) this.execution.cancel(o, "more than one order on a side");
+        for (const o of this.tracker.liveOn(side)) this.execution.cancel(o, "more than one order on a side");
         blocked = true;
         continue;
       }
-      const rest = live[0];
       if (!rest) continue;
       if (w?.done) continue; // the order we placed for this decision
       if (w && this.withinTolerance(rest, w.intent)) {
@@ -136,7 +144,7 @@ export class Quoter {
     let placed = 0;
     for (const side of SIDES) {
       const w = this.want.get(side);
-      if (!w || w.done || this.tracker.liveOn(side).length) continue;
+      if (!w || w.done || this.hasLive(side)) continue;
       w.done = true;
       const i = this.postOnlySafe(w.intent);
       if (!i) continue;
@@ -156,6 +164,11 @@ export class Quoter {
       placed++;
     }
     if (placed) this.stats.ticksQuoting++;
+  }
+
+  private hasLive(side: Side): boolean {
+    for (const o of this.tracker.liveValues()) if (o.side === side) return true;
+    return false;
   }
 
   /**
