@@ -7,9 +7,9 @@ import { priceGrid, type PriceGrid } from "./pricing";
 export interface CompiledMarket {
   readonly tick: bigint;
   /** Interned Decimals for tick, half-tick and lot counts (see intern()). */
-  readonly ticks: Map<number, Decimal>;
-  readonly halfTicks: Map<number, Decimal>;
-  readonly lots: Map<number, Decimal>;
+  readonly ticks: InternTable;
+  readonly halfTicks: InternTable;
+  readonly lots: InternTable;
   /** Per parameter set (the band and the level filter can come from the parameters or the market). */
   readonly contexts: WeakMap<object, MarketContext>;
   readonly lot: bigint;
@@ -37,9 +37,9 @@ export function compileMarket(market: MarketSpec): CompiledMarket {
   if (minPrice >= maxPrice) throw new RangeError(`${market.symbol}: minPrice must be below maxPrice`);
   c = {
     tick,
-    ticks: new Map(),
-    halfTicks: new Map(),
-    lots: new Map(),
+    ticks: new InternTable(),
+    halfTicks: new InternTable(),
+    lots: new InternTable(),
     contexts: new WeakMap(),
     lot,
     minSize,
@@ -53,11 +53,32 @@ export function compileMarket(market: MarketSpec): CompiledMarket {
   return c;
 }
 
+/** Slots of an intern table (a power of two). */
+export const INTERN_SLOTS = 4_096;
+const SLOT_MASK = INTERN_SLOTS - 1;
+
 /**
- * Most distinct counts a market keeps interned per kind; the table is simply emptied when it is full. Large
- * enough for the prices an hour of a moving market visits (a lab simulation's), at ~100 B per entry.
+ * Interned Decimals by count, direct-mapped (slot = count mod the table size): a look-up is an array read and a
+ * miss costs the Decimal alone. A moving market visits new prices all the time (an hour of a falling one: ~9k
+ * distinct), and a hash map filled with them, then emptied, cost more on every miss than the Decimal itself.
+ * Nearby counts take distinct slots, so the prices around the mid stay. Pure: values are the same with or
+ * without the table.
  */
-export const INTERN_LIMIT = 16_384;
+export class InternTable {
+  private readonly keys = new Float64Array(INTERN_SLOTS).fill(NaN);
+  private readonly values: (Decimal | undefined)[] = new Array<Decimal | undefined>(INTERN_SLOTS).fill(undefined);
+
+  get(key: number): Decimal | undefined {
+    const slot = key & SLOT_MASK;
+    return this.keys[slot] === key ? this.values[slot] : undefined;
+  }
+
+  set(key: number, d: Decimal): void {
+    const slot = key & SLOT_MASK;
+    this.keys[slot] = key;
+    this.values[slot] = d;
+  }
+}
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -66,23 +87,15 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * revisits the same few hundred prices and sizes, so steady-state ticks reuse immutable instances. Pure: the
  * value returned is the same with or without the table.
  */
-export function intern(table: Map<number, Decimal>, count: bigint, unit: Decimal, unitScaled: bigint): Decimal {
+export function intern(table: InternTable, count: bigint, unit: Decimal, unitScaled: bigint): Decimal {
   if (count > MAX_SAFE || count < -MAX_SAFE) return fromUnits(count, unit, unitScaled);
-  const key = Number(count);
-  let d = table.get(key);
-  if (d === undefined) {
-    if (table.size >= INTERN_LIMIT) table.clear();
-    d = unit.times(key);
-    table.set(key, d);
-  }
-  return d;
+  return internNumber(table, Number(count), unit);
 }
 
 /** intern() for a count already held as a safe integer double (the fast path's): the same table, the same values. */
-export function internNumber(table: Map<number, Decimal>, key: number, unit: Decimal): Decimal {
+export function internNumber(table: InternTable, key: number, unit: Decimal): Decimal {
   let d = table.get(key);
   if (d === undefined) {
-    if (table.size >= INTERN_LIMIT) table.clear();
     d = unit.times(key);
     table.set(key, d);
   }

@@ -12,7 +12,7 @@
 // tests/lib/decide-fast.test.ts compares both with the implementation as it was, over many random inputs.
 import type Decimal from "decimal.js";
 import type { OrderBook, Side } from "@/lib/market";
-import { INTERN_LIMIT, internNumber, type CompiledMarket, type MarketContext } from "./compiled-market";
+import { INTERN_SLOTS, internNumber, type CompiledMarket, type MarketContext } from "./compiled-market";
 import { ceilDiv, reduceFrac, units7Of, UNITS7_TO_SCALED } from "./exact";
 import { skewFromRatio } from "./inventory";
 import type { CompiledParams } from "./params";
@@ -252,22 +252,26 @@ class FastMetrics {
   }
 }
 
-/** Quote sides are immutable: one object per (price, size) a market quotes, reused like the Decimals in it. */
-const sides = new WeakMap<CompiledMarket, Map<number, Map<number, FastSide>>>();
+/**
+ * Quote sides are immutable: one object per (price, size) a market quotes, reused like the Decimals in it. A
+ * direct-mapped table (see InternTable): a moving market's new prices replace old ones slot by slot.
+ */
+class SideTable {
+  readonly ticks = new Float64Array(INTERN_SLOTS).fill(NaN);
+  readonly lots = new Float64Array(INTERN_SLOTS).fill(NaN);
+  readonly sides: (FastSide | undefined)[] = new Array<FastSide | undefined>(INTERN_SLOTS).fill(undefined);
+}
+const sides = new WeakMap<CompiledMarket, SideTable>();
 
 function quoteSide(m: CompiledMarket, ticks: number, lots: number): FastSide {
-  let byTicks = sides.get(m);
-  if (!byTicks) sides.set(m, (byTicks = new Map()));
-  let byLots = byTicks.get(ticks);
-  if (!byLots) {
-    if (byTicks.size >= INTERN_LIMIT) byTicks.clear();
-    byTicks.set(ticks, (byLots = new Map()));
-  }
-  let q = byLots.get(lots);
-  if (!q) {
-    q = Object.freeze({ price: internNumber(m.ticks, ticks, m.tickSize), size: internNumber(m.lots, lots, m.lotSize) });
-    byLots.set(lots, q);
-  }
+  let t = sides.get(m);
+  if (!t) sides.set(m, (t = new SideTable()));
+  const slot = (ticks ^ Math.imul(lots, 0x9e3779b1)) & (INTERN_SLOTS - 1);
+  if (t.ticks[slot] === ticks && t.lots[slot] === lots) return t.sides[slot]!;
+  const q = Object.freeze({ price: internNumber(m.ticks, ticks, m.tickSize), size: internNumber(m.lots, lots, m.lotSize) });
+  t.ticks[slot] = ticks;
+  t.lots[slot] = lots;
+  t.sides[slot] = q;
   return q;
 }
 
