@@ -5,16 +5,12 @@ import type { BookLevel } from "@/lib/market";
 import { LazyLevel, type MarketGrid } from "./grid";
 import type { LevelSource, SimOrder } from "./matching";
 
-/** Displayed levels after depletion, merged with our resting orders (`own`, best first), best first. */
 // Scratch for the merge, reused by every call (nothing here is reentrant): the book is built every tick.
 const ticks: number[] = [];
 const lots: number[] = [];
 
-/**
- * `prev`: the side as last built. Its levels are immutable, so one that is still there, same price and size,
- * is handed out again instead of a new one (most of a book survives from one tick to the next).
- */
-export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth: number, grid: MarketGrid, prev: readonly BookLevel[] = []): BookLevel[] {
+/** Displayed levels after depletion, merged with our resting orders (`own`, best first), best first. */
+export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth: number, grid: MarketGrid): BookLevel[] {
   const dir = src.dir;
   ticks.length = 0;
   lots.length = 0;
@@ -41,16 +37,8 @@ export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth:
       lots.splice(k, 0, rem);
     }
   }
-  const out: BookLevel[] = [];
   const shown = Math.min(ticks.length, depth);
-  let j = 0;
-  for (let k = 0; k < shown; k++) {
-    const t = ticks[k]!;
-    const l = lots[k]!;
-    // Both sides are sorted best first: walk the previous one alongside.
-    let p = prev[j];
-    while (p instanceof LazyLevel && (dir < 0 ? p.tick > t : p.tick < t)) p = prev[++j];
-    out.push(p instanceof LazyLevel && p.tick === t && p.lots === l && p.grid === grid ? p : new LazyLevel(grid, t, l));
-  }
+  const out: BookLevel[] = new Array<BookLevel>(shown);
+  for (let k = 0; k < shown; k++) out[k] = new LazyLevel(grid, ticks[k]!, lots[k]!);
   return out;
 }

@@ -553,16 +553,12 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
     };
   }
 
-  private lastBook: OrderBook | null = null;
-
   private buildBook(): OrderBook {
-    const last = this.lastBook;
-    this.lastBook = {
-      bids: buildBookSide(this.bids, this.ownInBook ? this.resting.bids : [], this.bookDepth, this.grid, last?.bids),
-      asks: buildBookSide(this.asks, this.ownInBook ? this.resting.asks : [], this.bookDepth, this.grid, last?.asks),
+    return {
+      bids: buildBookSide(this.bids, this.ownInBook ? this.resting.bids : [], this.bookDepth, this.grid),
+      asks: buildBookSide(this.asks, this.ownInBook ? this.resting.asks : [], this.bookDepth, this.grid),
       ts: Math.floor(this.bookTime()),
     };
-    return this.lastBook;
   }
 
   // ---------------------------------------------------------------- fault hooks needing the venue (the rest: sim-faults.ts)
