@@ -111,8 +111,8 @@ export class MarketGrid {
  * levels and a strategy usually reads a handful, so most of them never pay for Decimal construction.
  */
 export class LazyLevel {
-  private p: Decimal | undefined;
-  private s: Decimal | undefined;
+  // No fields for the Decimals: a book has dozens of levels per side every tick, and the grid's slot caches
+  // hand out a price or size for its count as fast as a field would (a smaller level, less to collect).
   constructor(
     readonly grid: MarketGrid,
     /** The price in ticks and the size in lots: what a reader on the same grid compares without Decimals. */
@@ -120,10 +120,10 @@ export class LazyLevel {
     readonly lots: number,
   ) {}
   get price(): Decimal {
-    return (this.p ??= this.grid.price(this.tick));
+    return this.grid.price(this.tick);
   }
   get size(): Decimal {
-    return (this.s ??= this.grid.size(this.lots));
+    return this.grid.size(this.lots);
   }
   toJSON(): { price: string; size: string } {
     return { price: this.price.toString(), size: this.size.toString() };
