@@ -72,9 +72,10 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
   let venue: PaperVenue | ReplayVenue;
   let endAt: number;
   if (m.kind === "simulated") {
-    // A simulation never asks about an order finished minutes ago: the venue keeps a few thousand finished
-    // orders, not an hour's worth, so its order table stays small (every order placed looks it up).
-    venue = new PaperVenue({ ...paper.venueOptions(m.seed, m.regime), clock: time, startTime: LAB_START, maxRetainedOrders: 2_000 });
+    // A simulation never asks about an order finished minutes ago (answers come within the venue's latency):
+    // the venue keeps its last 500 finished orders (about two simulated minutes' worth), not an hour's. Orders
+    // kept that long outlive the young generation and are collected by the slower old-space collector.
+    venue = new PaperVenue({ ...paper.venueOptions(m.seed, m.regime), clock: time, startTime: LAB_START, maxRetainedOrders: 500 });
     endAt = LAB_START + m.durationMs;
   } else {
     const replay = new ReplayVenue({ market: paper.market, events: await replayEvents(m.path), source: m.path, clock: time, startAt: LAB_START });
@@ -92,7 +93,10 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
     initialParams: params as JsonObject,
   });
   // Nothing of the run is stored: the metrics come from the runner's counters and the recorder.
-  const config = { ...defaultRunnerConfig(opts.tickMs), snapshotEveryMs: Number.MAX_SAFE_INTEGER, record: false };
+  // Closed orders are kept 10 simulated seconds for late answers (the desk keeps them a minute of wall time):
+  // the simulated venue answers within its latency, and the desk's minute would hold ~200 orders and their
+  // histories in the old generation.
+  const config = { ...defaultRunnerConfig(opts.tickMs), snapshotEveryMs: Number.MAX_SAFE_INTEGER, record: false, retainClosedMs: 10_000 };
   const runner = new Runner({ venue, store, strategy, market: paper.market, time, journal: new MemoryJournal(), config });
   const every = opts.sampleEveryMs > 0 ? opts.sampleEveryMs : Math.max(opts.tickMs, Math.ceil((endAt - LAB_START) / 120 / opts.tickMs) * opts.tickMs);
   const recorder = new MetricsRecorder(runner, every, opts.keepPath, LAB_START);
