@@ -108,6 +108,8 @@ export function isPermanentWriteError(err: unknown): boolean {
   return typeof e.code === "string" && PERMANENT_PRISMA.has(e.code);
 }
 
+const DONE: Promise<void> = Promise.resolve();
+
 export class WriteQueue {
   private readonly lanes: Record<WriteLane, Job[]> = { priority: [], normal: [] };
   private draining: Promise<void> | null = null;
@@ -182,6 +184,8 @@ export class WriteQueue {
 
   /** Starts draining if idle; resolves when the queue is empty or a write failed and waits for a retry. */
   kick(): Promise<void> {
+    // Nothing queued and nothing draining: done already (every tick kicks; most find the queue empty).
+    if (this.draining === null && this.length === 0) return DONE;
     this.draining ??= this.drain().finally(() => {
       this.draining = null;
     });
