@@ -216,7 +216,8 @@ export class OrderTracker {
     if (!o) return null;
     o.notFound = null;
     if (v.venueOrderId && o.venueOrderId !== v.venueOrderId) o.venueOrderId = v.venueOrderId;
-    if (v.filledSize.gt(o.venueFilled)) o.venueFilled = v.filledSize;
+    // Most answers report nothing filled: isZero() spares decimal.js's comparison (it copies its argument).
+    if (!v.filledSize.isZero() && v.filledSize.gt(o.venueFilled)) o.venueFilled = v.filledSize;
     const before = o.state;
     switch (v.status) {
       case "open":
@@ -284,7 +285,7 @@ export class OrderTracker {
     let to = nextOrderState(o.state, event);
     if (to === null) throw new IllegalOrderTransition(o.clientOrderId, o.state, event);
     // "open" with fills booked is partially filled (the table speaks of the resting state).
-    if (to === "open" && o.filled.gt(0)) to = "partially_filled";
+    if (to === "open" && !o.filled.isZero() && o.filled.isPositive()) to = "partially_filled";
     const at = this.now();
     const t: OrderTransition = reason ? { at, from: o.state, to, event, reason } : { at, from: o.state, to, event };
     o.state = to;
