@@ -86,9 +86,13 @@ export class Reconciler {
 
   /** Asks the venue about every order whose outcome we did not hear, or whose fills are missing. */
   resolveUnknown(): void {
-    for (const o of this.deps.tracker.live()) {
-      if (o.state === "unknown" || o.venueFilled.gt(o.filled)) void this.query(o);
+    // Every tick: most ticks find nothing to ask, so the orders to ask are collected before any is asked
+    // (asking changes the live set), and an order with nothing filled at the venue is not compared.
+    let ask: TrackedOrder[] | null = null;
+    for (const o of this.deps.tracker.liveValues()) {
+      if (o.state === "unknown" || (!o.venueFilled.isZero() && o.venueFilled.gt(o.filled))) (ask ??= []).push(o);
     }
+    if (ask) for (const o of ask) void this.query(o);
   }
 
   /** One full check; concurrent callers share the one in flight. */

@@ -131,9 +131,11 @@ export class WriteQueue {
 
   /** How long the oldest waiting write has waited (0 when none): "behind by age", next to length's "by count". */
   get oldestAgeMs(): number {
-    const heads = [this.lanes.priority[0], this.lanes.normal[0]].filter((j): j is Job => j !== undefined);
-    if (!heads.length) return 0;
-    return Math.max(0, this.now() - Math.min(...heads.map((j) => j.queuedAt)));
+    // Read every tick: no arrays for two heads.
+    const a = this.lanes.priority[0]?.queuedAt ?? Infinity;
+    const b = this.lanes.normal[0]?.queuedAt ?? Infinity;
+    const oldest = Math.min(a, b);
+    return oldest === Infinity ? 0 : Math.max(0, this.now() - oldest);
   }
 
   get healthy(): boolean {
