@@ -7,16 +7,15 @@
 // other load on the machine (the figures say what it was). On a busy machine the wall-clock tail is the
 // scheduler's (the process waits for a core with the stage half done), so the process's CPU time over the
 // same span is printed too: the work each book costs, whatever the machine does meanwhile.
-import type { Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { PerformanceObserver } from "node:perf_hooks";
 import type { Emit } from "../server/runner/publisher";
 import { until, connect, runnerOn } from "../tests/fakes/hyperliquid/harness";
+import { SpanProfiler, nowUs } from "./span-profile";
 
 const BAR_MS = 1;
-const wrapped = Symbol("bench: write stamped");
 
 /** Time this thread has waited, runnable, for a core (Linux: /proc/thread-self/schedstat), ms; null elsewhere. */
 function runqueueWaitMs(): number | null {
@@ -38,6 +37,7 @@ type Stage = (typeof STAGES)[number];
 export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promise<void> {
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 }, venue: { rateLimitMs: Number(process.env.BENCH_RATE_LIMIT_MS ?? 50) } });
   let t0: number | null = null;
+  let us0 = 0;
   let cpu0 = 0;
   let wait0: number | null = null;
   let waitMs: number | null = null;
@@ -78,6 +78,7 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
         wait0 = runqueueWaitMs();
         waitMs = null;
         cpu0 = cpuNow();
+        us0 = nowUs();
         t0 = performance.now();
       }
       hooks.onBook?.(d);
@@ -88,22 +89,14 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     },
   };
   c.venue.watchOrderBook(() => stamp("book applied"));
-  // The sender's requests: node's HTTP client writes one (headers and body in one corked write) when it has
-  // its socket, with a free kept-alive one in the same turn (process.nextTick); uncork() is the write.
-  client.sender.onRequest = (req) => {
-    req.once("socket", (socket: Socket & { [wrapped]?: true }) => {
-      stamp("socket assigned");
-      if (socket[wrapped]) return;
-      socket[wrapped] = true;
-      const uncork = socket.uncork.bind(socket);
-      socket.uncork = () => {
-        uncork();
-        if ((socket as unknown as { _httpMessage?: { path?: string } })._httpMessage?.path !== "/exchange" || t0 === null || at["written to the socket"] !== undefined) return;
-        const w = runqueueWaitMs();
-        stamp("written to the socket");
-        waitMs = w === null || wait0 === null ? null : w - wait0;
-      };
-    });
+  // The sender's requests (server/venue/http1.ts): a connection taken, and the request written to it (the
+  // write(2) has returned). The runqueue is read after the stamp: its file read is the bench's, not the desk's.
+  client.sender.http.onWrite = (path, phase) => {
+    if (phase === "socket") return stamp("socket assigned");
+    if (path !== "/exchange" || t0 === null || at["written to the socket"] !== undefined) return;
+    stamp("written to the socket");
+    const w = runqueueWaitMs();
+    waitMs = w === null || wait0 === null ? null : w - wait0;
   };
   // Events go to the dashboard as in the server (server/host/runner-worker.ts): posted to the web thread's port.
   const toWeb = new MessageChannel();
@@ -143,6 +136,10 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   });
   gcObserver.observe({ entryTypes: ["gc"] });
   const load = loadavg()[0]!;
+  // BENCH_PROFILE=1: where the CPU goes inside the spans (span-profile.ts); =<file> also keeps the .cpuprofile.
+  const profiler = process.env.BENCH_PROFILE ? new SpanProfiler() : null;
+  const usSpans: [number, number][] = [];
+  await profiler?.start();
   let mark = 2000;
   for (let i = 0; i < moves; i++) {
     mark += i % 2 ? -3 : 3;
@@ -154,13 +151,16 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     if (turnAt["written to the socket"]) inTurn++;
     if (waitMs !== null) waits.push(waitMs);
     spans.push([t0!, at["written to the socket"]!]);
+    usSpans.push([us0, us0 + Math.ceil((at["written to the socket"]! - t0!) * 1000)]);
     await until("the re-quote to complete", () => ours().length === 2 && runner.tracker.live().every((o) => o.state === "open"), 10_000);
     // The market moves every 500 ms (a busy market for a desk re-quoting on each move): each re-quote is 4
     // actions and 2 reads, and the venue's request budget (ccxt's, 1200 a minute) refills between moves.
     await new Promise((r) => setTimeout(r, 500));
   }
-  client.sender.onRequest = null;
+  client.sender.http.onWrite = null;
   gcObserver.disconnect();
+  const profileFile = process.env.BENCH_PROFILE;
+  await profiler?.stop(usSpans, 40, profileFile && profileFile !== "1" ? profileFile : undefined);
   await runner.shutdown("bench");
   await c.close();
   toWeb.port1.close();

@@ -2,7 +2,6 @@
 // the clock (no tick is called here after the first), and a burst of books is coalesced.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Socket } from "node:net";
 import Decimal from "decimal.js";
 import { connect, runnerOn, until } from "../fakes/hyperliquid/harness";
 
@@ -36,15 +35,7 @@ test("on a pushed book the order requests leave first: the dashboard's order eve
       const f = store[m]!.bind(store);
       store[m] = (...a) => (log.push(`store ${m}`), f(...a));
     }
-    c.venue.client.sender.onRequest = (req) =>
-      req.once("socket", (s: Socket) => {
-        const uncork = s.uncork.bind(s);
-        s.uncork = () => {
-          uncork();
-          s.uncork = uncork;
-          log.push("request written");
-        };
-      });
+    c.venue.client.sender.http.onWrite = (path, phase) => void (path === "/exchange" && phase === "written" && log.push("request written"));
     await runner.tick(Date.now());
     await until("both quotes resting", () => c.fake.engine.openOrders(c.user).length === 2 && runner.tracker.live().every((o) => o.state === "open"), 20_000);
     await runner.flushWrites(30_000);
