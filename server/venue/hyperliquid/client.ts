@@ -8,8 +8,8 @@
 //   legs resting with their ids lost (an orphan). Here an "ok" answer is always returned for the adapter to
 //   read leg by leg; a whole-request "err" still throws.
 // - WebSocket data goes to listeners synchronously as it arrives (no message lost between two awaits).
-// - Signed actions leave on a short path (signer.ts, sender.ts): ccxt's nonce and msgpack, the same signed
-//   bytes, ccxt's request budget, but no generic signing and fetch pipeline between a book and the wire.
+// - Signed actions leave on a short path (signer.ts, sender.ts): ccxt's nonce, ccxt's msgpack bytes (msgpack.ts
+//   writes the same), ccxt's request budget, but no generic signing and fetch pipeline between a book and the wire.
 import { pro } from "ccxt";
 import { ExchangeSender } from "./sender";
 import { L1Signer } from "./signer";
@@ -78,7 +78,7 @@ export class HyperliquidClient extends pro.hyperliquid {
     });
     const urls = this.urls as Record<string, unknown> & { api: Record<string, unknown> };
     urls.api = { ...urls.api, public: cfg.restUrl, private: cfg.restUrl, ws: { public: cfg.wsUrl } };
-    this.signer = new L1Signer(cfg.privateKey, cfg.testnet, (action) => this.packb(action) as Uint8Array);
+    this.signer = new L1Signer(cfg.privateKey, cfg.testnet);
     this.sender = new ExchangeSender(cfg.restUrl, cfg.timeoutMs);
   }
 
