@@ -55,7 +55,8 @@ interface Call {
 interface Conn {
   socket: net.Socket;
   call: Call | null;
-  parser: ResponseParser;
+  /** Reads the current call's answer: made when its first byte arrives (nothing on the way to the write). */
+  parser: ResponseParser | null;
   /** The socket is connected (and for TLS, the handshake done). */
   open: boolean;
   idleUntil: number;
@@ -140,7 +141,7 @@ export class Http1Client {
   private write(conn: Conn, call: Call): void {
     conn.call = call;
     call.conn = conn;
-    conn.parser = new ResponseParser();
+    conn.parser = null;
     this.onWrite?.(call.path, "socket");
     // On an open socket this is the write(2) itself; on one still connecting, node sends it on connect.
     conn.socket.write(call.text);
@@ -154,7 +155,7 @@ export class Http1Client {
     const socket = this.secure
       ? tls.connect({ ...opts, servername: net.isIP(this.host) ? undefined : this.host, ALPNProtocols: ["http/1.1"], session: this.session, ...this.opts.tls })
       : net.connect(opts);
-    const conn: Conn = { socket, call: null, parser: new ResponseParser(), open: false, idleUntil: 0, dead: false };
+    const conn: Conn = { socket, call: null, parser: null, open: false, idleUntil: 0, dead: false };
     this.conns.add(conn);
     socket.once(this.secure ? "secureConnect" : "connect", () => (conn.open = true));
     if (this.secure) socket.on("session", (s: Buffer) => (this.session = s));
@@ -169,7 +170,7 @@ export class Http1Client {
     if (!call) return this.kill(conn, null); // bytes nobody asked for: the connection is not in a state we know
     let res: Http1Response | null;
     try {
-      res = conn.parser.push(chunk);
+      res = (conn.parser ??= new ResponseParser()).push(chunk);
     } catch (err) {
       return this.kill(conn, new Http1Error("protocol", `http1: unreadable answer: ${(err as Error).message}`, { cause: err }));
     }
@@ -196,7 +197,7 @@ export class Http1Client {
     const call = conn.call;
     if (call && !err) {
       // A body that runs to the close is complete now; otherwise the answer was cut off or never came.
-      const res = conn.parser.end();
+      const res = conn.parser?.end() ?? null;
       if (res) {
         conn.call = null;
         this.succeed(call, res);
@@ -208,7 +209,7 @@ export class Http1Client {
   private endError(conn: Conn, err: Error | null): Http1Error {
     const why = err ? `: ${err.message}` : "";
     if (!conn.open) return new Http1Error("connect", `http1: cannot connect to ${this.origin.host}${why}`, { cause: err });
-    if (conn.parser.started) return new Http1Error("cut", `http1: the connection ended mid-answer${why}`, { cause: err });
+    if (conn.parser?.started) return new Http1Error("cut", `http1: the connection ended mid-answer${why}`, { cause: err });
     return new Http1Error("closed", `http1: the connection ended before an answer${why}`, { cause: err });
   }
 

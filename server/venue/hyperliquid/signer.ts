@@ -39,6 +39,7 @@ const Fn = secp256k1.Point.Fn;
 const N = Fn.ORDER;
 const HALF_N = N >> 1n;
 const utf8 = (s: string) => new TextEncoder().encode(s);
+const RESOLVED = Promise.resolve();
 
 function bytesToBig(b: Uint8Array): bigint {
   return BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex") || "0"}`);
@@ -143,10 +144,8 @@ export class L1Signer {
     // The pool is topped up once the code that signed has run (its request is on the wire by then).
     if (!this.refillQueued && !this.refill && !this.closed) {
       this.refillQueued = true;
-      queueMicrotask(() => {
-        this.refillQueued = false;
-        this.scheduleRefill();
-      });
+      // A promise reaction, not queueMicrotask (which builds an AsyncResource per call: ~10 µs cold).
+      void RESOLVED.then(this.afterSign);
     }
     for (;;) {
       const pooled = this.pool.pop();
@@ -175,6 +174,11 @@ export class L1Signer {
       return { kInv: Fn.inv(k), rd: Fn.mul(R.x, this.d), rHex: `0x${R.x.toString(16)}`, odd: (R.y & 1n) === 1n };
     }
   }
+
+  private readonly afterSign = () => {
+    this.refillQueued = false;
+    this.scheduleRefill();
+  };
 
   /** Tops the pool up one nonce at a time on later turns of the event loop, so no book waits for more than one. */
   private scheduleRefill(): void {
