@@ -184,7 +184,7 @@ export class HyperliquidClient extends pro.hyperliquid {
   private sendNow(action: Record<string, unknown>): Promise<unknown> {
     const nonce = this.incrementingNonce();
     const signature = this.signer.sign(action, nonce);
-    this.hooks.onRequest?.(this.sender.url.href, action);
+    this.hooks.onRequest?.(this.sender.href, action);
     return this.sender.post(JSON.stringify({ action, nonce, signature }));
   }
 

@@ -11,10 +11,15 @@ import { VENUE } from "./errors";
 
 export class ExchangeSender {
   readonly url: URL;
+  /** url.href, kept: URL's getter builds the string again on every read. */
+  readonly href: string;
+  private readonly path: string;
   readonly http: Http1Client;
 
   constructor(restUrl: string, timeoutMs: number, tls?: Http1Options["tls"]) {
     this.url = new URL(`${restUrl.replace(/\/+$/, "")}/exchange`);
+    this.href = this.url.href;
+    this.path = this.url.pathname;
     this.http = new Http1Client(this.url.origin, { timeoutMs, maxConnections: 16, idleMs: 30_000, tls });
   }
 
@@ -23,12 +28,12 @@ export class ExchangeSender {
    * since a re-quote sends its two cancels at once, each on its own connection.
    */
   async warm(): Promise<void> {
-    await this.http.warm("/info", '{"type":"meta"}', 2);
+    await this.http.warm(this.path.replace(/exchange$/, "info"), '{"type":"meta"}', 2);
   }
 
   /** Sends one signed body; resolves with the venue's JSON answer. */
   post(body: string): Promise<unknown> {
-    return this.http.post(this.url.pathname, body).then(
+    return this.http.post(this.path, body).then(
       (r) => this.read(r.status, r.body.toString("utf8")),
       (err: unknown) => {
         throw this.failure(err);
