@@ -6,22 +6,26 @@
 // The fake runs in the same process, so its own work can add to the figures, never subtract; so does any
 // other load on the machine (the figures say what it was). On a busy machine the wall-clock tail is the
 // scheduler's (the process waits for a core with the stage half done), so the process's CPU time over the
-// same span is printed too: the work each book costs, whatever the machine does meanwhile.
-import type { Socket } from "node:net";
+// same span is printed too (all its threads: V8's compiler and GC threads run beside the main one), and the
+// wall time of the spans in which the thread was not seen waiting for a core.
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { PerformanceObserver } from "node:perf_hooks";
 import type { Emit } from "../server/runner/publisher";
 import { until, connect, runnerOn } from "../tests/fakes/hyperliquid/harness";
+import { SpanProfiler, nowUs } from "./span-profile";
 
 const BAR_MS = 1;
-const wrapped = Symbol("bench: write stamped");
 
-/** Time this thread has waited, runnable, for a core (Linux: /proc/thread-self/schedstat), ms; null elsewhere. */
-function runqueueWaitMs(): number | null {
+/**
+ * Time this thread has waited, runnable, for a core (Linux: /proc/thread-self/schedstat), ms; null elsewhere.
+ * The kernel accounts a wait when the thread gets its core back, and on this VM a span's difference can
+ * exceed the span itself (a wait accounted late): read it as "waited around this span", not as an exact figure.
+ */
+function schedstat(): { wait: number } | null {
   try {
-    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]) / 1e6;
+    return { wait: Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]) / 1e6 };
   } catch {
     return null;
   }
@@ -38,8 +42,9 @@ type Stage = (typeof STAGES)[number];
 export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promise<void> {
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 }, venue: { rateLimitMs: Number(process.env.BENCH_RATE_LIMIT_MS ?? 50) } });
   let t0: number | null = null;
+  let us0 = 0;
   let cpu0 = 0;
-  let wait0: number | null = null;
+  let sched0: { wait: number } | null = null;
   let waitMs: number | null = null;
   let sameTurn = false;
   let at: Partial<Record<Stage, number>> = {};
@@ -49,10 +54,14 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
+  // process.cpuUsage() costs ~5 µs, ~20 µs when its code is cold (a getrusage over every thread): read at
+  // each stage it added ~50 µs to the span it measured. By default it is read once the request is written
+  // (outside the span); BENCH_STAGE_CPU=1 reads it at every stage, for the CPU table, at that cost.
+  const stageCpu = process.env.BENCH_STAGE_CPU === "1";
   const stamp = (s: Stage) => {
     if (t0 !== null && at[s] === undefined) {
       at[s] = performance.now();
-      cpuAt[s] = cpuNow();
+      if (stageCpu) cpuAt[s] = cpuNow();
       turnAt[s] = sameTurn;
     }
   };
@@ -75,9 +84,10 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
         // An immediate queued now runs once the loop reaches its check phase: anything stamped before it ran
         // left in the book's own turn (process.nextTick included), not after a trip round the event loop.
         setImmediate(() => (sameTurn = false));
-        wait0 = runqueueWaitMs();
+        sched0 = schedstat();
         waitMs = null;
         cpu0 = cpuNow();
+        us0 = nowUs();
         t0 = performance.now();
       }
       hooks.onBook?.(d);
@@ -88,22 +98,15 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     },
   };
   c.venue.watchOrderBook(() => stamp("book applied"));
-  // The sender's requests: node's HTTP client writes one (headers and body in one corked write) when it has
-  // its socket, with a free kept-alive one in the same turn (process.nextTick); uncork() is the write.
-  client.sender.onRequest = (req) => {
-    req.once("socket", (socket: Socket & { [wrapped]?: true }) => {
-      stamp("socket assigned");
-      if (socket[wrapped]) return;
-      socket[wrapped] = true;
-      const uncork = socket.uncork.bind(socket);
-      socket.uncork = () => {
-        uncork();
-        if ((socket as unknown as { _httpMessage?: { path?: string } })._httpMessage?.path !== "/exchange" || t0 === null || at["written to the socket"] !== undefined) return;
-        const w = runqueueWaitMs();
-        stamp("written to the socket");
-        waitMs = w === null || wait0 === null ? null : w - wait0;
-      };
-    });
+  // The sender's requests (server/venue/http1.ts): a connection taken, and the request written to it (the
+  // write(2) has returned). The runqueue is read after the stamp: its file read is the bench's, not the desk's.
+  client.sender.http.onWrite = (path, phase) => {
+    if (phase === "socket") return stamp("socket assigned");
+    if (path !== "/exchange" || t0 === null || at["written to the socket"] !== undefined) return;
+    stamp("written to the socket");
+    cpuAt["written to the socket"] ??= cpuNow();
+    const s1 = schedstat();
+    waitMs = s1 === null || sched0 === null ? null : s1.wait - sched0.wait;
   };
   // Events go to the dashboard as in the server (server/host/runner-worker.ts): posted to the web thread's port.
   const toWeb = new MessageChannel();
@@ -136,6 +139,10 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   const cpuRows = new Map<Stage, number[]>(STAGES.map((s) => [s, []]));
   let inTurn = 0;
   const waits: number[] = [];
+  /** Wall time of the spans in which no wait for a core was accounted. */
+  const unwaited: number[] = [];
+  /** Per move: its total, the runqueue wait inside it, and the stage that took longest. */
+  const moveLog: { i: number; total: number; wait: number | null; stage: Stage; stageMs: number }[] = [];
   const spans: [number, number][] = [];
   const gcs: [number, number][] = [];
   const gcObserver = new PerformanceObserver((list) => {
@@ -143,6 +150,10 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   });
   gcObserver.observe({ entryTypes: ["gc"] });
   const load = loadavg()[0]!;
+  // BENCH_PROFILE=1: where the CPU goes inside the spans (span-profile.ts); =<file> also keeps the .cpuprofile.
+  const profiler = process.env.BENCH_PROFILE ? new SpanProfiler() : null;
+  const usSpans: [number, number][] = [];
+  await profiler?.start();
   let mark = 2000;
   for (let i = 0; i < moves; i++) {
     mark += i % 2 ? -3 : 3;
@@ -153,14 +164,26 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     for (const s of STAGES) if (cpuAt[s] !== undefined) cpuRows.get(s)!.push(cpuAt[s]! - cpu0);
     if (turnAt["written to the socket"]) inTurn++;
     if (waitMs !== null) waits.push(waitMs);
+    if (waitMs === 0) unwaited.push(at["written to the socket"]! - t0!);
+    let prev = t0!;
+    let worst: { stage: Stage; ms: number } = { stage: STAGES[0], ms: -1 };
+    for (const st of STAGES) {
+      if (at[st] === undefined) continue;
+      if (at[st]! - prev > worst.ms) worst = { stage: st, ms: at[st]! - prev };
+      prev = at[st]!;
+    }
+    moveLog.push({ i, total: at["written to the socket"]! - t0!, wait: waitMs, stage: worst.stage, stageMs: worst.ms });
     spans.push([t0!, at["written to the socket"]!]);
+    usSpans.push([us0, us0 + Math.ceil((at["written to the socket"]! - t0!) * 1000)]);
     await until("the re-quote to complete", () => ours().length === 2 && runner.tracker.live().every((o) => o.state === "open"), 10_000);
     // The market moves every 500 ms (a busy market for a desk re-quoting on each move): each re-quote is 4
     // actions and 2 reads, and the venue's request budget (ccxt's, 1200 a minute) refills between moves.
     await new Promise((r) => setTimeout(r, 500));
   }
-  client.sender.onRequest = null;
+  client.sender.http.onWrite = null;
   gcObserver.disconnect();
+  const profileFile = process.env.BENCH_PROFILE;
+  await profiler?.stop(usSpans, 40, profileFile && profileFile !== "1" ? profileFile : undefined);
   await runner.shutdown("bench");
   await c.close();
   toWeb.port1.close();
@@ -173,15 +196,20 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
     const xs = rows.get(s)!;
     console.log(`    ${s.padEnd(28)} p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}`);
   }
-  console.log("  CPU time of the process (all threads) from the book message, cumulative:");
+  console.log(`  CPU time of the process (all threads) from the book message${stageCpu ? ", cumulative" : " (BENCH_STAGE_CPU=1 for every stage)"}:`);
   for (const s of STAGES) {
+    if (!stageCpu && s !== "written to the socket") continue;
     const xs = cpuRows.get(s)!;
     console.log(`    ${s.padEnd(28)} p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}`);
   }
   const gcIn = spans.map(([a, b]) => gcs.reduce((ms, [s, e]) => ms + Math.max(0, Math.min(b, e) - Math.max(a, s)), 0));
   console.log(`  garbage collection inside the span: in ${gcIn.filter((x) => x > 0).length} of ${spans.length} events, ${line(gcIn.filter((x) => x > 0))}`);
   if (waits.length) console.log(`  waiting for a core inside the span (runqueue, /proc/thread-self/schedstat): in ${waits.filter((x) => x > 0).length} of ${waits.length} events; ${line(waits)}`);
+  if (waits.length) console.log(`  wall time of the ${unwaited.length} spans with no wait for a core accounted: ${line(unwaited)}`);
   console.log(`  written in the same turn of the event loop as the book: ${inTurn} of ${total.length}`);
+  // With 100 moves the p99 is the slowest move itself: say what the slowest were.
+  const slow = [...moveLog].sort((a, b) => b.total - a.total).slice(0, 3);
+  console.log(`  slowest: ${slow.map((m) => `move ${m.i} ${m.total.toFixed(3)} ms (waited for a core ${m.wait === null ? "?" : m.wait.toFixed(3)} ms; longest step "${m.stage}" ${m.stageMs.toFixed(3)} ms)`).join("; ")}`);
   const cpu = cpuRows.get("written to the socket")!;
   const p99 = pct(total, 99);
   const cpu99 = pct(cpu, 99);

@@ -250,12 +250,14 @@ export class Runner {
     if (this.streaming) this.heldOrderEvents ??= [];
     let decision: QuoteDecision | null = null;
     try {
-      this.checkWritesBehind();
+      // What the decision reads first (orders past their deadline, a flatten under way); the tick's
+      // housekeeping, which it does not read, once its requests are written.
       this.execution.expire();
-      this.tracker.prune();
-      this.reconciler.onTick();
       this.flattener.step();
       decision = ts < this.loop.backoffUntil ? null : this.loop.decideOn(ts, book);
+      this.checkWritesBehind();
+      this.tracker.prune();
+      this.reconciler.onTick();
       this.recordTick(t0);
     } finally {
       // Order changes that come meanwhile (a venue answer) join the queue: the dashboard hears them in order.

@@ -2,7 +2,6 @@
 // the clock (no tick is called here after the first), and a burst of books is coalesced.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Socket } from "node:net";
 import Decimal from "decimal.js";
 import { connect, runnerOn, until } from "../fakes/hyperliquid/harness";
 
@@ -26,7 +25,7 @@ test("our quotes follow the book on its updates, without a clock tick", async ()
   }
 });
 
-test("on a pushed book the order requests leave first: the dashboard's order events and the database writes follow, in order", async () => {
+test("on a pushed book the order requests leave first: the dashboard's order events, the database writes and the tick's housekeeping follow, in order", async () => {
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 } });
   try {
     const log: string[] = [];
@@ -36,15 +35,13 @@ test("on a pushed book the order requests leave first: the dashboard's order eve
       const f = store[m]!.bind(store);
       store[m] = (...a) => (log.push(`store ${m}`), f(...a));
     }
-    c.venue.client.sender.onRequest = (req) =>
-      req.once("socket", (s: Socket) => {
-        const uncork = s.uncork.bind(s);
-        s.uncork = () => {
-          uncork();
-          s.uncork = uncork;
-          log.push("request written");
-        };
-      });
+    c.venue.client.sender.http.onWrite = (path, phase) => void (path === "/exchange" && phase === "written" && log.push("request written"));
+    // The tick's housekeeping, which the decision does not read, waits for the requests too.
+    const r = runner as unknown as { reconciler: { onTick(): void }; tracker: { prune(): void } };
+    for (const [o, m] of [[r.reconciler, "onTick"], [r.tracker, "prune"]] as const) {
+      const f = (o as unknown as Record<string, () => void>)[m]!.bind(o);
+      (o as unknown as Record<string, () => void>)[m] = () => (log.push(`housekeeping ${m}`), f());
+    }
     await runner.tick(Date.now());
     await until("both quotes resting", () => c.fake.engine.openOrders(c.user).length === 2 && runner.tracker.live().every((o) => o.state === "open"), 20_000);
     await runner.flushWrites(30_000);
@@ -55,7 +52,8 @@ test("on a pushed book the order requests leave first: the dashboard's order eve
     await until("both quotes cancelled and their events told", () => ids.every((id) => log.includes(`event ${id} cancelled`)), 30_000).catch((e: Error) => assert.fail(`${e.message}:\n${log.join("\n")}`));
     const first = log.indexOf("request written");
     assert.ok(first >= 0, log.join("\n"));
-    assert.ok(log.slice(0, first).every((l) => !l.startsWith("event") && !l.startsWith("store")), `nothing before the first request:\n${log.join("\n")}`);
+    assert.ok(log.slice(0, first).every((l) => !l.startsWith("event") && !l.startsWith("store") && !l.startsWith("housekeeping")), `nothing before the first request:\n${log.join("\n")}`);
+    assert.ok(log.slice(first).some((l) => l.startsWith("housekeeping")), `the housekeeping ran, after:\n${log.join("\n")}`);
     for (const id of ids) {
       const states = log.filter((l) => l.startsWith(`event ${id}`)).map((l) => l.split(" ")[2]);
       assert.deepEqual(states.slice(-2), ["pending_cancel", "cancelled"], `${id}: each change told, in order: ${states.join(", ")}`);

@@ -1,9 +1,8 @@
-// Signed actions leave on the short path (client.ts, sender.ts): a request on a kept-alive connection is
-// written before the event loop moves on (no I/O callback, timer or immediate first), and when one book
-// causes two actions, the first is on the wire before the second is signed.
+// Signed actions leave on the short path (client.ts, sender.ts, http1.ts): a request on a kept-alive
+// connection is written before the event loop moves on (no I/O callback, timer or immediate first), and when
+// one book causes two actions, the first is on the wire before the second is signed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Socket } from "node:net";
 import { HyperliquidClient } from "@/server/venue/hyperliquid";
 import { TEST_PRIVATE_KEY, startFakeHyperliquid } from "../fakes/hyperliquid/server";
 
@@ -19,15 +18,8 @@ test("two actions in one turn: the first is written in that turn, before the sec
     client.signer.sign = (a, n) => (signed++, sign(a, n));
     const writes: { signedBefore: number; turnOpen: boolean }[] = [];
     let turnOpen = true;
-    client.sender.onRequest = (req) => {
-      req.once("socket", (s: Socket) => {
-        const uncork = s.uncork.bind(s);
-        s.uncork = () => {
-          uncork();
-          writes.push({ signedBefore: signed, turnOpen });
-          s.uncork = uncork;
-        };
-      });
+    client.sender.http.onWrite = (path, phase) => {
+      if (path === "/exchange" && phase === "written") writes.push({ signedBefore: signed, turnOpen });
     };
     setImmediate(() => (turnOpen = false));
     const cancel = (cloid: string) => client.signAndSend({ type: "cancelByCloid", cancels: [{ asset: 1, cloid }] });

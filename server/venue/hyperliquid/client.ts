@@ -8,8 +8,8 @@
 //   legs resting with their ids lost (an orphan). Here an "ok" answer is always returned for the adapter to
 //   read leg by leg; a whole-request "err" still throws.
 // - WebSocket data goes to listeners synchronously as it arrives (no message lost between two awaits).
-// - Signed actions leave on a short path (signer.ts, sender.ts): ccxt's nonce and msgpack, the same signed
-//   bytes, ccxt's request budget, but no generic signing and fetch pipeline between a book and the wire.
+// - Signed actions leave on a short path (signer.ts, sender.ts): ccxt's nonce, ccxt's msgpack bytes (msgpack.ts
+//   writes the same), ccxt's request budget, but no generic signing and fetch pipeline between a book and the wire.
 import { pro } from "ccxt";
 import { ExchangeSender } from "./sender";
 import { L1Signer } from "./signer";
@@ -78,7 +78,7 @@ export class HyperliquidClient extends pro.hyperliquid {
     });
     const urls = this.urls as Record<string, unknown> & { api: Record<string, unknown> };
     urls.api = { ...urls.api, public: cfg.restUrl, private: cfg.restUrl, ws: { public: cfg.wsUrl } };
-    this.signer = new L1Signer(cfg.privateKey, cfg.testnet, (action) => this.packb(action) as Uint8Array);
+    this.signer = new L1Signer(cfg.privateKey, cfg.testnet);
     this.sender = new ExchangeSender(cfg.restUrl, cfg.timeoutMs);
   }
 
@@ -172,44 +172,20 @@ export class HyperliquidClient extends pro.hyperliquid {
 
   /**
    * Signs an L1 action with ccxt's nonce and posts it to /exchange; the raw answer. Within ccxt's request
-   * budget: while the budget lasts (the usual case) the action is signed and written in this very turn,
-   * before anything else queued runs; otherwise it waits in ccxt's throttle like any request.
+   * budget: while the budget lasts (the usual case) the action is signed and written to the socket before
+   * this returns (sender.ts), so when one book causes two actions the first is on the wire before the
+   * second is signed; otherwise it waits in ccxt's throttle like any request.
    */
   signAndSend(action: Record<string, unknown>): Promise<unknown> {
-    if (this.takeBudget(1)) return this.writeTurn ? this.sendAfterWrite(action) : this.sendNow(action);
+    if (this.takeBudget(1)) return this.sendNow(action);
     return (this.throttle(1) as Promise<unknown>).then(() => this.sendNow(action));
-  }
-
-  /**
-   * True from a request handed to the HTTP client until the process.nextTick in which it is written (see
-   * sender.ts). A second action in the same turn (a re-quote cancels both sides) is signed after the first
-   * is on the wire, not before: the first order of a book pays for its own signature only.
-   */
-  private writeTurn = false;
-
-  private sendAfterWrite(action: Record<string, unknown>): Promise<unknown> {
-    return new Promise((resolve, reject) =>
-      process.nextTick(() => {
-        try {
-          this.sendNow(action).then(resolve, reject);
-        } catch (err) {
-          reject(err);
-        }
-      }),
-    );
   }
 
   private sendNow(action: Record<string, unknown>): Promise<unknown> {
     const nonce = this.incrementingNonce();
     const signature = this.signer.sign(action, nonce);
-    this.hooks.onRequest?.(this.sender.url.href, action);
-    const sent = this.sender.post(JSON.stringify({ action, nonce, signature }));
-    // Queued after the HTTP client's own nextTick, which writes the request on a free connection.
-    if (!this.writeTurn) {
-      this.writeTurn = true;
-      process.nextTick(() => (this.writeTurn = false));
-    }
-    return sent;
+    this.hooks.onRequest?.(this.sender.href, action);
+    return this.sender.post(JSON.stringify({ action, nonce, signature }));
   }
 
   /**

@@ -11,7 +11,8 @@ import { NetworkError } from "@/server/venue/errors";
 import type { HyperliquidClient } from "./client";
 import type { CloidMap } from "./cloid";
 import { VENUE } from "./errors";
-import { fillSchema, l2BookSchema, toVenueFill, userFillsMessageSchema } from "./wire";
+import { fillSchema, toVenueFill, userFillsMessageSchema } from "./wire";
+import { BookReader } from "./book-reader";
 
 export interface StreamConfig {
   coin: string;
@@ -33,6 +34,8 @@ export class HyperliquidStream {
   readonly bookListeners = new Set<(b: OrderBook) => void>();
   /** Order updates (raw), e.g. the dead-man's "scheduledCancel". */
   readonly orderListeners = new Set<(raw: unknown) => void>();
+  /** Reads each book, reusing the Decimals of level texts that repeat (book-reader.ts). */
+  private readonly books = new BookReader();
   private readonly seen = new Set<string>();
   private readonly seenOrder: string[] = [];
   private snapshotSeen = false;
@@ -111,7 +114,7 @@ export class HyperliquidStream {
   }
 
   private onBook(data: unknown): void {
-    const raw = parseVenueData(l2BookSchema, data, "l2Book", VENUE);
+    const raw = this.books.read(data);
     if (raw.coin !== this.cfg.coin) return;
     const book: OrderBook = { bids: raw.levels[0], asks: raw.levels[1], ts: raw.time };
     this.book = book;
