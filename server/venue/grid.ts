@@ -3,11 +3,26 @@
 // Decimal values only exist at the interface.
 import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
+import { InternTable, internNumber } from "@/lib/strategy/compiled-market";
 import { toUnits7 } from "@/lib/strategy/exact";
 
-/** Slots of the price and size caches (a power of two): ~100 B each when full. */
-const SLOTS = 4_096;
-const SLOT_MASK = SLOTS - 1;
+/**
+ * `d` as an exact count of `unit`, or null when it is off the grid. Integer arithmetic on the digit words when
+ * both fit a double exactly (every price and size of a real market): no Decimal division and nothing cached. A
+ * moving market's order prices hardly ever repeat, so a cache keyed by instance would miss on most orders; it
+ * serves only the Decimal path, for values with finer digits.
+ */
+function countExact(d: Decimal, unit: Decimal, unitUnits7: number, cache: WeakMap<Decimal, number | null>): number | null {
+  const u = toUnits7(d);
+  if (u === u && unitUnits7 > 0) return u % unitUnits7 === 0 ? u / unitUnits7 : null;
+  let n = cache.get(d);
+  if (n === undefined) {
+    const q = d.div(unit);
+    n = q.isInteger() ? q.toNumber() : null;
+    cache.set(d, n);
+  }
+  return n;
+}
 
 export class MarketGrid {
   readonly tick: Decimal;
@@ -31,31 +46,12 @@ export class MarketGrid {
 
   /** Exact tick count, or null when the price is off the grid. */
   ticksExact(price: Decimal): number | null {
-    // Integer arithmetic on the digit words when both fit a double exactly (every price of a real market):
-    // no Decimal division and nothing cached. A moving market's order prices hardly ever repeat, so a cache
-    // keyed by instance missed on most orders and grew a weak map for nothing.
-    const u = toUnits7(price);
-    if (u === u && this.tickUnits7 > 0) return u % this.tickUnits7 === 0 ? u / this.tickUnits7 : null;
-    let t = this.tickCounts.get(price);
-    if (t === undefined) {
-      const q = price.div(this.tick);
-      t = q.isInteger() ? q.toNumber() : null;
-      this.tickCounts.set(price, t);
-    }
-    return t;
+    return countExact(price, this.tick, this.tickUnits7, this.tickCounts);
   }
 
   /** Exact lot count, or null when the size is off the grid. */
   lotsExact(size: Decimal): number | null {
-    const u = toUnits7(size);
-    if (u === u && this.lotUnits7 > 0) return u % this.lotUnits7 === 0 ? u / this.lotUnits7 : null;
-    let l = this.lotCounts.get(size);
-    if (l === undefined) {
-      const q = size.div(this.lot);
-      l = q.isInteger() ? q.toNumber() : null;
-      this.lotCounts.set(size, l);
-    }
-    return l;
+    return countExact(size, this.lot, this.lotUnits7, this.lotCounts);
   }
 
   /** Tick and lot in 10^-7 units (NaN when they have finer digits: the Decimal path then decides). */
@@ -77,38 +73,23 @@ export class MarketGrid {
     return (round === "ceil" ? q.ceil() : round === "floor" ? q.floor() : q.round()).toNumber();
   }
 
-  // Direct-mapped caches (slot = count mod the table size): the prices and sizes a market visits cluster
-  // around its mid, so nearby counts sit in distinct slots, and a look-up is an array read, not a hash.
-  // A slot holds the last count that used it; a moving market overwrites old prices as it goes.
+  // The strategy core's direct-mapped intern tables: the prices a market visits cluster around its mid, so
+  // nearby counts sit in distinct slots, and a moving market overwrites old prices as it goes.
   price(ticks: number): Decimal {
-    const slot = ticks & SLOT_MASK;
-    const p = this.priceSlots[slot];
-    if (p !== undefined && this.priceKeys[slot] === ticks) return p;
-    const made = this.tick.mul(ticks);
-    this.priceKeys[slot] = ticks;
-    this.priceSlots[slot] = made;
-    return made;
+    return internNumber(this.prices, ticks, this.tick);
   }
 
   size(lots: number): Decimal {
-    const slot = lots & SLOT_MASK;
-    const s = this.sizeSlots[slot];
-    if (s !== undefined && this.sizeKeys[slot] === lots) return s;
-    const made = this.lot.mul(lots);
-    this.sizeKeys[slot] = lots;
-    this.sizeSlots[slot] = made;
-    return made;
+    return internNumber(this.sizes, lots, this.lot);
   }
 
-  private readonly priceKeys = new Float64Array(SLOTS);
-  private readonly priceSlots: (Decimal | undefined)[] = new Array<Decimal | undefined>(SLOTS).fill(undefined);
-  private readonly sizeKeys = new Float64Array(SLOTS);
-  private readonly sizeSlots: (Decimal | undefined)[] = new Array<Decimal | undefined>(SLOTS).fill(undefined);
+  private readonly prices = new InternTable();
+  private readonly sizes = new InternTable();
 }
 
 /**
- * A book level whose Decimal price and size are made on first read: a simulated book has dozens of
- * levels and a strategy usually reads a handful, so most of them never pay for Decimal construction.
+ * A book level whose Decimal price and size are made when read (from the grid's intern tables): a simulated
+ * book has dozens of levels and a strategy usually reads a handful, so most of them never pay for a Decimal.
  */
 export class LazyLevel {
   // No fields for the Decimals: a book has dozens of levels per side every tick, and the grid's slot caches
