@@ -67,13 +67,8 @@ export class ResponseParser {
     switch (this.state) {
       case "head":
         return this.readHead();
-      case "fixed": {
-        const take = Math.min(this.remaining, this.buf.length);
-        if (take) this.append(this.consume(take));
-        this.remaining -= take;
-        if (this.remaining === 0) this.to("done");
-        return;
-      }
+      case "fixed":
+        return this.readBody("done");
       case "chunk-size": {
         const line = this.line();
         if (line === null) return;
@@ -82,13 +77,8 @@ export class ResponseParser {
         this.remaining = parseInt(hex, 16);
         return this.to(this.remaining === 0 ? "trailers" : "chunk-data");
       }
-      case "chunk-data": {
-        const take = Math.min(this.remaining, this.buf.length);
-        if (take) this.append(this.consume(take));
-        this.remaining -= take;
-        if (this.remaining === 0) this.to("chunk-end");
-        return;
-      }
+      case "chunk-data":
+        return this.readBody("chunk-end");
       case "chunk-end": {
         if (this.buf.length < 2) return;
         if (this.buf[0] !== 0x0d || this.buf[1] !== 0x0a) throw new Http1ParseError("a chunk not followed by CRLF");
@@ -158,6 +148,14 @@ export class ResponseParser {
     // No framing: the body is whatever arrives until the server closes the connection.
     this.keepAlive = false;
     return this.to("until-close");
+  }
+
+  /** Body bytes up to `remaining` (a Content-Length body or one chunk), then on to `next`. */
+  private readBody(next: State): void {
+    const take = Math.min(this.remaining, this.buf.length);
+    if (take) this.append(this.consume(take));
+    this.remaining -= take;
+    if (this.remaining === 0) this.to(next);
   }
 
   private to(s: State): void {
