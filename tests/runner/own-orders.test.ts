@@ -7,22 +7,14 @@ import type { BookLevel, OrderBook } from "@/lib/market";
 import { PAPER_MARKETS } from "@/server/runner/paper-market";
 import { excludeOwnOrders, type OwnRestingOrder } from "@/server/runner/own-orders";
 import { LazyLevel, MarketGrid } from "@/server/venue/grid";
+import { seededInts } from "@/tests/support/seeded";
 
 const grid = new MarketGrid(PAPER_MARKETS.story.market);
-
-/** A tiny deterministic generator: the same cases on every run. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
-  };
-}
 
 const values = (levels: readonly BookLevel[]) => levels.map((l) => `${l.price.toFixed()}@${l.size.toFixed()}`);
 
 test("on a simulated venue's levels, our orders come off exactly as the Decimal walk takes them off", () => {
-  const r = rng(7);
+  const r = seededInts(7);
   for (let c = 0; c < 300; c++) {
     const mid = 40_000 + r(2_000);
     const bidTicks = Array.from({ length: 1 + r(12) }, (_, i) => mid - 1 - i * (1 + r(2)));

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
 import { MarketGrid } from "@/server/venue/grid";
+import { seededInts } from "@/tests/support/seeded";
 
 function spec(tickSize: string, lotSize: string): MarketSpec {
   return { symbol: "T-USD", tickSize: new Decimal(tickSize), lotSize: new Decimal(lotSize), minSize: new Decimal(lotSize), minPrice: new Decimal(tickSize), maxPrice: new Decimal("1000000000") } as MarketSpec;
@@ -16,16 +17,8 @@ function expected(v: Decimal, unit: Decimal): number | null {
   return q.isInteger() ? q.toNumber() : null;
 }
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
-  };
-}
-
 test("ticks and lots are exact multiples or null, on grids coarse and finer than 7 decimals", () => {
-  const r = rng(11);
+  const r = seededInts(11);
   const grids: Array<[string, string]> = [["0.01", "0.001"], ["0.5", "1"], ["0.0001", "0.00001"], ["0.00000001", "0.000000001"], ["25", "0.1"]];
   for (const [tick, lot] of grids) {
     const g = new MarketGrid(spec(tick, lot));
