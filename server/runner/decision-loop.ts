@@ -90,7 +90,7 @@ export class DecisionLoop {
       this.stale = false;
       this.desk.publisher.alert("stale_data", "info", "market data fresh again: quoting resumes");
     }
-    this.lastBook = excludeOwnOrders(book, this.desk.tracker.live());
+    this.lastBook = excludeOwnOrders(book, this.desk.tracker.liveValues());
     const params = this.desk.params.current;
     const link = this.desk.deskLink;
     const decision = decideQuotes({ ...link.quoteState?.(), inventory: this.desk.ledger.position.qty }, params, this.lastBook, this.desk.market);
