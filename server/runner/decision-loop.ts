@@ -52,8 +52,18 @@ export class DecisionLoop {
     return this.hold !== null;
   }
 
-  /** Reads the book (the one venue call a tick waits for, with a deadline) and acts on the decision. */
-  async decide(ts: number): Promise<QuoteDecision | null> {
+  /**
+   * Reads the book (the one venue call a tick waits for, with a deadline) and acts on the decision. An
+   * in-process venue's book is read without a call: the decision is then made before this returns.
+   */
+  decide(ts: number): QuoteDecision | null | Promise<QuoteDecision | null> {
+    const now = this.desk.venue.orderBookNow?.();
+    if (!now) return this.fetchAndDecide(ts);
+    this.bookWaitMs = 0;
+    return this.decideOn(ts, now);
+  }
+
+  private async fetchAndDecide(ts: number): Promise<QuoteDecision | null> {
     let book: OrderBook;
     const asked = performance.now();
     try {
@@ -140,7 +150,8 @@ export class DecisionLoop {
     const now = this.desk.time.now();
     if (this.rereading || !this.desk.running || now < this.backoffUntil) return;
     this.rereading = true;
-    void this.decide(now).finally(() => {
+    // Always the asking kind: this runs inside a venue's order event, which must not decide (and send) in turn.
+    void this.fetchAndDecide(now).finally(() => {
       this.rereading = false;
     });
   }

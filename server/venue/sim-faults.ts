@@ -60,6 +60,11 @@ export class SimFaults {
     this.hideFreshMs = ms;
   }
 
+  /** True when the next call of `method` is to hang (without counting it). */
+  hangScripted(method: HangMethod): boolean {
+    return this.hangs.size !== 0 && (this.hangs.get(method) ?? 0) > 0;
+  }
+
   /** True when this call of `method` is to hang (and counts it). */
   takeHang(method: HangMethod): boolean {
     if (this.hangs.size === 0) return false;

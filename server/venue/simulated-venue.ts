@@ -268,6 +268,12 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
     return this.staleFrozen ?? this.buildBook();
   }
 
+  orderBookNow(): OrderBook | null {
+    if (this.closed || this.faults.throttled > 0 || this.faults.hangScripted("fetchOrderBook")) return null;
+    this.sync();
+    return this.staleFrozen ?? this.buildBook();
+  }
+
   async fetchOpenOrders(): Promise<VenueOrder[]> {
     this.guard();
     if (this.faults.takeHang("fetchOpenOrders")) return this.faults.hang();

@@ -92,6 +92,12 @@ export interface Venue {
   loadMarkets(): Promise<MarketRules>;
   /** L2 book, best level first on both sides. */
   fetchOrderBook(): Promise<OrderBook>;
+  /**
+   * In-process venues only (the simulators): the book as of now, read without a call, or null when it must be
+   * asked for with fetchOrderBook (a fault is scripted, the venue is closed or throttled). A read that cannot
+   * hang needs no deadline, and a simulation ticks thousands of times a second.
+   */
+  orderBookNow?(): OrderBook | null;
   /** Orders the venue holds as resting now (open or partially filled). */
   fetchOpenOrders(): Promise<VenueOrder[]>;
   /** One order by our client order id, open or finished; throws OrderNotFound when the venue does not know
