@@ -50,6 +50,8 @@ export interface SimOptions {
   /** Sample PnL (for its volatility) and the path every this many ms of simulated time; -1: 120 samples over a replay. */
   sampleEveryMs: number;
   keepPath: boolean;
+  /** True: the venue builds its whole book every tick, as the desk's does (for the test that shows the lab's cut changes nothing). */
+  wholeBook?: boolean;
   /** Checked between ticks; true stops the simulation early (a cancelled lab run). */
   cancelled?: () => boolean;
 }
@@ -96,8 +98,8 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
   // Closed orders are kept 10 simulated seconds for late answers (the desk keeps them a minute of wall time):
   // the simulated venue answers within its latency, and the desk's minute would hold ~200 orders and their
   // histories in the old generation.
-  const config = { ...defaultRunnerConfig(opts.tickMs), snapshotEveryMs: Number.MAX_SAFE_INTEGER, record: false, retainClosedMs: 10_000 };
-  const runner = new Runner({ venue, store, strategy, market: paper.market, time, journal: new MemoryJournal(), config });
+  const config = { ...defaultRunnerConfig(opts.tickMs), snapshotEveryMs: Number.MAX_SAFE_INTEGER, record: false, retainClosedMs: 10_000, decisionBookOnly: !opts.wholeBook };
+  const runner = new Runner({ venue, store, strategy, market: paper.market, time, journal: new MemoryJournal(), config, numberedClientIds: true });
   const every = opts.sampleEveryMs > 0 ? opts.sampleEveryMs : Math.max(opts.tickMs, Math.ceil((endAt - LAB_START) / 120 / opts.tickMs) * opts.tickMs);
   const recorder = new MetricsRecorder(runner, every, opts.keepPath, LAB_START);
   const unwatch = venue.watchFills((f) => recorder.onFill(f));

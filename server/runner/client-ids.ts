@@ -42,19 +42,21 @@ export { epochOfClientId };
  * `epoch`: the strategy's lease epoch when several runner processes share the desk (server/cluster): the ids
  * become sd-<tag>-e<epoch>-<uuid>, so the venue's orders say which owner of the strategy sent them. The
  * prefix stays sd-<tag>-, so a new owner still takes a previous owner's orders as its own (and cancels them).
+ * `numbered`: sd-<tag>-1, -2, … for a throwaway venue (a lab simulation): cheaper, and unique only within the run.
  */
-export function clientIds(tag: string | null, epoch: number | null = null): ClientIds {
+export function clientIds(tag: string | null, epoch: number | null = null, numbered = false): ClientIds {
   if (tag !== null && !isClientTag(tag)) throw new Error(`client tag ${JSON.stringify(tag)} must be six lowercase letters or digits`);
   if (epoch !== null && (tag === null || !Number.isSafeInteger(epoch) || epoch < 1)) throw new Error(`a lease epoch (${epoch}) needs a tag and a positive integer`);
   const prefix = tag === null ? CLIENT_ID_PREFIX : `${CLIENT_ID_PREFIX}${tag}-`;
   const fresh = epoch === null ? prefix : `${prefix}e${epoch}-`;
   const owns = (id: string) => id.startsWith(prefix) && (tag !== null || tagOfClientId(id) === null);
+  let n = 0;
   return {
     tag,
     // The id is lowercase already: toLowerCase() returns it as one flat string instead of the concatenation's
     // two-part rope, which the first map to see it (tracker, execution, venue) would otherwise flatten and hash
     // at several times the cost.
-    newId: () => `${fresh}${randomUUID()}`.toLowerCase(),
+    newId: numbered ? () => `${fresh}${++n}`.toLowerCase() : () => `${fresh}${randomUUID()}`.toLowerCase(),
     owns,
     foreign: (id) => id.startsWith(CLIENT_ID_PREFIX) && !owns(id),
   };

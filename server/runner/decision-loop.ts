@@ -4,6 +4,7 @@
 import type { OrderBook } from "@/lib/market";
 import { decideQuotes, type QuoteDecision } from "@/lib/strategy";
 import { MarketDataDown, RateLimitExceeded } from "@/server/venue/errors";
+import type { BookNeed } from "@/server/venue/types";
 import { withDeadline } from "@/server/venue/deadline";
 import { errText } from "@/server/runner/execution";
 import { excludeOwnOrders } from "@/server/runner/own-orders";
@@ -32,6 +33,7 @@ export class DecisionLoop {
 
   constructor(private readonly desk: Runner) {
     this.backoffMs = desk.config.backoffMs;
+    this.need = { levels: 0, minSize: desk.market.minSize };
   }
 
   holdAfterUncleanStop(now: number): void {
@@ -57,10 +59,20 @@ export class DecisionLoop {
    * in-process venue's book is read without a call: the decision is then made before this returns.
    */
   decide(ts: number): QuoteDecision | null | Promise<QuoteDecision | null> {
-    const now = this.desk.venue.orderBookNow?.();
+    const now = this.desk.venue.orderBookNow?.(this.desk.config.decisionBookOnly ? this.bookNeed() : undefined);
     if (!now) return this.fetchAndDecide(ts);
     this.bookWaitMs = 0;
     return this.decideOn(ts, now);
+  }
+
+  private readonly need: { levels: number; minSize: BookNeed["minSize"] };
+
+  /** What decideQuotes will read of the book (one object, refilled each tick). */
+  private bookNeed(): BookNeed {
+    const p = this.desk.params.current;
+    this.need.levels = p.depthLookback + this.desk.tracker.liveCount;
+    this.need.minSize = p.minLevelSize ?? this.desk.market.minSize;
+    return this.need;
   }
 
   private async fetchAndDecide(ts: number): Promise<QuoteDecision | null> {

@@ -45,6 +45,11 @@ export interface RunnerConfig {
    * nothing reads and whose results come from the runner's own counters). Alerts and state changes still are.
    */
   record: boolean;
+  /**
+   * True: a simulated venue may build only the part of its book the strategy reads (BookNeed), a lab
+   * simulation's saving. Off on the desk, whose previews, emergency estimate and recording read the whole book.
+   */
+  decisionBookOnly: boolean;
 }
 
 export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
@@ -53,6 +58,7 @@ export const defaultRunnerConfig = (tickMs: number): RunnerConfig => ({
   requoteToleranceTicks: 1,
   snapshotEveryMs: Math.max(1_000, tickMs),
   record: true,
+  decisionBookOnly: false,
   maxOrdersPerSecond: 100,
   backoffMs: Math.max(1_000, tickMs * 2),
   rebalanceChunk: null,

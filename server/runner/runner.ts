@@ -52,6 +52,12 @@ export interface RunnerDeps {
   desk?: DeskLink;
   /** The strategy's lease epoch on a scaled-out desk (server/cluster): carried in every client order id. */
   clientEpoch?: number | null;
+  /**
+   * Numbered client ids (sd-…-1, -2, …) instead of random ones: only for a venue that lives and dies with the
+   * runner (a lab simulation), where no earlier run's id can still be about. Anywhere else an id must not repeat
+   * across restarts.
+   */
+  numberedClientIds?: boolean;
 }
 
 const sleep = (ms: number) => new Promise<"late">((r) => setTimeout(() => r("late"), ms).unref?.());
@@ -113,7 +119,7 @@ export class Runner {
     this.emitEvent = deps.emit ?? (() => {});
     this.streaming = deps.emit !== undefined;
     this.log = deps.log ?? (() => {});
-    this.ids = clientIds(deps.strategy.clientTag ?? null, deps.clientEpoch ?? null);
+    this.ids = clientIds(deps.strategy.clientTag ?? null, deps.clientEpoch ?? null, deps.numberedClientIds ?? false);
     this.deskLink = deps.desk ?? {};
     const now = () => this.time.now();
     const sid = () => this.strategy.id;

@@ -9,15 +9,21 @@ import type { LevelSource, SimOrder } from "./matching";
 const ticks: number[] = [];
 const lots: number[] = [];
 
-/** Displayed levels after depletion, merged with our resting orders (`own`, best first), best first. */
-export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth: number, grid: MarketGrid): BookLevel[] {
+/**
+ * Displayed levels after depletion, merged with our resting orders (`own`, best first), best first. With a
+ * need (a reader's BookNeed in lots), the market's levels stop once `needLevels` of them hold `needLots` or
+ * more: our orders merged in and taken out again by the reader change at most one level each, and the need
+ * counts them.
+ */
+export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth: number, grid: MarketGrid, needLevels = Infinity, needLots = 1): BookLevel[] {
   const dir = src.dir;
   ticks.length = 0;
   lots.length = 0;
   const n = src.levelCount();
   let cum = 0;
+  let enough = 0;
   // Levels past the depth-th cannot be shown: our orders merged in can only push them further out.
-  for (let i = 0; i < n && ticks.length < depth; i++) {
+  for (let i = 0; i < n && ticks.length < depth && enough < needLevels; i++) {
     const l = src.levelLots(i);
     let rem = cum + l - src.depleted;
     rem = rem <= 0 ? 0 : rem > l ? l : rem;
@@ -25,6 +31,7 @@ export function buildBookSide(src: LevelSource, own: readonly SimOrder[], depth:
     if (rem > 0) {
       ticks.push(src.levelTick(i));
       lots.push(rem);
+      if (rem >= needLots) enough++;
     }
   }
   for (const o of own) {

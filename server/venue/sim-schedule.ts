@@ -27,6 +27,12 @@ export interface ScheduleHost {
   onError(err: unknown): void;
 }
 
+/**
+ * Microtasks are queued as reactions to this promise, not with queueMicrotask: Node's builds an AsyncResource
+ * for every call, and this runs for every order call of a simulation. Same queue, same order.
+ */
+const settled = Promise.resolve();
+
 /** For an action whose answer nobody will hear (a lost acknowledgement). */
 const ignore = (): void => undefined;
 
@@ -81,7 +87,7 @@ export class ActionQueue {
     const clock = this.clock;
     const host = this.host;
     if (at <= clock.now()) {
-      queueMicrotask(this.syncDue);
+      void settled.then(this.syncDue);
       return;
     }
     if (clock.sleepUntil) {
@@ -89,7 +95,7 @@ export class ActionQueue {
     } else if (clock.advanceTo) {
       // Simulated time owned by the caller: waiting for an answer consumes it. (The check is written out, not
       // a named closure: this runs for every order call of a simulation.)
-      queueMicrotask(() => {
+      void settled.then(() => {
         if (host.closed() || host.processedUntil() >= at) return;
         clock.advanceTo!(at);
         host.sync();
@@ -109,7 +115,7 @@ export class ActionQueue {
         }, Math.min(50, Math.max(1, at - now)));
         this.timers.add(timer);
       };
-      queueMicrotask(poll);
+      void settled.then(poll);
     }
   }
 }

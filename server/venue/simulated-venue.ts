@@ -34,7 +34,7 @@ import { FaultHooks, type CancelFault, type CreateFault, type HangMethod } from 
 import { validateOrder } from "./sim-orders";
 import { ActionQueue, type PendingAction } from "./sim-schedule";
 import { SimLiveSurface } from "./sim-live";
-import type { CreateOrderRequest, MarketRules, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "./types";
+import type { BookNeed, CreateOrderRequest, MarketRules, Venue, VenueBalance, VenueFill, VenueOrder, VenuePosition } from "./types";
 
 export type { CancelFault, CreateFault, HangMethod };
 
@@ -268,10 +268,21 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
     return this.staleFrozen ?? this.buildBook();
   }
 
-  orderBookNow(): OrderBook | null {
+  orderBookNow(need?: BookNeed): OrderBook | null {
     if (this.closed || this.faults.throttled > 0 || this.faults.hangScripted("fetchOrderBook")) return null;
     this.sync();
-    return this.staleFrozen ?? this.buildBook();
+    return this.staleFrozen ?? this.buildBook(need);
+  }
+
+  /** The last need's minimum size in lots (a strategy's parameters change rarely; the division runs once). */
+  private needMin: { size: Decimal; lots: number } | null = null;
+
+  private needLots(min: Decimal): number {
+    if (this.needMin?.size !== min) {
+      const lots = min.div(this.grid.lot).ceil();
+      this.needMin = { size: min, lots: lots.lte(1) ? 1 : lots.gt(Number.MAX_SAFE_INTEGER) ? Infinity : lots.toNumber() };
+    }
+    return this.needMin.lots;
   }
 
   async fetchOpenOrders(): Promise<VenueOrder[]> {
@@ -559,10 +570,12 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
     };
   }
 
-  private buildBook(): OrderBook {
+  private buildBook(need?: BookNeed): OrderBook {
+    const levels = need ? need.levels : Infinity;
+    const min = need ? this.needLots(need.minSize) : 1;
     return {
-      bids: buildBookSide(this.bids, this.ownInBook ? this.resting.bids : [], this.bookDepth, this.grid),
-      asks: buildBookSide(this.asks, this.ownInBook ? this.resting.asks : [], this.bookDepth, this.grid),
+      bids: buildBookSide(this.bids, this.ownInBook ? this.resting.bids : [], this.bookDepth, this.grid, levels, min),
+      asks: buildBookSide(this.asks, this.ownInBook ? this.resting.asks : [], this.bookDepth, this.grid, levels, min),
       ts: Math.floor(this.bookTime()),
     };
   }

@@ -79,6 +79,16 @@ export interface MarketRules extends MarketSpec {
 }
 
 /**
+ * How much of a book a reader will look at: levels best first until `levels` of them hold at least `minSize`
+ * (the strategy's depth lookback over levels it does not ignore, plus one per order of ours that can shrink a
+ * level). A venue may leave out what lies beyond; nothing a reader with this need reads changes.
+ */
+export interface BookNeed {
+  readonly levels: number;
+  readonly minSize: Decimal;
+}
+
+/**
  * The surface every venue offers, the live ones' needs made explicit (verbs as ccxt's): the market's rules,
  * books, orders and fills pushed as they happen, the account's position and balance, orders by our client
  * id, batches with a result per leg, and the dead-man switch. The paper and replay venues implement all of
@@ -97,7 +107,7 @@ export interface Venue {
    * asked for with fetchOrderBook (a fault is scripted, the venue is closed or throttled). A read that cannot
    * hang needs no deadline, and a simulation ticks thousands of times a second.
    */
-  orderBookNow?(): OrderBook | null;
+  orderBookNow?(need?: BookNeed): OrderBook | null;
   /** Orders the venue holds as resting now (open or partially filled). */
   fetchOpenOrders(): Promise<VenueOrder[]>;
   /** One order by our client order id, open or finished; throws OrderNotFound when the venue does not know

@@ -28,3 +28,17 @@ test("tags are six lowercase letters or digits; anything else is refused", () =>
   assert.throws(() => clientIds("ABCDEF"), /six lowercase/);
   assert.throws(() => clientIds("abc"), /six lowercase/);
 });
+
+test("numbered ids (a lab simulation's throwaway venue) count up, keep the strategy's tag and epoch, and are owned the same way", () => {
+  const a = clientIds("aaaaa1", null, true);
+  const legacy = clientIds(null, null, true);
+  const fenced = clientIds("ccccc3", 7, true);
+  assert.deepEqual([a.newId(), a.newId(), a.newId()], ["sd-aaaaa1-1", "sd-aaaaa1-2", "sd-aaaaa1-3"]);
+  assert.equal(fenced.newId(), "sd-ccccc3-e7-1");
+  const idl = legacy.newId();
+  assert.equal(idl, "sd-1");
+  assert.ok(legacy.owns(idl) && !a.owns(idl) && a.foreign(idl));
+  assert.equal(tagOfClientId("sd-aaaaa1-2"), "aaaaa1");
+  // Another strategy's numbered ids are told apart as random ones are.
+  assert.ok(!a.owns(fenced.newId()));
+});
