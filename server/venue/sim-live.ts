@@ -67,9 +67,11 @@ export class SimLiveSurface {
 
   /** After each advance: order updates, then the book if it changed. */
   deliver(book: () => OrderBook): void {
-    const orders = this.pendingOrders;
-    this.pendingOrders = [];
-    for (const o of orders) for (const l of [...this.orderListeners]) l(o);
+    if (this.pendingOrders.length) {
+      const orders = this.pendingOrders;
+      this.pendingOrders = [];
+      for (const o of orders) for (const l of [...this.orderListeners]) l(o);
+    }
     if (!this.bookListeners.size) return;
     const b = book();
     if (b.ts === this.lastBookTs) return;
