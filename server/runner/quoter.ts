@@ -39,7 +39,7 @@ interface Want {
 }
 
 export class Quoter {
-  private want = new Map<Side, Want>();
+  private readonly want = new Map<Side, Want>();
   private active = false;
   private now = 0;
   private planVersion = 0;
@@ -80,7 +80,8 @@ export class Quoter {
       }
     }
     const { accepted } = this.gate.check(this.intentsFor(decision, params), ctx);
-    this.want = new Map(accepted.map((i) => [i.side, { intent: i, done: false }]));
+    this.want.clear();
+    for (const i of accepted) this.want.set(i.side, { intent: i, done: false });
     this.active = true;
     this.step();
   }
