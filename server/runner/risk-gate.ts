@@ -76,16 +76,19 @@ export class RiskGate {
   check(intents: readonly OrderIntent[], ctx: GateContext): GateResult {
     const accepted: OrderIntent[] = [];
     const rejected: Array<{ intent: OrderIntent; reason: string }> = [];
-    const excess = ctx.inventory.sub(ctx.targetInventory);
     const k = scaledContext(ctx);
+    // The Decimal excess only where the Decimal path needs it: with k, its sign is k.excess's.
+    const excess = k === null ? ctx.inventory.sub(ctx.targetInventory) : null;
 
     for (const intent of intents) {
       if (ctx.riskState === "HALTED") {
         rejected.push({ intent, reason: "risk state HALTED: no new orders" });
         continue;
       }
-      const signed = intent.side === "buy" ? intent.size : intent.size.neg();
-      const reduces = !excess.isZero() && excess.isNegative() !== signed.isNegative();
+      // A sell is a negative change (sizes are never negative): it reduces a long excess, a buy a short one.
+      const long = k !== null ? k.excess > 0 : excess!.isPositive() && !excess!.isZero();
+      const short = k !== null ? k.excess < 0 : excess!.isNegative() && !excess!.isZero();
+      const reduces = intent.side === "sell" ? long : short;
       let size = intent.size;
       let reduceOnly = intent.reduceOnly;
       const reducing = ctx.riskState === "REDUCING" || intent.reduceOnly;
@@ -102,24 +105,25 @@ export class RiskGate {
         continue;
       }
 
+      const ex = excess ?? ctx.inventory.sub(ctx.targetInventory);
       if (reducing) {
         if (!reduces) {
           rejected.push({ intent, reason: `${ctx.riskState === "REDUCING" ? "risk state REDUCING" : "reduce-only"}: ${intent.side} would not reduce inventory toward target` });
           continue;
         }
         // Never reduce through the target: that would open the opposite exposure.
-        size = Decimal.min(size, excess.abs());
+        size = Decimal.min(size, ex.abs());
         reduceOnly = true;
       } else if (!reduces) {
-        const room = ctx.maxInventory.sub(excess.abs());
+        const room = ctx.maxInventory.sub(ex.abs());
         if (room.lte(0)) {
-          rejected.push({ intent, reason: `position limit: |inventory − target| is already ${excess.abs()} of max ${ctx.maxInventory}` });
+          rejected.push({ intent, reason: `position limit: |inventory − target| is already ${ex.abs()} of max ${ctx.maxInventory}` });
           continue;
         }
         size = Decimal.min(size, room);
       } else {
         // A reducing order may go through target and out the other side, but not past the limit there.
-        size = Decimal.min(size, excess.abs().add(ctx.maxInventory));
+        size = Decimal.min(size, ex.abs().add(ctx.maxInventory));
       }
       if (floored) {
         const held = ctx.inventory.sub(ctx.minPosition!);
