@@ -37,9 +37,9 @@ export function compileMarket(market: MarketSpec): CompiledMarket {
   if (minPrice >= maxPrice) throw new RangeError(`${market.symbol}: minPrice must be below maxPrice`);
   c = {
     tick,
-    ticks: new InternTable(),
-    halfTicks: new InternTable(),
-    lots: new InternTable(),
+    ticks: internTableFor(market.tickSize),
+    halfTicks: internTableFor(market.tickSize.div(2)),
+    lots: internTableFor(market.lotSize),
     contexts: new WeakMap(),
     lot,
     minSize,
@@ -81,6 +81,22 @@ export class InternTable {
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+const tables = new Map<string, InternTable>();
+
+/**
+ * The intern table for counts of `unit`, one per unit value: the strategy core and a venue's grid on the same
+ * market share it, so the price the strategy quotes is the one the venue's order and book show, made once.
+ */
+export function internTableFor(unit: Decimal): InternTable {
+  const key = unit.toString();
+  let t = tables.get(key);
+  if (!t) {
+    t = new InternTable();
+    tables.set(key, t);
+  }
+  return t;
+}
 
 /**
  * count × unit as a Decimal, interned per market. Building a Decimal costs ~0.35 µs and a quoting market

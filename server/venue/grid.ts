@@ -3,7 +3,7 @@
 // Decimal values only exist at the interface.
 import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
-import { InternTable, internNumber } from "@/lib/strategy/compiled-market";
+import { internNumber, internTableFor, type InternTable } from "@/lib/strategy/compiled-market";
 import { toUnits7 } from "@/lib/strategy/exact";
 
 /**
@@ -34,6 +34,8 @@ export class MarketGrid {
   constructor(readonly market: MarketSpec) {
     this.tick = new Decimal(market.tickSize);
     this.lot = new Decimal(market.lotSize);
+    this.prices = internTableFor(this.tick);
+    this.sizes = internTableFor(this.lot);
     this.tickUnits7 = toUnits7(this.tick);
     this.lotUnits7 = toUnits7(this.lot);
     if (!this.tick.gt(0)) throw new Error(`market ${market.symbol}: tickSize must be > 0`);
@@ -83,8 +85,8 @@ export class MarketGrid {
     return internNumber(this.sizes, lots, this.lot);
   }
 
-  private readonly prices = new InternTable();
-  private readonly sizes = new InternTable();
+  private readonly prices: InternTable;
+  private readonly sizes: InternTable;
 }
 
 /**
