@@ -7,6 +7,13 @@ export type Side = "buy" | "sell";
 export interface BookLevel {
   readonly price: Decimal;
   readonly size: Decimal;
+  /**
+   * A venue that keeps its levels on a grid may give the price and size as exact integer counts of 10^-7
+   * (toUnits7's values), undefined when they are not: a reader then compares integers it already holds instead
+   * of loading each Decimal's digits (a book's Decimals sit all over the heap: a cache miss each).
+   */
+  readonly priceUnits7?: number;
+  readonly sizeUnits7?: number;
 }
 
 /** An L2 book, best level first on both sides (bids descending, asks ascending). */

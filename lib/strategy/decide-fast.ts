@@ -11,7 +11,7 @@
 // it returns null and decide.ts runs the exact BigInt path, so outputs never depend on which path ran.
 // tests/lib/decide-fast.test.ts compares both with the implementation as it was, over many random inputs.
 import type Decimal from "decimal.js";
-import type { OrderBook, Side } from "@/lib/market";
+import type { BookLevel, OrderBook, Side } from "@/lib/market";
 import { INTERN_SLOTS, internNumber, type CompiledMarket, type MarketContext } from "./compiled-market";
 import { ceilDiv, reduceFrac, units7Of, UNITS7_TO_SCALED } from "./exact";
 import { skewFromRatio } from "./inventory";
@@ -156,6 +156,23 @@ function readUnits(x: Decimal): boolean {
   return true;
 }
 
+/** readUnits for a level's exact integer (BookLevel.priceUnits7 / sizeUnits7): the same bound, no Decimal read. */
+function readInt(u: number): boolean {
+  if (!((u < 0 ? -u : u) <= BOUND)) return false;
+  scratch[0] = u;
+  return true;
+}
+
+function readPrice(l: BookLevel): boolean {
+  const u = l.priceUnits7;
+  return u === undefined ? readUnits(l.price) : readInt(u);
+}
+
+function readSize(l: BookLevel): boolean {
+  const u = l.sizeUnits7;
+  return u === undefined ? readUnits(l.size) : readInt(u);
+}
+
 let scanFirst = -1;
 
 /** scanSide's fast path into scanFirst and scratch[1] (the depth); false when a size does not fit or fewer than 2 levels pass. */
@@ -164,7 +181,7 @@ function scan(levels: OrderBook["bids"], min: number, lookback: number): boolean
   let count = 0;
   let depth = 0;
   for (let i = 0; i < levels.length && count < lookback; i++) {
-    if (!readUnits(levels[i]!.size)) return false;
+    if (!readSize(levels[i]!)) return false;
     const size = scratch[0]!;
     if (size <= 0 || size < min) continue;
     if (count === 0) first = i;
@@ -333,9 +350,9 @@ export function decideFast(
   const topBid = book.bids[0];
   const topAsk = book.asks[0];
   if (!topBid || !topAsk) return null;
-  if (!readUnits(topBid.price)) return null;
+  if (!readPrice(topBid)) return null;
   const rawBid = scratch[0]!;
-  if (!readUnits(topAsk.price)) return null;
+  if (!readPrice(topAsk)) return null;
   const rawAsk = scratch[0]!;
   if (rawBid >= rawAsk) return null;
   if (!scan(book.bids, c.minLevel, c.lookback)) return null;
@@ -344,9 +361,9 @@ export function decideFast(
   if (!scan(book.asks, c.minLevel, c.lookback)) return null;
   const askFirst = scanFirst;
   const askDepth = scratch[1]!;
-  if (!readUnits(book.bids[bidFirst]!.price)) return null;
+  if (!readPrice(book.bids[bidFirst]!)) return null;
   const bb = scratch[0]!;
-  if (!readUnits(book.asks[askFirst]!.price)) return null;
+  if (!readPrice(book.asks[askFirst]!)) return null;
   const ba = scratch[0]!;
   const center2 = bb + ba;
   let spread = ba - bb;

@@ -57,8 +57,8 @@ export class MarketGrid {
   }
 
   /** Tick and lot in 10^-7 units (NaN when they have finer digits: the Decimal path then decides). */
-  private readonly tickUnits7: number;
-  private readonly lotUnits7: number;
+  readonly tickUnits7: number;
+  readonly lotUnits7: number;
   private readonly tickCounts = new WeakMap<Decimal, number | null>();
   private readonly lotCounts = new WeakMap<Decimal, number | null>();
 
@@ -107,6 +107,15 @@ export class LazyLevel {
   }
   get size(): Decimal {
     return this.grid.size(this.lots);
+  }
+  // BookLevel's exact integers: count × unit when the unit has at most 7 decimals and the product is exact.
+  get priceUnits7(): number | undefined {
+    const u = this.tick * this.grid.tickUnits7;
+    return u <= Number.MAX_SAFE_INTEGER && u >= -Number.MAX_SAFE_INTEGER ? u : undefined;
+  }
+  get sizeUnits7(): number | undefined {
+    const u = this.lots * this.grid.lotUnits7;
+    return u <= Number.MAX_SAFE_INTEGER && u >= -Number.MAX_SAFE_INTEGER ? u : undefined;
   }
   toJSON(): { price: string; size: string } {
     return { price: this.price.toString(), size: this.size.toString() };

@@ -10,6 +10,7 @@ import type { MarketSpec, OrderBook } from "@/lib/market";
 import { compileStrategyParams, decideQuotes, type CompiledParams, type QuoteDecision, type QuoteState, type StrategyParamsInput } from "@/lib/strategy";
 import { decideFast } from "@/lib/strategy/decide-fast";
 import { compileMarket, contextFor } from "@/lib/strategy/compiled-market";
+import { LazyLevel, MarketGrid } from "@/server/venue/grid";
 import { referenceDecideQuotes } from "./reference/decide-reference";
 import { arbBook, arbMarket, arbMode, bookOf, market } from "./helpers";
 
@@ -178,5 +179,47 @@ describe("decideQuotes' fast path gives the previous implementation's outputs, b
       assert.deepEqual(bits(decideQuotes(w.state, params, book, m)), bits(referenceDecideQuotes(w.state, params, book, m)), `input ${i}`);
     }
     assert.ok(fast > n * 0.8, `the fast path decided ${fast} of ${n}`);
+  });
+});
+
+/**
+ * The same book as a simulated venue shows it: each level on the market's grid becomes a LazyLevel, whose
+ * priceUnits7 and sizeUnits7 the fast path reads instead of the Decimals' digits; a level off the grid stays a
+ * plain one (a mixed book).
+ */
+function onGrid(w: World): { book: OrderBook; lazy: number } | null {
+  let grid: MarketGrid;
+  try {
+    grid = new MarketGrid(w.m);
+  } catch {
+    return null;
+  }
+  let lazy = 0;
+  const side = (levels: OrderBook["bids"]) =>
+    levels.map((l) => {
+      const t = grid.ticksExact(l.price);
+      const n = grid.lotsExact(l.size);
+      if (t === null || n === null) return l;
+      lazy++;
+      return new LazyLevel(grid, t, n);
+    });
+  return { book: { bids: side(w.book.bids), asks: side(w.book.asks), ts: w.book.ts }, lazy };
+}
+
+describe("a venue's grid levels (their exact integers read instead of the Decimals) decide as the Decimal levels do", () => {
+  test("random markets, books, parameters and inventories", () => {
+    let lazy = 0;
+    let fast = 0;
+    fc.assert(
+      fc.property(arbWorld, (w) => {
+        const g = onGrid(w);
+        if (!g) return;
+        lazy += g.lazy;
+        if (fastRan({ ...w, book: g.book })) fast++;
+        assert.deepEqual(bits(decideQuotes(w.state, w.params, g.book, w.m)), bits(decideQuotes(w.state, w.params, w.book, w.m)));
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(lazy > 1000 && fast > 50, `grid levels ${lazy}, decided by the fast path ${fast}`);
   });
 });
