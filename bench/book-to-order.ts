@@ -58,6 +58,9 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   // each stage it added ~50 µs to the span it measured. By default it is read once the request is written
   // (outside the span); BENCH_STAGE_CPU=1 reads it at every stage, for the CPU table, at that cost.
   const stageCpu = process.env.BENCH_STAGE_CPU === "1";
+  // Each intermediate stamp (a wrapper, performance.now(), a property set) runs inside the span it measures,
+  // on cold code: BENCH_STAGES=0 keeps only the span's two ends, to show what the stamps themselves add.
+  const stages = process.env.BENCH_STAGES !== "0";
   const stamp = (s: Stage) => {
     if (t0 !== null && at[s] === undefined) {
       at[s] = performance.now();
@@ -92,16 +95,20 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
       }
       hooks.onBook?.(d);
     },
-    onRequest: (url, body) => {
-      hooks.onRequest?.(url, body);
-      stamp("handed to the HTTP client");
-    },
+    ...(stages
+      ? {
+          onRequest: (url: string, body: unknown) => {
+            hooks.onRequest?.(url, body);
+            stamp("handed to the HTTP client");
+          },
+        }
+      : {}),
   };
-  c.venue.watchOrderBook(() => stamp("book applied"));
+  if (stages) c.venue.watchOrderBook(() => stamp("book applied"));
   // The sender's requests (server/venue/http1.ts): a connection taken, and the request written to it (the
   // write(2) has returned). The runqueue is read after the stamp: its file read is the bench's, not the desk's.
   client.sender.http.onWrite = (path, phase) => {
-    if (phase === "socket") return stamp("socket assigned");
+    if (phase === "socket") return stages ? stamp("socket assigned") : undefined;
     if (path !== "/exchange" || t0 === null || at["written to the socket"] !== undefined) return;
     stamp("written to the socket");
     cpuAt["written to the socket"] ??= cpuNow();
@@ -114,25 +121,9 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   toWeb.port2.unref();
   const emit: Emit = (event, payload) => toWeb.port1.postMessage({ type: "event", event, payload });
   const runner = await runnerOn(c, "bench-book-to-order", { quoteOnBookMs: 0, maxOrdersPerSecond: 1000 }, { emit });
-  const q = runner.quoter;
-  const plan = q.plan.bind(q);
-  q.plan = (...a) => (stamp("decided (to the risk gate)"), plan(...a));
-  const ex = runner.execution;
-  const cancel = ex.cancel.bind(ex);
-  const submit = ex.submit.bind(ex);
-  ex.cancel = (o, why) => (stamp("execution command"), cancel(o, why));
-  ex.submit = (o) => (stamp("execution command"), submit(o));
-  const v = c.venue;
-  const vCancel = v.cancelOrder.bind(v);
-  v.cancelOrder = (id) => (stamp("venue call"), vCancel(id));
-  const signer = client.signer;
-  const sign = signer.sign.bind(signer);
-  signer.sign = (a, n) => {
-    const s = sign(a, n);
-    stamp("signed");
-    return s;
-  };
+  if (stages) instrument(runner, c.venue, client.signer, stamp);
   await runner.tick(Date.now());
+  const signer = client.signer;
   const ours = () => c.fake.engine.openOrders(c.user);
   await until("quotes resting", () => ours().length === 2, 20_000);
   const rows = new Map<Stage, number[]>(STAGES.map((s) => [s, []]));
@@ -188,13 +179,13 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   await c.close();
   toWeb.port1.close();
   const f = (x: number) => `${x.toFixed(3)} ms`.padStart(9);
+  const row = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "not stamped (BENCH_STAGES=0)");
   const line = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "none");
   const total = rows.get("written to the socket")!;
   console.log(`\nbook → order request on the wire (live, fake Hyperliquid in-process, ${total.length} market moves, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end)`);
   console.log("  cumulative from the book message reaching the adapter:");
   for (const s of STAGES) {
-    const xs = rows.get(s)!;
-    console.log(`    ${s.padEnd(28)} p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}`);
+    console.log(`    ${s.padEnd(28)} ${row(rows.get(s)!)}`);
   }
   console.log(`  CPU time of the process (all threads) from the book message${stageCpu ? ", cumulative" : " (BENCH_STAGE_CPU=1 for every stage)"}:`);
   for (const s of STAGES) {
@@ -216,6 +207,26 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   console.log(`  book → written to the socket, wall time: ${line(total)}   [bar p99 <= ${BAR_MS} ms: ${p99 <= BAR_MS ? "met" : "NOT met"}]`);
   console.log(`  book → written to the socket, CPU time:  ${line(cpu)}   [the same bar on the work alone: ${cpu99 <= BAR_MS ? "met" : "NOT met"}]`);
   console.log(`  signatures with a nonce prepared ahead: ${signer.stats.pooled}, made on the spot: ${signer.stats.onTheSpot}`);
+}
+
+/** Stamps the stages inside the desk: the decision handed to the risk gate, the command, the venue call, the signature. */
+function instrument(runner: Awaited<ReturnType<typeof runnerOn>>, v: Awaited<ReturnType<typeof connect>>["venue"], signer: Awaited<ReturnType<typeof connect>>["venue"]["client"]["signer"], stamp: (s: Stage) => void): void {
+  const q = runner.quoter;
+  const plan = q.plan.bind(q);
+  q.plan = (...a) => (stamp("decided (to the risk gate)"), plan(...a));
+  const ex = runner.execution;
+  const cancel = ex.cancel.bind(ex);
+  const submit = ex.submit.bind(ex);
+  ex.cancel = (o, why) => (stamp("execution command"), cancel(o, why));
+  ex.submit = (o) => (stamp("execution command"), submit(o));
+  const vCancel = v.cancelOrder.bind(v);
+  v.cancelOrder = (id) => (stamp("venue call"), vCancel(id));
+  const sign = signer.sign.bind(signer);
+  signer.sign = (a, n) => {
+    const s = sign(a, n);
+    stamp("signed");
+    return s;
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

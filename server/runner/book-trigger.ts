@@ -14,17 +14,31 @@ export class BookTrigger {
   /** Decisions run because a book arrived. */
   fired = 0;
 
+  private rehearsals: ReturnType<typeof setInterval> | null = null;
+
   constructor(
     private readonly debounceMs: number,
     /** True while a decision (a clock tick or ours) is under way. */
     private readonly busy: () => boolean,
     /** Decides on the book in hand, without reading it again (see Runner.tick). */
     private readonly decide: (book: OrderBook) => Promise<void>,
+    /**
+     * Runs the decision's pure part again on the last book, its result dropped. A live market moves a few
+     * times a second: too seldom for V8 to compile the code a book runs through, so each book was decided
+     * by the interpreter, on cold caches (~150 µs, against ~40 µs for the same decision in a simulation's
+     * hot loop). Rehearsed in idle time, it is compiled and warm when the next book comes.
+     */
+    private readonly rehearse: (() => void) | null = null,
+    private readonly rehearseEveryMs = 50,
   ) {}
 
   /** A new book arrived (none: the last one, after a wait). */
   onBook(book?: OrderBook): void {
     if (this.stopped) return;
+    if (this.rehearse && !this.rehearsals) {
+      this.rehearsals = setInterval(() => this.rehearseIfIdle(), this.rehearseEveryMs);
+      this.rehearsals.unref?.();
+    }
     if (book) this.book = book;
     if (!this.book) return;
     if (this.busy()) {
@@ -63,5 +77,16 @@ export class BookTrigger {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.rehearsals) clearInterval(this.rehearsals);
+  }
+
+  /** Only between decisions: a decision made lately has kept the code warm itself. */
+  private rehearseIfIdle(): void {
+    if (this.stopped || this.timer || this.busy() || performance.now() - this.lastAt < this.rehearseEveryMs) return;
+    try {
+      this.rehearse?.();
+    } catch {
+      // A rehearsal's result (or failure) is dropped: the next real decision meets the same and reports it.
+    }
   }
 }

@@ -3,8 +3,10 @@
 // it reports that we never booked are booked, orders are matched by client id (unknown ones asked about),
 // the position is compared, and whatever still rests is cancelled (quotes are cheap to re-place; adopting a
 // half-known order is not).
+import { decideQuotes } from "@/lib/strategy";
 import type { Runner, RunnerDeps } from "@/server/runner/runner";
 import { BookTrigger } from "@/server/runner/book-trigger";
+import { excludeOwnOrders } from "@/server/runner/own-orders";
 
 export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promise<void> {
   const rec = await r.store.loadRecoveryState(r.strategy.id);
@@ -41,7 +43,7 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
   const quoteOnBookMs = r.config.quoteOnBookMs;
   let unsubscribeBook: (() => void) | undefined;
   if (quoteOnBookMs !== null) {
-    const trigger = new BookTrigger(quoteOnBookMs, () => r.ticking, (book) => r.tick(r.time.now(), book));
+    const trigger = new BookTrigger(quoteOnBookMs, () => r.ticking, (book) => r.tick(r.time.now(), book), () => rehearseDecision(r));
     r.bookTrigger = trigger;
     // Every streamed book is what the next quote would meet (quoter.ts caps post-only quotes against it).
     unsubscribeBook = r.venue.watchOrderBook((book) => {
@@ -89,4 +91,15 @@ export async function recover(r: Runner, runMeta?: RunnerDeps["runMeta"]): Promi
       `${quiet ? "" : " (some cancels unconfirmed)"}; venue position ${report.venueQty ?? "unknown"}${report.error ? ` (${report.error})` : ""}`,
   );
   r.emitStatus();
+}
+
+/**
+ * The decision's pure part (our orders out of the newest book, the strategy's decision) on the newest book,
+ * its result dropped: the book trigger runs it in idle time so that the next book finds its code compiled.
+ */
+function rehearseDecision(r: Runner): void {
+  const book = r.loop.seenBook;
+  if (!book || !r.running || !r.params.loaded) return;
+  const theirs = excludeOwnOrders(book, r.tracker.liveValues());
+  decideQuotes({ ...r.deskLink.quoteState?.(), inventory: r.ledger.position.qty }, r.params.current, theirs, r.market);
 }

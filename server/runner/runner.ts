@@ -128,7 +128,12 @@ export class Runner {
     this.tracker = new OrderTracker({ now, retainClosedMs: deps.config.retainClosedMs });
     this.tracker.onChange((o, t) => {
       if (t?.from === "pending_cancel" && t.to === "cancelled") this.stats.cancels++;
-      if (deps.config.record) this.publisher.persistOrder(o, t === null && o.history.length === 0 && o.state === "pending_new", this.strategy.id, this.runId);
+      if (deps.config.record) {
+        const created = t === null && o.history.length === 0 && o.state === "pending_new";
+        // During a decision on a pushed book, the record is built once its requests are written (the state as it was).
+        if (this.heldPersists) this.heldPersists.push([{ ...o, history: o.closedAt !== null || o.state === "unknown" ? o.history.slice() : o.history }, created]);
+        else this.publisher.persistOrder(o, created, this.strategy.id, this.runId);
+      }
       if (!this.streaming) return;
       // During a decision on a pushed book, the state as it was (a shallow copy) waits for the requests to leave.
       if (this.heldOrderEvents) this.heldOrderEvents.push({ ...o });
@@ -227,6 +232,8 @@ export class Runner {
 
   /** Order changes of a decision on a pushed book, told to the dashboard once its requests are written. */
   private heldOrderEvents: TrackedOrder[] | null = null;
+  /** Order records of a decision on a pushed book (the order as it was, created): queued once its requests are written. */
+  private heldPersists: [TrackedOrder, boolean][] | null = null;
 
   private async tickOnce(ts: number, book?: OrderBook): Promise<void> {
     const t0 = performance.now();
@@ -254,6 +261,7 @@ export class Runner {
   private decideOnPushedBook(ts: number, book: OrderBook, t0: number): void {
     const release = this.writes.hold();
     if (this.streaming) this.heldOrderEvents ??= [];
+    if (this.config.record) this.heldPersists = [];
     let decision: QuoteDecision | null = null;
     try {
       // What the decision reads first (orders past their deadline, a flatten under way); the tick's
@@ -266,6 +274,10 @@ export class Runner {
       this.reconciler.onTick();
       this.recordTick(t0);
     } finally {
+      // Still in the book's turn (nothing else can have queued an order record meanwhile): the records keep their order.
+      const persists = this.heldPersists;
+      this.heldPersists = null;
+      if (persists) for (const [o, created] of persists) this.publisher.persistOrder(o, created, this.strategy.id, this.runId);
       // Order changes that come meanwhile (a venue answer) join the queue: the dashboard hears them in order.
       setImmediate(() => {
         release();

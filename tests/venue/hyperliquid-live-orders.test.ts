@@ -148,6 +148,45 @@ test("10b. a tick-size change (the market crosses 10 000, where the tick goes 0.
     await runner.shutdown("test");
   }, { fake: { coins: DEFAULT_COINS.map((x) => (x.name === "ETH" ? { ...x, mark: "9990" } : x)), houseHalfSpreadTicks: 100, houseSize: "1" } }));
 
+test("10c. a book read before a tick-size change, timed by the venue in the same millisecond and answered after it, does not move the grid back", async () => {
+  // The venue's clock held still for the race: the read's book and the stream's book carry the same time.
+  let pinned: number | null = null;
+  const fake = await startFakeHyperliquid({ coins: DEFAULT_COINS.map((x) => (x.name === "ETH" ? { ...x, mark: "9990" } : x)), houseHalfSpreadTicks: 100, houseSize: "1", now: () => pinned ?? Date.now() });
+  const c = await connect({ fakeInstance: fake });
+  try {
+    const { venue } = c;
+    assert.equal(venue.market.tickSize.toString(), "0.1");
+    const grids: MarketSpec[] = [];
+    venue.watchMarket((m) => grids.push(m));
+    // The REST read a desk makes when the stream has no book (between a reconnect and its first book), its
+    // answer held back until the stream has moved the grid.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const info = venue.client.info.bind(venue.client);
+    venue.client.info = async (body) => {
+      const answer = await info(body);
+      if (body.type === "l2Book") await held;
+      return answer;
+    };
+    venue.stream.book = null;
+    pinned = Date.now();
+    const read = venue.fetchOrderBook();
+    await until("the read answered (held)", () => fake.requests.some((r) => JSON.stringify(r).includes("l2Book")), 5_000);
+    fake.engine.setMark("ETH", "10020");
+    await until("the stream moved the grid", () => venue.market.tickSize.toString() === "1", 5_000);
+    release();
+    const stale = await read;
+    assert.ok(stale.bids[0]!.price.lt(10_000), "the read's book is from before the move");
+    assert.equal(stale.ts, venue.stream.book!.ts, "in the same millisecond as the book that moved the grid");
+    assert.equal(venue.market.tickSize.toString(), "1", "the grid stays where the newer book put it");
+    assert.deepEqual(grids.map((m) => m.tickSize.toString()), ["1"], "one new grid, never moved back");
+  } finally {
+    pinned = null;
+    await c.close();
+    await fake.close();
+  }
+});
+
 test("11. authentication failures are reported as such and never retried", async () => {
   const fake = await startFakeHyperliquid();
   try {

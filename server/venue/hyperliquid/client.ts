@@ -181,8 +181,21 @@ export class HyperliquidClient extends pro.hyperliquid {
     return (this.throttle(1) as Promise<unknown>).then(() => this.sendNow(action));
   }
 
+  /**
+   * ccxt's incrementingNonce (the millisecond, or one past the last nonce when two actions share one), kept
+   * in the same option (nonce-floor.ts reads it), without its generic option readers on the way to the wire.
+   */
+  private nextNonce(): number {
+    const options = this.options as { lastNonce?: unknown };
+    const now = Date.now();
+    const last = typeof options.lastNonce === "number" ? options.lastNonce : Number(this.safeInteger(options, "lastNonce", 0));
+    const nonce = now > last ? now : last + 1;
+    options.lastNonce = nonce;
+    return nonce;
+  }
+
   private sendNow(action: Record<string, unknown>): Promise<unknown> {
-    const nonce = this.incrementingNonce();
+    const nonce = this.nextNonce();
     const signature = this.signer.sign(action, nonce);
     this.hooks.onRequest?.(this.sender.href, action);
     return this.sender.post(JSON.stringify({ action, nonce, signature }));

@@ -83,6 +83,11 @@ export class L1Signer {
   private readonly digestView = new DataView(this.digestBytes.buffer);
   private readonly pool: Nonce[] = [];
   private refill: ReturnType<typeof setTimeout> | null = null;
+  private rehearsals: ReturnType<typeof setInterval> | null = null;
+  /** The last action signed and its nonce; and, in idle time, the last of each type (see rehearse). */
+  private lastAction: unknown = null;
+  private lastNonce = 0;
+  private readonly recent = new Map<unknown, [unknown, number]>();
   private refillQueued = false;
   private closed = false;
   /** Signatures made with a nonce prepared ahead, and on the spot (the pool was empty). */
@@ -104,9 +109,26 @@ export class L1Signer {
     this.typed.set(DOMAIN_SEPARATOR, 2);
   }
 
-  /** Prepares the pool now (at start, before any book needs an answer). */
-  warm(): void {
+  /** Prepares the pool now (at start, before any book needs an answer), and starts the rehearsals. */
+  warm(rehearseEveryMs = 50): void {
     while (this.pool.length < this.poolSize) this.pool.push(this.makeNonce());
+    if (this.rehearsals || this.closed) return;
+    this.rehearsals = setInterval(() => this.rehearse(), rehearseEveryMs);
+    this.rehearsals.unref?.();
+  }
+
+  /**
+   * Hashes the last action of each type signed again, the result dropped. Actions are signed a few times a
+   * second at most: too seldom for V8 to compile the msgpack and keccak code they run through, so each was
+   * hashed by the interpreter on cold caches. Rehearsed in idle time, the code is compiled and warm when the
+   * next book needs a signature. Nothing here touches the nonces or the pool.
+   */
+  rehearse(): void {
+    if (this.lastAction !== null) {
+      this.recent.set((this.lastAction as { type?: unknown }).type, [this.lastAction, this.lastNonce]);
+      this.lastAction = null;
+    }
+    for (const [action, nonce] of this.recent.values()) this.hashDigest(action, nonce);
   }
 
   /** keccak256(msgpack(action) ‖ nonce (uint64 BE) ‖ 0x00): the connection id the venue recomputes. */
@@ -140,6 +162,8 @@ export class L1Signer {
   /** The signature as ccxt sends it: r and s in hex without leading zeros, v = 27 + recovery id. */
   sign(action: unknown, nonce: number): L1Signature {
     this.hashDigest(action, nonce);
+    this.lastAction = action;
+    this.lastNonce = nonce;
     const z = word256(this.digestView);
     // The pool is topped up once the code that signed has run (its request is on the wire by then).
     if (!this.refillQueued && !this.refill && !this.closed) {
@@ -195,6 +219,9 @@ export class L1Signer {
   close(): void {
     this.closed = true;
     if (this.refill) clearTimeout(this.refill);
+    if (this.rehearsals) clearInterval(this.rehearsals);
+    this.recent.clear();
+    this.lastAction = null;
     this.pool.length = 0;
   }
 }

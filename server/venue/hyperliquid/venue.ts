@@ -57,8 +57,17 @@ export class HyperliquidVenue implements Venue {
   private readonly sent = new Map<string, SentOrder>();
   private readonly nonces: NonceFloorFile | null;
   private readonly marketListeners = new Set<(m: MarketSpec) => void>();
-  /** The time of the book that last moved the grid. */
-  private gridBookTs = 0;
+  /**
+   * Where the newest book the grid was judged on stands in the venue's order: its time (ms), then when we
+   * learned of it (`bookOrder`: a stream book's arrival, a REST read's request). Only a newer book may move
+   * the grid: one the venue timed in the same millisecond as the book that moved it, but read before it
+   * arrived, would otherwise move it back.
+   */
+  private newestBookTs = -Infinity;
+  private newestBookOrder = 0;
+  private bookOrder = 0;
+  /** Bumped on each new grid (tests, logs). */
+  gridVersion = 0;
   private closed = false;
 
   private constructor(
@@ -73,7 +82,7 @@ export class HyperliquidVenue implements Venue {
     this.calls = new Calls({ deadlineMs: cfg.deadlineMs, backoffMinMs: 500, backoffMaxMs: 30_000, now: Date.now });
     this.stream = new HyperliquidStream(client, this.ids, { coin: perp.coin, stallMs: cfg.stallMs ?? 10_000, backoffMinMs: 250, backoffMaxMs: 10_000, log });
     // First of the book's listeners: a book that has left the grid's band moves the grid before anyone quotes on it.
-    this.stream.bookListeners.add((book) => this.regrid(book));
+    this.stream.bookListeners.add((book) => this.regrid(book, ++this.bookOrder));
     this.deadman = new Deadman({
       ms: cfg.deadmanMs ?? null,
       send: (time) => this.exchange(time === undefined ? "disarm dead-man" : "arm dead-man", { type: "scheduleCancel", ...(time === undefined ? {} : { time }) }),
@@ -158,9 +167,12 @@ export class HyperliquidVenue implements Venue {
   async fetchOrderBook(): Promise<OrderBook> {
     if (this.stream.state === "disconnected") throw new MarketDataDown("the market data stream is down: the book is stale until it reconnects", { venue: VENUE });
     if (this.stream.book) return this.stream.book;
+    // The read's answer is at least as new as every stream book that arrived before it was asked, and no
+    // newer than one that arrives while it travels (the venue may have answered before sending it).
+    const order = ++this.bookOrder;
     const raw = parseVenueData(l2BookSchema, await this.info("l2Book", { type: "l2Book", coin: this.perp.coin }), "l2Book", VENUE);
     const book = { bids: raw.levels[0], asks: raw.levels[1], ts: raw.time };
-    this.regrid(book);
+    this.regrid(book, order);
     return book;
   }
 
@@ -170,10 +182,13 @@ export class HyperliquidVenue implements Venue {
    * gets the grid near where it is now, and the desk is told (watchMarket) so that it re-rounds its quotes
    * to the new tick before it quotes on this book.
    */
-  private regrid(book: OrderBook): void {
-    // A book older than the one that set the grid (a REST read answered after a newer stream message) must
-    // not move the grid back: the desk would re-round its quotes to a tick the market has left.
-    if (book.ts < this.gridBookTs) return;
+  private regrid(book: OrderBook, order: number): void {
+    // A book older than the newest one judged (a REST read answered after a newer stream message, in the same
+    // millisecond or before) must not move the grid back: the desk would re-round its quotes to a tick the
+    // market has left. Stream books arrive in the venue's order; a read sits where it was asked.
+    if (book.ts < this.newestBookTs || (book.ts === this.newestBookTs && order < this.newestBookOrder)) return;
+    this.newestBookTs = book.ts;
+    this.newestBookOrder = order;
     const bid = book.bids[0]?.price;
     const ask = book.asks[0]?.price;
     const m = this.grid;
@@ -181,7 +196,7 @@ export class HyperliquidVenue implements Venue {
     const next = marketSpec({ ...this.perp, mark: bid.add(ask).div(2) });
     if (next.tickSize.eq(m.tickSize) && next.minPrice.eq(m.minPrice) && next.maxPrice.eq(m.maxPrice)) return;
     this.grid = next;
-    this.gridBookTs = book.ts;
+    this.gridVersion++;
     this.cfg.log?.(`the market (${bid}–${ask}) left the band [${m.minPrice}, ${m.maxPrice}]: grid now [${next.minPrice}, ${next.maxPrice}] on tick ${next.tickSize} (was ${m.tickSize})`);
     for (const l of this.marketListeners) l(next);
   }
