@@ -17,7 +17,7 @@ import { Execution } from "@/server/runner/execution";
 import type { FillJournal } from "@/server/runner/fill-journal";
 import { FillLedger, entryOfFill } from "@/server/runner/fill-ledger";
 import { Flattener, type FlattenResult } from "@/server/runner/flattener";
-import { OrderTracker, type TrackedOrder } from "@/server/runner/order-tracker";
+import { OrderTracker } from "@/server/runner/order-tracker";
 import { ParamService } from "@/server/runner/param-service";
 import { Publisher, trackedOrderDto, type Emit } from "@/server/runner/publisher";
 import { Quoter } from "@/server/runner/quoter";
@@ -25,8 +25,8 @@ import { Reconciler, type Mismatch } from "@/server/runner/reconciler";
 import { OrderRateLimiter, RiskGate } from "@/server/runner/risk-gate";
 import { emergencyPreviewOf, previewOf } from "@/server/runner/previews";
 import { defaultRunnerConfig, newRunnerStats, type RunnerConfig, type RunnerStats } from "@/server/runner/runner-config";
-import { TickTimer } from "@/server/runner/tick-timer";
-import { snapshotOf, snapshotRecordOf, statusOf, viewOf, type ViewState } from "@/server/runner/views";
+import { TickCycle } from "@/server/runner/tick-cycle";
+import { snapshotOf, statusOf, viewOf, type ViewState } from "@/server/runner/views";
 import { WriteQueue } from "@/server/runner/write-queue";
 import { recover } from "@/server/runner/recovery";
 import { executionHooks, ledgerHooks, writeQueueHooks } from "@/server/runner/runner-hooks";
@@ -83,9 +83,7 @@ export class Runner {
   readonly emitEvent: Emit;
   readonly streaming: boolean;
   readonly log: (line: string) => void;
-  private readonly timer = new TickTimer();
-  /** The tick's own work: its wall time less the wait for the book (what a desk of many adds per strategy). */
-  private readonly workTimer = new TickTimer();
+  readonly cycle: TickCycle;
   readonly ids: ClientIds;
   readonly deskLink: DeskLink;
 
@@ -103,7 +101,6 @@ export class Runner {
   unsubscribeFills: (() => void) | null = null;
   lastDecision: QuoteDecision | null = null;
   lastTickAt: number | null = null;
-  private lastSnapshotStored = -Infinity;
   snapshotWanted = false;
 
   constructor(deps: RunnerDeps) {
@@ -131,12 +128,12 @@ export class Runner {
       if (deps.config.record) {
         const created = t === null && o.history.length === 0 && o.state === "pending_new";
         // During a decision on a pushed book, the record is built once its requests are written (the state as it was).
-        if (this.heldPersists) this.heldPersists.push([{ ...o, history: o.closedAt !== null || o.state === "unknown" ? o.history.slice() : o.history }, created]);
+        if (this.cycle.heldPersists) this.cycle.heldPersists.push([{ ...o, history: o.closedAt !== null || o.state === "unknown" ? o.history.slice() : o.history }, created]);
         else this.publisher.persistOrder(o, created, this.strategy.id, this.runId);
       }
       if (!this.streaming) return;
       // During a decision on a pushed book, the state as it was (a shallow copy) waits for the requests to leave.
-      if (this.heldOrderEvents) this.heldOrderEvents.push({ ...o });
+      if (this.cycle.heldOrderEvents) this.cycle.heldOrderEvents.push({ ...o });
       else this.emitEvent("order", trackedOrderDto(o));
     });
     this.execution = new Execution(this.venue, this.tracker, now, deps.config.venueDeadlineMs, executionHooks(this));
@@ -183,6 +180,7 @@ export class Runner {
       log: this.log,
     });
     this.loop = new DecisionLoop(this);
+    this.cycle = new TickCycle(this);
     this.params = new ParamService(this.store, sid, (dto) => {
       this.snapshotWanted = true;
       this.emitEvent("params", dto);
@@ -207,93 +205,20 @@ export class Runner {
     return true;
   }
 
-  // ------------------------------------------------------------------ the tick
+  // ------------------------------------------------------------------ the tick (tick-cycle.ts)
 
   /** Set while the desk decides on book updates (live): see book-trigger.ts. */
   bookTrigger: BookTrigger | null = null;
-  private inTick = false;
+
   get ticking(): boolean {
-    return this.inTick;
+    return this.cycle.ticking;
   }
 
   /** A clock tick, or (`book`) a decision on a book the venue's stream pushed. */
-  async tick(ts: number, book?: OrderBook): Promise<void> {
-    // With decisions on book updates, a clock tick that finds one under way leaves it be (never two at once).
-    if (this.bookTrigger && this.inTick) return;
-    this.inTick = true;
-    try {
-      await this.tickOnce(ts, book);
-    } finally {
-      this.inTick = false;
-      this.loop.tickEnded();
-      this.bookTrigger?.settled();
-    }
+  tick(ts: number, book?: OrderBook): Promise<void> {
+    return this.cycle.tick(ts, book);
   }
 
-  /** Order changes of a decision on a pushed book, told to the dashboard once its requests are written. */
-  private heldOrderEvents: TrackedOrder[] | null = null;
-  /** Order records of a decision on a pushed book (the order as it was, created): queued once its requests are written. */
-  private heldPersists: [TrackedOrder, boolean][] | null = null;
-
-  private async tickOnce(ts: number, book?: OrderBook): Promise<void> {
-    const t0 = performance.now();
-    this.loop.bookWaitMs = 0;
-    this.stats.ticks++;
-    this.lastTickAt = ts;
-    if (!book || !this.running) void this.writes.kick();
-    if (!this.running) return;
-    if (book) return this.decideOnPushedBook(ts, book, t0);
-    this.checkWritesBehind();
-    this.execution.expire();
-    this.tracker.prune();
-    this.reconciler.onTick();
-    this.flattener.step();
-    const decision = ts < this.loop.backoffUntil ? null : await this.loop.decide(ts);
-    this.recordTick(t0);
-    this.publishTick(decision);
-  }
-
-  /**
-   * A decision on a book the venue's stream pushed, in one synchronous stretch: its order requests are signed
-   * and handed to the socket before anything else runs. What can wait for them does: the database's writes
-   * (queued in order, sent after), the dashboard's order events and the tick's snapshot and status.
-   */
-  private decideOnPushedBook(ts: number, book: OrderBook, t0: number): void {
-    const release = this.writes.hold();
-    if (this.streaming) this.heldOrderEvents ??= [];
-    if (this.config.record) this.heldPersists = [];
-    let decision: QuoteDecision | null = null;
-    try {
-      // What the decision reads first (orders past their deadline, a flatten under way); the tick's
-      // housekeeping, which it does not read, once its requests are written.
-      this.execution.expire();
-      this.flattener.step();
-      decision = ts < this.loop.backoffUntil ? null : this.loop.decideOn(ts, book);
-      this.checkWritesBehind();
-      this.tracker.prune();
-      this.reconciler.onTick();
-      this.recordTick(t0);
-    } finally {
-      // Still in the book's turn (nothing else can have queued an order record meanwhile): the records keep their order.
-      const persists = this.heldPersists;
-      this.heldPersists = null;
-      if (persists) for (const [o, created] of persists) this.publisher.persistOrder(o, created, this.strategy.id, this.runId);
-      // Order changes that come meanwhile (a venue answer) join the queue: the dashboard hears them in order.
-      setImmediate(() => {
-        release();
-        const held = this.heldOrderEvents ?? [];
-        this.heldOrderEvents = null;
-        for (const o of held) this.emitEvent("order", trackedOrderDto(o));
-        this.publishTick(decision);
-      });
-    }
-  }
-
-  private recordTick(t0: number): void {
-    const wall = performance.now() - t0;
-    this.timer.record(wall);
-    this.workTimer.record(wall - this.loop.bookWaitMs);
-  }
 
   excess(): Decimal {
     return this.ledger.position.qty.sub(this.params.current.targetInventory);
@@ -400,13 +325,12 @@ export class Runner {
   // ------------------------------------------------------------------ views
 
   tickMetrics(reset = false): { ticks: number; tickP50Us: number; tickP99Us: number; tickMaxUs: number } {
-    if (reset) this.workTimer.metrics(true);
-    return this.timer.metrics(reset);
+    return this.cycle.metrics(reset);
   }
 
   /** Recent ticks' durations, ms: wall time, or (work) less the wait for the book. */
   tickSamples(kind: "wall" | "work" = "wall"): Float64Array {
-    return (kind === "work" ? this.workTimer : this.timer).samples();
+    return this.cycle.samples(kind);
   }
 
   get queuedWrites(): number {
@@ -418,14 +342,6 @@ export class Runner {
     return this.writes.oldestAgeMs;
   }
 
-  /** The database falling behind is said, by count and by age, not left to be found. */
-  private checkWritesBehind(): void {
-    const n = this.writes.length;
-    const age = this.writes.oldestAgeMs;
-    if (n > this.config.writesBehindCount || age > this.config.writesBehindMs) {
-      this.publisher.alertThrottled("error", "critical", `database writes behind: ${n} queued, the oldest ${Math.round(age / 1000)} s old; fills are journaled`);
-    }
-  }
 
   get databaseHealthy(): boolean {
     return this.writes.healthy;
@@ -463,36 +379,10 @@ export class Runner {
     return statusOf(this.view());
   }
 
-  /** Streams every tick; stores a point on a timer and at every fill, rebalance, emergency and parameter change. */
-  private publishTick(decision: QuoteDecision | null): void {
-    const ts = this.lastTickAt ?? this.time.now();
-    const persist = (decision?.metrics.mid ?? this.lastDecision?.metrics.mid) && (this.snapshotWanted || ts - this.lastSnapshotStored >= this.config.snapshotEveryMs);
-    if (this.streaming) {
-      this.emitEvent("snapshot", this.snapshot(ts));
-      this.emitStatus();
-    }
-    if (persist && this.config.record) {
-      this.lastSnapshotStored = ts;
-      this.snapshotWanted = false;
-      this.publisher.storeSnapshot(snapshotRecordOf(this.view(), this.strategy.id, ts));
-    }
-  }
 
-  private statusQueued = false;
-
-  /**
-   * The status goes out once per burst of changes: a tick and the venue answers that arrive with it would
-   * each build the whole status (open orders, reconciliation) and post it to the web thread; with a hundred
-   * strategies that was a few hundred builds a second nobody reads in between. It follows once the turn's
-   * work is done (the tick, and the answers its book read brought).
-   */
+  /** The status to the dashboard, once per burst of changes (tick-cycle.ts). */
   emitStatus(): void {
-    if (!this.streaming || !this.params.loaded || this.statusQueued) return;
-    this.statusQueued = true;
-    setImmediate(() => {
-      this.statusQueued = false;
-      if (this.params.loaded) this.emitEvent("status", this.status());
-    });
+    this.cycle.emitStatus();
   }
 
   markRunning(): void {
