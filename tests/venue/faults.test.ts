@@ -220,3 +220,32 @@ for (const [name, make] of Object.entries(makers)) {
     });
   });
 }
+
+describe("orderBookNow: the book without a call, for a simulation's tick; null whenever the call would not just answer", () => {
+  for (const [name, make] of Object.entries(makers)) {
+    test(`${name}: the same book as fetchOrderBook; null with a hang scripted (left for the call), under a throttle, and once closed`, async () => {
+      const h = await make();
+      await letTimePass(h, 5_000);
+      const now = h.venue.orderBookNow();
+      assert.ok(now && now.bids.length > 0 && now.asks.length > 0);
+      const fetched = await h.venue.fetchOrderBook();
+      assert.deepEqual(JSON.parse(JSON.stringify(now)), JSON.parse(JSON.stringify(fetched)));
+
+      h.venue.hangNext("fetchOrderBook", 1);
+      assert.equal(h.venue.orderBookNow(), null);
+      const hung = track(h.venue.fetchOrderBook());
+      await letTimePass(h, 1_000);
+      assert.equal(hung.settled, false, "the scripted hang was left for the call");
+      assert.ok(h.venue.orderBookNow(), "and the next tick reads the book again");
+
+      h.venue.throttle(1);
+      assert.equal(h.venue.orderBookNow(), null);
+      await assert.rejects(h.venue.fetchOrderBook(), /rate limit/);
+
+      await h.venue.close();
+      assert.equal(h.venue.orderBookNow(), null);
+      await letTimePass(h, 0);
+      assert.equal(hung.settled, true, "close() settles the hung call");
+    });
+  }
+});
