@@ -61,6 +61,8 @@ export class OrderTracker {
   private readonly liveOrders = new Map<string, TrackedOrder>();
   /** Finished orders in the order they finished, for pruning. */
   private readonly closedIds: string[] = [];
+  /** When each of closedIds closed: prune reads these numbers first, not the order (a map look-up each tick). */
+  private readonly closedAts: number[] = [];
   private closedHead = 0;
   private readonly now: () => number;
   private readonly retainClosedMs: number;
@@ -266,6 +268,8 @@ export class OrderTracker {
   prune(): void {
     const cutoff = this.now() - this.retainClosedMs;
     while (this.closedHead < this.closedIds.length) {
+      // Closed at or after the cutoff when listed: the order is kept (its close can only have moved later).
+      if (this.closedAts[this.closedHead]! >= cutoff) break;
       const o = this.orders.get(this.closedIds[this.closedHead]!);
       if (o && o.closedAt !== null && o.closedAt >= cutoff) break;
       if (o && o.closedAt !== null) this.orders.delete(o.clientOrderId);
@@ -273,6 +277,7 @@ export class OrderTracker {
     }
     if (this.closedHead > 4096) {
       this.closedIds.splice(0, this.closedHead);
+      this.closedAts.splice(0, this.closedHead);
       this.closedHead = 0;
     }
   }
@@ -295,6 +300,7 @@ export class OrderTracker {
       o.closedAt = at;
       this.liveOrders.delete(o.clientOrderId);
       this.closedIds.push(o.clientOrderId);
+      this.closedAts.push(at);
     }
     o.history.push(t);
     this.emit(o, t);
