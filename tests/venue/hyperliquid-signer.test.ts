@@ -46,3 +46,23 @@ for (const testnet of [false, true]) {
     }
   });
 }
+
+test("rehearsals (the last action of each type hashed again in idle time) take no nonce and change no signature", async () => {
+  const client = new HyperliquidClient({ walletAddress: address, privateKey: TEST_PRIVATE_KEY, restUrl: "http://127.0.0.1:9", wsUrl: "ws://127.0.0.1:9/ws", testnet: false, timeoutMs: 1_000 });
+  try {
+    const signer = client.signer;
+    signer.warm(3_600_000); // the timer's rehearsals are far off: called by hand here
+    const nonce = (i: number) => 1_764_000_000_000 + i;
+    const digests = actions.map((a, i) => Buffer.from(signer.digest(a, nonce(i))).toString("hex"));
+    for (const [i, a] of actions.entries()) signer.sign(a, nonce(100 + i));
+    const stats = { ...signer.stats };
+    signer.rehearse();
+    signer.rehearse();
+    assert.deepEqual(signer.stats, stats, "no nonce taken from the pool or made");
+    for (const [i, a] of actions.entries()) assert.equal(Buffer.from(signer.digest(a, nonce(i))).toString("hex"), digests[i], `digest ${i} unchanged`);
+    const sig = signer.sign(actions[0]!, nonce(200));
+    assert.equal(await recoverL1Signer(actions[0]!, nonce(200), sig, true), address, "a signature after rehearsals recovers to the key");
+  } finally {
+    await client.close();
+  }
+});
