@@ -8,6 +8,9 @@
 // scheduler's (the process waits for a core with the stage half done), so the process's CPU time over the
 // same span is printed too (all its threads: V8's compiler and GC threads run beside the main one), and the
 // wall time of the spans in which the thread was not seen waiting for a core.
+// 300 market moves are measured (BENCH_MOVES), after 20 warm-up moves (BENCH_WARMUP) that are timed and printed
+// apart: the first moves after a start run code V8 has not compiled yet (a desk runs for hours; its steady state
+// is what the bar is about, and the warm-up's figures say what the first seconds cost).
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { MessageChannel } from "node:worker_threads";
@@ -39,7 +42,7 @@ function pct(xs: number[], p: number): number {
 const STAGES = ["book applied", "decided (to the risk gate)", "execution command", "venue call", "signed", "handed to the HTTP client", "socket assigned", "written to the socket"] as const;
 type Stage = (typeof STAGES)[number];
 
-export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promise<void> {
+export async function run(moves = Number(process.env.BENCH_MOVES ?? 300), warmup = Number(process.env.BENCH_WARMUP ?? 20)): Promise<void> {
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 }, venue: { rateLimitMs: Number(process.env.BENCH_RATE_LIMIT_MS ?? 50) } });
   let t0: number | null = null;
   let us0 = 0;
@@ -146,11 +149,19 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   const usSpans: [number, number][] = [];
   await profiler?.start();
   let mark = 2000;
-  for (let i = 0; i < moves; i++) {
+  /** The first moves after the start, not counted: the desk's code has not been compiled by V8 yet. */
+  const warm: number[] = [];
+  for (let i = 0; i < warmup + moves; i++) {
     mark += i % 2 ? -3 : 3;
     t0 = null;
     c.fake.engine.setMark("ETH", String(mark));
     await until("the first order request written after the move", () => at["written to the socket"] !== undefined, 5_000);
+    if (i < warmup) {
+      warm.push(at["written to the socket"]! - t0!);
+      await until("the re-quote to complete", () => ours().length === 2 && runner.tracker.live().every((o) => o.state === "open"), 10_000);
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
     for (const s of STAGES) if (at[s] !== undefined) rows.get(s)!.push(at[s]! - t0!);
     for (const s of STAGES) if (cpuAt[s] !== undefined) cpuRows.get(s)!.push(cpuAt[s]! - cpu0);
     if (turnAt["written to the socket"]) inTurn++;
@@ -182,7 +193,8 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   const row = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "not stamped (BENCH_STAGES=0)");
   const line = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "none");
   const total = rows.get("written to the socket")!;
-  console.log(`\nbook → order request on the wire (live, fake Hyperliquid in-process, ${total.length} market moves, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end)`);
+  console.log(`\nbook → order request on the wire (live, fake Hyperliquid in-process, ${total.length} market moves after ${warm.length} warm-up moves, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end)`);
+  if (warm.length) console.log(`  the ${warm.length} warm-up moves (the first after the start, not counted below: V8 has not compiled the desk's code yet): ${line(warm)}`);
   console.log("  cumulative from the book message reaching the adapter:");
   for (const s of STAGES) {
     console.log(`    ${s.padEnd(28)} ${row(rows.get(s)!)}`);
@@ -198,14 +210,15 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 100)): Promi
   if (waits.length) console.log(`  waiting for a core inside the span (runqueue, /proc/thread-self/schedstat): in ${waits.filter((x) => x > 0).length} of ${waits.length} events; ${line(waits)}`);
   if (waits.length) console.log(`  wall time of the ${unwaited.length} spans with no wait for a core accounted: ${line(unwaited)}`);
   console.log(`  written in the same turn of the event loop as the book: ${inTurn} of ${total.length}`);
-  // With 100 moves the p99 is the slowest move itself: say what the slowest were.
+  // The p99 of a few hundred moves is one of the slowest few: say what they were.
   const slow = [...moveLog].sort((a, b) => b.total - a.total).slice(0, 3);
   console.log(`  slowest: ${slow.map((m) => `move ${m.i} ${m.total.toFixed(3)} ms (waited for a core ${m.wait === null ? "?" : m.wait.toFixed(3)} ms; longest step "${m.stage}" ${m.stageMs.toFixed(3)} ms)`).join("; ")}`);
   const cpu = cpuRows.get("written to the socket")!;
   const p99 = pct(total, 99);
-  const cpu99 = pct(cpu, 99);
   console.log(`  book → written to the socket, wall time: ${line(total)}   [bar p99 <= ${BAR_MS} ms: ${p99 <= BAR_MS ? "met" : "NOT met"}]`);
-  console.log(`  book → written to the socket, CPU time:  ${line(cpu)}   [the same bar on the work alone: ${cpu99 <= BAR_MS ? "met" : "NOT met"}]`);
+  // Every thread's CPU time, V8's background compiler and GC threads included: it can exceed the wall time, so it
+  // is shown for what it is, not held to the bar.
+  console.log(`  book → written to the socket, CPU time of all threads:  ${line(cpu)}   (information: V8's compiler and GC threads included)`);
   console.log(`  signatures with a nonce prepared ahead: ${signer.stats.pooled}, made on the spot: ${signer.stats.onTheSpot}`);
 }
 
