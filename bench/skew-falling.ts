@@ -3,6 +3,7 @@
 //   node --experimental-wasm-modules --import tsx bench/skew-falling.ts [seeds=8] [minutes=10]
 import { pathToFileURL } from "node:url";
 import { openPaperSession } from "@/server/runner/open-paper-session";
+import { benchJournalDir } from "./journal-dir";
 
 export interface SkewTrial {
   seed: number;
@@ -23,7 +24,7 @@ export async function runTrial(seed: number, skewFactor: string, minutes: number
     speed: "max",
     startTime: Date.UTC(2026, 0, 1),
     durationMs: minutes * 60_000,
-    journalDir: "data/bench-journal",
+    journalDir: benchJournalDir(),
     durableJournal: false,
     paramsOverride: { skewFactor, maxInventory },
   });
