@@ -111,7 +111,9 @@ export function handleSigned(engine: Engine, user: string, method: string, path:
   if (route === "DELETE /api/v3/order") {
     const symbol = need(params, "symbol");
     const o = engine.cancel(user, engine.find(user, symbol, orderRef(params)));
-    return { ...orderJson(o), origClientOrderId: o.clientOrderId, clientOrderId: params.get("newClientOrderId") ?? `cancel-${o.orderId}`, transactTime: now };
+    // The instant the engine cancelled it, which a later GET reports as updateTime (Binance gives both the one
+    // time); the request's arrival time could be a millisecond earlier.
+    return { ...orderJson(o), origClientOrderId: o.clientOrderId, clientOrderId: params.get("newClientOrderId") ?? `cancel-${o.orderId}`, transactTime: o.updateTime };
   }
   if (route === "GET /api/v3/openOrders") return engine.openOrders(user, params.get("symbol") ?? undefined).map(orderJson);
   if (route === "DELETE /api/v3/openOrders") {
