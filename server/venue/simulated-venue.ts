@@ -279,8 +279,8 @@ export abstract class SimulatedVenue extends FaultHooks implements Venue {
 
   private needLots(min: Decimal): number {
     if (this.needMin?.size !== min) {
-      const lots = min.div(this.grid.lot).ceil();
-      this.needMin = { size: min, lots: lots.lte(1) ? 1 : lots.gt(Number.MAX_SAFE_INTEGER) ? Infinity : lots.toNumber() };
+      // As the grid's own minLots: at least one lot (a level of zero lots is never shown).
+      this.needMin = { size: min, lots: Math.max(1, this.grid.lots(min, "ceil")) };
     }
     return this.needMin.lots;
   }
