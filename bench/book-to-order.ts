@@ -11,6 +11,8 @@
 // 300 market moves are measured (BENCH_MOVES), after 20 warm-up moves (BENCH_WARMUP) that are timed and printed
 // apart: the first moves after a start run code V8 has not compiled yet (a desk runs for hours; its steady state
 // is what the bar is about, and the warm-up's figures say what the first seconds cost).
+// By default the desk runs at the process's priority. SKEWDESK_RUNNER_NICE=-10 measures it as a desk given that
+// priority (the same setting and code as the server's runner thread: server/host/thread-priority.ts).
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { MessageChannel } from "node:worker_threads";
@@ -18,6 +20,8 @@ import { PerformanceObserver } from "node:perf_hooks";
 import type { Emit } from "../server/runner/publisher";
 import { until, connect, runnerOn } from "../tests/fakes/hyperliquid/harness";
 import { SpanProfiler, nowUs } from "./span-profile";
+import { runnerEnvFrom } from "../server/host/runner-env";
+import { setThreadNice, threadNice } from "../server/host/thread-priority";
 
 const BAR_MS = 1;
 
@@ -43,6 +47,8 @@ const STAGES = ["book applied", "decided (to the risk gate)", "execution command
 type Stage = (typeof STAGES)[number];
 
 export async function run(moves = Number(process.env.BENCH_MOVES ?? 300), warmup = Number(process.env.BENCH_WARMUP ?? 20)): Promise<void> {
+  const nice = runnerEnvFrom({ SKEWDESK_RUNNER_NICE: process.env.SKEWDESK_RUNNER_NICE }).SKEWDESK_RUNNER_NICE;
+  const priority = nice === undefined ? `nice ${threadNice() ?? "?"}, the process's (SKEWDESK_RUNNER_NICE unset)` : setThreadNice(nice).line.replace("runner thread priority: ", "") + " (SKEWDESK_RUNNER_NICE)";
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 }, venue: { rateLimitMs: Number(process.env.BENCH_RATE_LIMIT_MS ?? 50) } });
   let t0: number | null = null;
   let us0 = 0;
@@ -193,7 +199,7 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 300), warmup
   const row = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "not stamped (BENCH_STAGES=0)");
   const line = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "none");
   const total = rows.get("written to the socket")!;
-  console.log(`\nbook → order request on the wire (live, fake Hyperliquid in-process, ${total.length} market moves after ${warm.length} warm-up moves, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end)`);
+  console.log(`\nbook → order request on the wire (live, fake Hyperliquid in-process, ${total.length} market moves after ${warm.length} warm-up moves, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end; the desk's thread at ${priority})`);
   if (warm.length) console.log(`  the ${warm.length} warm-up moves (the first after the start, not counted below: V8 has not compiled the desk's code yet): ${line(warm)}`);
   console.log("  cumulative from the book message reaching the adapter:");
   for (const s of STAGES) {

@@ -1,11 +1,13 @@
-// `npm run bench`: every bench module, in order (the last: live book-to-order latency against the fake Hyperliquid). strategy.ts runs when imported; the others export run().
+// `npm run bench`: every bench module, in order (the first: live book-to-order latency against the fake Hyperliquid). strategy.ts runs when imported; the others export run().
 // The load bench (200 sockets, 20 parameter changes/s, 60 s) is separate: `npm run bench:load`.
-// It ends with issue 13's three speed bars in one place. The machine is shared: the load average is printed at
+// It ends with the speed bars (issue 13's three, issue 10's one) in one place. The machine is shared: the load average is printed at
 // the start and the end, since every wall-time figure here moves with it.
-// The two figures that stand for a process of their own run in one: the lab's runner cycle (three child
-// processes, measured first, while this process has not yet filled its heap and kept V8's background threads
-// busy: after the benches below, the same children measured ~30 % slower) and the live book-to-order latency
-// (a desk's process runs nothing else; after the benches below its code had other types' feedback).
+// The two figures that stand for a process of their own run in one, first, while this process has not yet
+// filled its heap and kept V8's background threads busy: the live book-to-order latency (a desk's process
+// runs nothing else; after the benches below its code had other types' feedback, and in one run its two slowest
+// moves waited 1.6 and 3.7 ms for a core) and the lab's runner cycle (three
+// child processes: after the benches below, the same children measured ~30 % slower). Their figures are
+// printed where they ran; the summary at the end repeats the bars.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { availableParallelism, loadavg } from "node:os";
@@ -15,6 +17,7 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(", ");
 const startLoad = load();
 console.log(`\nmachine: ${availableParallelism()} cores, load average ${startLoad} (1, 5, 15 min)`);
 
+const bookToOrder = bookToOrderInChild();
 const labFigure = measureLabCycle();
 await import("./strategy");
 const { run: paper } = await import("./paper");
@@ -26,7 +29,13 @@ await paper();
 const ticks = await runner(labFigure);
 await skew(8, 10);
 const sweep = await lab();
-execFileSync(process.execPath, [...process.execArgv, fileURLToPath(new URL("./book-to-order.ts", import.meta.url))], { stdio: "inherit" });
+
+/** Runs bench/book-to-order.ts in a process of its own; its output is shown as it runs, and its bar line kept for the summary. */
+function bookToOrderInChild(): string {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(new URL("./book-to-order.ts", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  process.stdout.write(out);
+  return out.split("\n").find((l) => l.includes("book → written to the socket, wall time"))?.trim() ?? "book → order: no figure (see above)";
+}
 
 const verdict = (ok: boolean) => (ok ? "ok" : "OVER");
 const alloc = decide.bytesPerCall;
@@ -36,4 +45,6 @@ const [labCycle, ...desk] = ticks;
 console.log(`  runner cycle, 500 ms ticks, the lab's (in-memory store, nothing recorded per tick): ${labCycle![1].toFixed(1)} us  [bar <= 40 us: ${verdict(labCycle![1] <= 40)}]`);
 console.log(`    the desk's (every order, fill and snapshot recorded, fills journaled to a file; not the bar's): ${desk.map(([what, us]) => `${us.toFixed(1)} us (${what})`).join(", ")}`);
 console.log(`  decideQuotes allocation: ~${alloc === null ? "n/a" : Math.round(alloc)} B per call, its result included  [bar <= 256 B: ${verdict(alloc !== null && alloc <= 256)}]; time ${decide.ratio.toFixed(1)}x the float64 decision  [bar <= 4x: ${verdict(decide.ratio <= 4)}]`);
+console.log("\n# issue 10 speed bar");
+console.log(`  ${bookToOrder}`);
 console.log(`  load average at the start ${startLoad}, at the end ${load()}`);

@@ -12,6 +12,7 @@ import { resolveDbTarget } from "@/server/db/config";
 import { takeSharedDeskLock } from "@/server/db/pg-lock";
 import { Desk } from "@/server/desk/desk";
 import { runnerEnvFrom, type RunnerEnv } from "@/server/host/runner-env";
+import { setThreadNice } from "@/server/host/thread-priority";
 import { parseStrategyParams } from "@/lib/strategy";
 import { newClientTag } from "@/server/runner/client-ids";
 import type { JsonObject, Store } from "@/server/store";
@@ -79,6 +80,8 @@ export interface ClusterRunner {
 export async function startClusterRunner(env: Record<string, string | undefined>, log: (line: string) => void = (l) => console.log(l)): Promise<ClusterRunner> {
   const cluster = clusterEnvFrom(env);
   const runnerEnv = runnerEnvFrom(env);
+  // A scaled-out runner is a process of its own: its main thread runs the desk.
+  if (runnerEnv.SKEWDESK_RUNNER_NICE !== undefined) log(setThreadNice(runnerEnv.SKEWDESK_RUNNER_NICE).line);
   const target = resolveDbTarget({ databaseUrl: cluster.DATABASE_URL }, env);
   if (target.kind !== "postgres") throw new Error("a scaled-out desk needs PostgreSQL");
   const dataDir = join(cluster.SKEWDESK_DATA_DIR, `runner-${cluster.SKEWDESK_RUNNER_ID}`);

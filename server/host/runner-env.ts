@@ -47,6 +47,19 @@ export const runnerEnvSchema = z.object({
     .string()
     .regex(/^\d{1,12}(\.\d{1,18})?$/, "a non-negative decimal in base units, e.g. 0.001")
     .optional(),
+  /** The runner thread's nice value (-20 … 19; server/host/thread-priority.ts); unset = the process's. */
+  SKEWDESK_RUNNER_NICE: z
+    .string()
+    .optional()
+    .transform((v, ctx): number | undefined => {
+      if (v === undefined || v.trim() === "") return undefined;
+      const n = Number(v.trim());
+      if (!/^[+-]?\d+$/.test(v.trim()) || n < -20 || n > 19) {
+        ctx.addIssue({ code: "custom", message: "must be a whole number from -20 (first served) to 19 (last), e.g. -10" });
+        return z.NEVER;
+      }
+      return n;
+    }),
   SKEWDESK_VENUE_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Recording of the books and trades the desk sees, for the lab (server/venue/replay/recorder.ts). */
   SKEWDESK_RECORD: z.enum(["0", "1"], { error: "must be 0 (off) or 1 (on)" }).default("1"),

@@ -7,6 +7,7 @@ import Decimal from "decimal.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { runnerEnvFrom, type RunnerEnv } from "@/server/host/runner-env";
+import { setThreadNice } from "@/server/host/thread-priority";
 import type { CallMessage, SerializedError, WorkerInit, WorkerMessage } from "@/server/host/worker-protocol";
 import { liveParamsPreset, openLiveSession } from "@/server/runner/open-live-session";
 import { liveConfigFromEnv } from "@/server/config/live-config";
@@ -105,6 +106,8 @@ async function openPaperDesk(env: RunnerEnv, runnerConfig: object, db: object, l
 
 async function main(): Promise<void> {
   const env = runnerEnvFrom(init.env);
+  // Before anything starts: the threads the runner starts (the database's, the venue's) inherit it.
+  if (env.SKEWDESK_RUNNER_NICE !== undefined) console.log(`[runner] ${setThreadNice(env.SKEWDESK_RUNNER_NICE).line}`);
   // The slow part of a first start (creating and migrating the embedded database): say so as it happens.
   const opening = Date.now();
   console.log(`[runner] opening ${env.DATABASE_URL ? "PostgreSQL" : `the embedded database in ${join(init.dataDir, "pglite")}`}, applying migrations, recovering the desk's state…`);
