@@ -13,6 +13,9 @@
 // is what the bar is about, and the warm-up's figures say what the first seconds cost).
 // By default the desk runs at the process's priority. SKEWDESK_RUNNER_NICE=-10 measures it as a desk given that
 // priority (the same setting and code as the server's runner thread: server/host/thread-priority.ts).
+// BENCH_BUSY=2 runs two busy loops (processes at the default priority, one per core here) through the
+// measurement: a machine whose cores are taken, to show what the priority changes.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { MessageChannel } from "node:worker_threads";
@@ -49,6 +52,9 @@ type Stage = (typeof STAGES)[number];
 export async function run(moves = Number(process.env.BENCH_MOVES ?? 300), warmup = Number(process.env.BENCH_WARMUP ?? 20)): Promise<void> {
   const nice = runnerEnvFrom({ SKEWDESK_RUNNER_NICE: process.env.SKEWDESK_RUNNER_NICE }).SKEWDESK_RUNNER_NICE;
   const priority = nice === undefined ? `nice ${threadNice() ?? "?"}, the process's (SKEWDESK_RUNNER_NICE unset)` : setThreadNice(nice).line.replace("runner thread priority: ", "") + " (SKEWDESK_RUNNER_NICE)";
+  const busy = Array.from({ length: Number(process.env.BENCH_BUSY ?? 0) }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  // Also when the bench fails midway: no busy loop outlives it.
+  process.once("exit", () => busy.forEach((b) => b.kill()));
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 }, venue: { rateLimitMs: Number(process.env.BENCH_RATE_LIMIT_MS ?? 50) } });
   let t0: number | null = null;
   let us0 = 0;
@@ -189,6 +195,7 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 300), warmup
     await new Promise((r) => setTimeout(r, 500));
   }
   client.sender.http.onWrite = null;
+  for (const b of busy) b.kill();
   gcObserver.disconnect();
   const profileFile = process.env.BENCH_PROFILE;
   await profiler?.stop(usSpans, 40, profileFile && profileFile !== "1" ? profileFile : undefined);
@@ -199,7 +206,7 @@ export async function run(moves = Number(process.env.BENCH_MOVES ?? 300), warmup
   const row = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p90 ${f(pct(xs, 90))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "not stamped (BENCH_STAGES=0)");
   const line = (xs: number[]) => (xs.length ? `p50 ${f(pct(xs, 50))}  p99 ${f(pct(xs, 99))}  max ${f(Math.max(...xs))}` : "none");
   const total = rows.get("written to the socket")!;
-  console.log(`\nbook → order request on the wire (live, fake Hyperliquid in-process, ${total.length} market moves after ${warm.length} warm-up moves, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end; the desk's thread at ${priority})`);
+  console.log(`\nbook → order request on the wire (live, fake Hyperliquid in-process, ${total.length} market moves after ${warm.length} warm-up moves, load average ${load.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end; the desk's thread at ${priority}${busy.length ? `; ${busy.length} busy loops at the default priority beside it (BENCH_BUSY)` : ""})`);
   if (warm.length) console.log(`  the ${warm.length} warm-up moves (the first after the start, not counted below: V8 has not compiled the desk's code yet): ${line(warm)}`);
   console.log("  cumulative from the book message reaching the adapter:");
   for (const s of STAGES) {
