@@ -50,11 +50,13 @@ const STAGES = ["book applied", "decided (to the risk gate)", "execution command
 type Stage = (typeof STAGES)[number];
 
 export async function run(moves = Number(process.env.BENCH_MOVES ?? 300), warmup = Number(process.env.BENCH_WARMUP ?? 20)): Promise<void> {
-  const nice = runnerEnvFrom({ SKEWDESK_RUNNER_NICE: process.env.SKEWDESK_RUNNER_NICE }).SKEWDESK_RUNNER_NICE;
-  const priority = nice === undefined ? `nice ${threadNice() ?? "?"}, the process's (SKEWDESK_RUNNER_NICE unset)` : setThreadNice(nice).line.replace("runner thread priority: ", "") + " (SKEWDESK_RUNNER_NICE)";
+  // The busy loops first: a child process takes the nice value of the thread that starts it, and they stand
+  // for the rest of the machine, at its default priority.
   const busy = Array.from({ length: Number(process.env.BENCH_BUSY ?? 0) }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
   // Also when the bench fails midway: no busy loop outlives it.
   process.once("exit", () => busy.forEach((b) => b.kill()));
+  const nice = runnerEnvFrom({ SKEWDESK_RUNNER_NICE: process.env.SKEWDESK_RUNNER_NICE }).SKEWDESK_RUNNER_NICE;
+  const priority = nice === undefined ? `nice ${threadNice() ?? "?"}, the process's (SKEWDESK_RUNNER_NICE unset)` : setThreadNice(nice).line.replace("runner thread priority: ", "") + " (SKEWDESK_RUNNER_NICE)";
   const c = await connect({ fake: { houseHalfSpreadTicks: 100, houseSize: "1", bookEveryMs: 60_000 }, venue: { rateLimitMs: Number(process.env.BENCH_RATE_LIMIT_MS ?? 50) } });
   let t0: number | null = null;
   let us0 = 0;
