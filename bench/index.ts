@@ -4,10 +4,10 @@
 // the start and the end, since every wall-time figure here moves with it.
 // The two figures that stand for a process of their own run in one, first, while this process has not yet
 // filled its heap and kept V8's background threads busy: the live book-to-order latency (a desk's process
-// runs nothing else; after the benches below its code had other types' feedback, and in one run its two slowest
-// moves waited 1.6 and 3.7 ms for a core) and the lab's runner cycle (three
-// child processes: after the benches below, the same children measured ~30 % slower). Their figures are
-// printed where they ran; the summary at the end repeats the bars.
+// runs nothing else; after the benches below its code had other types' feedback, and in one run its two
+// slowest moves waited 1.6 and 3.7 ms for a core) and the lab's runner cycle (three child processes: after
+// the benches below, the same children measured ~30 % slower). Their figures are printed where they ran; the
+// summary at the end repeats the bars.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { availableParallelism, loadavg } from "node:os";
@@ -32,7 +32,8 @@ const sweep = await lab();
 
 /** Runs bench/book-to-order.ts in a process of its own, its output shown as it comes; its bar line kept for the summary. */
 async function bookToOrderInChild(): Promise<string> {
-  console.log("\nbook → order: a live desk against the fake Hyperliquid, 320 market moves ~0.6 s apart (about 3.5 minutes)…");
+  const moves = Number(process.env.BENCH_MOVES ?? 300) + Number(process.env.BENCH_WARMUP ?? 20);
+  console.log(`\nbook → order: a live desk against the fake Hyperliquid, ${moves} market moves ~0.65 s apart (about ${Math.ceil((moves * 0.65) / 60)} minutes)…`);
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL("./book-to-order.ts", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8");
