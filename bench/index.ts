@@ -30,10 +30,15 @@ const ticks = await runner(labFigure);
 await skew(8, 10);
 const sweep = await lab();
 
+function minutes(s: number): string {
+  const m = Math.max(1, Math.round(s / 60));
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}
+
 /** Runs bench/book-to-order.ts in a process of its own, its output shown as it comes; its bar line kept for the summary. */
 async function bookToOrderInChild(): Promise<string> {
   const moves = Number(process.env.BENCH_MOVES ?? 300) + Number(process.env.BENCH_WARMUP ?? 20);
-  console.log(`\nbook → order: a live desk against the fake Hyperliquid, ${moves} market moves ~0.65 s apart (about ${Math.ceil((moves * 0.65) / 60)} minutes)…`);
+  console.log(`\nbook → order: a live desk against the fake Hyperliquid, ${moves} market moves ~0.65 s apart (about ${minutes(moves * 0.65)})…`);
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL("./book-to-order.ts", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8");
