@@ -4,7 +4,9 @@
 // value makes the kernel hand the runner thread a core sooner; only the runner's thread is raised, not the
 // web thread that renders pages.
 // On Linux a nice value belongs to a thread: setpriority(PRIO_PROCESS, 0, n), which os.setPriority(n) calls,
-// sets the calling thread's. Threads it starts afterwards inherit it. Elsewhere it may be the process's.
+// sets the calling thread's. Threads it starts afterwards inherit it, and so would a process it spawned (a
+// child takes the nice value of the thread that forks it): the runner thread spawns none; anything it ever
+// does spawn would run at the runner's priority. Elsewhere than Linux it may be the process's.
 import { readFileSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 
