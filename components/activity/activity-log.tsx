@@ -4,7 +4,8 @@
 // who; older entries on demand. Viewers read it as operators do.
 import { useState } from "react";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { AUDIT_KINDS, type AuditDTO, type AuditPageDTO } from "@/lib/events";
+import { AUDIT_KINDS } from "@/lib/api-requests";
+import type { AuditDTO, AuditPageDTO } from "@/lib/events";
 import { api } from "@/components/api/client";
 import { Panel } from "@/components/ui/panel";
 import { Button } from "@/components/ui/button";

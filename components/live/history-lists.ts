@@ -1,7 +1,7 @@
 // The fills and orders lists as the tables filter them: which rows a filter keeps (for live pushes), the
 // query string the server reads, and how rows order, merge and page.
 import type { FillDTO, OrderDTO, SideDTO } from "@/lib/events";
-import { fillCursorOf, orderCursorOf } from "@/lib/events";
+import { fillCursorOf, orderCursorOf } from "@/lib/api-requests";
 import { LIVE_ORDER_STATES, type OrderState } from "@/lib/orders";
 import type { ListSpec } from "./paged-list";
 

@@ -1,8 +1,9 @@
 // The paged, filtered history the dashboard's tables read: one page of rows, newest first, with the total
 // the filter matches and a cursor for the next (older) page. One row more than asked is read to know
 // whether an older page exists without a second query.
-import type { AuditPageDTO, AuditQuery, FillDTO, FillsPageQuery, ListPageDTO, OrderDTO, OrdersPageQuery } from "@/lib/events";
-import { fillCursorOf, orderCursorOf } from "@/lib/events";
+import type { AuditPageDTO, FillDTO, ListPageDTO, OrderDTO } from "@/lib/events";
+import type { AuditQuery, FillsPageQuery, OrdersPageQuery } from "@/lib/api-requests";
+import { fillCursorOf, orderCursorOf } from "@/lib/api-requests";
 import type { Store } from "@/server/store";
 import { computePerformance, type PerformanceFigures } from "@/lib/performance";
 import { storedOrderDto } from "@/server/runner/publisher";

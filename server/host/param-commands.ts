@@ -3,7 +3,8 @@
 // explicit base, and every resulting set is checked against the market and the desk's limits before the runner
 // sees it. Changes run one at a time, so two operators' patches cannot both merge over the same version.
 import type { MarketSpec } from "@/lib/market";
-import type { ParamsBase, ParamVersionDTO, QuotePreviewDTO } from "@/lib/events";
+import type { ParamsBase } from "@/lib/api-requests";
+import type { ParamVersionDTO, QuotePreviewDTO } from "@/lib/events";
 import {
   paramBoundsIssues,
   strategyParamsPatchSchema,

@@ -7,23 +7,25 @@ import type { LabRunStore } from "@/server/store";
 import type {
   AlertDTO,
   AuditPageDTO,
-  AuditQuery,
   EmergencyOutcomeDTO,
   EmergencyPreviewDTO,
   FillDTO,
-  FillsPageQuery,
   ListPageDTO,
   MarketDTO,
   OrderDTO,
-  OrdersPageQuery,
   PairMergeOutcomeDTO,
-  ParamsBase,
   ParamVersionDTO,
   QuotePreviewDTO,
-  ResolveMismatchRequest,
   SnapshotDTO,
   StatusDTO,
 } from "@/lib/events";
+import type {
+  AuditQuery,
+  FillsPageQuery,
+  OrdersPageQuery,
+  ParamsBase,
+  ResolveMismatchRequest,
+} from "@/lib/api-requests";
 
 export interface RunnerHost {
   status(): Promise<StatusDTO>;

@@ -1,7 +1,7 @@
 // The calls the web thread makes about one strategy (its status, history, parameters, controls), answered
 // from its runner and the shared store. Built once per strategy; a desk of many has one set per strategy.
-import type { AuditQuery, FillsPageQuery, OrdersPageQuery, ParamsBase, ResolveMismatchRequest } from "@/lib/events";
-import { resolveMismatchSchema } from "@/lib/events";
+import type { AuditQuery, FillsPageQuery, OrdersPageQuery, ParamsBase, ResolveMismatchRequest } from "@/lib/api-requests";
+import { resolveMismatchSchema } from "@/lib/api-requests";
 import type { MarketSpec } from "@/lib/market";
 import { parseStrategyParams, type DeskLimits } from "@/lib/strategy";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";

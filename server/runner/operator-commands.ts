@@ -3,7 +3,8 @@
 // a venue that never answers cannot keep the operator from the controls.
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
-import type { EmergencyOutcomeDTO, ResolveMismatchRequest, StatusDTO } from "@/lib/events";
+import type { EmergencyOutcomeDTO, StatusDTO } from "@/lib/events";
+import type { ResolveMismatchRequest } from "@/lib/api-requests";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import { withDeadline } from "@/server/venue/deadline";
 import { errText } from "@/server/runner/execution";

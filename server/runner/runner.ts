@@ -5,7 +5,8 @@
 // the reconciler checks the desk's books against the venue's; the publisher tells the dashboard.
 import Decimal from "decimal.js";
 import type { RiskState } from "@/lib/domain";
-import type { EmergencyOutcomeDTO, EmergencyPreviewDTO, ParamVersionDTO, QuotePreviewDTO, ResolveMismatchRequest, SnapshotDTO, StatusDTO } from "@/lib/events";
+import type { EmergencyOutcomeDTO, EmergencyPreviewDTO, ParamVersionDTO, QuotePreviewDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
+import type { ResolveMismatchRequest } from "@/lib/api-requests";
 import type { MarketSpec, OrderBook, Side } from "@/lib/market";
 import { decideQuotes, type CompiledParams, type QuoteDecision } from "@/lib/strategy";
 import { CommandRejected, type ControlAction } from "@/server/runner/commands";

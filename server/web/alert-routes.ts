@@ -1,7 +1,7 @@
 // Alerts beyond one at a time: "acknowledge all" for an operator facing a feed full of them. Mounted by
 // api.ts after its checks (session, operator role, same origin, schema).
 import type { AlertDTO } from "@/lib/events";
-import { ackAllAlertsRequestSchema } from "@/lib/events";
+import { ackAllAlertsRequestSchema } from "@/lib/api-requests";
 import type { RunnerHost } from "@/server/host/runner-host";
 import type { Ctx, Route } from "@/server/web/api";
 

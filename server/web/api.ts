@@ -25,9 +25,9 @@ import {
   previewParamsRequestSchema,
   rollbackRequestSchema,
   snapshotQuerySchema,
-  type StatusDTO,
-} from "@/lib/events";
-import { metricsQuerySchema } from "@/lib/events";
+} from "@/lib/api-requests";
+import type { StatusDTO } from "@/lib/events";
+import { metricsQuerySchema } from "@/lib/api-requests";
 import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
 import { historyRoutes } from "@/server/web/history-routes";

@@ -11,11 +11,8 @@ import {
   fillsPageQuerySchema,
   ordersPageQuerySchema,
   performanceQuerySchema,
-  type FillDTO,
-  type MarketDTO,
-  type OrderDTO,
-  type SnapshotDTO,
-} from "@/lib/events";
+} from "@/lib/api-requests";
+import type { FillDTO, MarketDTO, OrderDTO, SnapshotDTO } from "@/lib/events";
 import type { RunnerHost } from "@/server/host/runner-host";
 import type { Route } from "@/server/web/api";
 import { csvLines, isoTime } from "@/server/web/csv";

@@ -1,6 +1,7 @@
 // Notifications from the dashboard: whether critical alerts go anywhere (GET, for everyone), and a test
 // message an operator sends to see that they arrive (POST). Mounted by api.ts after its checks.
-import { notifyTestRequestSchema, type NotifyStatusDTO } from "@/lib/events";
+import { notifyTestRequestSchema } from "@/lib/api-requests";
+import type { NotifyStatusDTO } from "@/lib/events";
 import type { Notifier } from "@/server/notify/notifier";
 import type { Ctx, Route } from "@/server/web/api";
 import { HttpError } from "@/server/web/http";

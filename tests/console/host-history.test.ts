@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import Decimal from "decimal.js";
-import { fillsPageQuerySchema, ordersPageQuerySchema } from "@/lib/events";
+import { fillsPageQuerySchema, ordersPageQuerySchema } from "@/lib/api-requests";
 import { fillsPage, ordersPage } from "@/server/host/history";
 import { createMemoryStore } from "@/server/store/memory-store";
 

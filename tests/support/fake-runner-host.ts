@@ -10,22 +10,19 @@ import { CommandRejected, type ControlAction } from "@/server/runner/commands";
 import type {
   AlertDTO,
   AuditPageDTO,
-  AuditQuery,
   EmergencyOutcomeDTO,
   EmergencyPreviewDTO,
   FillDTO,
-  FillsPageQuery,
   ListPageDTO,
   MarketDTO,
   OrderDTO,
-  OrdersPageQuery,
-  ParamsBase,
   ParamVersionDTO,
   QuotePreviewDTO,
   SideDTO,
   SnapshotDTO,
   StatusDTO,
 } from "@/lib/events";
+import type { AuditQuery, FillsPageQuery, OrdersPageQuery, ParamsBase } from "@/lib/api-requests";
 import { DEFAULT_FAKE_PARAMS, fakeParamsSchema, type AuditEvent, type FakeParams } from "./fake-runner-state";
 import { FakeRunnerTrading } from "./fake-runner-trading";
 

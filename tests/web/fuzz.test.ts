@@ -14,8 +14,8 @@ import {
   loginRequestSchema,
   previewParamsRequestSchema,
   rollbackRequestSchema,
-  type ApiErrorDTO,
-} from "@/lib/events";
+} from "@/lib/api-requests";
+import type { ApiErrorDTO } from "@/lib/events";
 import type { FakeRunnerHost } from "@/tests/support/fake-runner-host";
 import { WebHarness } from "@/tests/support/web-harness";
 import { z as zod } from "zod";
