@@ -6,7 +6,7 @@
 // dead-lettered alone. Where the store says a leading part went in (BatchWriteError, no transactions),
 // each queue hears how much of its own part that was.
 import { BatchWriteError } from "@/server/store/errors";
-import type { Store, StoreWrite } from "@/server/store/types";
+import type { Store, StoreWrite } from "@/server/store/port";
 
 interface Part {
   writes: readonly StoreWrite[];

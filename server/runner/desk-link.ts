@@ -4,7 +4,7 @@
 import type { PairDTO } from "@/lib/events";
 import type { QuoteState } from "@/lib/strategy";
 import type { OrderRateLimiter } from "@/server/runner/risk-gate";
-import type { StoreWrite } from "@/server/store/types";
+import type { StoreWrite } from "@/server/store/port";
 
 export interface DeskLink {
   /** Shared per venue account; without it the runner has a limiter of its own. */

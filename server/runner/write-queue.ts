@@ -19,7 +19,7 @@
 // a lost connection still keeps everything in line for the retry.
 
 import { BatchWriteError, IllegalOrderStateChange, StoreError } from "@/server/store/errors";
-import type { StoreWrite } from "@/server/store/types";
+import type { StoreWrite } from "@/server/store/port";
 
 export type WriteLane = "priority" | "normal";
 

@@ -4,7 +4,7 @@
 import Decimal from "decimal.js";
 import type { Prisma, PrismaClient } from "@/server/db/generated/client";
 import { exactToDb, fromDb } from "./decimal";
-import type { JsonObject, JsonValue } from "./types";
+import type { JsonObject, JsonValue } from "./records";
 
 export type LabRunState = "running" | "done" | "cancelled" | "failed";
 

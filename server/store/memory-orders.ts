@@ -2,21 +2,15 @@
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import { BatchWriteError, OrderConflictError, OrderNotFoundError } from "./errors";
-import {
-  type FillRecord,
-  type FillFilter,
-  type ListFillsOptions,
-  type ListOrdersOptions,
-  type OrderFilter,
-  type ListSnapshotsOptions,
-  type NewFill,
-  type NewOrder,
-  type OrderPatch,
-  type OrderRecord,
-  type RecordFillResult,
-  type Snapshot,
-  type StoreWrite,
-} from "./types";
+import type { FillRecord, NewFill, NewOrder, OrderPatch, OrderRecord, RecordFillResult, Snapshot } from "./records";
+import type {
+  FillFilter,
+  ListFillsOptions,
+  ListOrdersOptions,
+  OrderFilter,
+  ListSnapshotsOptions,
+} from "./list-options";
+import type { StoreWrite } from "./port";
 import { canMoveOrderState, IllegalOrderStateChange } from "@/lib/orders";
 import {
   TERMINAL,

@@ -15,7 +15,6 @@ import {
   type JsonObject,
   type JsonValue,
   type Liquidity,
-  type OrderFilter,
   type OrderReason,
   type OrderRecord,
   type OrderStatus,
@@ -27,7 +26,8 @@ import {
   type StrategyLifecycle,
   type StrategyMode,
   type StrategyRecord,
-} from "./types";
+} from "./records";
+import type { OrderFilter } from "./list-options";
 import type { Side } from "@/lib/market";
 import type { OrderTransition } from "@/lib/orders";
 

@@ -16,16 +16,14 @@ import { RunNotFoundError, StoreError } from "./errors";
 import {
   type AlertRecord,
   type AuditRecord,
-  type ListAlertsOptions,
-  type ListAuditOptions,
   SEVERITY_RANK,
   type NewAlert,
   type NewAuditEvent,
   type NewRun,
-  type RecoveryState,
   type RunRecord,
-  type Store,
-} from "./types";
+} from "./records";
+import type { ListAlertsOptions, ListAuditOptions } from "./list-options";
+import type { RecoveryState, Store } from "./port";
 import {
   checkEnum,
   limitOf,

@@ -11,7 +11,7 @@ import {
   type StrategyDef,
   type StrategyLifecycle,
   type StrategyRecord,
-} from "./types";
+} from "./records";
 import {
   LIVE,
   checkEnum,

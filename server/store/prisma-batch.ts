@@ -8,7 +8,8 @@ import { Prisma } from "@/server/db/generated/client";
 import { exactToDb, fromDb, roundedToDb } from "./decimal";
 import { epochOfClientId } from "@/lib/lease-epoch";
 import { LeaseFencedError, OrderConflictError, OrderNotFoundError } from "./errors";
-import { TERMINAL_ORDER_STATUSES, type NewFill, type NewOrder, type OrderPatch, type OrderStatus, type Snapshot, type StoreWrite } from "./types";
+import { TERMINAL_ORDER_STATUSES, type NewFill, type NewOrder, type OrderPatch, type OrderStatus, type Snapshot } from "./records";
+import type { StoreWrite } from "./port";
 
 type Tx = Prisma.TransactionClient;
 

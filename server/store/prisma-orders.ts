@@ -13,15 +13,10 @@ import { jsonIn, toFill, toOrder, toParameterVersion, toSnapshot, toStrategy } f
 import {
   LIVE_ORDER_STATUSES,
   TERMINAL_ORDER_STATUSES,
-  type FillFilter,
   type FillRecord,
-  type ListFillsOptions,
-  type ListOrdersOptions,
-  type ListSnapshotsOptions,
   type NewFill,
   type NewOrder,
   type NewParameterVersion,
-  type OrderFilter,
   type OrderPatch,
   type OrderRecord,
   type OrderStatus,
@@ -29,11 +24,18 @@ import {
   type RecordFillResult,
   type RiskState,
   type Snapshot,
-  type StoreWrite,
   type StrategyDef,
   type StrategyLifecycle,
   type StrategyRecord,
-} from "./types";
+} from "./records";
+import type {
+  FillFilter,
+  ListFillsOptions,
+  ListOrdersOptions,
+  ListSnapshotsOptions,
+  OrderFilter,
+} from "./list-options";
+import type { StoreWrite } from "./port";
 
 type Tx = Prisma.TransactionClient;
 

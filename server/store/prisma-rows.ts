@@ -23,7 +23,7 @@ import type {
   RunRecord,
   Snapshot,
   StrategyRecord,
-} from "./types";
+} from "./records";
 
 /** SQL NULL for an absent or null document (JSON null and SQL NULL both read back as null). */
 export function jsonIn(v: JsonValue | undefined): Prisma.InputJsonValue | typeof Prisma.DbNull {

@@ -11,16 +11,14 @@ import { jsonIn, toAlert, toAudit, toFill, toOrder, toParameterVersion, toRun, t
 import {
   type AlertRecord,
   type AuditRecord,
-  type ListAlertsOptions,
-  type ListAuditOptions,
   type NewAlert,
   type NewAuditEvent,
   type NewRun,
-  type RecoveryState,
   type RunRecord,
   SEVERITY_RANK,
-  type Store,
-} from "./types";
+} from "./records";
+import type { ListAlertsOptions, ListAuditOptions } from "./list-options";
+import type { RecoveryState, Store } from "./port";
 import { LIVE, PrismaOrders, limitOf } from "./prisma-orders";
 
 export class PrismaStore extends PrismaOrders implements Store {

@@ -6,7 +6,7 @@ import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import Decimal from "decimal.js";
 import type { DbOptions } from "@/server/db";
 import * as storeErrors from "@/server/store/errors";
-import type { Store } from "@/server/store/types";
+import type { Store } from "@/server/store/port";
 
 /** Rebuilds the store's own error class from its name, so `instanceof` works across the thread boundary. */
 export function revive(error: { name: string; message: string; props?: Record<string, unknown> }): Error {
