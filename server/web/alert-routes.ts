@@ -3,7 +3,7 @@
 import type { AlertDTO } from "@/lib/events";
 import { ackAllAlertsRequestSchema } from "@/lib/api-requests";
 import type { RunnerHost } from "@/server/host/runner-host";
-import type { Ctx, Route } from "@/server/web/api";
+import type { Ctx, Route } from "@/server/web/route";
 
 export function alertRoutes(host: RunnerHost, audit: (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>): Route<never, never>[] {
   const ackAll: Route<Record<string, never>, unknown> = {

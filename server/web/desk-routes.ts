@@ -10,7 +10,7 @@ import {
 } from "@/lib/desk";
 import { z } from "zod";
 import type { DeskHost } from "@/server/host/runner-host";
-import type { Ctx, Route } from "@/server/web/api";
+import type { Ctx, Route } from "@/server/web/route";
 import { HttpError } from "@/server/web/http";
 
 type Audit = (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>;

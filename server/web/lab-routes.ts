@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { labCancelRequestSchema, labGetQuerySchema, labRunRequestSchema } from "@/lib/lab/types";
 import { LabRejected, type LabService } from "@/server/lab/service";
-import type { Ctx, Route } from "@/server/web/api";
+import type { Ctx, Route } from "@/server/web/route";
 import { HttpError } from "@/server/web/http";
 
 type Audit = (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>;

@@ -3,7 +3,7 @@
 import { notifyTestRequestSchema } from "@/lib/api-requests";
 import type { NotifyStatusDTO } from "@/lib/events";
 import type { Notifier } from "@/server/notify/notifier";
-import type { Ctx, Route } from "@/server/web/api";
+import type { Ctx, Route } from "@/server/web/route";
 import { HttpError } from "@/server/web/http";
 import { z } from "zod";
 
