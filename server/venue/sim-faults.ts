@@ -96,8 +96,8 @@ export class SimFaults {
 }
 
 /**
- * The fault hooks every simulated venue offers (SimulatedVenue extends this; staleBook and adjustPosition,
- * which need the market and the account, are its own). Effects in paper/README.md; calls queue up.
+ * The fault hooks every simulated venue offers (SimOrderLifecycle, then SimulatedVenue, extend this; adjustPosition
+ * and staleBook, which need the account and the market, are theirs). Effects in paper/README.md; calls queue up.
  */
 export abstract class FaultHooks {
   protected readonly faults = new SimFaults();
