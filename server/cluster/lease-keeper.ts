@@ -56,6 +56,8 @@ export class LeaseKeeper {
   private renewing = false;
   private readonly presence: string;
   private elsewhere = new Decimal(0);
+  /** Renewals and scans under way: a clean stop waits for them (see stop()). */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     settings: PgSettings,
@@ -71,12 +73,19 @@ export class LeaseKeeper {
 
   start(): void {
     const every = (ms: number, fn: () => Promise<void>) => {
-      const t = setInterval(() => void fn().catch((err: unknown) => this.opts.log(`lease: ${(err as Error).message}`)), ms);
+      const t = setInterval(() => void this.track(fn()), ms);
       this.timers.push(t);
     };
     every(this.opts.renewEveryMs, () => this.renew());
     every(this.opts.scanEveryMs, () => this.scan());
-    void this.scan().catch((err: unknown) => this.opts.log(`lease: ${(err as Error).message}`));
+    void this.track(this.scan());
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    const settled = work.catch((err: unknown) => this.opts.log(`lease: ${(err as Error).message}`));
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return settled;
   }
 
   /** True while orders of this strategy may go out: its lease is certainly still this process's. */
@@ -246,6 +255,10 @@ export class LeaseKeeper {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    // A renewal still under way could outlive the give-back: PostgreSQL re-checks an UPDATE that waited on the
+    // row against the given-back row, with the renewal's older now(), and extends the lease for another ttl
+    // (a CI run saw a stopped runner's lease live on). A scan under way could take a lease after it.
+    await Promise.all([...this.inFlight]);
     for (const id of [...this.held.keys()]) await this.giveBack(id, reason);
     await this.pool.end().catch(() => undefined);
   }

@@ -3,7 +3,7 @@
 // leases go to another only once they expired, under a new epoch, and by then the crashed one could no
 // longer place an order; a runner whose event loop stalls past its margin stops placing at once; the store
 // refuses an order of an epoch the lease has moved past.
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -36,6 +36,10 @@ describe("strategy leases on PostgreSQL", { skip: url ? false : "set TEST_DATABA
     const db = await createDb({ databaseUrl: url!, schema });
     await db.close();
     settings = resolveDbTarget({ databaseUrl: url!, schema }) as typeof settings;
+  });
+  // A test that fails leaves its keepers running; they would count as runners and hold leases in the next.
+  afterEach(async () => {
+    for (const k of keepers.splice(0)) await k.abandon();
   });
   after(async () => {
     for (const k of keepers) await k.abandon();
@@ -91,6 +95,50 @@ describe("strategy leases on PostgreSQL", { skip: url ? false : "set TEST_DATABA
     await a.k.stop("test");
     await until("a stopped runner's leases count no more", () => b.k.exposureElsewhere().isZero());
     await b.k.stop("test");
+  });
+
+  test("a clean stop gives its leases back only after the renewal under way has ended", async () => {
+    // PostgreSQL re-checks an UPDATE that waited on a row against the row as the give-back left it, with the
+    // renewal's older now(): a renewal overtaken by the give-back extended the lease for another ttl.
+    const released: string[] = [];
+    const hosted = new Set<string>();
+    const host: LeaseHost = {
+      runningIds: async () => ["g1"],
+      host: async (id) => (hosted.add(id), true),
+      release: async (id) => {
+        hosted.delete(id);
+        released.push(id);
+      },
+    };
+    const k = new LeaseKeeper(settings, host, { owner: "stopper", ttlMs: 60_000, renewEveryMs: 20, marginMs: 1_000, scanEveryMs: 60_000, log: () => undefined });
+    keepers.push(k);
+    k.start();
+    await until("g1 hosted", () => hosted.has("g1"));
+    const holder = new pg.Client({ connectionString: url });
+    const watcher = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await watcher.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT 1 FROM "${schema}"."StrategyLease" WHERE "strategyId" = 'g1' FOR UPDATE`);
+      const blocked = async () =>
+        (await watcher.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1 AND wait_event_type = 'Lock'`, [`%${schema} stopper`])).rows[0]!.n;
+      for (let i = 0; (await blocked()) < 1; i++) {
+        if (i > 1500) throw new Error("no renewal came to wait on the lease row within 30 s");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const stopping = k.stop("test");
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(released, [], "the strategy was released and its lease given back while a renewal was under way");
+      await holder.query("COMMIT");
+      await stopping;
+      assert.deepEqual(released, ["g1"]);
+      const row = await watcher.query<{ over: boolean }>(`SELECT "expiresAt" <= (now() AT TIME ZONE 'UTC') AS over FROM "${schema}"."StrategyLease" WHERE "strategyId" = 'g1'`);
+      assert.equal(row.rows[0]?.over, true, "the lease is given back: another runner may take it at once");
+    } finally {
+      await holder.end();
+      await watcher.end();
+    }
   });
 
   test("a lease taken while a renewal is in flight is not taken for lost (renewals back to back, 80 strategies taken at once)", async () => {
