@@ -38,7 +38,7 @@ const layering = [
   },
   {
     files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
-    rules: forbid([...serverPackages, "main"], "The browser imports lib/ only (the wire contract is lib/events.ts)."),
+    rules: forbid([...serverPackages, "main"], "The browser imports lib/ only (the wire contract: lib/events.ts for the socket and the DTOs, lib/api-requests.ts for the HTTP requests)."),
   },
   ...Object.entries(mayImport).map(([pkg, allowed]) => ({
     files: [`server/${pkg}/**/*.{ts,tsx,mts}`],
