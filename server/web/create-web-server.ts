@@ -111,6 +111,10 @@ export async function createWebServer(opts: CreateWebServerOptions): Promise<Web
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
+  // Node closes an idle kept-alive socket after 5 s; a client or reverse proxy that reuses it at that
+  // instant meets ECONNRESET (nginx answers 502). Outlasting the proxies' own idle limit (60 s) makes
+  // them the ones to close.
+  server.keepAliveTimeout = 65_000;
 
   io = new Server(server, {
     serveClient: false,

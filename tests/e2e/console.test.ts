@@ -9,10 +9,10 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { FillDTO, ListPageDTO } from "@/lib/events";
-import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+import { apiGet, artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 async function getJson<T>(page: Page, server: RunningServer, path: string): Promise<T> {
-  const res = await page.request.get(`${server.url}${path}`);
+  const res = await apiGet(page, `${server.url}${path}`);
   assert.equal(res.status(), 200, `GET ${path} → ${res.status()} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -93,7 +93,7 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await eventually("only sells listed", () => page.locator('[data-testid="fill-row"]').allTextContents(), (rows) => rows.length > 0 && rows.every((r) => r.includes("SELL")), 10_000);
     const href = await page.getAttribute('[data-testid="fills-csv"]', "href");
     assert.equal(href, "/api/export/fills.csv?side=sell");
-    const csv = await page.request.get(`${server.url}${href}`);
+    const csv = await apiGet(page, `${server.url}${href}`);
     assert.equal(csv.status(), 200);
     const lines = (await csv.text()).trimEnd().split("\r\n");
     assert.equal(lines[0], "time_utc,trade_id,order_id,side,liquidity,price_USDC,size_YES,fee_USDC,inventory_after_YES");

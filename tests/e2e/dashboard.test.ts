@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import Decimal from "decimal.js";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { ParamVersionDTO, StatusDTO } from "@/lib/events";
-import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+import { apiGet, artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 const KIND = process.env.SKEWDESK_E2E_SERVER === "fake" ? "fake" : "real";
 
@@ -20,7 +20,7 @@ interface ParamsResponse {
 }
 
 async function getJson<T>(page: Page, server: RunningServer, path: string): Promise<T> {
-  const res = await page.request.get(`${server.url}${path}`);
+  const res = await apiGet(page, `${server.url}${path}`);
   assert.equal(res.status(), 200, `GET ${path} → ${res.status()} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -315,7 +315,7 @@ describe(`dashboard in headless Chromium (${KIND} server)`, { timeout: 600_000 }
       await p.screenshot({ path: artifactPath(`e2e-${KIND}-viewer.png`) });
       await p.click('[data-testid="logout"]');
       await p.waitForURL(/\/login/, { timeout: 10_000 });
-      const me = await p.request.get(`${server.url}/api/auth/me`);
+      const me = await apiGet(p, `${server.url}/api/auth/me`);
       assert.equal(me.status(), 401, "signed out after logout");
     } finally {
       await ctx.close();

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { DeskOverviewDTO } from "@/lib/desk";
 import type { StatusDTO } from "@/lib/events";
-import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+import { apiGet, artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 const VIEWER_PASSWORD = "desk-e2e-viewer-pass";
 
@@ -18,7 +18,7 @@ describe("the desk overview in a browser (real desk)", { timeout: 300_000 }, () 
   let page: Page;
 
   const get = async <T>(path: string): Promise<T> => {
-    const r = await page.request.get(`${server.url}${path}`);
+    const r = await apiGet(page, `${server.url}${path}`);
     assert.equal(r.status(), 200, `GET ${path}: ${await r.text()}`);
     return (await r.json()) as T;
   };

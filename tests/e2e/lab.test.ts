@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { LabRunDTO, LabRunSummaryDTO } from "@/lib/lab/types";
 import type { DeskOverviewDTO } from "@/lib/desk";
 import type { ParamVersionDTO } from "@/lib/events";
-import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+import { apiGet, artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, () => {
   let server: RunningServer;
@@ -65,11 +65,11 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
     await page.screenshot({ path: artifactPath("lab-1400x1000-full.png"), fullPage: true });
 
     // What the page shows is what the desk stored.
-    const runs = (await (await page.request.get(`${server.url}/api/lab/runs`)).json()) as LabRunSummaryDTO[];
+    const runs = (await (await apiGet(page, `${server.url}/api/lab/runs`)).json()) as LabRunSummaryDTO[];
     assert.equal(runs.length, 1);
     const run = await eventually(
       "the stored run",
-      async () => (await (await page.request.get(`${server.url}/api/lab/run?id=${runs[0]!.id}`)).json()) as LabRunDTO,
+      async () => (await (await apiGet(page, `${server.url}/api/lab/run?id=${runs[0]!.id}`)).json()) as LabRunDTO,
       (r) => r.status === "done",
     );
     assert.equal(run.results.length, 9);
@@ -79,9 +79,9 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
 
     // Apply to strategy: the first set (linear, 0.2) through the preview → new version flow, on the desk's
     // strategy; nothing changes before the confirmation.
-    const desk = (await (await page.request.get(`${server.url}/api/desk`)).json()) as DeskOverviewDTO;
+    const desk = (await (await apiGet(page, `${server.url}/api/desk`)).json()) as DeskOverviewDTO;
     const target = desk.strategies[0]!;
-    const paramsOf = async () => (await (await page.request.get(`${server.url}/api/s/${target.id}/params`)).json()) as { current: ParamVersionDTO };
+    const paramsOf = async () => (await (await apiGet(page, `${server.url}/api/s/${target.id}/params`)).json()) as { current: ParamVersionDTO };
     const before = (await paramsOf()).current.version;
     await page.locator('[data-testid="lab-row"]').first().locator('[data-testid="lab-apply"]').click();
     await page.waitForSelector('[data-testid="lab-apply-dialog"]');
@@ -105,7 +105,7 @@ describe("the lab page runs a small sweep (real desk)", { timeout: 300_000 }, ()
     // Meanwhile the desk recorded the market it trades: the lab offers the recording.
     const files = await eventually(
       "a recording of the desk's market",
-      async () => (await (await page.request.get(`${server.url}/api/lab/files`)).json()) as { source: string; file: string; bytes: number }[],
+      async () => (await (await apiGet(page, `${server.url}/api/lab/files`)).json()) as { source: string; file: string; bytes: number }[],
       (fs) => fs.some((f) => f.source === "recordings" && f.bytes > 0),
     );
     assert.match(files.find((f) => f.source === "recordings")!.file, /^recording-\d{8}T\d{6}\.jsonl$/);

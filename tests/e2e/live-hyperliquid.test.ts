@@ -13,7 +13,7 @@ import Decimal from "decimal.js";
 import type { Browser, Page } from "playwright-core";
 import type { StatusDTO } from "@/lib/events";
 import { TEST_PRIVATE_KEY, startFakeHyperliquid, type FakeHyperliquid } from "../fakes/hyperliquid/server";
-import { artifactPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+import { apiGet, artifactPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 const WAIT = 90_000;
 
@@ -25,7 +25,7 @@ describe("live mode on the fake Hyperliquid, in the browser", () => {
   let user: string;
   const ours = () => fake.engine.openOrders(user);
   const status = async (): Promise<StatusDTO> => {
-    const r = await page.request.get(`${server.url}/api/status`);
+    const r = await apiGet(page, `${server.url}/api/status`);
     assert.equal(r.status(), 200, await r.text());
     return (await r.json()) as StatusDTO;
   };

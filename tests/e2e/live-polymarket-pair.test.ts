@@ -15,7 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import type { AuditPageDTO, EmergencyPreviewDTO, StatusDTO } from "@/lib/events";
 import { CONDITION_ID, NO_TOKEN, TEST_PRIVATE_KEY, YES_TOKEN, startFakePolymarket, type FakePolymarket } from "../fakes/polymarket/server";
 import { startFakeChain, type FakeChain } from "../fakes/polymarket/chain";
-import { artifactPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+import { apiGet, artifactPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 const WAIT = 90_000;
 
@@ -30,7 +30,7 @@ describe("live mode on a fake Polymarket binary market: the YES/NO pair and a me
   const shares = (token: string) => new Decimal((fake.engine.accounts.get(apiKey())?.tokens.get(token) ?? 0n).toString()).div(1_000_000);
   const pusd = () => new Decimal((fake.engine.accounts.get(apiKey())?.collateral ?? 0n).toString()).div(1_000_000);
   const status = async (): Promise<StatusDTO> => {
-    const r = await page.request.get(`${server.url}/api/status`);
+    const r = await apiGet(page, `${server.url}/api/status`);
     assert.equal(r.status(), 200, await r.text());
     return (await r.json()) as StatusDTO;
   };
@@ -91,7 +91,7 @@ describe("live mode on a fake Polymarket binary market: the YES/NO pair and a me
     assert.equal(ours(YES_TOKEN).length + ours(NO_TOKEN).length, 0, "disarmed: nothing quoted on either token");
     await page.click('[data-testid="control-arm"]');
     await eventually("the desk armed", status, (s) => s.armed === true, WAIT);
-    const alerts = async () => ((await (await page.request.get(`${server.url}/api/alerts`)).json()) as { message: string }[]).map((a) => a.message);
+    const alerts = async () => ((await (await apiGet(page, `${server.url}/api/alerts`)).json()) as { message: string }[]).map((a) => a.message);
     await eventually(
       "bids on YES and on NO",
       async () => ({ yes: ours(YES_TOKEN).length, no: ours(NO_TOKEN).length, status: await status(), alerts: await alerts() }),
@@ -143,7 +143,7 @@ describe("live mode on a fake Polymarket binary market: the YES/NO pair and a me
     await page.waitForSelector('[data-testid="merge-outcome"][data-done="true"]', { timeout: WAIT });
     await page.screenshot({ path: artifactPath("e2e-pair-merged.png") });
     // The operator's merge is in the audit trail, under their name.
-    const r = await page.request.get(`${server.url}/api/audit?kind=pair`);
+    const r = await apiGet(page, `${server.url}/api/audit?kind=pair`);
     const audit = (await r.json()) as AuditPageDTO;
     assert.ok(audit.rows.some((a) => a.action === "pair.merge" && a.actor === server.username), JSON.stringify(audit.rows));
     assert.notEqual(after.reconciliation?.state, "mismatch", "the venue's balance agrees with the desk's books after the merge");
@@ -152,7 +152,7 @@ describe("live mode on a fake Polymarket binary market: the YES/NO pair and a me
   test("the emergency close previews both legs it would flatten, each named, before anything is sent", async () => {
     // One more YES fill: YES is then long and NO flat, so the two legs differ.
     const p = await sellInto(YES_TOKEN, "yes");
-    const r = await page.request.get(`${server.url}/api/emergency-close/preview`);
+    const r = await apiGet(page, `${server.url}/api/emergency-close/preview`);
     assert.equal(r.status(), 200, await r.text());
     const preview = (await r.json()) as EmergencyPreviewDTO;
     assert.equal(preview.symbol, "FAKE/YES");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import Decimal from "decimal.js";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { ParamVersionDTO, QuotePreviewDTO, StatusDTO } from "@/lib/events";
-import { artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
+import { apiGet, artifactPath, chromiumPath, eventually, launchBrowser, login, newPage, startServer, type RunningServer } from "./support";
 
 describe("a parameter change moves the quotes to what the preview said (real desk, still market)", { timeout: 300_000 }, () => {
   let server: RunningServer;
@@ -17,7 +17,7 @@ describe("a parameter change moves the quotes to what the preview said (real des
   let page: Page;
 
   const get = async <T>(path: string): Promise<T> => {
-    const r = await page.request.get(`${server.url}${path}`);
+    const r = await apiGet(page, `${server.url}${path}`);
     assert.equal(r.status(), 200, `GET ${path}: ${await r.text()}`);
     return (await r.json()) as T;
   };

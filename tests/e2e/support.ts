@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type APIResponse } from "playwright-core";
 
 export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 export const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -178,6 +178,16 @@ export async function newPage(browser: Browser, width: number, height: number): 
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   return { context, page };
+}
+
+/**
+ * A read from the API as the test's own client. Playwright's request context reuses a kept-alive
+ * socket without heeding the server's Keep-Alive hint (microsoft/playwright#42698), so a read sent
+ * as the server closes that idle socket meets ECONNRESET. A browser retries an idempotent request on
+ * a reused socket; these reads do too (Playwright retries ECONNRESET only, nothing else).
+ */
+export function apiGet(page: Page, url: string): Promise<APIResponse> {
+  return page.request.get(url, { maxRetries: 3 });
 }
 
 /** Polls `read` until `ok` holds; the failure names what was last seen. */
