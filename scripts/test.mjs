@@ -42,4 +42,4 @@ if (!files.length) {
 }
 // Browser tests need the production pages: build them first (no-op when .next is fresh).
 if (files.some((f) => f.startsWith("tests/e2e/"))) run("pages build", "node", ["scripts/ensure-build.mjs"]);
-run("tests", "node", ["--experimental-wasm-modules", "--no-warnings=ExperimentalWarning", "--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files]);
+run("tests", "node", ["--experimental-wasm-modules", "--no-warnings=ExperimentalWarning", "--import", "tsx", "--test", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=./scripts/slowest-files-reporter.mjs", "--test-reporter-destination=stdout", "--test-concurrency=2", ...files]);
