@@ -3,10 +3,10 @@
 import type { AlertDTO } from "@/lib/events";
 import { ackAllAlertsRequestSchema } from "@/lib/api-requests";
 import type { RunnerHost } from "@/server/host/runner-host";
-import type { Ctx, Route } from "@/server/web/route";
+import { route, type Audit, type Route } from "@/server/web/route";
 
-export function alertRoutes(host: RunnerHost, audit: (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>): Route<never, never>[] {
-  const ackAll: Route<Record<string, never>, unknown> = {
+export function alertRoutes(host: RunnerHost, audit: Audit): Route<never, never>[] {
+  const ackAll = route({
     method: "POST",
     path: "/api/alerts/ack-all",
     access: "operator",
@@ -14,9 +14,9 @@ export function alertRoutes(host: RunnerHost, audit: (ctx: Ctx<unknown, unknown>
     handle: async (ctx): Promise<{ acknowledged: AlertDTO[] }> => {
       const acknowledged = await host.acknowledgeAllAlerts(ctx.session!.username);
       // One audit line for the batch, naming every alert it closed.
-      await audit(ctx as Ctx<unknown, unknown>, "alert.ack_all", "alerts", { open: acknowledged.length }, { ids: acknowledged.map((a) => a.id) });
+      await audit(ctx, "alert.ack_all", "alerts", { open: acknowledged.length }, { ids: acknowledged.map((a) => a.id) });
       return { acknowledged };
     },
-  };
-  return [ackAll as unknown as Route<never, never>];
+  });
+  return [ackAll];
 }

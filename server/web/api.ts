@@ -11,7 +11,7 @@ import { CommandRejected } from "@/server/runner/commands";
 import type { RunnerHost } from "@/server/host/runner-host";
 import type { WebConfig } from "@/server/config/web-config";
 import { HttpError, parseWith, queryObject, readJsonBody, sendError, sendJson } from "@/server/web/http";
-import { Reply, type Audit, type Ctx, type Route } from "@/server/web/route";
+import { Reply, type Audit, type Route } from "@/server/web/route";
 import { authRoutes } from "@/server/web/auth-routes";
 import { strategyRoutes } from "@/server/web/strategy-routes";
 import { historyRoutes } from "@/server/web/history-routes";
@@ -44,7 +44,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
   const { host, auth, config } = deps;
   const log = deps.log ?? ((m: string) => console.error(m));
 
-  const auditIn = (scope: string) => async (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => {
+  const auditIn = (scope: string): Audit => async (ctx, action: string, target: string, before?: unknown, after?: unknown) => {
     try {
       await host.audit({ actor: ctx.session?.username ?? "anonymous", action, target: scope + target, before, after, ip: ctx.ip });
     } catch (err) {

@@ -95,5 +95,5 @@ export function authRoutes(auth: Auth, deps: { endSession(jti: string): void }, 
         return new Reply(200, { ok: true }, { "Set-Cookie": clearSessionCookie(auth.secureCookie(ctx.req)) });
       },
     }),
-  ] as Route<never, never>[];
+  ];
 }

@@ -10,16 +10,13 @@ import {
 } from "@/lib/desk";
 import { z } from "zod";
 import type { DeskHost } from "@/server/host/runner-host";
-import type { Ctx, Route } from "@/server/web/route";
+import { noQuery, route, type Audit, type Route } from "@/server/web/route";
 import { HttpError } from "@/server/web/http";
 
-type Audit = (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>;
-
-const noQuery = z.object({}).strict();
 
 export function deskRoutes(desk: DeskHost, audit: Audit): Route<never, never>[] {
   const routes: Route<never, never>[] = [];
-  const add = <B, Q>(r: Route<B, Q>) => routes.push(r as unknown as Route<never, never>);
+  const add = <B, Q>(r: Route<B, Q>) => routes.push(route(r));
   add({ method: "GET", path: "/api/desk", access: "viewer", query: noQuery, handle: () => desk.overview() });
   add({
     method: "GET",
@@ -30,7 +27,7 @@ export function deskRoutes(desk: DeskHost, audit: Audit): Route<never, never>[] 
       // Reading is for everyone signed in; starting a new measuring window is an operator's act, on record.
       if (ctx.query.reset === "1" && ctx.session!.role !== "operator") throw new HttpError(403, "Resetting the metrics needs the operator role");
       const out = await desk.metrics(ctx.query.reset === "1");
-      if (ctx.query.reset === "1") await audit(ctx as Ctx<unknown, unknown>, "metrics.reset", "desk", undefined, out);
+      if (ctx.query.reset === "1") await audit(ctx, "metrics.reset", "desk", undefined, out);
       return out;
     },
   });
@@ -41,7 +38,7 @@ export function deskRoutes(desk: DeskHost, audit: Audit): Route<never, never>[] 
     body: createStrategyRequestSchema,
     handle: async (ctx) => {
       const created = await desk.create(ctx.body, ctx.session!.username);
-      await audit(ctx as Ctx<unknown, unknown>, ctx.body.cloneFrom ? "strategy.clone" : "strategy.create", `strategy:${created.name}`, ctx.body.cloneFrom ? { cloneFrom: ctx.body.cloneFrom } : null, { ...created, settings: ctx.body.settings, params: ctx.body.params, reason: ctx.body.reason });
+      await audit(ctx, ctx.body.cloneFrom ? "strategy.clone" : "strategy.create", `strategy:${created.name}`, ctx.body.cloneFrom ? { cloneFrom: ctx.body.cloneFrom } : null, { ...created, settings: ctx.body.settings, params: ctx.body.params, reason: ctx.body.reason });
       return created;
     },
   });
@@ -53,7 +50,7 @@ export function deskRoutes(desk: DeskHost, audit: Audit): Route<never, never>[] 
     handle: async (ctx) => {
       const before = await desk.strategy(ctx.body.id);
       const after = await desk.lifecycle(ctx.body.id, ctx.body.action, ctx.session!.username);
-      await audit(ctx as Ctx<unknown, unknown>, `strategy.${ctx.body.action}`, `strategy:${after.name}`, before, after);
+      await audit(ctx, `strategy.${ctx.body.action}`, `strategy:${after.name}`, before, after);
       return after;
     },
   });
@@ -65,7 +62,7 @@ export function deskRoutes(desk: DeskHost, audit: Audit): Route<never, never>[] 
       body,
       handle: async (ctx) => {
         const report = await run(ctx.session!.username);
-        await audit(ctx as Ctx<unknown, unknown>, action, "desk", null, report);
+        await audit(ctx, action, "desk", null, report);
         return report;
       },
     });

@@ -14,7 +14,7 @@ import {
 } from "@/lib/api-requests";
 import type { FillDTO, MarketDTO, OrderDTO, SnapshotDTO } from "@/lib/events";
 import type { RunnerHost } from "@/server/host/runner-host";
-import type { Route } from "@/server/web/route";
+import { route, type Route } from "@/server/web/route";
 import { csvLines, isoTime } from "@/server/web/csv";
 import { HttpError } from "@/server/web/http";
 import { TextReply } from "@/server/web/text-reply";
@@ -88,8 +88,6 @@ async function allSnapshots(host: RunnerHost, q: Range): Promise<SnapshotDTO[]> 
   return chunks.reverse().flat();
 }
 
-/** Typed by its own schemas, stored among routes of every shape (as auth-routes.ts and strategy-routes.ts do). */
-const route = <B, Q>(r: Route<B, Q>): Route<never, never> => r as unknown as Route<never, never>;
 
 export function historyRoutes(host: RunnerHost): Route<never, never>[] {
   return [

@@ -4,10 +4,8 @@
 import { z } from "zod";
 import { labCancelRequestSchema, labGetQuerySchema, labRunRequestSchema } from "@/lib/lab/types";
 import { LabRejected, type LabService } from "@/server/lab/service";
-import type { Ctx, Route } from "@/server/web/route";
+import { noQuery, route, type Audit, type Route } from "@/server/web/route";
 import { HttpError } from "@/server/web/http";
-
-type Audit = (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>;
 
 const rejected = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
@@ -21,31 +19,31 @@ const rejected = async <T>(work: () => Promise<T>): Promise<T> => {
 export function labRoutes(lab: LabService, audit: Audit): Route<never, never>[] {
   const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }).strict();
   const routes: Route<never, never>[] = [
-    { method: "GET", path: "/api/lab/runs", access: "viewer", query: listQuery, handle: ({ query }: Ctx<unknown, { limit: number }>) => lab.list(query.limit) } as unknown as Route<never, never>,
-    { method: "GET", path: "/api/lab/run", access: "viewer", query: labGetQuerySchema, handle: ({ query }: Ctx<unknown, { id: string }>) => rejected(() => lab.get(query.id)) } as unknown as Route<never, never>,
-    { method: "GET", path: "/api/lab/files", access: "viewer", query: z.object({}).strict(), handle: async () => lab.files() } as unknown as Route<never, never>,
-    {
+    route({ method: "GET", path: "/api/lab/runs", access: "viewer", query: listQuery, handle: ({ query }) => lab.list(query.limit) }),
+    route({ method: "GET", path: "/api/lab/run", access: "viewer", query: labGetQuerySchema, handle: ({ query }) => rejected(() => lab.get(query.id)) }),
+    route({ method: "GET", path: "/api/lab/files", access: "viewer", query: noQuery, handle: async () => lab.files() }),
+    route({
       method: "POST",
       path: "/api/lab/runs",
       access: "operator",
       body: labRunRequestSchema,
-      handle: async (ctx: Ctx<z.output<typeof labRunRequestSchema>, unknown>) => {
+      handle: async (ctx) => {
         const run = await rejected(() => lab.start(ctx.body, ctx.session!.username));
-        await audit(ctx as Ctx<unknown, unknown>, "lab.start", `lab@${run.id}`, null, { grid: run.grid, market: run.market, simulations: run.simulations });
+        await audit(ctx, "lab.start", `lab@${run.id}`, null, { grid: run.grid, market: run.market, simulations: run.simulations });
         return run;
       },
-    } as unknown as Route<never, never>,
-    {
+    }),
+    route({
       method: "POST",
       path: "/api/lab/cancel",
       access: "operator",
       body: labCancelRequestSchema,
-      handle: async (ctx: Ctx<{ id: string }, unknown>) => {
+      handle: async (ctx) => {
         const run = await rejected(() => lab.cancel(ctx.body.id));
-        await audit(ctx as Ctx<unknown, unknown>, "lab.cancel", `lab@${run.id}`, { status: "running" }, { status: run.status, completed: run.completed });
+        await audit(ctx, "lab.cancel", `lab@${run.id}`, { status: "running" }, { status: run.status, completed: run.completed });
         return run;
       },
-    } as unknown as Route<never, never>,
+    }),
   ];
   return routes;
 }

@@ -3,15 +3,14 @@
 import { notifyTestRequestSchema } from "@/lib/api-requests";
 import type { NotifyStatusDTO } from "@/lib/events";
 import type { Notifier } from "@/server/notify/notifier";
-import type { Ctx, Route } from "@/server/web/route";
+import { noQuery, route, type Audit, type Route } from "@/server/web/route";
 import { HttpError } from "@/server/web/http";
-import { z } from "zod";
 
 const OFF: NotifyStatusDTO = { configured: false, format: null, destination: null, last: null };
 
-export function notifyRoutes(notifier: Notifier | null, audit: (ctx: Ctx<unknown, unknown>, action: string, target: string, before?: unknown, after?: unknown) => Promise<void>): Route<never, never>[] {
-  const status: Route<unknown, unknown> = { method: "GET", path: "/api/notify", access: "viewer", query: z.object({}).strict(), handle: async () => notifier?.status() ?? OFF };
-  const test: Route<Record<string, never>, unknown> = {
+export function notifyRoutes(notifier: Notifier | null, audit: Audit): Route<never, never>[] {
+  const status = route({ method: "GET", path: "/api/notify", access: "viewer", query: noQuery, handle: async () => notifier?.status() ?? OFF });
+  const test = route({
     method: "POST",
     path: "/api/notify/test",
     access: "operator",
@@ -19,9 +18,9 @@ export function notifyRoutes(notifier: Notifier | null, audit: (ctx: Ctx<unknown
     handle: async (ctx) => {
       if (!notifier) throw new HttpError(409, "Notifications are off: set SKEWDESK_NOTIFY_URL (a Slack, Discord or Telegram webhook) and restart");
       const delivery = await notifier.test(ctx.session!.username);
-      await audit(ctx as Ctx<unknown, unknown>, "notify.test", notifier.status().destination ?? "webhook", null, { ok: delivery.ok, status: delivery.status, attempts: delivery.attempts });
+      await audit(ctx, "notify.test", notifier.status().destination ?? "webhook", null, { ok: delivery.ok, status: delivery.status, attempts: delivery.attempts });
       return delivery;
     },
-  };
-  return [status as unknown as Route<never, never>, test as unknown as Route<never, never>];
+  });
+  return [status, test];
 }

@@ -152,5 +152,5 @@ export function strategyRoutes(host: RunnerHost, deps: { sockets?: () => number 
         return after;
       },
     }),
-  ] as Route<never, never>[];
+  ];
 }
