@@ -63,7 +63,8 @@ export function DeskPage() {
                 </span>
                 <span className="num" data-testid="desk-exposure">
                   total position {fmtDecimal(o.totalExposure, 2)}
-                  {o.maxTotalPosition ? ` of max ${fmtDecimal(o.maxTotalPosition, 2)}` : " (no cap)"} at mark
+                  {o.maxTotalPosition ? ` of max ${fmtDecimal(o.maxTotalPosition, 2)}` : ""} <span className="text-faint">{quoteUnits(o.strategies)}</span> at mark
+                  {o.maxTotalPosition ? "" : " (no cap)"}
                 </span>
                 {o.growthBlocked ? <Badge tone="red">over cap: reducing only</Badge> : null}
                 {o.paused ? <Badge tone="amber">desk paused</Badge> : null}
@@ -80,4 +81,9 @@ export function DeskPage() {
       </main>
     </div>
   );
+}
+
+/** The desk adds every strategy's exposure in its own quote currency (README: SKEWDESK_MAX_TOTAL_POSITION), so the unit names them all. */
+function quoteUnits(strategies: { quote: string }[]): string {
+  return [...new Set(strategies.map((s) => s.quote))].sort().join("+");
 }

@@ -65,6 +65,8 @@ describe("the desk overview in a browser (real desk)", { timeout: 300_000 }, () 
       (ages) => ages.length === 2 && ages.every((a) => a.endsWith("ago")),
       30_000,
     );
+    // The total adds both strategies' exposures, each in its own quote currency: the unit names both.
+    assert.match(await page.locator('[data-testid="desk-exposure"]').innerText(), /^total position [\d.,]+ USD\+USDC at mark \(no cap\)$/);
     await page.waitForTimeout(3_000); // let the sparklines gather a few points for the screenshot
     await page.screenshot({ path: artifactPath("desk-overview-operator.png"), fullPage: true });
 
