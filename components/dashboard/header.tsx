@@ -1,12 +1,7 @@
 "use client";
-import { useState } from "react";
-import Link from "next/link";
-import { usePathname } from "next/navigation";
-import { api } from "@/components/api/client";
-import { useMe } from "@/components/auth/use-me";
 import { useStatus } from "@/components/live/hooks";
 import type { ConnectionState } from "@/components/live/socket";
-import { Button } from "@/components/ui/button";
+import { PageNav, SignedIn } from "@/components/nav/page-nav";
 
 const connectionLook: Record<ConnectionState, { dot: string; text: string; label: string }> = {
   live: { dot: "bg-emerald-400", text: "text-emerald-300", label: "live" },
@@ -17,30 +12,8 @@ const connectionLook: Record<ConnectionState, { dot: string; text: string; label
 };
 
 export function Header({ connection }: { connection: ConnectionState }) {
-  const me = useMe().data;
   const status = useStatus((s) => ({ market: s.market, venue: s.venue, strategy: s.strategy })).data;
-  const [leaving, setLeaving] = useState(false);
   const look = connectionLook[connection];
-  const path = usePathname();
-  const tab = (href: string, label: string, testId: string) => (
-    <Link
-      href={href}
-      data-testid={testId}
-      aria-current={path === href ? "page" : undefined}
-      className={`rounded px-2 py-0.5 text-[12px] ${path === href ? "bg-raised text-gray-100" : "text-muted hover:text-gray-100"}`}
-    >
-      {label}
-    </Link>
-  );
-
-  async function logout() {
-    setLeaving(true);
-    try {
-      await api.post("/api/auth/logout");
-    } finally {
-      window.location.replace("/login");
-    }
-  }
 
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-edge bg-panel px-3 py-2">
@@ -59,27 +32,12 @@ export function Header({ connection }: { connection: ConnectionState }) {
           <span className="truncate">{status.strategy}</span>
         </div>
       ) : null}
-      <nav className="flex items-center gap-1" aria-label="Pages">
-        {tab("/desk", "Overview", "nav-overview")}
-        {tab("/", "Desk", "nav-desk")}
-        {tab("/activity", "Activity", "nav-activity")}
-        {tab("/lab", "Lab", "nav-lab")}
-      </nav>
+      <PageNav />
       <div data-testid="connection" data-state={connection} className={`flex items-center gap-1.5 text-[11px] ${look.text}`}>
         <span className={`h-2 w-2 rounded-full ${look.dot}`} />
         {look.label}
       </div>
-      <div className="ml-auto flex items-center gap-2 text-[12px]">
-        {me ? (
-          <span data-testid="signed-in" className="text-muted">
-            signed in as <span className="font-semibold text-gray-100">{me.username}</span>{" "}
-            <span className={me.role === "operator" ? "text-sky-300" : "text-amber-300"}>({me.role})</span>
-          </span>
-        ) : null}
-        <Button size="sm" variant="default" data-testid="logout" onClick={logout} disabled={leaving}>
-          Log out
-        </Button>
-      </div>
+      <SignedIn />
     </header>
   );
 }

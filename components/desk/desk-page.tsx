@@ -1,12 +1,12 @@
 "use client";
 // The desk as a whole: a summary line (strategies, total exposure against the cap), the desk-wide controls,
 // every strategy's row, and the form that adds one. Viewers see it all and change nothing.
-import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { useMe } from "@/components/auth/use-me";
 import { fmtDecimal } from "@/components/format/decimal";
 import { Badge } from "@/components/ui/badge";
 import { Panel } from "@/components/ui/panel";
+import { PageNav, SignedIn } from "@/components/nav/page-nav";
 import { CreateStrategy } from "./create-strategy";
 import { DeskControls } from "./desk-controls";
 import { StrategyTable } from "./strategy-table";
@@ -31,25 +31,11 @@ export function DeskPage() {
           </span>
           <span className="text-[14px] font-bold tracking-tight text-gray-100">Skewdesk</span>
         </span>
-        <nav className="flex items-center gap-1 text-[12px]" aria-label="Pages">
-          <span className="rounded bg-raised px-2 py-0.5 text-gray-100" aria-current="page">
-            Overview
-          </span>
-          <Link href="/" className="rounded px-2 py-0.5 text-muted hover:text-gray-100">
-            Default strategy
-          </Link>
-          <Link href="/activity" className="rounded px-2 py-0.5 text-muted hover:text-gray-100">
-            Activity
-          </Link>
-        </nav>
+        <PageNav />
         <span data-testid="desk-live" data-state={desk.live} className={`text-[11px] ${desk.live === "live" ? "text-emerald-300" : "text-amber-300"}`}>
           {desk.live === "live" ? "● live" : desk.live === "connecting" ? "connecting…" : "reconnecting: updates paused"}
         </span>
-        {me ? (
-          <span className="ml-auto text-[12px] text-muted">
-            signed in as <b className="text-gray-100">{me.username}</b> <span className={isOperator ? "text-sky-300" : "text-amber-300"}>({me.role})</span>
-          </span>
-        ) : null}
+        <SignedIn />
       </header>
       <main className="flex flex-col gap-3 p-2 sm:p-3">
         {desk.error ? <p className="rounded border border-red-500/50 bg-red-500/10 px-3 py-2 text-red-300">Desk overview unavailable: {desk.error.message}</p> : null}

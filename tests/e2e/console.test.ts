@@ -275,7 +275,7 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     await page.fill('[data-testid="activity-actor"]', "operator");
     await page.waitForSelector('[data-testid="activity-entry"]', { timeout: 10_000 });
     await shot(page, "activity");
-    await page.click('[data-testid="nav-desk"]');
+    await page.click('[data-testid="nav-strategy"]');
     await page.waitForSelector('[data-testid="state-panel"]', { timeout: 15_000 });
   });
 

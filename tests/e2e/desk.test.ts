@@ -67,6 +67,8 @@ describe("the desk overview in a browser (real desk)", { timeout: 300_000 }, () 
     );
     // The total adds both strategies' exposures, each in its own quote currency: the unit names both.
     assert.match(await page.locator('[data-testid="desk-exposure"]').innerText(), /^total position [\d.,]+ USD\+USDC at mark \(no cap\)$/);
+    const deskNav = await page.locator('nav[aria-label="Pages"] a').allInnerTexts();
+    assert.deepEqual(deskNav, ["Overview", "Default strategy", "Activity", "Lab"]);
     await page.waitForTimeout(3_000); // let the sparklines gather a few points for the screenshot
     await page.screenshot({ path: artifactPath("desk-overview-operator.png"), fullPage: true });
 
@@ -78,6 +80,8 @@ describe("the desk overview in a browser (real desk)", { timeout: 300_000 }, () 
     await page.waitForSelector(`text=${status.market}`);
     await page.waitForSelector('[data-testid="connection"][data-state="live"]', { timeout: 30_000 });
     await page.screenshot({ path: artifactPath("desk-strategy-page.png") });
+    // Both pages name the same pages the same way (the strategy page once called the default strategy "Desk").
+    assert.deepEqual(await page.locator('nav[aria-label="Pages"] a').allInnerTexts(), deskNav);
   });
 
   test("a viewer sees every strategy and no control", async () => {
