@@ -2,6 +2,7 @@
 // decision on a book the venue's stream pushed (one synchronous stretch: its requests go out before anything
 // else runs), the time each took, and what a tick tells the dashboard and the database (snapshot, status).
 import type { OrderBook } from "@/lib/market";
+import type { Position } from "@/lib/portfolio";
 import type { QuoteDecision } from "@/lib/strategy";
 import type { TrackedOrder } from "@/server/runner/order-tracker";
 import { trackedOrderDto } from "@/server/runner/publisher";
@@ -19,6 +20,8 @@ export class TickCycle {
   /** Order records of a decision on a pushed book (the order as it was, created): queued once its requests are written. */
   heldPersists: [TrackedOrder, boolean][] | null = null;
   private lastSnapshotStored = -Infinity;
+  /** Chart points of fills booked while a tick reads its book: stored with the mark that read brings. */
+  private fillPoints: { ts: number; position: Position }[] = [];
   private statusQueued = false;
 
   constructor(private readonly r: Runner) {}
@@ -37,6 +40,8 @@ export class TickCycle {
       await this.tickOnce(ts, book);
     } finally {
       this.inTick = false;
+      // A tick that published nothing (stopped meanwhile, or a pushed book's, published later) leaves none behind.
+      if (this.fillPoints.length) setImmediate(() => this.storeFillPoints());
       r.loop.tickEnded();
       r.bookTrigger?.settled();
     }
@@ -124,10 +129,31 @@ export class TickCycle {
     }
   }
 
+  /**
+   * A point on the chart at a fill, at the time it was booked. A fill booked while a tick reads the book
+   * waits for that read: with the mark of the decision before, the point would show a PnL the market had
+   * already left (a spike at every fill after a move).
+   */
+  fillPoint(position: Position): void {
+    const r = this.r;
+    const ts = r.time.now();
+    if (this.inTick) this.fillPoints.push({ ts, position });
+    else r.publisher.storeSnapshot(snapshotRecordOf({ ...r.view(), position }, r.strategy.id, ts));
+  }
+
+  private storeFillPoints(): void {
+    const r = this.r;
+    if (!this.fillPoints.length) return;
+    const view = r.view();
+    for (const p of this.fillPoints.splice(0)) r.publisher.storeSnapshot(snapshotRecordOf({ ...view, position: p.position }, r.strategy.id, p.ts));
+  }
+
   /** Streams every tick; stores a point on a timer and at every fill, rebalance, emergency and parameter change. */
   private publishTick(decision: QuoteDecision | null): void {
     const r = this.r;
-    const ts = r.lastTickAt ?? r.time.now();
+    this.storeFillPoints();
+    // Stamped when its state is read, after the book read: fills booked during that read come before it.
+    const ts = Math.max(r.lastTickAt ?? 0, r.time.now());
     const persist = (decision?.metrics.mid ?? r.lastDecision?.metrics.mid) && (r.snapshotWanted || ts - this.lastSnapshotStored >= r.config.snapshotEveryMs);
     if (r.streaming) {
       r.emitEvent("snapshot", r.snapshot(ts));

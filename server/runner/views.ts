@@ -3,7 +3,7 @@
 import Decimal from "decimal.js";
 import type { MarketSpec } from "@/lib/market";
 import { totalPnl, unrealizedPnl, type Position } from "@/lib/portfolio";
-import type { CompiledParams, QuoteDecision } from "@/lib/strategy";
+import { calculateSkew, type CompiledParams, type QuoteDecision } from "@/lib/strategy";
 import type { Mode, RiskState } from "@/lib/domain";
 import type { PairDTO, ReconciliationDTO, SnapshotDTO, StatusDTO } from "@/lib/events";
 import type { OrderTracker } from "@/server/runner/order-tracker";
@@ -83,7 +83,11 @@ export function ourPrices(tracker: OrderTracker): { ourBid: string | null; ourAs
   return { ourBid: str(quoteOn(tracker, "buy")), ourAsk: str(quoteOn(tracker, "sell")) };
 }
 
-/** The stored point: exact values, no round trip through strings. Null before the first mid. */
+/**
+ * The stored point: exact values, no round trip through strings. Null before the first mid. The skew is the
+ * position's own (the decision's formula on this inventory): a point taken at a fill, before the next
+ * decision, would otherwise pair the new inventory with the skew of the one before.
+ */
 export function snapshotRecordOf(v: ViewState, strategyId: string, ts: number): Snapshot | null {
   const m = v.decision?.metrics;
   if (!m?.mid) return null;
@@ -97,7 +101,7 @@ export function snapshotRecordOf(v: ViewState, strategyId: string, ts: number): 
     ourAsk: quoteOn(v.tracker, "sell"),
     inventory: v.position.qty,
     ratio: ratioOf(v.position, v.params),
-    skew: new Decimal(m.skew),
+    skew: new Decimal(calculateSkew(v.params, v.position.qty)),
     realizedPnl: v.position.realized,
     unrealizedPnl: unrealizedPnl(v.position, m.mid),
     fees: v.position.fees,

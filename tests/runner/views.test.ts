@@ -183,7 +183,9 @@ describe("snapshotRecordOf", () => {
     assert.deepEqual(
       [str(s.mid), str(s.bestBid), str(s.bestAsk), str(s.ourBid), str(s.ourAsk), str(s.inventory), str(s.ratio), str(s.skew), str(s.realizedPnl), str(s.unrealizedPnl), str(s.fees)],
       // ratio (0.3 − 0.1) / 1 and unrealized (100.005 − 99.99) × 0.3 in floating point would be 0.19999999999999998 and 0.004499999999999…
-      ["100.005", "99.99", "100.02", "99.98", "100.03", "0.3", "0.2", "-0.1", "0", "0.0045", "0.01"],
+      // The skew is the position's (ratio 0.2 × skewFactor 0.5), not the decision's −0.1: a point taken at a
+      // fill comes before the decision on the new inventory.
+      ["100.005", "99.99", "100.02", "99.98", "100.03", "0.3", "0.2", "0.1", "0", "0.0045", "0.01"],
     );
     assert.deepEqual([s.strategyId, s.ts.getTime(), s.riskState], ["s-1", 1_234, "REDUCING"]);
   });
