@@ -79,6 +79,8 @@ describe("the desk overview in a browser (real desk)", { timeout: 300_000 }, () 
     const status = await eventually("its status", () => get<StatusDTO>(`/api/s/${second.id}/status`), (s) => s.strategy === "second", 30_000);
     await page.waitForSelector(`text=${status.market}`);
     await page.waitForSelector('[data-testid="connection"][data-state="live"]', { timeout: 30_000 });
+    // Its charts draw its own history (the screenshot once caught them still loading).
+    await eventually("the strategy's charts have points", () => page.getAttribute('[data-testid="chart-pnl"]', "data-points"), (n) => Number(n) >= 2, 30_000);
     await page.screenshot({ path: artifactPath("desk-strategy-page.png") });
     // Both pages name the same pages the same way (the strategy page once called the default strategy "Desk").
     assert.deepEqual(await page.locator('nav[aria-label="Pages"] a').allInnerTexts(), deskNav);
