@@ -57,7 +57,7 @@ export function ledgerHooks(r: Runner): Pick<FillLedgerDeps, "onJournalBroken" |
       const abs = pos.qty.abs();
       if (abs.gt(r.stats.maxAbsInventory)) r.stats.maxAbsInventory = abs;
       // A point on the chart at every fill: the peaks that trigger rebalances and emergencies are seen.
-      if (r.params.loaded && r.config.record) r.cycle.fillPoint(pos);
+      if (r.params.loaded && r.config.record) r.cycle.fillPoint();
       // Exact (scaled integers), as the decision's own emergency test: no Decimal division at every fill.
       if (r.params.loaded && needsEmergencyClose(r.params.current, pos.qty)) r.loop.emergencyPending = true;
       if (r.streaming) r.emitEvent("fill", fillDto(e, pos.qty, e.ts));

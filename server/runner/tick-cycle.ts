@@ -134,11 +134,11 @@ export class TickCycle {
    * waits for that read: with the mark of the decision before, the point would show a PnL the market had
    * already left (a spike at every fill after a move).
    */
-  fillPoint(position: Position): void {
+  fillPoint(): void {
     const r = this.r;
     const ts = r.time.now();
-    if (this.inTick) this.fillPoints.push({ ts, position });
-    else r.publisher.storeSnapshot(snapshotRecordOf({ ...r.view(), position }, r.strategy.id, ts));
+    if (this.inTick) this.fillPoints.push({ ts, position: r.ledger.position });
+    else r.publisher.storeSnapshot(snapshotRecordOf(r.view(), r.strategy.id, ts));
   }
 
   private storeFillPoints(): void {
