@@ -59,7 +59,12 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
   });
 
   test("fills: the header counts every fill, older ones load at the end of the table, the side filter and CSV follow", async () => {
-    // The desk fills all the time: compare the page's total with the server's until they agree.
+    // The desk fills about 1.5 times a second: a header compared with a moving total agrees only when no fill
+    // lands between the two reads, and a loaded machine may give it no such moment (stop 22's CI run saw the
+    // page one fill behind for 20 s). Paused, the total stands still; the header must then reach it, the
+    // fills pushed before the pause and the pages read merged, none counted twice or missed.
+    await page.click('[data-testid="control-pause"]');
+    await eventually("the desk paused", () => page.getAttribute('[data-testid="run-state"]', "data-paused"), (v) => v === "true", 10_000);
     await eventually(
       "the fills header to show the server's total",
       async () => {
@@ -68,7 +73,8 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
         return { shown, total: api.total };
       },
       (v) => v.total > 100 && v.shown === v.total,
-      20_000,
+      // Shorter than the list's 15 s re-read: the pushes alone must bring the header to the total.
+      12_000,
     );
     // One line per row: nothing in a row wraps at desktop width (the half-width tables are narrow).
     const heights = await page.locator('[data-testid="fill-row"], [data-testid="order-row"]').evaluateAll((rows) => rows.slice(0, 20).map((r) => r.getBoundingClientRect().height));
@@ -99,6 +105,8 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     assert.equal(lines[0], "time_utc,trade_id,order_id,side,liquidity,price_USDC,size_YES,fee_USDC,inventory_after_YES");
     assert.ok(lines.slice(1).every((l) => l.split(",")[3] === "sell"));
     await shot(page, "fills-sells");
+    await page.click('[data-testid="control-resume"]');
+    await eventually("the desk quoting again", () => page.getAttribute('[data-testid="run-state"]', "data-paused"), (v) => v === "false", 10_000);
   });
 
   test("orders: status filter and totals past 200", async () => {
