@@ -17,3 +17,19 @@ export async function fetchMergingLive<T>(qc: QueryClient, key: QueryKey, fetch:
 export function pushLive<T>(qc: QueryClient, key: QueryKey, rows: readonly T[], merge: Merge<T>): void {
   qc.setQueryData<T[]>(key, (cur) => merge(cur, rows));
 }
+
+/**
+ * On every (re)connect: read again what the socket feeds. Rows made between a read and this moment were
+ * neither in that read nor pushed to us (we were not listening yet). A read still in flight may have run
+ * before the connection, and invalidating alone would only join it (react-query shares the fetch under
+ * way with a query that has no data yet), so it is cancelled first; rows pushes merged meanwhile stay
+ * (react-query reverts to the state they set).
+ */
+export async function rereadOnConnect(qc: QueryClient, keys: readonly QueryKey[]): Promise<void> {
+  await Promise.all(
+    keys.map(async (queryKey) => {
+      await qc.cancelQueries({ queryKey });
+      await qc.invalidateQueries({ queryKey });
+    }),
+  );
+}

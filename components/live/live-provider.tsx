@@ -7,7 +7,7 @@ import type { AlertDTO, FillDTO, OrderDTO, StatusDTO } from "@/lib/events";
 import { backfillInto, createLiveSocket, type ConnectionState, type LiveSocket } from "./socket";
 import { SnapshotStore } from "./snapshot-store";
 import { mergeAlerts, mergeParams, type ParamsState } from "./lists";
-import { pushLive } from "./list-cache";
+import { pushLive, rereadOnConnect } from "./list-cache";
 import { pushLiveRows } from "./paged-list";
 import { fillsMatcher, fillsSpec, ordersMatcher, ordersSpec, type FillsFilter, type OrdersFilter } from "./history-lists";
 import { queryKeys } from "./query-keys";
@@ -42,10 +42,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       setConnection("live");
       const since = store.lastTs();
       if (since !== null) void backfillInto(s, store, since);
-      // Read the lists again from here on, also on the first connect: rows made between a list's first
-      // read and this moment were neither in that read nor pushed to us (we were not listening yet).
-      for (const key of [queryKeys.status, queryKeys.fills, queryKeys.orders, queryKeys.alerts, queryKeys.params])
-        void qc.invalidateQueries({ queryKey: key });
+      // Read the lists again from here on, also on the first connect (a first read may be in flight).
+      void rereadOnConnect(qc, [queryKeys.status, queryKeys.fills, queryKeys.orders, queryKeys.alerts, queryKeys.params]);
       everConnected = true;
     });
     s.on("disconnect", (reason) => {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import type { FillDTO, OrderDTO } from "@/lib/events";
 import { appendOlder, mergeLive, pushLiveRows, readFirstPage, type Page, type PagedRows } from "@/components/live/paged-list";
+import { rereadOnConnect } from "@/components/live/list-cache";
 import { fillsMatcher, fillsSpec, ordersMatcher, ordersSpec, type FillsFilter, type OrdersFilter } from "@/components/live/history-lists";
 import { queryKeys } from "@/components/live/query-keys";
 
@@ -160,5 +161,62 @@ describe("item 3: totals, older pages, filters", () => {
     assert.deepEqual(out.rows.map((f) => f.tradeId), ["f4", "f3", "f2"]);
     assert.equal(out.total, 4);
     assert.equal(out.next, "20:2", "older than the oldest row kept");
+  });
+});
+
+describe("the socket connects while a first read is in flight", () => {
+  // Fills made after the first read ran and before the socket connected are in neither. The page reads its
+  // lists again at connect; react-query answered that invalidation of a query with no data yet by sharing
+  // the read under way, so those fills were missing until the 15 s re-read (a loaded CI run saw the header
+  // one or two fills short of the server's total for 12–20 s).
+  const pages = {
+    beforeConnect: { rows: [fill("f2", 2_000, { seq: "2" }), fill("f1", 1_000, { seq: "1" })], total: 2, next: null },
+    afterConnect: { rows: [fill("f3", 3_000, { seq: "3" }), fill("f2", 2_000, { seq: "2" }), fill("f1", 1_000, { seq: "1" })], total: 3, next: null },
+  };
+
+  test("the read under way is replaced by one made after the connection", async () => {
+    const qc = new QueryClient();
+    const key = queryKeys.fillsList(all);
+    const first = deferred<Page<FillDTO>>();
+    let reads = 0;
+    mount(qc, key, () => readFirstPage(qc, key, fillsSpec, () => (++reads === 1 ? first.promise : Promise.resolve(pages.afterConnect))));
+    assert.equal(reads, 1);
+    const reread = rereadOnConnect(qc, [queryKeys.fills]);
+    first.resolve(pages.beforeConnect);
+    await reread;
+    assert.equal(reads, 2, "a second read, made after the connection");
+    const data = qc.getQueryData<PagedRows<FillDTO>>(key)!;
+    assert.deepEqual(data.rows.map((f) => f.tradeId), ["f3", "f2", "f1"]);
+    assert.equal(data.total, 3);
+    qc.clear();
+  });
+
+  test("a fill pushed while the cancelled read was in flight stays, and counts", async () => {
+    const qc = new QueryClient();
+    const key = queryKeys.fillsList(all);
+    const first = deferred<Page<FillDTO>>();
+    let reads = 0;
+    mount(qc, key, () => readFirstPage(qc, key, fillsSpec, () => (++reads === 1 ? first.promise : Promise.resolve(pages.afterConnect))));
+    // Pushed before the database has it: neither read holds it.
+    pushFills(qc, [fill("f4", 4_000)]);
+    await rereadOnConnect(qc, [queryKeys.fills]);
+    first.resolve(pages.beforeConnect);
+    const data = qc.getQueryData<PagedRows<FillDTO>>(key)!;
+    assert.deepEqual(data.rows.map((f) => f.tradeId), ["f4", "f3", "f2", "f1"]);
+    assert.equal(data.total, 4);
+    qc.clear();
+  });
+
+  test("a list already read is read again, keeping what it holds meanwhile", async () => {
+    const qc = new QueryClient();
+    const key = queryKeys.fillsList(all);
+    let reads = 0;
+    mount(qc, key, () => readFirstPage(qc, key, fillsSpec, async () => (++reads === 1 ? pages.beforeConnect : pages.afterConnect)));
+    await qc.getQueryCache().find({ queryKey: key })!.promise;
+    assert.equal(qc.getQueryData<PagedRows<FillDTO>>(key)!.total, 2);
+    await rereadOnConnect(qc, [queryKeys.fills]);
+    assert.equal(reads, 2);
+    assert.equal(qc.getQueryData<PagedRows<FillDTO>>(key)!.total, 3);
+    qc.clear();
   });
 });
