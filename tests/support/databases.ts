@@ -49,3 +49,15 @@ export function testDatabases(label: string): TestDatabase[] {
   }
   return out;
 }
+
+/**
+ * New PGlite data folders under one temporary root, removed when the process exits. Unlike memory://,
+ * a folder starts as a copy of npm test's migrated template (SKEWDESK_PGLITE_TEMPLATE_DIR) instead of
+ * PGlite's initdb, which takes 3–10 s per open on a loaded machine.
+ */
+export function scratchDataDirs(label: string): () => string {
+  const root = mkdtempSync(join(tmpdir(), `skewdesk-${label}-`));
+  process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  let n = 0;
+  return () => join(root, `pglite-${++n}`);
+}

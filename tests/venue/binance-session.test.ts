@@ -11,13 +11,16 @@ import { openLiveSession } from "@/server/runner/open-live-session";
 import { CcxtVenue } from "@/server/venue/ccxt";
 import { until } from "../fakes/binance/harness";
 import { TEST_API_KEY, TEST_API_SECRET, startFakeBinance } from "../fakes/binance/server";
+import { scratchDataDirs } from "@/tests/support/databases";
+
+const newDataDir = scratchDataDirs("binance-session");
 
 test("SKEWDESK_VENUE=ccxt:binance opens a disarmed live desk on the ccxt adapter with the watchdog dead-man armed", async () => {
   const fake = await startFakeBinance();
   const lines: string[] = [];
   try {
     const live = liveConfigFromEnv({ SKEWDESK_VENUE: "ccxt:binance", SKEWDESK_VENUE_NETWORK: "mainnet", SKEWDESK_VENUE_URL: fake.url, SKEWDESK_VENUE_WS_URL: fake.wsUrl, SKEWDESK_VENUE_SYMBOL: "ETH/USDT", SKEWDESK_CCXT_API_KEY: TEST_API_KEY, SKEWDESK_CCXT_SECRET: TEST_API_SECRET, SKEWDESK_DEADMAN_MS: "3000", SKEWDESK_CCXT_BASE_RESERVE: "10" });
-    const s = await openLiveSession({ live, db: { dataDir: "memory://" }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-cex-session-")), log: (l) => lines.push(l) });
+    const s = await openLiveSession({ live, db: { dataDir: newDataDir() }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-cex-session-")), log: (l) => lines.push(l) });
     try {
       assert.ok(s.venue instanceof CcxtVenue);
       const v = s.venue;
@@ -44,7 +47,7 @@ test("SKEWDESK_VENUE=ccxt:binance opens a disarmed live desk on the ccxt adapter
 test("a spot account's own holding of the base asset: refused at start with the reserve to set, flat once set, and a reserve larger than the holding refused", async () => {
   const fake = await startFakeBinance({ balances: { USDT: "100000", ETH: "2.5" } });
   const env = { SKEWDESK_VENUE: "ccxt:binance", SKEWDESK_VENUE_NETWORK: "mainnet", SKEWDESK_VENUE_URL: fake.url, SKEWDESK_VENUE_WS_URL: fake.wsUrl, SKEWDESK_VENUE_SYMBOL: "ETH/USDT", SKEWDESK_CCXT_API_KEY: TEST_API_KEY, SKEWDESK_CCXT_SECRET: TEST_API_SECRET, SKEWDESK_DEADMAN_MS: "0" };
-  const open = (extra: Record<string, string>) => openLiveSession({ live: liveConfigFromEnv({ ...env, ...extra }), db: { dataDir: "memory://" }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-cex-reserve-")) });
+  const open = (extra: Record<string, string>) => openLiveSession({ live: liveConfigFromEnv({ ...env, ...extra }), db: { dataDir: newDataDir() }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-cex-reserve-")) });
   try {
     // Before: the desk took the 2.5 ETH for its own inventory, found a mismatch with its books and halted.
     await assert.rejects(open({}), (e: Error) => {

@@ -15,6 +15,9 @@ import { liveParamsPreset, openLiveSession, type LiveSession } from "@/server/ru
 import { CONDITION_ID, NO_TOKEN, TEST_PRIVATE_KEY, YES_TOKEN, startFakePolymarket, type FakePolymarket } from "../fakes/polymarket/server";
 import { startFakeChain, type FakeChain } from "../fakes/polymarket/chain";
 import { until } from "../fakes/polymarket/harness";
+import { scratchDataDirs } from "@/tests/support/databases";
+
+const newDataDir = scratchDataDirs("polymarket-pair");
 
 const WAIT = 60_000;
 
@@ -64,7 +67,7 @@ describe("a live desk quoting YES and NO of one market, and merging", () => {
   before(async () => {
     fake = await startFakePolymarket({ startShares: 0 });
     chain = await startFakeChain(fake.engine);
-    s = await openLiveSession({ live: pairEnv(fake, chain), db: { dataDir: "memory://" }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-pm-pair-")), tickMs: 100, runnerConfig: { reconcileEveryMs: 1_000 } });
+    s = await openLiveSession({ live: pairEnv(fake, chain), db: { dataDir: newDataDir() }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-pm-pair-")), tickMs: 100, runnerConfig: { reconcileEveryMs: 1_000 } });
     apiKey = [...fake.creds.keys()][0]!;
     void s.clock.start();
   });
@@ -162,7 +165,7 @@ describe("a live desk quoting YES and NO of one market, and merging", () => {
 test("auto mode merges without an operator once both tokens reach the threshold", async () => {
   const fake = await startFakePolymarket({ startShares: 0 });
   const chain = await startFakeChain(fake.engine);
-  const s = await openLiveSession({ live: pairEnv(fake, chain, { SKEWDESK_POLYMARKET_AUTO_MERGE: "1" }), db: { dataDir: "memory://" }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-pm-auto-")), tickMs: 100 });
+  const s = await openLiveSession({ live: pairEnv(fake, chain, { SKEWDESK_POLYMARKET_AUTO_MERGE: "1" }), db: { dataDir: newDataDir() }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-pm-auto-")), tickMs: 100 });
   try {
     const apiKey = [...fake.creds.keys()][0]!;
     void s.clock.start();

@@ -10,13 +10,16 @@ import { liveConfigFromEnv } from "@/server/config/live-config";
 import { openLiveSession } from "@/server/runner/open-live-session";
 import { PolymarketVenue } from "@/server/venue/polymarket";
 import { CONDITION_ID, TEST_PRIVATE_KEY, YES_TOKEN, startFakePolymarket } from "../fakes/polymarket/server";
+import { scratchDataDirs } from "@/tests/support/databases";
+
+const newDataDir = scratchDataDirs("polymarket-session");
 
 test("SKEWDESK_VENUE=polymarket opens a disarmed live desk on the Polymarket adapter with heartbeats", async () => {
   const fake = await startFakePolymarket({ startShares: 0 });
   const lines: string[] = [];
   try {
     const live = liveConfigFromEnv({ SKEWDESK_VENUE: "polymarket", SKEWDESK_VENUE_NETWORK: "mainnet", SKEWDESK_VENUE_URL: fake.url, SKEWDESK_POLYMARKET_TOKEN_ID: YES_TOKEN, SKEWDESK_POLYMARKET_CONDITION_ID: CONDITION_ID, SKEWDESK_VENUE_SYMBOL: "FAKE/YES", SKEWDESK_POLYMARKET_KEY: TEST_PRIVATE_KEY, SKEWDESK_DEADMAN_MS: "1000" });
-    const s = await openLiveSession({ live, db: { dataDir: "memory://" }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-pm-session-")), log: (l) => lines.push(l) });
+    const s = await openLiveSession({ live, db: { dataDir: newDataDir() }, journalDir: mkdtempSync(join(tmpdir(), "skewdesk-pm-session-")), log: (l) => lines.push(l) });
     try {
       assert.ok(s.venue instanceof PolymarketVenue);
       assert.equal(s.venue.market.symbol, "FAKE/YES");
