@@ -259,7 +259,11 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
     assert.ok(before.length > 0);
     await page.click('[data-testid="alerts-ack-all"]');
     await eventually("every alert open at the click acknowledged", unackedIds, (ids) => ids.every((id) => !before.includes(id)), 15_000);
-    if ((await unackedIds()).length === 0) assert.match((await page.textContent('[data-testid="alerts"]')) ?? "", /all acknowledged/);
+    // The open alerts and the header read in one turn of the page: a "stale data" the double raised between
+    // two reads showed "1 new" beside a count of none taken just before (a CI run, 580d86c).
+    const panel = await page.locator('[data-testid="alerts"]').evaluate((el) => ({ open: el.querySelectorAll('[data-testid="alert"][data-acked="false"]').length, text: el.textContent ?? "" }));
+    if (panel.open === 0) assert.match(panel.text, /all acknowledged/);
+    else assert.match(panel.text, new RegExp(`${panel.open} new`));
     await page.click('[data-testid="control-resume"]');
   });
 
