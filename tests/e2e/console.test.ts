@@ -60,7 +60,7 @@ describe("the operator's console in headless Chromium (fake runner)", { timeout:
 
   test("fills: the header counts every fill, older ones load at the end of the table, the side filter and CSV follow", async () => {
     // The desk fills about 1.5 times a second: a header compared with a moving total agrees only when no fill
-    // lands between the two reads, and a loaded machine may give it no such moment (stop 22's CI run saw the
+    // lands between the two reads, and a loaded machine may give it no such moment (a CI run saw the
     // page one fill behind for 20 s). Paused, the total stands still; the header must then reach it, the
     // fills pushed before the pause and the pages read merged, none counted twice or missed.
     await page.click('[data-testid="control-pause"]');
