@@ -1,6 +1,8 @@
 // Where the database lives, from explicit options first and the environment second, validated with zod.
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
+import { PGDATA_MARKER } from "./pglite-template";
 
 export const DEFAULT_DATA_DIR = "./data/pglite";
 export const MEMORY_DATA_DIR = "memory://";
@@ -36,7 +38,13 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 
 export type DbTarget =
   | { kind: "postgres"; connectionString: string; schema: string; display: string; connectTimeoutMs: number; statementTimeoutMs: number }
-  | { kind: "pglite"; dataDir: string; display: string };
+  | {
+      kind: "pglite";
+      dataDir: string;
+      display: string;
+      /** A migrated data folder a new folder starts as a copy of (SKEWDESK_PGLITE_TEMPLATE_DIR); never for memory://. */
+      template: string | null;
+    };
 
 const postgresUrl = z
   .string()
@@ -54,6 +62,13 @@ const dataDir = z.string().trim().min(1, "must not be empty");
 // Empty strings count as unset: `DATABASE_URL= npm start` means "no database URL".
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
+// npm test's migrated embedded database (see pglite-template.ts).
+const templateDir = z
+  .string()
+  .trim()
+  .refine((s) => isAbsolute(s), "must be an absolute path")
+  .refine((s) => existsSync(join(s, PGDATA_MARKER)), `must be a PGlite data folder (it has no ${PGDATA_MARKER})`);
+
 const timeoutMs = z.coerce.number().int("must be a whole number of ms").min(100, "must be at least 100 (ms)").max(600_000, "must be at most 600000 (ms)");
 
 const envSchema = z.object({
@@ -61,6 +76,7 @@ const envSchema = z.object({
   SKEWDESK_DATA_DIR: z.preprocess(blankToUndefined, dataDir.optional()),
   SKEWDESK_DB_CONNECT_TIMEOUT_MS: z.preprocess(blankToUndefined, timeoutMs.optional()),
   SKEWDESK_DB_STATEMENT_TIMEOUT_MS: z.preprocess(blankToUndefined, timeoutMs.optional()),
+  SKEWDESK_PGLITE_TEMPLATE_DIR: z.preprocess(blankToUndefined, templateDir.optional()),
 });
 
 const optionsSchema = z.object({
@@ -99,6 +115,7 @@ export function resolveDbTarget(options: DbOptions = {}, env: Readonly<Record<st
       SKEWDESK_DATA_DIR: env.SKEWDESK_DATA_DIR,
       SKEWDESK_DB_CONNECT_TIMEOUT_MS: env.SKEWDESK_DB_CONNECT_TIMEOUT_MS,
       SKEWDESK_DB_STATEMENT_TIMEOUT_MS: env.SKEWDESK_DB_STATEMENT_TIMEOUT_MS,
+      SKEWDESK_PGLITE_TEMPLATE_DIR: env.SKEWDESK_PGLITE_TEMPLATE_DIR,
     },
     "database environment",
   );
@@ -121,7 +138,7 @@ export function resolveDbTarget(options: DbOptions = {}, env: Readonly<Record<st
   }
 
   const dir = opts.dataDir ?? vars.SKEWDESK_DATA_DIR ?? DEFAULT_DATA_DIR;
-  if (dir.startsWith("memory://")) return { kind: "pglite", dataDir: dir, display: `pglite ${dir}` };
+  if (dir.startsWith("memory://")) return { kind: "pglite", dataDir: dir, display: `pglite ${dir}`, template: null };
   const abs = resolve(/*turbopackIgnore: true*/ dir);
-  return { kind: "pglite", dataDir: abs, display: `pglite ${abs}` };
+  return { kind: "pglite", dataDir: abs, display: `pglite ${abs}`, template: vars.SKEWDESK_PGLITE_TEMPLATE_DIR ?? null };
 }

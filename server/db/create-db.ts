@@ -9,7 +9,7 @@ import { resolveDbTarget, type DbOptions, type DbTarget } from "./config";
 import { PrismaClient } from "./generated/client";
 import { lockDataDir } from "./data-dir-lock";
 import { migrate, type MigrationResult } from "./migrate";
-import { pgliteTemplateFromEnv, seedFromTemplate } from "./pglite-template";
+import { seedFromTemplate } from "./pglite-template";
 import { pgClientConfig, probePostgres } from "./pg-connect";
 import { takeDeskLock } from "./pg-lock";
 
@@ -52,8 +52,7 @@ async function open(
     unlock = lockDataDir(target.dataDir);
   }
   try {
-    const template = inMemory ? null : pgliteTemplateFromEnv();
-    if (template) seedFromTemplate(target.dataDir, template);
+    if (target.template) seedFromTemplate(target.dataDir, target.template);
     const pglite = await PGlite.create(target.dataDir);
     return {
       adapter: new PrismaPGlite(pglite),

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDb, DbConfigError } from "@/server/db";
+import { createDb, DbConfigError, resolveDbTarget } from "@/server/db";
 import { LOCK_FILE } from "@/server/db/data-dir-lock";
-import { pgliteTemplateFromEnv, seedFromTemplate } from "@/server/db/pglite-template";
+import { seedFromTemplate } from "@/server/db/pglite-template";
 
 describe("SKEWDESK_PGLITE_TEMPLATE_DIR", () => {
   let root: string;
@@ -32,11 +32,16 @@ describe("SKEWDESK_PGLITE_TEMPLATE_DIR", () => {
   });
 
   test("unset or blank: no template; a relative path or a folder without a database: an error naming the variable", () => {
-    assert.equal(pgliteTemplateFromEnv({}), null);
-    assert.equal(pgliteTemplateFromEnv({ SKEWDESK_PGLITE_TEMPLATE_DIR: " " }), null);
-    assert.equal(pgliteTemplateFromEnv({ SKEWDESK_PGLITE_TEMPLATE_DIR: template }), template);
-    assert.throws(() => pgliteTemplateFromEnv({ SKEWDESK_PGLITE_TEMPLATE_DIR: "data/pglite" }), (e: Error) => e instanceof DbConfigError && /SKEWDESK_PGLITE_TEMPLATE_DIR must be an absolute path/.test(e.message));
-    assert.throws(() => pgliteTemplateFromEnv({ SKEWDESK_PGLITE_TEMPLATE_DIR: root }), /SKEWDESK_PGLITE_TEMPLATE_DIR must be a PGlite data folder \(it has no PG_VERSION\)/);
+    const templateOf = (env: Record<string, string>, dataDir = join(root, "any")) => {
+      const t = resolveDbTarget({ dataDir }, env);
+      return t.kind === "pglite" ? t.template : "not PGlite";
+    };
+    assert.equal(templateOf({}), null);
+    assert.equal(templateOf({ SKEWDESK_PGLITE_TEMPLATE_DIR: " " }), null);
+    assert.equal(templateOf({ SKEWDESK_PGLITE_TEMPLATE_DIR: template }), template);
+    assert.equal(templateOf({ SKEWDESK_PGLITE_TEMPLATE_DIR: template }, "memory://"), null, "memory cannot be filled by a copy");
+    assert.throws(() => templateOf({ SKEWDESK_PGLITE_TEMPLATE_DIR: "data/pglite" }), (e: Error) => e instanceof DbConfigError && /SKEWDESK_PGLITE_TEMPLATE_DIR must be an absolute path/.test(e.message));
+    assert.throws(() => templateOf({ SKEWDESK_PGLITE_TEMPLATE_DIR: root }), /SKEWDESK_PGLITE_TEMPLATE_DIR must be a PGlite data folder \(it has no PG_VERSION\)/);
   });
 
   test("a new folder gets the template's files but not its lock; a folder holding a database is left alone", () => {
